@@ -1,0 +1,15 @@
+//! AWS wire envelopes shared by every API Cognate speaks: the JSON 1.1 (`X-Amz-Target`) request
+//! and response, the error body and headers, request ids, CORS. No domain knowledge lives here.
+
+pub mod cors;
+pub mod json11;
+
+pub use json11::{error_response, json_response, parse_json_body, split_target, WireError};
+
+/// Content type of awsJson1_1 requests and responses.
+pub const CONTENT_TYPE_JSON11: &str = "application/x-amz-json-1.1";
+
+/// A fresh request id (UUID v4), sent back as `x-amzn-RequestId`.
+pub fn new_request_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

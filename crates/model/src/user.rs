@@ -1,0 +1,118 @@
+//! A user of a pool.
+
+use crate::ids::UserPoolId;
+use crate::Millis;
+use serde::{Deserialize, Serialize};
+
+/// `UserStatusType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum UserStatus {
+    /// Signed up, not confirmed yet.
+    Unconfirmed,
+    /// Confirmed.
+    Confirmed,
+    /// Archived.
+    Archived,
+    /// Compromised.
+    Compromised,
+    /// Unknown.
+    Unknown,
+    /// Must reset the password.
+    ResetRequired,
+    /// Must change the temporary password.
+    ForceChangePassword,
+    /// Federated.
+    ExternalProvider,
+}
+
+impl UserStatus {
+    /// Every status.
+    pub const ALL: [UserStatus; 8] = [
+        UserStatus::Unconfirmed,
+        UserStatus::Confirmed,
+        UserStatus::Archived,
+        UserStatus::Compromised,
+        UserStatus::Unknown,
+        UserStatus::ResetRequired,
+        UserStatus::ForceChangePassword,
+        UserStatus::ExternalProvider,
+    ];
+
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserStatus::Unconfirmed => "UNCONFIRMED",
+            UserStatus::Confirmed => "CONFIRMED",
+            UserStatus::Archived => "ARCHIVED",
+            UserStatus::Compromised => "COMPROMISED",
+            UserStatus::Unknown => "UNKNOWN",
+            UserStatus::ResetRequired => "RESET_REQUIRED",
+            UserStatus::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
+            UserStatus::ExternalProvider => "EXTERNAL_PROVIDER",
+        }
+    }
+
+    /// Parses the wire value.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// A user. `attributes` never holds `sub` (it is the `sub` field).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    /// The pool.
+    pub pool_id: UserPoolId,
+    /// The user name as created (for email/phone-as-username pools, the sub).
+    pub username: String,
+    /// The name normalized for uniqueness: lowercased when the pool is case-insensitive.
+    pub username_key: String,
+    /// UUID v4, immutable.
+    pub sub: String,
+    /// Status.
+    pub status: UserStatus,
+    /// Disabled users cannot sign in.
+    pub enabled: bool,
+    /// Attributes other than `sub`, in the order they were set.
+    pub attributes: Vec<(String, String)>,
+    /// argon2id PHC string.
+    pub password_hash: Option<String>,
+    /// When the password was set (temporary-password expiry counts from it).
+    pub password_set_at: Option<Millis>,
+    /// Tokens issued before this instant are revoked (global sign-out).
+    pub tokens_valid_after: Millis,
+    /// Creation time.
+    pub created_at: Millis,
+    /// Last change.
+    pub updated_at: Millis,
+    /// Optimistic-concurrency counter, bumped by every update.
+    pub version: i64,
+}
+
+impl User {
+    /// The value of attribute `name`, including `sub`.
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        if name == "sub" {
+            return Some(&self.sub);
+        }
+        self.attributes.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Sets or replaces an attribute.
+    pub fn set_attribute(&mut self, name: &str, value: &str) {
+        match self.attributes.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value.to_string(),
+            None => self.attributes.push((name.to_string(), value.to_string())),
+        }
+    }
+
+    /// Removes an attribute.
+    pub fn remove_attribute(&mut self, name: &str) {
+        self.attributes.retain(|(n, _)| n != name);
+    }
+
+    /// True when `<attr>_verified` is `"true"`.
+    pub fn is_verified(&self, attr: &str) -> bool {
+        self.attribute(&format!("{attr}_verified")) == Some("true")
+    }
+}

@@ -1,0 +1,232 @@
+//! AWS Signature Version 4 verification (header-based `AWS4-HMAC-SHA256`).
+//!
+//! Only the math and the checks: parse the `Authorization` header, rebuild the canonical request
+//! and the string to sign, derive the signing key, compare in constant time, check the credential
+//! scope and the ±15 minute clock skew. No web framework, no database: the caller hands in the
+//! request parts and a way to look secrets up.
+
+mod canonical;
+mod date;
+mod error;
+
+pub use canonical::{canonical_request, string_to_sign};
+pub use date::{format_amz_date, parse_amz_date};
+pub use error::SigV4Error;
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// The allowed difference between `X-Amz-Date` and the server clock, as AWS allows.
+pub const MAX_SKEW_SECS: i64 = 15 * 60;
+
+/// The parts of a request that SigV4 covers.
+pub struct Request<'a> {
+    /// HTTP method, e.g. `POST`.
+    pub method: &'a str,
+    /// The path exactly as received (still percent-encoded), e.g. `/`.
+    pub path: &'a str,
+    /// The raw query string without `?`, or empty.
+    pub query: &'a str,
+    /// All request headers.
+    pub headers: &'a http::HeaderMap,
+    /// The whole body.
+    pub body: &'a [u8],
+}
+
+/// Where secrets come from: the access key id → secret access key.
+pub trait SecretLookup {
+    /// The secret for `access_key_id`, if that key is known.
+    fn secret(&self, access_key_id: &str) -> Option<&str>;
+}
+
+impl SecretLookup for std::collections::HashMap<String, String> {
+    fn secret(&self, access_key_id: &str) -> Option<&str> {
+        self.get(access_key_id).map(String::as_str)
+    }
+}
+
+/// Proof that a request carried a valid signature. Only [`Verifier::verify`] makes one.
+#[derive(Debug, Clone)]
+pub struct VerifiedPrincipal {
+    access_key_id: String,
+}
+
+impl VerifiedPrincipal {
+    /// The access key id that signed the request.
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+}
+
+/// Verifies requests for one service in one region.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    service: String,
+    region: String,
+}
+
+/// The parsed `Authorization` header.
+#[derive(Debug, PartialEq, Eq)]
+struct AuthHeader<'a> {
+    access_key_id: &'a str,
+    date: &'a str,
+    region: &'a str,
+    service: &'a str,
+    signed_headers: Vec<&'a str>,
+    signature: &'a str,
+}
+
+fn parse_auth_header(value: &str) -> Result<AuthHeader<'_>, SigV4Error> {
+    let rest = value
+        .strip_prefix("AWS4-HMAC-SHA256")
+        .ok_or_else(|| SigV4Error::Incomplete("Unsupported signing algorithm; only AWS4-HMAC-SHA256 is accepted.".into()))?;
+    let (mut credential, mut signed, mut signature) = (None, None, None);
+    for part in rest.split(',') {
+        let part = part.trim();
+        if let Some(v) = part.strip_prefix("Credential=") {
+            credential = Some(v);
+        } else if let Some(v) = part.strip_prefix("SignedHeaders=") {
+            signed = Some(v);
+        } else if let Some(v) = part.strip_prefix("Signature=") {
+            signature = Some(v);
+        }
+    }
+    let missing = |name: &str| {
+        SigV4Error::Incomplete(format!("Authorization header requires '{name}' parameter. Authorization={value}"))
+    };
+    let credential = credential.ok_or_else(|| missing("Credential"))?;
+    let signed = signed.ok_or_else(|| missing("SignedHeaders"))?;
+    let signature = signature.ok_or_else(|| missing("Signature"))?;
+    let parts: Vec<&str> = credential.split('/').collect();
+    let [access_key_id, date, region, service, terminator] = parts.as_slice() else {
+        return Err(SigV4Error::Incomplete(format!(
+            "Credential should have the form AKID/yyyymmdd/region/service/aws4_request, got '{credential}'."
+        )));
+    };
+    if *terminator != "aws4_request" {
+        return Err(SigV4Error::Incomplete(format!(
+            "Credential should be scoped with a valid terminator: 'aws4_request', not '{terminator}'."
+        )));
+    }
+    Ok(AuthHeader {
+        access_key_id,
+        date,
+        region,
+        service,
+        signed_headers: signed.split(';').filter(|s| !s.is_empty()).collect(),
+        signature,
+    })
+}
+
+/// Derives the SigV4 signing key: `HMAC(HMAC(HMAC(HMAC("AWS4"+secret, date), region), service), "aws4_request")`.
+pub fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+    let k_date = hmac(format!("AWS4{secret}").as_bytes(), date.as_bytes());
+    let k_region = hmac(&k_date, region.as_bytes());
+    let k_service = hmac(&k_region, service.as_bytes());
+    hmac(&k_service, b"aws4_request")
+}
+
+fn hmac(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC accepts any key length");
+    mac.update(msg);
+    mac.finalize().into_bytes().into()
+}
+
+/// Hex SHA-256, as SigV4 uses for payloads and canonical requests.
+pub fn sha256_hex(data: &[u8]) -> String {
+    hex::encode(Sha256::digest(data))
+}
+
+/// The hex signature of `string_to_sign` with the derived key.
+pub fn signature(secret: &str, date: &str, region: &str, service: &str, string_to_sign: &str) -> String {
+    hex::encode(hmac(&signing_key(secret, date, region, service), string_to_sign.as_bytes()))
+}
+
+impl Verifier {
+    /// A verifier for requests scoped to `region`/`service`.
+    pub fn new(service: impl Into<String>, region: impl Into<String>) -> Self {
+        Self { service: service.into(), region: region.into() }
+    }
+
+    /// Checks the request's signature. `now` is the server clock in Unix seconds.
+    pub fn verify(&self, req: &Request<'_>, keys: &dyn SecretLookup, now: i64) -> Result<VerifiedPrincipal, SigV4Error> {
+        let auth = req
+            .headers
+            .get(http::header::AUTHORIZATION)
+            .ok_or(SigV4Error::Missing)?
+            .to_str()
+            .map_err(|_| SigV4Error::Incomplete("The Authorization header is not valid ASCII.".into()))?;
+        let auth = parse_auth_header(auth)?;
+        let amz_date = header_str(req.headers, "x-amz-date")
+            .ok_or_else(|| SigV4Error::Incomplete("Authorization header requires existence of the 'X-Amz-Date' header.".into()))?;
+        let signed_at = parse_amz_date(amz_date)
+            .ok_or_else(|| SigV4Error::Incomplete(format!("X-Amz-Date '{amz_date}' is not of the form yyyyMMddTHHmmssZ.")))?;
+        if !auth.signed_headers.contains(&"host") {
+            return Err(SigV4Error::Incomplete("The host header must be signed.".into()));
+        }
+        if auth.date != &amz_date[..8] {
+            return Err(SigV4Error::Signature(format!(
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{}' != '{}', from '{amz_date}'.",
+                auth.date,
+                &amz_date[..8]
+            )));
+        }
+        if auth.service != self.service {
+            return Err(SigV4Error::Signature(format!(
+                "Credential should be scoped to correct service: '{}'.",
+                self.service
+            )));
+        }
+        if auth.region != self.region {
+            return Err(SigV4Error::Signature(format!(
+                "Credential should be scoped to a valid region, not '{}'. This server's region is '{}'.",
+                auth.region, self.region
+            )));
+        }
+        if (now - signed_at).abs() > MAX_SKEW_SECS {
+            return Err(SigV4Error::Signature(if signed_at < now {
+                format!(
+                    "Signature expired: {amz_date} is now earlier than {} ({} - 15 min.)",
+                    format_amz_date(now - MAX_SKEW_SECS),
+                    format_amz_date(now)
+                )
+            } else {
+                format!(
+                    "Signature not yet current: {amz_date} is still later than {} ({} + 15 min.)",
+                    format_amz_date(now + MAX_SKEW_SECS),
+                    format_amz_date(now)
+                )
+            }));
+        }
+        let secret = keys.secret(auth.access_key_id).ok_or(SigV4Error::UnknownKey)?;
+        let payload_hash = sha256_hex(req.body);
+        if let Some(claimed) = header_str(req.headers, "x-amz-content-sha256") {
+            if claimed != payload_hash {
+                return Err(SigV4Error::Signature(
+                    "The provided 'x-amz-content-sha256' header does not match what was computed.".into(),
+                ));
+            }
+        }
+        let creq = canonical_request(req, &auth.signed_headers, &payload_hash)?;
+        let scope = format!("{}/{}/{}/aws4_request", auth.date, auth.region, auth.service);
+        let sts = string_to_sign(amz_date, &scope, &creq);
+        let expected = signature(secret, auth.date, auth.region, auth.service, &sts);
+        if expected.as_bytes().ct_eq(auth.signature.as_bytes()).into() {
+            Ok(VerifiedPrincipal { access_key_id: auth.access_key_id.to_string() })
+        } else {
+            Err(SigV4Error::Signature(
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.".into(),
+            ))
+        }
+    }
+}
+
+fn header_str<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+#[cfg(test)]
+mod tests;

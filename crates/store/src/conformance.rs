@@ -1,0 +1,262 @@
+//! The backend conformance suite: every backend runs these against a fresh store
+//! (see `sqlite::tests`). Each check makes its own pool, so they can share one database.
+
+use crate::{FilterColumn, Store, StoreError, UserFilter};
+use cognate_model::{
+    AppClient, ClientId, ClientSettings, Group, PoolSettings, User, UserPool, UserPoolId, UserStatus,
+};
+use std::sync::Arc;
+
+fn pool(name: &str) -> UserPool {
+    UserPool {
+        id: UserPoolId::generate("us-east-1"),
+        name: name.into(),
+        created_at: 1,
+        updated_at: 1,
+        settings: PoolSettings::default(),
+    }
+}
+
+fn user(pool: &UserPoolId, name: &str, attrs: &[(&str, &str)]) -> User {
+    User {
+        pool_id: pool.clone(),
+        username: name.into(),
+        username_key: name.to_lowercase(),
+        sub: uuid_like(name),
+        status: UserStatus::Confirmed,
+        enabled: true,
+        attributes: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        password_hash: None,
+        password_set_at: None,
+        tokens_valid_after: 0,
+        created_at: 1,
+        updated_at: 1,
+        version: 1,
+    }
+}
+
+fn uuid_like(seed: &str) -> String {
+    format!("sub-{seed}-{}", cognate_model::ids::random_string(b"0123456789abcdef", 12))
+}
+
+/// Runs every check.
+pub async fn run_all(store: &dyn Store) {
+    pools(store).await;
+    clients(store).await;
+    users_and_keys(store).await;
+    user_listing(store).await;
+    groups(store).await;
+    meta(store).await;
+}
+
+/// Pool CRUD, listing order and pagination.
+pub async fn pools(store: &dyn Store) {
+    let mut a = pool("a");
+    store.create_pool(&a).await.unwrap();
+    assert!(matches!(store.create_pool(&a).await, Err(StoreError::Conflict(_))));
+    assert_eq!(store.get_pool(&a.id).await.unwrap().unwrap(), a);
+    a.name = "renamed".into();
+    a.settings.tags.insert("k".into(), "v".into());
+    store.update_pool(&a).await.unwrap();
+    assert_eq!(store.get_pool(&a.id).await.unwrap().unwrap(), a);
+    let b = pool("b");
+    store.create_pool(&b).await.unwrap();
+    let all = store.list_pools(None, 1000).await.unwrap();
+    assert!(all.windows(2).all(|w| w[0].id < w[1].id));
+    let first = store.list_pools(None, 1).await.unwrap();
+    let second = store.list_pools(Some(first[0].id.as_str()), 1).await.unwrap();
+    assert!(second[0].id > first[0].id);
+    store.delete_pool(&b.id).await.unwrap();
+    assert!(store.get_pool(&b.id).await.unwrap().is_none());
+    assert!(matches!(store.delete_pool(&b.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.update_pool(&b).await, Err(StoreError::NotFound)));
+}
+
+/// Client CRUD, scoping to the pool, cascade on pool deletion.
+pub async fn clients(store: &dyn Store) {
+    let p = pool("clients");
+    store.create_pool(&p).await.unwrap();
+    let mut c = AppClient {
+        pool_id: p.id.clone(),
+        client_id: ClientId::generate(),
+        name: "web".into(),
+        secret_sealed: Some("sealed".into()),
+        created_at: 1,
+        updated_at: 1,
+        settings: ClientSettings::default(),
+    };
+    store.create_client(&c).await.unwrap();
+    assert_eq!(store.get_client(&c.client_id).await.unwrap().unwrap(), c);
+    c.name = "web2".into();
+    c.settings.explicit_auth_flows = vec!["ALLOW_USER_SRP_AUTH".into()];
+    store.update_client(&c).await.unwrap();
+    assert_eq!(store.get_client(&c.client_id).await.unwrap().unwrap(), c);
+    assert_eq!(store.list_clients(&p.id, None, 10).await.unwrap().len(), 1);
+    let other = UserPoolId::generate("us-east-1");
+    assert!(matches!(store.delete_client(&other, &c.client_id).await, Err(StoreError::NotFound)));
+    let mut orphan = c.clone();
+    orphan.client_id = ClientId::generate();
+    orphan.pool_id = other;
+    assert!(matches!(store.create_client(&orphan).await, Err(StoreError::NotFound)));
+    store.delete_pool(&p.id).await.unwrap();
+    assert!(store.get_client(&c.client_id).await.unwrap().is_none());
+}
+
+/// Users: unique names and keys, versions, key replacement, deletion.
+pub async fn users_and_keys(store: &dyn Store) {
+    let p = pool("users");
+    store.create_pool(&p).await.unwrap();
+    let mut alice = user(&p.id, "alice", &[("email", "a@example.com")]);
+    store.create_user(&alice, &["email:a@example.com".into()]).await.unwrap();
+    let dup = user(&p.id, "Alice", &[]);
+    assert!(matches!(store.create_user(&dup, &[]).await, Err(StoreError::Conflict(k)) if k == "username"));
+    let bob = user(&p.id, "bob", &[]);
+    match store.create_user(&bob, &["email:a@example.com".into()]).await {
+        Err(StoreError::Conflict(k)) => assert_eq!(k, "email:a@example.com"),
+        other => panic!("expected a key conflict, got {other:?}"),
+    }
+    // The failed insert left nothing behind.
+    assert!(store.get_user(&p.id, "bob").await.unwrap().is_none());
+    store.create_user(&bob, &[]).await.unwrap();
+    assert_eq!(store.get_user(&p.id, "alice").await.unwrap().unwrap(), alice);
+    assert_eq!(store.get_user_by_sub(&p.id, &alice.sub).await.unwrap().unwrap(), alice);
+    assert_eq!(store.find_key(&p.id, "email:a@example.com").await.unwrap().as_deref(), Some("alice"));
+
+    alice.set_attribute("email", "new@example.com");
+    store.update_user(&alice, Some(&["email:new@example.com".into()])).await.unwrap();
+    assert!(store.find_key(&p.id, "email:a@example.com").await.unwrap().is_none());
+    assert_eq!(store.find_key(&p.id, "email:new@example.com").await.unwrap().as_deref(), Some("alice"));
+    let stored = store.get_user(&p.id, "alice").await.unwrap().unwrap();
+    assert_eq!(stored.version, alice.version + 1);
+    // A stale version loses.
+    assert!(matches!(store.update_user(&alice, None).await, Err(StoreError::VersionMismatch)));
+    // A key taken by another user is refused, and the update is rolled back.
+    let mut bob2 = store.get_user(&p.id, "bob").await.unwrap().unwrap();
+    bob2.set_attribute("email", "new@example.com");
+    assert!(matches!(
+        store.update_user(&bob2, Some(&["email:new@example.com".into()])).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(store.get_user(&p.id, "bob").await.unwrap().unwrap().attribute("email"), None);
+
+    store.delete_user(&p.id, "alice").await.unwrap();
+    assert!(store.get_user(&p.id, "alice").await.unwrap().is_none());
+    assert!(store.find_key(&p.id, "email:new@example.com").await.unwrap().is_none());
+    assert!(matches!(store.delete_user(&p.id, "alice").await, Err(StoreError::NotFound)));
+    let mut ghost = alice.clone();
+    ghost.version = stored.version;
+    assert!(matches!(store.update_user(&ghost, None).await, Err(StoreError::NotFound)));
+    assert_eq!(store.count_users(&p.id).await.unwrap(), 1);
+}
+
+/// ListUsers: every filter kind and cursor pagination.
+pub async fn user_listing(store: &dyn Store) {
+    let p = pool("listing");
+    store.create_pool(&p).await.unwrap();
+    for i in 0..25 {
+        let mut u = user(&p.id, &format!("user{i:02}"), &[("email", &format!("u{i:02}@{}.com", if i % 2 == 0 { "even" } else { "odd" }))]);
+        if i % 5 == 0 {
+            u.status = UserStatus::Unconfirmed;
+        }
+        u.enabled = i != 3;
+        store.create_user(&u, &[]).await.unwrap();
+    }
+    let everyone = collect(store, &p.id, UserFilter::All, 7).await;
+    assert_eq!(everyone.len(), 25);
+    assert!(everyone.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(collect(store, &p.id, UserFilter::Equals(FilterColumn::Email, "u04@even.com".into()), 10).await, vec!["user04"]);
+    assert_eq!(collect(store, &p.id, UserFilter::Equals(FilterColumn::Username, "user07".into()), 10).await, vec!["user07"]);
+    let odd = collect(store, &p.id, UserFilter::Prefix(FilterColumn::Email, "u1".into()), 3).await;
+    assert_eq!(odd.len(), 10);
+    assert!(odd.iter().all(|n| n.starts_with("user1")));
+    assert_eq!(collect(store, &p.id, UserFilter::Prefix(FilterColumn::Email, "zz".into()), 3).await.len(), 0);
+    assert_eq!(collect(store, &p.id, UserFilter::StatusIn(vec![UserStatus::Unconfirmed]), 2).await.len(), 5);
+    assert_eq!(collect(store, &p.id, UserFilter::Enabled(false), 2).await, vec!["user03"]);
+    assert_eq!(collect(store, &p.id, UserFilter::Nothing, 2).await.len(), 0);
+}
+
+async fn collect(store: &dyn Store, pool: &UserPoolId, filter: UserFilter, page: usize) -> Vec<String> {
+    let mut all = vec![];
+    let mut after = None;
+    loop {
+        let pg = store.list_users(pool, &filter, after.as_ref(), page).await.unwrap();
+        all.extend(pg.users.into_iter().map(|u| u.username));
+        match pg.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    all
+}
+
+/// Groups and memberships, with cascades from both sides.
+pub async fn groups(store: &dyn Store) {
+    let p = pool("groups");
+    store.create_pool(&p).await.unwrap();
+    let mut g = Group {
+        pool_id: p.id.clone(),
+        name: "admins".into(),
+        description: Some("d".into()),
+        role_arn: None,
+        precedence: Some(1),
+        created_at: 1,
+        updated_at: 1,
+    };
+    store.create_group(&g).await.unwrap();
+    assert!(matches!(store.create_group(&g).await, Err(StoreError::Conflict(_))));
+    g.precedence = Some(5);
+    store.update_group(&g).await.unwrap();
+    assert_eq!(store.get_group(&p.id, "admins").await.unwrap().unwrap(), g);
+    let mut g2 = g.clone();
+    g2.name = "users".into();
+    store.create_group(&g2).await.unwrap();
+    let u = user(&p.id, "carol", &[]);
+    store.create_user(&u, &[]).await.unwrap();
+    store.add_member(&p.id, "admins", "carol").await.unwrap();
+    store.add_member(&p.id, "admins", "carol").await.unwrap();
+    store.add_member(&p.id, "users", "carol").await.unwrap();
+    assert!(matches!(store.add_member(&p.id, "nope", "carol").await, Err(StoreError::NotFound)));
+    assert_eq!(store.groups_of_user(&p.id, "carol", None, 10).await.unwrap().len(), 2);
+    assert_eq!(store.groups_of_user(&p.id, "carol", Some("admins"), 10).await.unwrap()[0].name, "users");
+    assert_eq!(store.users_in_group(&p.id, "admins", None, 10).await.unwrap()[0].username, "carol");
+    store.remove_member(&p.id, "users", "carol").await.unwrap();
+    assert_eq!(store.groups_of_user(&p.id, "carol", None, 10).await.unwrap().len(), 1);
+    assert_eq!(store.list_groups(&p.id, None, 10).await.unwrap().len(), 2);
+    store.delete_group(&p.id, "admins").await.unwrap();
+    assert!(store.groups_of_user(&p.id, "carol", None, 10).await.unwrap().is_empty());
+    store.add_member(&p.id, "users", "carol").await.unwrap();
+    store.delete_user(&p.id, "carol").await.unwrap();
+    assert!(store.users_in_group(&p.id, "users", None, 10).await.unwrap().is_empty());
+}
+
+/// Server-wide values.
+pub async fn meta(store: &dyn Store) {
+    let key = format!("conformance-{}", cognate_model::ids::random_string(b"abc", 8));
+    assert!(store.get_meta(&key).await.unwrap().is_none());
+    assert!(store.put_meta_if_absent(&key, "one").await.unwrap());
+    assert!(!store.put_meta_if_absent(&key, "two").await.unwrap());
+    assert_eq!(store.get_meta(&key).await.unwrap().as_deref(), Some("one"));
+}
+
+/// Many tasks create the same user name and the same key at once: exactly one wins each.
+pub async fn concurrent_unique_names(store: Arc<dyn Store>) {
+    let p = pool("race");
+    store.create_pool(&p).await.unwrap();
+    let mut tasks = vec![];
+    for i in 0..16 {
+        let store = store.clone();
+        let pid = p.id.clone();
+        tasks.push(tokio::spawn(async move {
+            let same_name = store.create_user(&user(&pid, "racer", &[]), &[]).await;
+            let same_key = store.create_user(&user(&pid, &format!("k{i}"), &[]), &["email:race@example.com".into()]).await;
+            (same_name.is_ok(), same_key.is_ok())
+        }));
+    }
+    let (mut names, mut keys) = (0, 0);
+    for t in tasks {
+        let (n, k) = t.await.unwrap();
+        names += n as usize;
+        keys += k as usize;
+    }
+    assert_eq!((names, keys), (1, 1));
+}

@@ -1,0 +1,154 @@
+//! The embedded SQLite backend: WAL, `synchronous=FULL` (a commit is on disk before the
+//! response), one writer connection (writes never race each other for the lock) and a small
+//! pool of readers.
+
+mod clients;
+mod groups;
+mod pools;
+mod rows;
+mod users;
+
+use crate::{MetaStore, Store, StoreError, StoreResult};
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Numbered migrations; PostgreSQL uses the same numbers.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../../migrations/sqlite/0001_init.sql"))];
+
+/// The SQLite store.
+#[derive(Clone)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file at `path` and runs pending migrations.
+    pub async fn open(path: &Path) -> StoreResult<Self> {
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await?;
+        migrate(&writer).await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts.read_only(true))
+            .await?;
+        Ok(Self { writer, reader })
+    }
+
+    /// A private in-memory database (one connection), for unit tests.
+    pub async fn open_in_memory() -> StoreResult<Self> {
+        let opts = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(opts)
+            .await?;
+        migrate(&pool).await?;
+        Ok(Self { writer: pool.clone(), reader: pool })
+    }
+}
+
+async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS cognate_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+    )
+    .execute(pool)
+    .await?;
+    for (version, name, sql) in MIGRATIONS {
+        let mut tx = pool.begin().await?;
+        let done: Option<i64> = sqlx::query_scalar("SELECT version FROM cognate_migrations WHERE version = $1")
+            .bind(version)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if done.is_some() {
+            continue;
+        }
+        sqlx::raw_sql(sql).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO cognate_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+            .bind(version)
+            .bind(name)
+            .bind(cognate_model::now_millis())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(version, name, "applied migration");
+    }
+    let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM cognate_migrations").fetch_one(pool).await?;
+    let known = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+    if latest.unwrap_or(0) > known {
+        return Err(StoreError::Backend(format!(
+            "the database is at migration {} but this cognate knows only up to {known}; run a newer cognate",
+            latest.unwrap_or(0)
+        )));
+    }
+    Ok(())
+}
+
+/// Maps a unique-constraint failure to `Conflict(what)`, anything else to `Backend`.
+fn conflict_or(e: sqlx::Error, what: &str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what.to_string()),
+        _ => e.into(),
+    }
+}
+
+#[async_trait]
+impl MetaStore for SqliteStore {
+    async fn get_meta(&self, key: &str) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.reader)
+            .await?)
+    }
+
+    async fn put_meta_if_absent(&self, key: &str, value: &str) -> StoreResult<bool> {
+        let r = sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+            .bind(key)
+            .bind(value)
+            .execute(&self.writer)
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn close(&self) {
+        self.reader.close().await;
+        self.writer.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn conformance_in_memory() {
+        let store = SqliteStore::open_in_memory().await.unwrap();
+        crate::conformance::run_all(&store).await;
+    }
+
+    #[tokio::test]
+    async fn conformance_on_disk_and_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cognate.db");
+        let store = SqliteStore::open(&path).await.unwrap();
+        crate::conformance::run_all(&store).await;
+        crate::conformance::concurrent_unique_names(std::sync::Arc::new(store.clone())).await;
+        assert!(store.put_meta_if_absent("k", "v").await.unwrap());
+        store.close().await;
+        let again = SqliteStore::open(&path).await.unwrap();
+        assert_eq!(again.get_meta("k").await.unwrap().as_deref(), Some("v"));
+    }
+}

@@ -1,0 +1,291 @@
+use super::rows::{indexed_values, user_from_row, USER_COLUMNS};
+use super::{conflict_or, SqliteStore};
+use crate::{FilterColumn, StoreError, StoreResult, UserCursor, UserFilter, UserPage, UserStore};
+use async_trait::async_trait;
+use cognate_model::{User, UserPoolId};
+use sqlx::{Sqlite, Transaction};
+
+fn column(c: FilterColumn) -> &'static str {
+    match c {
+        FilterColumn::Username => "username_key",
+        FilterColumn::Email => "email",
+        FilterColumn::PhoneNumber => "phone_number",
+        FilterColumn::Name => "name",
+        FilterColumn::GivenName => "given_name",
+        FilterColumn::FamilyName => "family_name",
+        FilterColumn::PreferredUsername => "preferred_username",
+        FilterColumn::Sub => "sub",
+    }
+}
+
+/// The smallest string greater than every string starting with `prefix`, if there is one.
+fn prefix_successor(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let mut next = last as u32 + 1;
+        if (0xD800..0xE000).contains(&next) {
+            next = 0xE000;
+        }
+        if let Some(c) = char::from_u32(next) {
+            chars.push(c);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+async fn insert_keys(tx: &mut Transaction<'_, Sqlite>, user: &User, keys: &[String]) -> StoreResult<()> {
+    for key in keys {
+        sqlx::query("INSERT INTO user_keys (pool_id, key, username_key) VALUES ($1, $2, $3)")
+            .bind(user.pool_id.as_str())
+            .bind(key)
+            .bind(&user.username_key)
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| conflict_or(e, key))?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl UserStore for SqliteStore {
+    async fn create_user(&self, user: &User, keys: &[String]) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await?;
+        let idx = indexed_values(user);
+        sqlx::query(&format!(
+            "INSERT INTO users ({USER_COLUMNS}, email, phone_number, name, given_name, family_name, preferred_username) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+        ))
+        .bind(user.pool_id.as_str())
+        .bind(&user.username_key)
+        .bind(&user.username)
+        .bind(&user.sub)
+        .bind(user.status.as_str())
+        .bind(user.enabled)
+        .bind(serde_json::to_string(&user.attributes)?)
+        .bind(&user.password_hash)
+        .bind(user.password_set_at)
+        .bind(user.tokens_valid_after)
+        .bind(user.created_at)
+        .bind(user.updated_at)
+        .bind(user.version)
+        .bind(&idx[0])
+        .bind(&idx[1])
+        .bind(&idx[2])
+        .bind(&idx[3])
+        .bind(&idx[4])
+        .bind(&idx[5])
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+            _ => conflict_or(e, "username"),
+        })?;
+        insert_keys(&mut tx, user, keys).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn get_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<User>> {
+        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND username_key = $2"))
+            .bind(pool.as_str())
+            .bind(username_key)
+            .fetch_optional(&self.reader)
+            .await?
+            .map(|r| user_from_row(&r))
+            .transpose()
+    }
+
+    async fn get_user_by_sub(&self, pool: &UserPoolId, sub: &str) -> StoreResult<Option<User>> {
+        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND sub = $2"))
+            .bind(pool.as_str())
+            .bind(sub)
+            .fetch_optional(&self.reader)
+            .await?
+            .map(|r| user_from_row(&r))
+            .transpose()
+    }
+
+    async fn find_key(&self, pool: &UserPoolId, key: &str) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT username_key FROM user_keys WHERE pool_id = $1 AND key = $2")
+            .bind(pool.as_str())
+            .bind(key)
+            .fetch_optional(&self.reader)
+            .await?)
+    }
+
+    async fn update_user(&self, user: &User, keys: Option<&[String]>) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await?;
+        let idx = indexed_values(user);
+        let r = sqlx::query(
+            "UPDATE users SET status = $1, enabled = $2, attributes = $3, password_hash = $4, password_set_at = $5, \
+             tokens_valid_after = $6, updated_at = $7, version = version + 1, email = $8, phone_number = $9, name = $10, \
+             given_name = $11, family_name = $12, preferred_username = $13 \
+             WHERE pool_id = $14 AND username_key = $15 AND version = $16",
+        )
+        .bind(user.status.as_str())
+        .bind(user.enabled)
+        .bind(serde_json::to_string(&user.attributes)?)
+        .bind(&user.password_hash)
+        .bind(user.password_set_at)
+        .bind(user.tokens_valid_after)
+        .bind(user.updated_at)
+        .bind(&idx[0])
+        .bind(&idx[1])
+        .bind(&idx[2])
+        .bind(&idx[3])
+        .bind(&idx[4])
+        .bind(&idx[5])
+        .bind(user.pool_id.as_str())
+        .bind(&user.username_key)
+        .bind(user.version)
+        .execute(&mut *tx)
+        .await?;
+        if r.rows_affected() == 0 {
+            let exists: Option<i64> = sqlx::query_scalar("SELECT version FROM users WHERE pool_id = $1 AND username_key = $2")
+                .bind(user.pool_id.as_str())
+                .bind(&user.username_key)
+                .fetch_optional(&mut *tx)
+                .await?;
+            return Err(if exists.is_some() { StoreError::VersionMismatch } else { StoreError::NotFound });
+        }
+        if let Some(keys) = keys {
+            sqlx::query("DELETE FROM user_keys WHERE pool_id = $1 AND username_key = $2")
+                .bind(user.pool_id.as_str())
+                .bind(&user.username_key)
+                .execute(&mut *tx)
+                .await?;
+            insert_keys(&mut tx, user, keys).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<()> {
+        let r = sqlx::query("DELETE FROM users WHERE pool_id = $1 AND username_key = $2")
+            .bind(pool.as_str())
+            .bind(username_key)
+            .execute(&self.writer)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn list_users(
+        &self,
+        pool: &UserPoolId,
+        filter: &UserFilter,
+        after: Option<&UserCursor>,
+        limit: usize,
+    ) -> StoreResult<UserPage> {
+        let after_key = after.map(|c| c.username_key.as_str()).unwrap_or("");
+        let fetch = limit as i64 + 1;
+        let (rows, sort_col) = match filter {
+            UserFilter::Nothing => return Ok(UserPage { users: vec![], next: None }),
+            UserFilter::All => (
+                sqlx::query(&format!(
+                    "SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND username_key > $2 ORDER BY username_key LIMIT $3"
+                ))
+                .bind(pool.as_str())
+                .bind(after_key)
+                .bind(fetch)
+                .fetch_all(&self.reader)
+                .await?,
+                None,
+            ),
+            UserFilter::Equals(col, value) => (
+                sqlx::query(&format!(
+                    "SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND {c} = $2 AND username_key > $3 \
+                     ORDER BY username_key LIMIT $4",
+                    c = column(*col)
+                ))
+                .bind(pool.as_str())
+                .bind(value)
+                .bind(after_key)
+                .bind(fetch)
+                .fetch_all(&self.reader)
+                .await?,
+                None,
+            ),
+            UserFilter::Prefix(col, prefix) => {
+                let c = column(*col);
+                let (from_value, from_key) = match after {
+                    Some(cur) => (cur.value.as_str(), cur.username_key.as_str()),
+                    None => (prefix.as_str(), ""),
+                };
+                let upper = prefix_successor(prefix);
+                let sql = format!(
+                    "SELECT {USER_COLUMNS}, {c} AS sort_value FROM users WHERE pool_id = $1 AND {c} >= $2 AND ({c}, username_key) > ($3, $4) {} \
+                     ORDER BY {c}, username_key LIMIT $5",
+                    if upper.is_some() { format!("AND {c} < $6") } else { String::new() }
+                );
+                let mut q = sqlx::query(&sql).bind(pool.as_str()).bind(prefix).bind(from_value).bind(from_key).bind(fetch);
+                if let Some(u) = &upper {
+                    q = q.bind(u);
+                }
+                (q.fetch_all(&self.reader).await?, Some(()))
+            }
+            UserFilter::StatusIn(statuses) => {
+                if statuses.is_empty() {
+                    return Ok(UserPage { users: vec![], next: None });
+                }
+                let marks: Vec<String> = (0..statuses.len()).map(|i| format!("${}", i + 3)).collect();
+                let sql = format!(
+                    "SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND username_key > $2 AND status IN ({}) \
+                     ORDER BY username_key LIMIT {fetch}",
+                    marks.join(", ")
+                );
+                let mut q = sqlx::query(&sql).bind(pool.as_str()).bind(after_key);
+                for s in statuses {
+                    q = q.bind(s.as_str());
+                }
+                (q.fetch_all(&self.reader).await?, None)
+            }
+            UserFilter::Enabled(enabled) => (
+                sqlx::query(&format!(
+                    "SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND enabled = $2 AND username_key > $3 \
+                     ORDER BY username_key LIMIT $4"
+                ))
+                .bind(pool.as_str())
+                .bind(*enabled)
+                .bind(after_key)
+                .bind(fetch)
+                .fetch_all(&self.reader)
+                .await?,
+                None,
+            ),
+        };
+        let more = rows.len() > limit;
+        let mut users = Vec::with_capacity(rows.len().min(limit));
+        let mut last_sort = String::new();
+        for row in rows.iter().take(limit) {
+            if sort_col.is_some() {
+                last_sort = sqlx::Row::try_get(row, "sort_value")?;
+            }
+            users.push(user_from_row(row)?);
+        }
+        let next = match (more, users.last()) {
+            (true, Some(last)) => Some(UserCursor {
+                value: if sort_col.is_some() { last_sort } else { last.username_key.clone() },
+                username_key: last.username_key.clone(),
+            }),
+            _ => None,
+        };
+        Ok(UserPage { users, next })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_successor;
+
+    #[test]
+    fn successor() {
+        assert_eq!(prefix_successor("ab").as_deref(), Some("ac"));
+        assert_eq!(prefix_successor("a\u{D7FF}").as_deref(), Some("a\u{E000}"));
+        assert_eq!(prefix_successor("a\u{10FFFF}").as_deref(), Some("b"));
+        assert_eq!(prefix_successor(""), None);
+    }
+}
