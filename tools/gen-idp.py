@@ -24,6 +24,8 @@ def strip(o):
 
 
 def snake(name):
+    for a, b in (("OAuth", "Oauth"), ("URLs", "Urls"), ("ARNs", "Arns"), ("URIs", "Uris"), ("IDs", "Ids")):
+        name = name.replace(a, b)
     s = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
     s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s)
     s = s.replace("-", "_").lower()
@@ -177,7 +179,7 @@ def main():
         name = f"gen{i:02}"
         mods.append(name)
         with open(os.path.join(outdir, name + ".rs"), "w") as f:
-            f.write(HEADER + "#![allow(clippy::all)]\n#[allow(unused_imports)]\nuse super::*;\n\n" + "".join(chunk).rstrip() + "\n")
+            f.write(HEADER + "#![allow(clippy::all)]\n#[allow(unused_imports)]\nuse super::*;\n#[allow(unused_imports)]\nuse serde::{Deserialize, Serialize};\n#[allow(unused_imports)]\nuse std::collections::BTreeMap;\n\n" + "".join(chunk).rstrip() + "\n")
     with open(os.path.join(outdir, "generated.rs"), "w") as f:
         f.write(HEADER + "//! The model's structures and enums, split into files of a few hundred lines.\n")
         f.write("#![allow(missing_docs)]\n")

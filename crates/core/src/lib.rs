@@ -1,1 +1,78 @@
-//! core
+//! The identity service itself: user pools, app clients, users, groups, password policy and
+//! hashing, secrets at rest. It depends on the store traits and never on HTTP; every privileged
+//! function takes an [`AdminCtx`], which only a verified SigV4 principal can produce.
+
+pub mod attributes;
+mod clients;
+pub mod crypto;
+mod ctx;
+mod error;
+pub mod filter;
+mod groups;
+pub mod outbox;
+pub mod password;
+pub mod paging;
+mod pools;
+mod users;
+
+pub use clients::{ClientInput, NewClient};
+pub use ctx::AdminCtx;
+pub use error::{CoreError, CoreResult};
+pub use groups::GroupInput;
+pub use pools::PoolInput;
+pub use users::{CreateUserInput, ListUsersInput, MessageAction, UserListing};
+
+use cognate_store::Store;
+use crypto::MasterKey;
+use outbox::Outbox;
+use password::PasswordHasher;
+use std::sync::Arc;
+
+/// Settings the service needs (the server's config narrowed to what core reads).
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    /// Region in pool ids and ARNs, e.g. `us-east-1`.
+    pub region: String,
+    /// Account id in ARNs.
+    pub account_id: String,
+    /// Base URL clients use; issuers are `{public_url}/{poolId}`.
+    pub public_url: String,
+}
+
+/// The service: cheap to clone, shared by every request.
+#[derive(Clone)]
+pub struct Cognate {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) keys: Arc<MasterKey>,
+    pub(crate) hasher: PasswordHasher,
+    pub(crate) outbox: Arc<dyn Outbox>,
+    pub(crate) config: Arc<ServiceConfig>,
+}
+
+impl Cognate {
+    /// Builds the service. Call [`crypto::check_master_key`] first so a wrong key stops the start.
+    pub fn new(
+        store: Arc<dyn Store>,
+        keys: MasterKey,
+        hasher: PasswordHasher,
+        outbox: Arc<dyn Outbox>,
+        config: ServiceConfig,
+    ) -> Self {
+        Self { store, keys: Arc::new(keys), hasher, outbox, config: Arc::new(config) }
+    }
+
+    /// The service configuration.
+    pub fn config(&self) -> &ServiceConfig {
+        &self.config
+    }
+
+    /// The ARN of a user pool.
+    pub fn pool_arn(&self, pool_id: &str) -> String {
+        format!("arn:aws:cognito-idp:{}:{}:userpool/{pool_id}", self.config.region, self.config.account_id)
+    }
+
+    /// Closes the store cleanly (graceful shutdown).
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+}

@@ -1,1 +1,71 @@
-fn main() {}
+//! `cognate`: a self-hostable identity service that speaks the AWS Cognito APIs.
+
+mod bootstrap;
+mod config;
+mod generic;
+mod router;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "cognate", version, about = "A self-hostable identity service that speaks the AWS Cognito APIs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (SQLite in the data dir by default).
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address to listen on (default 127.0.0.1:9229; env COGNATE_LISTEN).
+    #[arg(long)]
+    listen: Option<String>,
+    /// Data directory (default ./cognate-data; env COGNATE_DATA_DIR).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// TOML configuration file (env COGNATE_CONFIG); the environment overrides it.
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => {
+            let cfg = match config::Config::load(args.config, args.listen, args.data_dir) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("cognate: configuration error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            init_logging(&cfg.log);
+            let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+                Ok(rt) => rt,
+                Err(e) => {
+                    eprintln!("cognate: cannot start the runtime: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            match rt.block_on(router::serve(cfg)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("cognate: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}

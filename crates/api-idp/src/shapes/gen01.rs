@@ -2,6 +2,10 @@
 #![allow(clippy::all)]
 #[allow(unused_imports)]
 use super::*;
+#[allow(unused_imports)]
+use serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use std::collections::BTreeMap;
 
 /// Structure `AdminUpdateDeviceStatusResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]

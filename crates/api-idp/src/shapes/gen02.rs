@@ -2,6 +2,10 @@
 #![allow(clippy::all)]
 #[allow(unused_imports)]
 use super::*;
+#[allow(unused_imports)]
+use serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use std::collections::BTreeMap;
 
 /// Enum `ColorSchemeModeType` of the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -355,17 +359,17 @@ pub struct CreateUserPoolClientRequest {
     #[serde(rename = "AccessTokenValidity", skip_serializing_if = "Option::is_none")]
     pub access_token_validity: Option<i64>,
     #[serde(rename = "AllowedOAuthFlows", skip_serializing_if = "Option::is_none")]
-    pub allowed_o_auth_flows: Option<Vec<OAuthFlowType>>,
+    pub allowed_oauth_flows: Option<Vec<OAuthFlowType>>,
     #[serde(rename = "AllowedOAuthFlowsUserPoolClient", skip_serializing_if = "Option::is_none")]
-    pub allowed_o_auth_flows_user_pool_client: Option<bool>,
+    pub allowed_oauth_flows_user_pool_client: Option<bool>,
     #[serde(rename = "AllowedOAuthScopes", skip_serializing_if = "Option::is_none")]
-    pub allowed_o_auth_scopes: Option<Vec<String>>,
+    pub allowed_oauth_scopes: Option<Vec<String>>,
     #[serde(rename = "AnalyticsConfiguration", skip_serializing_if = "Option::is_none")]
     pub analytics_configuration: Option<AnalyticsConfigurationType>,
     #[serde(rename = "AuthSessionValidity", skip_serializing_if = "Option::is_none")]
     pub auth_session_validity: Option<i64>,
     #[serde(rename = "CallbackURLs", skip_serializing_if = "Option::is_none")]
-    pub callback_ur_ls: Option<Vec<String>>,
+    pub callback_urls: Option<Vec<String>>,
     #[serde(rename = "ClientName")]
     pub client_name: String,
     #[serde(rename = "ClientSecret", skip_serializing_if = "Option::is_none")]
@@ -383,7 +387,7 @@ pub struct CreateUserPoolClientRequest {
     #[serde(rename = "IdTokenValidity", skip_serializing_if = "Option::is_none")]
     pub id_token_validity: Option<i64>,
     #[serde(rename = "LogoutURLs", skip_serializing_if = "Option::is_none")]
-    pub logout_ur_ls: Option<Vec<String>>,
+    pub logout_urls: Option<Vec<String>>,
     #[serde(rename = "PreventUserExistenceErrors", skip_serializing_if = "Option::is_none")]
     pub prevent_user_existence_errors: Option<PreventUserExistenceErrorTypes>,
     #[serde(rename = "PublishSecretsInAWSSecretsManager", skip_serializing_if = "Option::is_none")]

@@ -2,6 +2,10 @@
 #![allow(clippy::all)]
 #[allow(unused_imports)]
 use super::*;
+#[allow(unused_imports)]
+use serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use std::collections::BTreeMap;
 
 /// Structure `InitiatePointInTimeRecoveryRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -195,7 +199,7 @@ pub struct ListClientMetadataURLsRequest {
 #[serde(default)]
 pub struct ListClientMetadataURLsResponse {
     #[serde(rename = "ClientMetadataURLs")]
-    pub client_metadata_ur_ls: Vec<ClientMetadataURLType>,
+    pub client_metadata_urls: Vec<ClientMetadataURLType>,
     #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
 }

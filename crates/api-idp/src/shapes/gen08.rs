@@ -2,6 +2,10 @@
 #![allow(clippy::all)]
 #[allow(unused_imports)]
 use super::*;
+#[allow(unused_imports)]
+use serde::{Deserialize, Serialize};
+#[allow(unused_imports)]
+use std::collections::BTreeMap;
 
 /// Structure `UpdateIdentityProviderRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -166,17 +170,17 @@ pub struct UpdateUserPoolClientRequest {
     #[serde(rename = "AccessTokenValidity", skip_serializing_if = "Option::is_none")]
     pub access_token_validity: Option<i64>,
     #[serde(rename = "AllowedOAuthFlows", skip_serializing_if = "Option::is_none")]
-    pub allowed_o_auth_flows: Option<Vec<OAuthFlowType>>,
+    pub allowed_oauth_flows: Option<Vec<OAuthFlowType>>,
     #[serde(rename = "AllowedOAuthFlowsUserPoolClient", skip_serializing_if = "Option::is_none")]
-    pub allowed_o_auth_flows_user_pool_client: Option<bool>,
+    pub allowed_oauth_flows_user_pool_client: Option<bool>,
     #[serde(rename = "AllowedOAuthScopes", skip_serializing_if = "Option::is_none")]
-    pub allowed_o_auth_scopes: Option<Vec<String>>,
+    pub allowed_oauth_scopes: Option<Vec<String>>,
     #[serde(rename = "AnalyticsConfiguration", skip_serializing_if = "Option::is_none")]
     pub analytics_configuration: Option<AnalyticsConfigurationType>,
     #[serde(rename = "AuthSessionValidity", skip_serializing_if = "Option::is_none")]
     pub auth_session_validity: Option<i64>,
     #[serde(rename = "CallbackURLs", skip_serializing_if = "Option::is_none")]
-    pub callback_ur_ls: Option<Vec<String>>,
+    pub callback_urls: Option<Vec<String>>,
     #[serde(rename = "ClientId")]
     pub client_id: String,
     #[serde(rename = "ClientName", skip_serializing_if = "Option::is_none")]
@@ -192,7 +196,7 @@ pub struct UpdateUserPoolClientRequest {
     #[serde(rename = "IdTokenValidity", skip_serializing_if = "Option::is_none")]
     pub id_token_validity: Option<i64>,
     #[serde(rename = "LogoutURLs", skip_serializing_if = "Option::is_none")]
-    pub logout_ur_ls: Option<Vec<String>>,
+    pub logout_urls: Option<Vec<String>>,
     #[serde(rename = "PreventUserExistenceErrors", skip_serializing_if = "Option::is_none")]
     pub prevent_user_existence_errors: Option<PreventUserExistenceErrorTypes>,
     #[serde(rename = "PublishSecretsInAWSSecretsManager", skip_serializing_if = "Option::is_none")]
@@ -450,17 +454,17 @@ pub struct UserPoolClientType {
     #[serde(rename = "AccessTokenValidity", skip_serializing_if = "Option::is_none")]
     pub access_token_validity: Option<i64>,
     #[serde(rename = "AllowedOAuthFlows", skip_serializing_if = "Option::is_none")]
-    pub allowed_o_auth_flows: Option<Vec<OAuthFlowType>>,
+    pub allowed_oauth_flows: Option<Vec<OAuthFlowType>>,
     #[serde(rename = "AllowedOAuthFlowsUserPoolClient", skip_serializing_if = "Option::is_none")]
-    pub allowed_o_auth_flows_user_pool_client: Option<bool>,
+    pub allowed_oauth_flows_user_pool_client: Option<bool>,
     #[serde(rename = "AllowedOAuthScopes", skip_serializing_if = "Option::is_none")]
-    pub allowed_o_auth_scopes: Option<Vec<String>>,
+    pub allowed_oauth_scopes: Option<Vec<String>>,
     #[serde(rename = "AnalyticsConfiguration", skip_serializing_if = "Option::is_none")]
     pub analytics_configuration: Option<AnalyticsConfigurationType>,
     #[serde(rename = "AuthSessionValidity", skip_serializing_if = "Option::is_none")]
     pub auth_session_validity: Option<i64>,
     #[serde(rename = "CallbackURLs", skip_serializing_if = "Option::is_none")]
-    pub callback_ur_ls: Option<Vec<String>>,
+    pub callback_urls: Option<Vec<String>>,
     #[serde(rename = "ClientId", skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     #[serde(rename = "ClientName", skip_serializing_if = "Option::is_none")]
@@ -486,7 +490,7 @@ pub struct UserPoolClientType {
     #[serde(rename = "LastModifiedDate", skip_serializing_if = "Option::is_none")]
     pub last_modified_date: Option<f64>,
     #[serde(rename = "LogoutURLs", skip_serializing_if = "Option::is_none")]
-    pub logout_ur_ls: Option<Vec<String>>,
+    pub logout_urls: Option<Vec<String>>,
     #[serde(rename = "PreventUserExistenceErrors", skip_serializing_if = "Option::is_none")]
     pub prevent_user_existence_errors: Option<PreventUserExistenceErrorTypes>,
     #[serde(rename = "ReadAttributes", skip_serializing_if = "Option::is_none")]

@@ -1,0 +1,193 @@
+//! The one exhaustive `match` over every cognito-idp operation. An operation not built yet
+//! answers `UnsupportedOperationException` naming it (README's coverage table lists them).
+
+use crate::ops::{self, clients, groups, pools, users};
+use crate::{ApiError, Auth, Operation};
+use cognate_core::{AdminCtx, Cognate};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+fn admin(auth: &Auth) -> Result<&AdminCtx, ApiError> {
+    match auth {
+        Auth::Admin(ctx) => Ok(ctx),
+        Auth::Public => Err(ApiError::MissingAuthority),
+    }
+}
+
+fn input<T: DeserializeOwned>(map: Map<String, Value>) -> Result<T, ApiError> {
+    serde_json::from_value(Value::Object(map)).map_err(ops::ser)
+}
+
+fn output<T: Serialize>(out: T) -> Result<Value, ApiError> {
+    serde_json::to_value(out).map_err(|e| ApiError::Core(cognate_core::CoreError::Internal(e.to_string())))
+}
+
+/// Calls an admin handler: requires the admin context, reads the typed input, writes the output.
+macro_rules! admin_op {
+    ($svc:expr, $auth:expr, $map:expr, $handler:path) => {{
+        let ctx = admin($auth)?;
+        output($handler($svc, ctx, input($map)?).await?)
+    }};
+}
+
+/// Runs `op`. The caller has validated `map` against the model and verified SigV4 for every
+/// operation that is not public.
+pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String, Value>) -> Result<Value, ApiError> {
+    use Operation::*;
+    match op {
+        AddCustomAttributes => admin_op!(svc, auth, map, pools::add_custom_attributes),
+        AdminAddUserToGroup => admin_op!(svc, auth, map, groups::add_user),
+        AdminConfirmSignUp => admin_op!(svc, auth, map, users::confirm_sign_up),
+        AdminCreateUser => admin_op!(svc, auth, map, users::create),
+        AdminDeleteUser => admin_op!(svc, auth, map, users::delete),
+        AdminDeleteUserAttributes => admin_op!(svc, auth, map, users::delete_attributes),
+        AdminDisableUser => admin_op!(svc, auth, map, users::disable),
+        AdminEnableUser => admin_op!(svc, auth, map, users::enable),
+        AdminGetUser => admin_op!(svc, auth, map, users::get),
+        AdminListGroupsForUser => admin_op!(svc, auth, map, groups::groups_for_user),
+        AdminRemoveUserFromGroup => admin_op!(svc, auth, map, groups::remove_user),
+        AdminResetUserPassword => admin_op!(svc, auth, map, users::reset_password),
+        AdminSetUserPassword => admin_op!(svc, auth, map, users::set_password),
+        AdminUpdateUserAttributes => admin_op!(svc, auth, map, users::update_attributes),
+        AdminUserGlobalSignOut => admin_op!(svc, auth, map, users::global_sign_out),
+        CreateGroup => admin_op!(svc, auth, map, groups::create),
+        CreateUserPool => admin_op!(svc, auth, map, pools::create),
+        CreateUserPoolClient => admin_op!(svc, auth, map, clients::create),
+        DeleteGroup => admin_op!(svc, auth, map, groups::delete),
+        DeleteUserPool => admin_op!(svc, auth, map, pools::delete),
+        DeleteUserPoolClient => admin_op!(svc, auth, map, clients::delete),
+        DescribeUserPool => admin_op!(svc, auth, map, pools::describe),
+        DescribeUserPoolClient => admin_op!(svc, auth, map, clients::describe),
+        GetGroup => admin_op!(svc, auth, map, groups::get),
+        ListGroups => admin_op!(svc, auth, map, groups::list),
+        ListTagsForResource => admin_op!(svc, auth, map, pools::list_tags),
+        ListUserPoolClients => admin_op!(svc, auth, map, clients::list),
+        ListUserPools => admin_op!(svc, auth, map, pools::list),
+        ListUsers => admin_op!(svc, auth, map, users::list),
+        ListUsersInGroup => admin_op!(svc, auth, map, groups::users_in_group),
+        TagResource => admin_op!(svc, auth, map, pools::tag),
+        UntagResource => admin_op!(svc, auth, map, pools::untag),
+        UpdateGroup => admin_op!(svc, auth, map, groups::update),
+        UpdateUserPool => admin_op!(svc, auth, map, pools::update),
+        UpdateUserPoolClient => admin_op!(svc, auth, map, clients::update),
+        AddUserPoolClientSecret
+        | AdminDeleteSoftwareToken
+        | AdminDisableProviderForUser
+        | AdminForgetDevice
+        | AdminGetDevice
+        | AdminGetUserAuthFactors
+        | AdminInitiateAuth
+        | AdminLinkProviderForUser
+        | AdminListDevices
+        | AdminListUserAuthEvents
+        | AdminListUserSessions
+        | AdminRespondToAuthChallenge
+        | AdminRevokeUserSession
+        | AdminSetUserMFAPreference
+        | AdminSetUserSettings
+        | AdminUpdateAuthEventFeedback
+        | AdminUpdateDeviceStatus
+        | AssociateSoftwareToken
+        | CancelPointInTimeRecovery
+        | ChangePassword
+        | CompleteWebAuthnRegistration
+        | ConfirmDevice
+        | ConfirmForgotPassword
+        | ConfirmSignUp
+        | CreateCIMDPolicy
+        | CreateIdentityProvider
+        | CreateManagedLoginBranding
+        | CreateResourceServer
+        | CreateTerms
+        | CreateUserImportJob
+        | CreateUserPoolDomain
+        | CreateUserPoolReplica
+        | DeleteCIMDPolicy
+        | DeleteIdentityProvider
+        | DeleteManagedLoginBranding
+        | DeleteResourceServer
+        | DeleteTerms
+        | DeleteUser
+        | DeleteUserAttributes
+        | DeleteUserPoolClientSecret
+        | DeleteUserPoolDomain
+        | DeleteUserPoolReplica
+        | DeleteWebAuthnCredential
+        | DescribeCIMDPolicy
+        | DescribeIdentityProvider
+        | DescribeManagedLoginBranding
+        | DescribeManagedLoginBrandingByClient
+        | DescribePointInTimeRecovery
+        | DescribeResourceServer
+        | DescribeRiskConfiguration
+        | DescribeTerms
+        | DescribeTermsByClient
+        | DescribeUserImportJob
+        | DescribeUserPoolDomain
+        | ForgetDevice
+        | ForgotPassword
+        | GetCSVHeader
+        | GetClientToken
+        | GetDerivedToken
+        | GetDevice
+        | GetIdentityProviderByIdentifier
+        | GetLogDeliveryConfiguration
+        | GetProvisionedLimit
+        | GetSigningCertificate
+        | GetTokensFromRefreshToken
+        | GetUICustomization
+        | GetUser
+        | GetUserAttributeVerificationCode
+        | GetUserAuthFactors
+        | GetUserPoolClientSessionConfiguration
+        | GetUserPoolMfaConfig
+        | GetUserPoolSessionConfiguration
+        | GlobalSignOut
+        | InitiateAuth
+        | InitiatePointInTimeRecovery
+        | ListCIMDPolicies
+        | ListClientMetadataURLs
+        | ListDevices
+        | ListIdentityProviders
+        | ListPointInTimeRecoveries
+        | ListResourceServers
+        | ListTerms
+        | ListUserImportJobs
+        | ListUserPoolClientSecrets
+        | ListUserPoolReplicas
+        | ListUserSessions
+        | ListWebAuthnCredentials
+        | ResendConfirmationCode
+        | RespondToAuthChallenge
+        | RevokeToken
+        | RevokeUserSession
+        | SetLogDeliveryConfiguration
+        | SetRiskConfiguration
+        | SetUICustomization
+        | SetUserMFAPreference
+        | SetUserPoolClientSessionConfiguration
+        | SetUserPoolMfaConfig
+        | SetUserPoolSessionConfiguration
+        | SetUserSettings
+        | SignUp
+        | StartPointInTimeRecovery
+        | StartUserImportJob
+        | StartWebAuthnRegistration
+        | StopUserImportJob
+        | UpdateAuthEventFeedback
+        | UpdateCIMDPolicy
+        | UpdateClientMetadataURLState
+        | UpdateDeviceStatus
+        | UpdateIdentityProvider
+        | UpdateManagedLoginBranding
+        | UpdateProvisionedLimit
+        | UpdateResourceServer
+        | UpdateTerms
+        | UpdateUserAttributes
+        | UpdateUserPoolDomain
+        | UpdateUserPoolReplica
+        | VerifySoftwareToken
+        | VerifyUserAttribute => Err(ApiError::NotBuilt(op.name())),
+    }
+}

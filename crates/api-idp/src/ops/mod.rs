@@ -1,0 +1,21 @@
+//! Thin handlers, one file per family: validate what the model cannot, call core, map back.
+
+pub mod clients;
+pub mod groups;
+pub mod pools;
+pub mod users;
+
+use crate::ApiError;
+use serde::Serialize;
+
+/// The `{}` output of operations without an output shape.
+#[derive(Serialize)]
+pub struct Empty {}
+
+/// Handler result.
+pub type Out<T> = Result<T, ApiError>;
+
+/// A request that the typed conversion could not read (already validated, so rare).
+pub fn ser(e: serde_json::Error) -> ApiError {
+    ApiError::Serialization(e.to_string())
+}

@@ -1,0 +1,308 @@
+//! Input validation against the botocore model itself (vendored in `model/cognito-idp.json`):
+//! required members, lengths, ranges, patterns and enums, for all 153 operations, before any
+//! handler runs. Constraint violations answer `InvalidParameterException` with Coral's message
+//! form; a JSON value of the wrong type answers `SerializationException`.
+
+use regex::Regex;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+const MODEL: &str = include_str!("../model/cognito-idp.json");
+
+#[derive(Debug)]
+enum Shape {
+    Structure { members: Vec<(String, String)>, required: Vec<String> },
+    Str { min: Option<i64>, max: Option<i64>, pattern: Option<(String, Option<Regex>)>, enums: Option<Vec<String>>, sensitive: bool },
+    Int { min: Option<i64>, max: Option<i64> },
+    Bool,
+    Timestamp,
+    Blob,
+    List { member: String, min: Option<i64>, max: Option<i64> },
+    Map { value: String, min: Option<i64>, max: Option<i64> },
+    Document,
+}
+
+/// What is wrong with an input.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Invalid {
+    /// Constraint violations (`InvalidParameterException`), already joined into one message.
+    Constraints(String),
+    /// A value of the wrong JSON type (`SerializationException`).
+    Type(String),
+}
+
+/// The compiled model.
+pub struct Validator {
+    shapes: HashMap<String, Shape>,
+}
+
+/// Java's `\w`, `\s`, `\d` are ASCII-only; Rust's are Unicode. Translate to explicit classes
+/// (Rust accepts nested classes, so this works inside brackets too).
+fn java_to_rust(p: &str) -> String {
+    p.replace(r"\w", "[0-9A-Za-z_]")
+        .replace(r"\s", r"[\t\n\x0B\x0C\r ]")
+        .replace(r"\S", r"[^\t\n\x0B\x0C\r ]")
+        .replace(r"\d", "[0-9]")
+}
+
+fn num(v: &Value, key: &str) -> Option<i64> {
+    v.get(key).and_then(|n| n.as_f64()).map(|f| f as i64)
+}
+
+impl Validator {
+    /// Compiles the vendored model.
+    pub fn new() -> Self {
+        let model: Value = serde_json::from_str(MODEL).expect("the vendored model is valid JSON");
+        let mut shapes = HashMap::new();
+        let mut regexes: HashMap<String, Option<Regex>> = HashMap::new();
+        for (name, s) in model["shapes"].as_object().expect("shapes") {
+            let shape = match s["type"].as_str().unwrap_or("") {
+                "structure" if s.get("document").is_some() => Shape::Document,
+                "structure" => Shape::Structure {
+                    members: s["members"]
+                        .as_object()
+                        .map(|m| m.iter().map(|(k, v)| (k.clone(), v["shape"].as_str().unwrap_or("").to_string())).collect())
+                        .unwrap_or_default(),
+                    required: s
+                        .get("required")
+                        .and_then(Value::as_array)
+                        .map(|r| r.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+                        .unwrap_or_default(),
+                },
+                "string" => Shape::Str {
+                    min: num(s, "min"),
+                    max: num(s, "max"),
+                    pattern: s.get("pattern").and_then(Value::as_str).map(|p| {
+                        let re = regexes
+                            .entry(p.to_string())
+                            .or_insert_with(|| Regex::new(&format!("^(?:{})$", java_to_rust(p))).ok())
+                            .clone();
+                        (p.to_string(), re)
+                    }),
+                    enums: s
+                        .get("enum")
+                        .and_then(Value::as_array)
+                        .map(|e| e.iter().filter_map(|x| x.as_str().map(String::from)).collect()),
+                    sensitive: s.get("sensitive").and_then(Value::as_bool).unwrap_or(false),
+                },
+                "integer" | "long" => Shape::Int { min: num(s, "min"), max: num(s, "max") },
+                "boolean" => Shape::Bool,
+                "timestamp" => Shape::Timestamp,
+                "blob" => Shape::Blob,
+                "list" => Shape::List {
+                    member: s["member"]["shape"].as_str().unwrap_or("").to_string(),
+                    min: num(s, "min"),
+                    max: num(s, "max"),
+                },
+                "map" => Shape::Map { value: s["value"]["shape"].as_str().unwrap_or("").to_string(), min: num(s, "min"), max: num(s, "max") },
+                _ => Shape::Document,
+            };
+            shapes.insert(name.clone(), shape);
+        }
+        Self { shapes }
+    }
+
+    /// Validates `input` as shape `shape`, removing `null` members (absent, as AWS treats them).
+    pub fn validate(&self, shape: &str, input: &mut Map<String, Value>) -> Result<(), Invalid> {
+        let mut errors = vec![];
+        self.structure(shape, input, "", &mut errors)?;
+        match errors.len() {
+            0 => Ok(()),
+            1 => Err(Invalid::Constraints(format!("1 validation error detected: {}", errors[0]))),
+            n => Err(Invalid::Constraints(format!("{n} validation errors detected: {}", errors.join("; ")))),
+        }
+    }
+
+    fn structure(&self, shape: &str, obj: &mut Map<String, Value>, path: &str, errors: &mut Vec<String>) -> Result<(), Invalid> {
+        let Some(Shape::Structure { members, required }) = self.shapes.get(shape) else {
+            return Ok(());
+        };
+        obj.retain(|_, v| !v.is_null());
+        for r in required {
+            if !obj.contains_key(r) {
+                errors.push(format!("Value null at '{}' failed to satisfy constraint: Member must not be null", join(path, r)));
+            }
+        }
+        for (name, target) in members {
+            if let Some(v) = obj.get_mut(name) {
+                self.value(target, v, &join(path, name), errors)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn value(&self, shape: &str, v: &mut Value, path: &str, errors: &mut Vec<String>) -> Result<(), Invalid> {
+        let type_err = |want: &str| Invalid::Type(format!("Expected {want} for '{path}'"));
+        match self.shapes.get(shape) {
+            None | Some(Shape::Document) => {}
+            Some(Shape::Structure { .. }) => {
+                let obj = v.as_object_mut().ok_or_else(|| type_err("a structure"))?;
+                self.structure(shape, obj, path, errors)?;
+            }
+            Some(Shape::Str { min, max, pattern, enums, sensitive }) => {
+                let s = v.as_str().ok_or_else(|| type_err("a string"))?;
+                let shown = if *sensitive { "Value".to_string() } else { format!("Value '{}'", s.chars().take(100).collect::<String>()) };
+                let mut fail = |c: String| errors.push(format!("{shown} at '{path}' failed to satisfy constraint: {c}"));
+                let len = s.encode_utf16().count() as i64;
+                if min.is_some_and(|m| len < m) {
+                    fail(format!("Member must have length greater than or equal to {}", min.unwrap_or(0)));
+                }
+                if max.is_some_and(|m| len > m) {
+                    fail(format!("Member must have length less than or equal to {}", max.unwrap_or(0)));
+                }
+                if let Some((p, Some(re))) = pattern {
+                    if !re.is_match(s) {
+                        fail(format!("Member must satisfy regular expression pattern: {p}"));
+                    }
+                }
+                if let Some(e) = enums {
+                    if !e.iter().any(|x| x == s) {
+                        fail(format!("Member must satisfy enum value set: [{}]", e.join(", ")));
+                    }
+                }
+            }
+            Some(Shape::Int { min, max }) => {
+                let n = v.as_f64().ok_or_else(|| type_err("a number"))?;
+                if n.fract() != 0.0 || n.abs() > 9.0e15 {
+                    return Err(type_err("an integer"));
+                }
+                let n = n as i64;
+                if min.is_some_and(|m| n < m) {
+                    errors.push(format!(
+                        "Value '{n}' at '{path}' failed to satisfy constraint: Member must have value greater than or equal to {}",
+                        min.unwrap_or(0)
+                    ));
+                }
+                if max.is_some_and(|m| n > m) {
+                    errors.push(format!(
+                        "Value '{n}' at '{path}' failed to satisfy constraint: Member must have value less than or equal to {}",
+                        max.unwrap_or(0)
+                    ));
+                }
+                // Normalize 5.0 to 5 so typed deserialization into integers succeeds.
+                *v = Value::from(n);
+            }
+            Some(Shape::Bool) => {
+                v.as_bool().ok_or_else(|| type_err("a boolean"))?;
+            }
+            Some(Shape::Timestamp) => {
+                v.as_f64().ok_or_else(|| type_err("a timestamp in epoch seconds"))?;
+            }
+            Some(Shape::Blob) => {
+                v.as_str().ok_or_else(|| type_err("a base64 string"))?;
+            }
+            Some(Shape::List { member, min, max }) => {
+                let items = v.as_array_mut().ok_or_else(|| type_err("a list"))?;
+                let len = items.len() as i64;
+                if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
+                    errors.push(format!(
+                        "Value at '{path}' failed to satisfy constraint: Member must have length between {} and {}",
+                        min.unwrap_or(0),
+                        max.map(|m| m.to_string()).unwrap_or_else(|| "∞".into())
+                    ));
+                }
+                for (i, item) in items.iter_mut().enumerate() {
+                    if item.is_null() {
+                        return Err(type_err("a list without null entries"));
+                    }
+                    self.value(member, item, &format!("{path}.{}.member", i + 1), errors)?;
+                }
+            }
+            Some(Shape::Map { value, min, max }) => {
+                let obj = v.as_object_mut().ok_or_else(|| type_err("a map"))?;
+                let len = obj.len() as i64;
+                if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
+                    errors.push(format!(
+                        "Value at '{path}' failed to satisfy constraint: Member must have between {} and {} entries",
+                        min.unwrap_or(0),
+                        max.map(|m| m.to_string()).unwrap_or_else(|| "∞".into())
+                    ));
+                }
+                for (k, item) in obj.iter_mut() {
+                    self.value(value, item, &format!("{path}.{k}"), errors)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Default for Validator {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Coral names members in lowerCamelCase: `UserPoolId` → `userPoolId`.
+fn join(path: &str, member: &str) -> String {
+    let mut c = member.chars();
+    let camel: String = c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default();
+    if path.is_empty() {
+        camel
+    } else {
+        format!("{path}.{camel}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check(shape: &str, v: Value) -> Result<(), Invalid> {
+        let mut m = v.as_object().unwrap().clone();
+        Validator::new().validate(shape, &mut m)
+    }
+
+    #[test]
+    fn every_pattern_compiles_but_the_lookbehind() {
+        let model: Value = serde_json::from_str(MODEL).unwrap();
+        let failing: Vec<String> = model["shapes"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter_map(|s| s.get("pattern").and_then(Value::as_str))
+            .filter(|p| Regex::new(&format!("^(?:{})$", java_to_rust(p))).is_err())
+            .map(String::from)
+            .collect();
+        assert!(failing.iter().all(|p| p.contains("(?<!")), "{failing:?}");
+    }
+
+    #[test]
+    fn constraints() {
+        assert_eq!(check("ListUsersRequest", json!({"UserPoolId": "us-east-1_AbCdEfGhI"})), Ok(()));
+        let Err(Invalid::Constraints(m)) = check("ListUsersRequest", json!({})) else { panic!() };
+        assert_eq!(m, "1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null");
+        let Err(Invalid::Constraints(m)) = check("ListUsersRequest", json!({"UserPoolId": "bad id", "Limit": 61})) else { panic!() };
+        assert!(m.starts_with("2 validation errors detected: "), "{m}");
+        assert!(m.contains("regular expression pattern: [\\w-]+_[0-9a-zA-Z]+"), "{m}");
+        assert!(m.contains("less than or equal to 60"), "{m}");
+        // \w is ASCII-only, as in Java.
+        assert!(check("ListUsersRequest", json!({"UserPoolId": "us-east-1_Ab\u{e9}"})).is_err());
+        let Err(Invalid::Constraints(m)) =
+            check("AdminSetUserPasswordRequest", json!({"UserPoolId": "us-east-1_A", "Username": "u", "Password": "a b"}))
+        else {
+            panic!()
+        };
+        assert!(m.contains("Value at 'password'"), "sensitive values are not echoed: {m}");
+        let Err(Invalid::Constraints(m)) = check(
+            "AdminCreateUserRequest",
+            json!({"UserPoolId": "us-east-1_A", "Username": "u", "MessageAction": "SHOUT"}),
+        ) else {
+            panic!()
+        };
+        assert!(m.contains("enum value set: [RESEND, SUPPRESS]"), "{m}");
+        assert_eq!(check("ListUsersRequest", json!({"UserPoolId": "us-east-1_A", "Filter": null})), Ok(()));
+    }
+
+    #[test]
+    fn types() {
+        assert!(matches!(check("ListUsersRequest", json!({"UserPoolId": 5})), Err(Invalid::Type(_))));
+        assert!(matches!(check("ListUsersRequest", json!({"UserPoolId": "us-east-1_A", "Limit": "5"})), Err(Invalid::Type(_))));
+        assert!(matches!(check("ListUsersRequest", json!({"UserPoolId": "us-east-1_A", "Limit": 1.5})), Err(Invalid::Type(_))));
+        assert!(matches!(
+            check("AdminCreateUserRequest", json!({"UserPoolId": "us-east-1_A", "Username": "u", "UserAttributes": {"a": 1}})),
+            Err(Invalid::Type(_))
+        ));
+    }
+}

@@ -1,0 +1,170 @@
+//! App clients: CRUD with generated secrets (sealed at rest), flow defaults, token validity.
+
+use crate::{paging, AdminCtx, Cognate, CoreError, CoreResult};
+use cognate_model::ids::generate_client_secret;
+use cognate_model::{now_millis, AppClient, ClientId, ClientSettings, UserPoolId};
+use cognate_store::StoreError;
+
+/// Create/UpdateUserPoolClient input.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInput {
+    /// Client name.
+    pub name: String,
+    /// Generate a secret (create only).
+    pub generate_secret: bool,
+    /// The settings as requested, defaults already applied by the caller's conversion.
+    pub settings: ClientSettings,
+}
+
+/// A client with its secret opened.
+#[derive(Debug, Clone)]
+pub struct NewClient {
+    /// The client.
+    pub client: AppClient,
+    /// The plaintext secret, if it has one.
+    pub secret: Option<String>,
+}
+
+const LEGACY_FLOWS: [&str; 3] = ["ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"];
+
+/// The flows a client allows when `ExplicitAuthFlows` is empty (model documentation).
+pub const DEFAULT_FLOWS: [&str; 3] = ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"];
+
+fn check_settings(s: &mut ClientSettings, has_secret: bool) -> CoreResult<()> {
+    let invalid = |m: &str| Err(CoreError::InvalidParameter(m.into()));
+    let legacy = s.explicit_auth_flows.iter().any(|f| LEGACY_FLOWS.contains(&f.as_str()));
+    let modern = s.explicit_auth_flows.iter().any(|f| f.starts_with("ALLOW_"));
+    if legacy && modern {
+        return invalid("The ExplicitAuthFlows can either include legacy values or new values. Mixing is not allowed.");
+    }
+    if s.explicit_auth_flows.is_empty() {
+        s.explicit_auth_flows = DEFAULT_FLOWS.iter().map(|f| f.to_string()).collect();
+    }
+    let tv = &mut s.token_validity;
+    if tv.refresh == 0 {
+        tv.refresh = 30;
+        tv.refresh_unit = "days".into();
+    }
+    if !(300..=86400).contains(&tv.access_secs()) || !(300..=86400).contains(&tv.id_secs()) {
+        return invalid("Invalid range for token validity: access and ID tokens must be valid for between 5 minutes and 1 day.");
+    }
+    if !(3600..=315_360_000).contains(&tv.refresh_secs()) {
+        return invalid("Invalid range for token validity: refresh tokens must be valid for between 60 minutes and 10 years.");
+    }
+    if tv.refresh_secs() < tv.access_secs().max(tv.id_secs()) {
+        return invalid("Refresh token validity must be longer than the access and ID token validity.");
+    }
+    if !(3..=15).contains(&s.auth_session_validity) {
+        return invalid("AuthSessionValidity must be between 3 and 15 minutes.");
+    }
+    let flows = &s.allowed_oauth_flows;
+    if flows.iter().any(|f| f == "client_credentials") {
+        if flows.len() > 1 {
+            return invalid("client_credentials flow can not be selected along with code flow or implicit flow.");
+        }
+        if !has_secret {
+            return invalid("client_credentials flow can not be selected if client does not have a client secret.");
+        }
+    }
+    for url in s.callback_urls.iter().chain(&s.logout_urls).chain(&s.default_redirect_uri) {
+        let local = url.starts_with("http://localhost") || url.starts_with("http://127.0.0.1");
+        if url.starts_with("http://") && !local || url.contains('#') {
+            return invalid("Redirect URLs must use HTTPS (http is allowed only for localhost) and must not contain a fragment.");
+        }
+    }
+    if let Some(d) = &s.default_redirect_uri {
+        if !s.callback_urls.contains(d) {
+            return invalid("DefaultRedirectURI must be one of the CallbackURLs.");
+        }
+    }
+    Ok(())
+}
+
+impl Cognate {
+    fn open_secret(&self, c: &AppClient) -> CoreResult<Option<String>> {
+        c.secret_sealed.as_deref().map(|s| self.keys.open_string(s, c.client_id.as_str())).transpose()
+    }
+
+    async fn client_in_pool(&self, pool: &UserPoolId, id: &ClientId) -> CoreResult<AppClient> {
+        self.pool(pool).await?;
+        match self.store.get_client(id).await? {
+            Some(c) if &c.pool_id == pool => Ok(c),
+            _ => Err(CoreError::ResourceNotFound(format!("User pool client {id} does not exist."))),
+        }
+    }
+
+    /// CreateUserPoolClient.
+    pub async fn create_client(&self, _ctx: &AdminCtx, pool: &UserPoolId, mut input: ClientInput) -> CoreResult<NewClient> {
+        self.pool(pool).await?;
+        check_settings(&mut input.settings, input.generate_secret)?;
+        let now = now_millis();
+        let client_id = ClientId::generate();
+        let secret = input.generate_secret.then(generate_client_secret);
+        let client = AppClient {
+            pool_id: pool.clone(),
+            secret_sealed: secret.as_deref().map(|s| self.keys.seal(s.as_bytes(), client_id.as_str())),
+            client_id,
+            name: input.name,
+            created_at: now,
+            updated_at: now,
+            settings: input.settings,
+        };
+        self.store.create_client(&client).await?;
+        Ok(NewClient { client, secret })
+    }
+
+    /// DescribeUserPoolClient.
+    pub async fn describe_client(&self, _ctx: &AdminCtx, pool: &UserPoolId, id: &ClientId) -> CoreResult<NewClient> {
+        let client = self.client_in_pool(pool, id).await?;
+        let secret = self.open_secret(&client)?;
+        Ok(NewClient { client, secret })
+    }
+
+    /// UpdateUserPoolClient: replaces every setting; the secret stays.
+    pub async fn update_client(
+        &self,
+        _ctx: &AdminCtx,
+        pool: &UserPoolId,
+        id: &ClientId,
+        mut input: ClientInput,
+    ) -> CoreResult<NewClient> {
+        let mut client = self.client_in_pool(pool, id).await?;
+        check_settings(&mut input.settings, client.secret_sealed.is_some())?;
+        if !input.name.is_empty() {
+            client.name = input.name;
+        }
+        client.settings = input.settings;
+        client.updated_at = now_millis();
+        self.store.update_client(&client).await?;
+        let secret = self.open_secret(&client)?;
+        Ok(NewClient { client, secret })
+    }
+
+    /// DeleteUserPoolClient.
+    pub async fn delete_client(&self, _ctx: &AdminCtx, pool: &UserPoolId, id: &ClientId) -> CoreResult<()> {
+        self.client_in_pool(pool, id).await?;
+        self.store.delete_client(pool, id).await.map_err(|e| match e {
+            StoreError::NotFound => CoreError::ResourceNotFound(format!("User pool client {id} does not exist.")),
+            e => e.into(),
+        })
+    }
+
+    /// ListUserPoolClients.
+    pub async fn list_clients(
+        &self,
+        _ctx: &AdminCtx,
+        pool: &UserPoolId,
+        max: Option<i64>,
+        token: Option<&str>,
+    ) -> CoreResult<(Vec<AppClient>, Option<String>)> {
+        self.pool(pool).await?;
+        let after = paging::after(token)?;
+        let limit = paging::limit(max);
+        let mut clients = self.store.list_clients(pool, after.as_deref(), limit + 1).await?;
+        let next = (clients.len() > limit).then(|| {
+            clients.truncate(limit);
+            paging::encode(&[clients[limit - 1].client_id.as_str()])
+        });
+        Ok((clients, next))
+    }
+}

@@ -1,0 +1,57 @@
+use cognate_store::StoreError;
+use thiserror::Error;
+
+/// Why a service call failed, in Cognito's terms. The API layer maps each to its wire error.
+#[derive(Debug, Error)]
+pub enum CoreError {
+    /// A parameter is wrong (`InvalidParameterException`).
+    #[error("{0}")]
+    InvalidParameter(String),
+    /// A pool, client, group or other resource is missing (`ResourceNotFoundException`).
+    #[error("{0}")]
+    ResourceNotFound(String),
+    /// `UserNotFoundException: User does not exist.`
+    #[error("User does not exist.")]
+    UserNotFound,
+    /// `UsernameExistsException`.
+    #[error("{0}")]
+    UsernameExists(String),
+    /// `AliasExistsException`.
+    #[error("{0}")]
+    AliasExists(String),
+    /// `GroupExistsException`.
+    #[error("{0}")]
+    GroupExists(String),
+    /// `InvalidPasswordException`.
+    #[error("{0}")]
+    InvalidPassword(String),
+    /// `NotAuthorizedException`.
+    #[error("{0}")]
+    NotAuthorized(String),
+    /// `UnsupportedUserStateException`.
+    #[error("{0}")]
+    UnsupportedUserState(String),
+    /// `LimitExceededException`.
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// `CodeDeliveryFailureException`.
+    #[error("{0}")]
+    CodeDeliveryFailure(String),
+    /// Something broke inside; logged with detail, answered without it.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Result alias for service calls.
+pub type CoreResult<T> = Result<T, CoreError>;
+
+impl From<StoreError> for CoreError {
+    fn from(e: StoreError) -> Self {
+        CoreError::Internal(e.to_string())
+    }
+}
+
+/// `ResourceNotFoundException` for a missing pool.
+pub(crate) fn pool_not_found(id: &str) -> CoreError {
+    CoreError::ResourceNotFound(format!("User pool {id} does not exist."))
+}

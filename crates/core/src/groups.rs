@@ -1,0 +1,155 @@
+//! Groups and group membership.
+
+use crate::{paging, AdminCtx, Cognate, CoreError, CoreResult};
+use cognate_model::{now_millis, Group, User, UserPoolId};
+use cognate_store::StoreError;
+
+/// Create/UpdateGroup input.
+#[derive(Debug, Clone, Default)]
+pub struct GroupInput {
+    /// Description.
+    pub description: Option<String>,
+    /// IAM role ARN.
+    pub role_arn: Option<String>,
+    /// Precedence (lower wins).
+    pub precedence: Option<i64>,
+}
+
+fn group_not_found() -> CoreError {
+    CoreError::ResourceNotFound("Group not found.".into())
+}
+
+impl Cognate {
+    async fn group(&self, pool: &UserPoolId, name: &str) -> CoreResult<Group> {
+        self.pool(pool).await?;
+        self.store.get_group(pool, name).await?.ok_or_else(group_not_found)
+    }
+
+    /// CreateGroup.
+    pub async fn create_group(&self, _ctx: &AdminCtx, pool: &UserPoolId, name: &str, input: GroupInput) -> CoreResult<Group> {
+        self.pool(pool).await?;
+        let now = now_millis();
+        let g = Group {
+            pool_id: pool.clone(),
+            name: name.into(),
+            description: input.description,
+            role_arn: input.role_arn,
+            precedence: input.precedence,
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.create_group(&g).await.map_err(|e| match e {
+            StoreError::Conflict(_) => CoreError::GroupExists(format!("A group with the name {name} already exists.")),
+            e => e.into(),
+        })?;
+        Ok(g)
+    }
+
+    /// GetGroup.
+    pub async fn get_group(&self, _ctx: &AdminCtx, pool: &UserPoolId, name: &str) -> CoreResult<Group> {
+        self.group(pool, name).await
+    }
+
+    /// UpdateGroup: members given replace the stored ones; absent members stay.
+    pub async fn update_group(&self, _ctx: &AdminCtx, pool: &UserPoolId, name: &str, input: GroupInput) -> CoreResult<Group> {
+        let mut g = self.group(pool, name).await?;
+        if input.description.is_some() {
+            g.description = input.description;
+        }
+        if input.role_arn.is_some() {
+            g.role_arn = input.role_arn;
+        }
+        if input.precedence.is_some() {
+            g.precedence = input.precedence;
+        }
+        g.updated_at = now_millis();
+        self.store.update_group(&g).await?;
+        Ok(g)
+    }
+
+    /// DeleteGroup.
+    pub async fn delete_group(&self, _ctx: &AdminCtx, pool: &UserPoolId, name: &str) -> CoreResult<()> {
+        self.group(pool, name).await?;
+        self.store.delete_group(pool, name).await.map_err(|e| match e {
+            StoreError::NotFound => group_not_found(),
+            e => e.into(),
+        })
+    }
+
+    /// ListGroups.
+    pub async fn list_groups(
+        &self,
+        _ctx: &AdminCtx,
+        pool: &UserPoolId,
+        max: Option<i64>,
+        token: Option<&str>,
+    ) -> CoreResult<(Vec<Group>, Option<String>)> {
+        self.pool(pool).await?;
+        let (after, limit) = (paging::after(token)?, paging::limit(max));
+        let mut groups = self.store.list_groups(pool, after.as_deref(), limit + 1).await?;
+        let next = (groups.len() > limit).then(|| {
+            groups.truncate(limit);
+            paging::encode(&[&groups[limit - 1].name])
+        });
+        Ok((groups, next))
+    }
+
+    /// AdminAddUserToGroup.
+    pub async fn add_user_to_group(&self, _ctx: &AdminCtx, pool: &UserPoolId, username: &str, group: &str) -> CoreResult<()> {
+        let p = self.pool(pool).await?;
+        let user = self.resolve_user(&p, username).await?;
+        self.group(pool, group).await?;
+        self.store.add_member(pool, group, &user.username_key).await.map_err(|e| match e {
+            StoreError::NotFound => group_not_found(),
+            e => e.into(),
+        })
+    }
+
+    /// AdminRemoveUserFromGroup.
+    pub async fn remove_user_from_group(&self, _ctx: &AdminCtx, pool: &UserPoolId, username: &str, group: &str) -> CoreResult<()> {
+        let p = self.pool(pool).await?;
+        let user = self.resolve_user(&p, username).await?;
+        self.group(pool, group).await?;
+        self.store.remove_member(pool, group, &user.username_key).await?;
+        Ok(())
+    }
+
+    /// AdminListGroupsForUser.
+    pub async fn groups_for_user(
+        &self,
+        _ctx: &AdminCtx,
+        pool: &UserPoolId,
+        username: &str,
+        max: Option<i64>,
+        token: Option<&str>,
+    ) -> CoreResult<(Vec<Group>, Option<String>)> {
+        let p = self.pool(pool).await?;
+        let user = self.resolve_user(&p, username).await?;
+        let (after, limit) = (paging::after(token)?, paging::limit(max));
+        let mut groups = self.store.groups_of_user(pool, &user.username_key, after.as_deref(), limit + 1).await?;
+        let next = (groups.len() > limit).then(|| {
+            groups.truncate(limit);
+            paging::encode(&[&groups[limit - 1].name])
+        });
+        Ok((groups, next))
+    }
+
+    /// ListUsersInGroup.
+    pub async fn users_in_group(
+        &self,
+        _ctx: &AdminCtx,
+        pool: &UserPoolId,
+        group: &str,
+        max: Option<i64>,
+        token: Option<&str>,
+    ) -> CoreResult<(Vec<User>, Option<String>)> {
+        self.group(pool, group).await?;
+        let (after, limit) = (paging::after(token)?, paging::limit(max));
+        let mut users = self.store.users_in_group(pool, group, after.as_deref(), limit + 1).await?;
+        let next = (users.len() > limit).then(|| {
+            users.truncate(limit);
+            paging::encode(&[&users[limit - 1].username_key])
+        });
+        Ok((users, next))
+    }
+}

@@ -1,0 +1,493 @@
+//! Admin user management: create (with invitation), read, update and delete attributes,
+//! enable/disable, passwords, confirmation, global sign-out, and ListUsers from the indexes.
+
+use crate::attributes::{check_required, check_write, is_email, is_phone};
+use crate::outbox::Message;
+use crate::password::{check_policy, generate_temporary_password};
+use crate::{filter, paging, AdminCtx, Cognate, CoreError, CoreResult};
+use cognate_model::{now_millis, PoolSettings, User, UserPool, UserPoolId, UserStatus};
+use cognate_store::{StoreError, UserCursor, UserFilter};
+
+/// `MessageAction` of AdminCreateUser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageAction {
+    /// Send the invitation again, with a new temporary password.
+    Resend,
+    /// Send nothing.
+    Suppress,
+}
+
+/// AdminCreateUser input.
+#[derive(Debug, Clone, Default)]
+pub struct CreateUserInput {
+    /// The name, or an email/phone in username-attribute pools.
+    pub username: String,
+    /// Attributes to set.
+    pub attributes: Vec<(String, String)>,
+    /// A temporary password to use instead of a generated one.
+    pub temporary_password: Option<String>,
+    /// Take an alias away from the user who holds it.
+    pub force_alias_creation: bool,
+    /// Resend or suppress the invitation.
+    pub message_action: Option<MessageAction>,
+    /// `EMAIL` and/or `SMS`; `None` means Cognito's default.
+    pub delivery_mediums: Option<Vec<String>>,
+}
+
+/// ListUsers input.
+#[derive(Debug, Clone, Default)]
+pub struct ListUsersInput {
+    /// The filter expression, if any.
+    pub filter: Option<String>,
+    /// Page size (1–60).
+    pub limit: Option<i64>,
+    /// Token from the previous page.
+    pub pagination_token: Option<String>,
+}
+
+/// A page of users.
+#[derive(Debug, Clone)]
+pub struct UserListing {
+    /// The users.
+    pub users: Vec<User>,
+    /// Token for the next page.
+    pub pagination_token: Option<String>,
+}
+
+const VERIFIABLE: [&str; 2] = ["email", "phone_number"];
+
+/// The normalized form of a user name (the pool decides case sensitivity).
+pub fn username_key(settings: &PoolSettings, name: &str) -> String {
+    if settings.case_sensitive {
+        name.to_string()
+    } else {
+        name.to_lowercase()
+    }
+}
+
+fn alias_key(settings: &PoolSettings, attr: &str, value: &str) -> String {
+    let v = match attr {
+        "email" => value.to_lowercase(),
+        "preferred_username" => username_key(settings, value),
+        _ => value.to_string(),
+    };
+    format!("{attr}:{v}")
+}
+
+/// The unique sign-in keys a user holds besides the name: username attributes always,
+/// email/phone aliases once verified, `preferred_username` whenever set.
+pub fn sign_in_keys(settings: &PoolSettings, user: &User) -> Vec<String> {
+    let mut keys = vec![];
+    for attr in ["email", "phone_number", "preferred_username"] {
+        let Some(v) = user.attribute(attr) else { continue };
+        let active = settings.is_username_attribute(attr)
+            || (settings.is_alias_attribute(attr) && (attr == "preferred_username" || user.is_verified(attr)));
+        if active {
+            keys.push(alias_key(settings, attr, v));
+        }
+    }
+    keys
+}
+
+fn conflict_error(settings: &PoolSettings, key: &str) -> CoreError {
+    let attr = key.split(':').next().unwrap_or("");
+    let what = if attr == "phone_number" { "phone number" } else { attr };
+    if key == "username" {
+        CoreError::UsernameExists("User account already exists".into())
+    } else if settings.is_username_attribute(attr) {
+        CoreError::UsernameExists(format!("An account with the given {what} already exists."))
+    } else {
+        CoreError::AliasExists(format!("An account with the given {what} already exists."))
+    }
+}
+
+fn render(template: Option<&str>, default: &str, username: &str, code: &str) -> String {
+    template.unwrap_or(default).replace("{username}", username).replace("{####}", code)
+}
+
+impl Cognate {
+    /// Finds a user by name, by username attribute or alias, or by sub.
+    pub(crate) async fn resolve_user(&self, pool: &UserPool, name: &str) -> CoreResult<User> {
+        let s = &pool.settings;
+        if let Some(u) = self.store.get_user(&pool.id, &username_key(s, name)).await? {
+            return Ok(u);
+        }
+        for attr in ["email", "phone_number", "preferred_username"] {
+            if s.is_username_attribute(attr) || s.is_alias_attribute(attr) {
+                if let Some(k) = self.store.find_key(&pool.id, &alias_key(s, attr, name)).await? {
+                    if let Some(u) = self.store.get_user(&pool.id, &k).await? {
+                        return Ok(u);
+                    }
+                }
+            }
+        }
+        if name.len() == 36 {
+            if let Some(u) = self.store.get_user_by_sub(&pool.id, name).await? {
+                return Ok(u);
+            }
+        }
+        Err(CoreError::UserNotFound)
+    }
+
+    /// Reads, changes and writes a user, retrying when another request wrote in between.
+    async fn modify_user<F>(&self, pool: &UserPool, name: &str, mut change: F) -> CoreResult<User>
+    where
+        F: FnMut(&mut User) -> CoreResult<()>,
+    {
+        for _ in 0..8 {
+            let mut user = self.resolve_user(pool, name).await?;
+            let before = sign_in_keys(&pool.settings, &user);
+            change(&mut user)?;
+            user.updated_at = now_millis();
+            let keys = sign_in_keys(&pool.settings, &user);
+            let keys_arg = (keys != before).then_some(keys.as_slice());
+            match self.store.update_user(&user, keys_arg).await {
+                Ok(()) => {
+                    user.version += 1;
+                    return Ok(user);
+                }
+                Err(StoreError::VersionMismatch) => continue,
+                Err(StoreError::NotFound) => return Err(CoreError::UserNotFound),
+                Err(StoreError::Conflict(k)) => return Err(conflict_error(&pool.settings, &k)),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(CoreError::Internal("too many concurrent updates of one user".into()))
+    }
+
+    /// AdminCreateUser. Errors: UsernameExists, AliasExists, InvalidParameter, InvalidPassword,
+    /// UnsupportedUserState (RESEND for a user who already changed the password), CodeDeliveryFailure.
+    pub async fn admin_create_user(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, input: CreateUserInput) -> CoreResult<User> {
+        let pool = self.pool(pool_id).await?;
+        let s = &pool.settings;
+        let temp = match &input.temporary_password {
+            Some(p) => {
+                check_policy(p, &s.password_policy)?;
+                p.clone()
+            }
+            None => generate_temporary_password(&s.password_policy),
+        };
+        if input.message_action == Some(MessageAction::Resend) {
+            return self.resend_invitation(&pool, &input, temp).await;
+        }
+        let mut attrs: Vec<(String, String)> = vec![];
+        for (n, v) in &input.attributes {
+            check_write(s, n, v, true)?;
+            attrs.retain(|(k, _)| k != n);
+            attrs.push((n.clone(), v.clone()));
+        }
+        let (username, sub) = if s.username_attributes.is_empty() {
+            for attr in ["email", "phone_number"] {
+                let looks = if attr == "email" { is_email(&input.username) } else { is_phone(&input.username) };
+                if s.is_alias_attribute(attr) && looks {
+                    return Err(CoreError::InvalidParameter(format!(
+                        "Username cannot be of {} format, since user pool is configured for {attr} alias.",
+                        if attr == "email" { "email" } else { "phone number" }
+                    )));
+                }
+            }
+            (input.username.clone(), uuid::Uuid::new_v4().to_string())
+        } else {
+            let attr = if is_email(&input.username) && s.is_username_attribute("email") {
+                "email"
+            } else if is_phone(&input.username) && s.is_username_attribute("phone_number") {
+                "phone_number"
+            } else {
+                return Err(CoreError::InvalidParameter("Username should be either an email or a phone number.".into()));
+            };
+            if let Some((_, v)) = attrs.iter().find(|(n, _)| n == attr) {
+                if v != &input.username {
+                    return Err(CoreError::InvalidParameter(format!("The {attr} attribute must equal the username.")));
+                }
+            } else {
+                attrs.push((attr.to_string(), input.username.clone()));
+            }
+            let sub = uuid::Uuid::new_v4().to_string();
+            (sub.clone(), sub)
+        };
+        check_required(s, &attrs)?;
+        let now = now_millis();
+        let user = User {
+            pool_id: pool.id.clone(),
+            username_key: username_key(s, &username),
+            username,
+            sub,
+            status: UserStatus::ForceChangePassword,
+            enabled: true,
+            attributes: attrs,
+            password_hash: Some(self.hasher.hash(&temp).await?),
+            password_set_at: Some(now),
+            tokens_valid_after: 0,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        };
+        let keys = sign_in_keys(s, &user);
+        let mut forced = false;
+        loop {
+            match self.store.create_user(&user, &keys).await {
+                Ok(()) => break,
+                Err(StoreError::Conflict(k)) if k != "username" && input.force_alias_creation && !forced => {
+                    // ForceAliasCreation: the alias moves; the old holder's attribute becomes unverified.
+                    let attr = k.split(':').next().unwrap_or("").to_string();
+                    if let Some(holder) = self.store.find_key(&pool.id, &k).await? {
+                        self.modify_user(&pool, &holder, |u| {
+                            u.set_attribute(&format!("{attr}_verified"), "false");
+                            Ok(())
+                        })
+                        .await?;
+                    }
+                    forced = true;
+                }
+                Err(StoreError::Conflict(k)) => return Err(conflict_error(s, &k)),
+                Err(StoreError::NotFound) => return Err(crate::error::pool_not_found(pool.id.as_str())),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if input.message_action != Some(MessageAction::Suppress) {
+            self.send_invitation(&pool, &user, &temp, input.delivery_mediums.as_deref()).await?;
+        }
+        Ok(user)
+    }
+
+    async fn resend_invitation(&self, pool: &UserPool, input: &CreateUserInput, temp: String) -> CoreResult<User> {
+        let hash = self.hasher.hash(&temp).await?;
+        let user = self
+            .modify_user(pool, &input.username, |u| {
+                if u.status != UserStatus::ForceChangePassword {
+                    return Err(CoreError::UnsupportedUserState(format!(
+                        "Resend not possible. {} status is not FORCE_CHANGE_PASSWORD",
+                        u.username
+                    )));
+                }
+                u.password_hash = Some(hash.clone());
+                u.password_set_at = Some(now_millis());
+                Ok(())
+            })
+            .await?;
+        self.send_invitation(pool, &user, &temp, input.delivery_mediums.as_deref()).await?;
+        Ok(user)
+    }
+
+    /// Sends the invitation to each desired medium the user has an address for. Cognito's
+    /// default medium is SMS; when the user has no phone number we fall back to email.
+    async fn send_invitation(&self, pool: &UserPool, user: &User, temp: &str, mediums: Option<&[String]>) -> CoreResult<()> {
+        let t = &pool.settings.admin_create_user.invite_message;
+        let shown_name = user.attribute("email").filter(|_| pool.settings.is_username_attribute("email")).unwrap_or(&user.username);
+        let mut targets = vec![];
+        let wanted: Vec<&str> = match mediums {
+            Some(m) => m.iter().map(String::as_str).collect(),
+            None if user.attribute("phone_number").is_some() => vec!["SMS"],
+            None => vec!["EMAIL"],
+        };
+        for medium in &wanted {
+            let attr = if *medium == "SMS" { "phone_number" } else { "email" };
+            if let Some(to) = user.attribute(attr) {
+                targets.push((if *medium == "SMS" { "SMS" } else { "EMAIL" }, to.to_string()));
+            }
+        }
+        if targets.is_empty() {
+            if mediums.is_some() {
+                return Err(CoreError::InvalidParameter(format!(
+                    "The user has no {} to deliver the invitation to.",
+                    wanted.iter().map(|m| if *m == "SMS" { "phone_number" } else { "email" }).collect::<Vec<_>>().join(" or ")
+                )));
+            }
+            return Ok(());
+        }
+        for (medium, to) in targets {
+            let default = "Your username is {username} and temporary password is {####}.";
+            let (subject, body) = if medium == "SMS" {
+                (String::new(), render(t.sms_message.as_deref(), default, shown_name, temp))
+            } else {
+                (
+                    t.email_subject.clone().unwrap_or_else(|| "Your temporary password".into()),
+                    render(t.email_message.as_deref(), default, shown_name, temp),
+                )
+            };
+            let msg = Message { medium, to, subject, body, pool_id: pool.id.to_string(), purpose: "invitation" };
+            self.outbox.send(&msg).await.map_err(|e| {
+                tracing::error!(error = %e, "invitation delivery failed");
+                CoreError::CodeDeliveryFailure("Unable to deliver the invitation message.".into())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// AdminGetUser.
+    pub async fn admin_get_user(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, username: &str) -> CoreResult<User> {
+        let pool = self.pool(pool_id).await?;
+        self.resolve_user(&pool, username).await
+    }
+
+    /// AdminDeleteUser.
+    pub async fn admin_delete_user(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, username: &str) -> CoreResult<()> {
+        let pool = self.pool(pool_id).await?;
+        let user = self.resolve_user(&pool, username).await?;
+        self.store.delete_user(pool_id, &user.username_key).await.map_err(|e| match e {
+            StoreError::NotFound => CoreError::UserNotFound,
+            e => e.into(),
+        })
+    }
+
+    /// AdminUpdateUserAttributes. A changed email or phone number becomes unverified unless the
+    /// same call sets its `_verified` attribute.
+    pub async fn admin_update_user_attributes(
+        &self,
+        _ctx: &AdminCtx,
+        pool_id: &UserPoolId,
+        username: &str,
+        attrs: &[(String, String)],
+    ) -> CoreResult<User> {
+        let pool = self.pool(pool_id).await?;
+        let s = &pool.settings;
+        for (n, v) in attrs {
+            check_write(s, n, v, false)?;
+        }
+        self.modify_user(&pool, username, |u| {
+            for (n, v) in attrs {
+                let changed = u.attribute(n) != Some(v.as_str());
+                u.set_attribute(n, v);
+                let verified_given = attrs.iter().any(|(k, _)| k == &format!("{n}_verified"));
+                if VERIFIABLE.contains(&n.as_str()) && changed && !verified_given {
+                    u.set_attribute(&format!("{n}_verified"), "false");
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// AdminDeleteUserAttributes. Required and immutable attributes cannot be deleted.
+    pub async fn admin_delete_user_attributes(
+        &self,
+        _ctx: &AdminCtx,
+        pool_id: &UserPoolId,
+        username: &str,
+        names: &[String],
+    ) -> CoreResult<User> {
+        let pool = self.pool(pool_id).await?;
+        let s = &pool.settings;
+        for n in names {
+            let attr = s
+                .attribute(n)
+                .ok_or_else(|| CoreError::InvalidParameter(format!("Attribute does not exist in the schema: {n}")))?;
+            if attr.required || !attr.mutable || s.is_username_attribute(n) {
+                return Err(CoreError::InvalidParameter(format!("Cannot delete a required or immutable attribute: {n}")));
+            }
+        }
+        self.modify_user(&pool, username, |u| {
+            for n in names {
+                u.remove_attribute(n);
+                if VERIFIABLE.contains(&n.as_str()) {
+                    u.remove_attribute(&format!("{n}_verified"));
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// AdminEnableUser / AdminDisableUser. Disabling also ends the user's sessions.
+    pub async fn admin_set_enabled(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, username: &str, enabled: bool) -> CoreResult<()> {
+        let pool = self.pool(pool_id).await?;
+        self.modify_user(&pool, username, |u| {
+            u.enabled = enabled;
+            if !enabled {
+                u.tokens_valid_after = now_millis();
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// AdminSetUserPassword: `permanent` confirms the user; otherwise the password is temporary.
+    pub async fn admin_set_user_password(
+        &self,
+        _ctx: &AdminCtx,
+        pool_id: &UserPoolId,
+        username: &str,
+        password: &str,
+        permanent: bool,
+    ) -> CoreResult<()> {
+        let pool = self.pool(pool_id).await?;
+        self.resolve_user(&pool, username).await?;
+        check_policy(password, &pool.settings.password_policy)?;
+        let hash = self.hasher.hash(password).await?;
+        self.modify_user(&pool, username, |u| {
+            if u.status == UserStatus::ExternalProvider {
+                return Err(CoreError::InvalidParameter("Cannot set a password for a federated user.".into()));
+            }
+            u.password_hash = Some(hash.clone());
+            u.password_set_at = Some(now_millis());
+            u.status = if permanent { UserStatus::Confirmed } else { UserStatus::ForceChangePassword };
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// AdminResetUserPassword: the user must reset the password before signing in again, and
+    /// every session ends.
+    pub async fn admin_reset_user_password(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, username: &str) -> CoreResult<()> {
+        let pool = self.pool(pool_id).await?;
+        self.modify_user(&pool, username, |u| {
+            if !u.enabled {
+                return Err(CoreError::NotAuthorized("User is disabled.".into()));
+            }
+            u.status = UserStatus::ResetRequired;
+            u.tokens_valid_after = now_millis();
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// AdminConfirmSignUp: UNCONFIRMED → CONFIRMED.
+    pub async fn admin_confirm_sign_up(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, username: &str) -> CoreResult<()> {
+        let pool = self.pool(pool_id).await?;
+        self.modify_user(&pool, username, |u| {
+            if u.status != UserStatus::Unconfirmed {
+                return Err(CoreError::NotAuthorized(format!(
+                    "User cannot be confirmed. Current status is {}",
+                    u.status.as_str()
+                )));
+            }
+            u.status = UserStatus::Confirmed;
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// AdminUserGlobalSignOut: every token issued before now stops working.
+    pub async fn admin_global_sign_out(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, username: &str) -> CoreResult<()> {
+        let pool = self.pool(pool_id).await?;
+        self.modify_user(&pool, username, |u| {
+            u.tokens_valid_after = now_millis();
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// ListUsers with the `Filter` grammar, answered from the store's indexes.
+    pub async fn list_users(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, input: ListUsersInput) -> CoreResult<UserListing> {
+        let pool = self.pool(pool_id).await?;
+        let store_filter = match input.filter.as_deref().map(str::trim) {
+            None | Some("") => UserFilter::All,
+            Some(f) => filter::to_store_filter(&filter::parse(f)?, |u| username_key(&pool.settings, u))?,
+        };
+        let after = input
+            .pagination_token
+            .as_deref()
+            .map(|t| paging::decode(t, 2).map(|p| UserCursor { value: p[0].clone(), username_key: p[1].clone() }))
+            .transpose()?;
+        let page = self.store.list_users(pool_id, &store_filter, after.as_ref(), paging::limit(input.limit)).await?;
+        Ok(UserListing {
+            users: page.users,
+            pagination_token: page.next.map(|c| paging::encode(&[&c.value, &c.username_key])),
+        })
+    }
+}

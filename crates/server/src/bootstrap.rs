@@ -1,0 +1,67 @@
+//! First-start and every-start work on the data dir: the master key and the admin key pair.
+//! Generated files are written with mode 0600 and their contents never reach the logs.
+
+use crate::config::{Config, Secret};
+use cognate_core::crypto::{generate_master_key_b64, MasterKey};
+use cognate_model::ids::random_string;
+use std::io::Write;
+use std::path::Path;
+
+fn write_private(path: &Path, contents: &str) -> Result<(), String> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    f.write_all(contents.as_bytes()).and_then(|_| f.sync_all()).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Creates the data dir (mode 0700) if needed.
+pub fn data_dir(cfg: &Config) -> Result<(), String> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(&cfg.data_dir).map_err(|e| format!("cannot create the data dir {}: {e}", cfg.data_dir.display()))
+}
+
+/// The master key: `COGNATE_MASTER_KEY`, else `COGNATE_MASTER_KEY_FILE`, else `<data>/master.key`,
+/// generated on the first start.
+pub fn master_key(cfg: &Config) -> Result<MasterKey, String> {
+    let (text, origin) = if let Some(k) = &cfg.master_key {
+        (k.expose().to_string(), "COGNATE_MASTER_KEY".to_string())
+    } else {
+        let path = cfg.master_key_file.clone().unwrap_or_else(|| cfg.data_dir.join("master.key"));
+        if !path.exists() && cfg.master_key_file.is_none() {
+            write_private(&path, &format!("{}\n", generate_master_key_b64()))?;
+            tracing::info!(path = %path.display(), "generated a new master key; back it up: without it, secrets in the store cannot be read");
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read the master key file {}: {e}", path.display()))?;
+        (text, path.display().to_string())
+    };
+    MasterKey::from_base64(&text).map_err(|e| format!("{e} (from {origin}); a master key is 32 random bytes in standard base64"))
+}
+
+/// The admin access keys: from the configuration, else `<data>/admin-credentials.env`,
+/// generated on the first start.
+pub fn admin_keys(cfg: &Config) -> Result<Vec<(String, Secret)>, String> {
+    if let Some((id, secret)) = &cfg.admin_key {
+        return Ok(vec![(id.clone(), secret.clone())]);
+    }
+    let path = cfg.data_dir.join("admin-credentials.env");
+    if !path.exists() {
+        let id = format!("AKIA{}", random_string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16));
+        let secret = random_string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);
+        write_private(&path, &format!("AWS_ACCESS_KEY_ID={id}\nAWS_SECRET_ACCESS_KEY={secret}\nAWS_REGION={r}\nAWS_DEFAULT_REGION={r}\n", r = cfg.region))?;
+        println!(
+            "cognate: generated an admin key pair in {p} (mode 0600). To use it with the AWS CLI or an SDK:\n  set -a; . {p}; set +a",
+            p = path.display()
+        );
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let get = |k: &str| text.lines().find_map(|l| l.strip_prefix(k).map(|v| v.trim().to_string()));
+    match (get("AWS_ACCESS_KEY_ID="), get("AWS_SECRET_ACCESS_KEY=")) {
+        (Some(id), Some(secret)) if !id.is_empty() && !secret.is_empty() => Ok(vec![(id, Secret::new(secret))]),
+        _ => Err(format!("{} lacks AWS_ACCESS_KEY_ID or AWS_SECRET_ACCESS_KEY; fix or delete it", path.display())),
+    }
+}

@@ -1,0 +1,170 @@
+//! One typed configuration: defaults, then the TOML file, then `COGNATE_*` environment
+//! variables (and `*_FILE` variants for secrets), then command-line flags.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// A secret value: never printed.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+    /// The value, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// The TOML file's keys (all optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    region: Option<String>,
+    public_url: Option<String>,
+    account_id: Option<String>,
+    admin_access_key_id: Option<String>,
+    admin_secret_access_key: Option<Secret>,
+    master_key: Option<Secret>,
+    master_key_file: Option<PathBuf>,
+    max_body_bytes: Option<usize>,
+    hash_parallelism: Option<usize>,
+    log: Option<String>,
+}
+
+/// The effective configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// Data directory (SQLite database, generated keys, outbox).
+    pub data_dir: PathBuf,
+    /// Region of pool ids, ARNs and SigV4 scopes.
+    pub region: String,
+    /// Base URL clients use (the issuer prefix); `None` means `http://<listen>`.
+    pub public_url: Option<String>,
+    /// Account id in ARNs.
+    pub account_id: String,
+    /// Admin access key (id, secret) from the configuration, if given.
+    pub admin_key: Option<(String, Secret)>,
+    /// The master key (base64), if given directly.
+    pub master_key: Option<Secret>,
+    /// A file holding the master key, if given.
+    pub master_key_file: Option<PathBuf>,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+    /// Concurrent password hashes.
+    pub hash_parallelism: usize,
+    /// Log filter (`info`, `cognate=debug`, ...).
+    pub log: String,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn env_secret(name: &str) -> Result<Option<Secret>, String> {
+    if let Some(v) = env(name) {
+        return Ok(Some(Secret::new(v)));
+    }
+    match env(&format!("{name}_FILE")) {
+        Some(path) => std::fs::read_to_string(&path)
+            .map(|s| Some(Secret::new(s.trim())))
+            .map_err(|e| format!("cannot read {name}_FILE ({path}): {e}")),
+        None => Ok(None),
+    }
+}
+
+fn is_region(r: &str) -> bool {
+    let parts: Vec<&str> = r.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
+        && parts.last().is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        && parts[1..parts.len() - 1].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+impl Config {
+    /// Loads the configuration; the error says what to fix.
+    pub fn load(file: Option<PathBuf>, listen: Option<String>, data_dir: Option<PathBuf>) -> Result<Self, String> {
+        let file = file.or_else(|| env("COGNATE_CONFIG").map(PathBuf::from));
+        let f: FileConfig = match &file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
+            }
+            None => FileConfig::default(),
+        };
+        let listen_s = listen.or(env("COGNATE_LISTEN")).or(f.listen).unwrap_or_else(|| "127.0.0.1:9229".into());
+        let listen: SocketAddr = listen_s
+            .parse()
+            .map_err(|_| format!("listen address '{listen_s}' is not of the form IP:PORT (e.g. 127.0.0.1:9229)"))?;
+        let region = env("COGNATE_REGION").or(f.region).unwrap_or_else(|| "us-east-1".into());
+        if !is_region(&region) {
+            return Err(format!(
+                "region '{region}' does not look like an AWS region (e.g. us-east-1); clients parse it out of pool ids"
+            ));
+        }
+        let public_url = env("COGNATE_PUBLIC_URL").or(f.public_url).map(|u| u.trim_end_matches('/').to_string());
+        if let Some(u) = &public_url {
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                return Err(format!("COGNATE_PUBLIC_URL '{u}' must start with http:// or https://"));
+            }
+        }
+        let key_id = env("COGNATE_ADMIN_ACCESS_KEY_ID").or(f.admin_access_key_id);
+        let key_secret = env_secret("COGNATE_ADMIN_SECRET_ACCESS_KEY")?.or(f.admin_secret_access_key);
+        let admin_key = match (key_id, key_secret) {
+            (Some(id), Some(secret)) => Some((id, secret)),
+            (None, None) => None,
+            _ => {
+                return Err("set both COGNATE_ADMIN_ACCESS_KEY_ID and COGNATE_ADMIN_SECRET_ACCESS_KEY, or neither \
+                            (then a key pair is generated in the data dir)"
+                    .into())
+            }
+        };
+        let max_body_bytes = match env("COGNATE_MAX_BODY_BYTES") {
+            Some(v) => v.parse().map_err(|_| format!("COGNATE_MAX_BODY_BYTES '{v}' is not a number"))?,
+            None => f.max_body_bytes.unwrap_or(512 * 1024),
+        };
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Ok(Self {
+            listen,
+            data_dir: data_dir.or(env("COGNATE_DATA_DIR").map(PathBuf::from)).or(f.data_dir).unwrap_or_else(|| "cognate-data".into()),
+            region,
+            public_url,
+            account_id: env("COGNATE_ACCOUNT_ID").or(f.account_id).unwrap_or_else(|| "000000000000".into()),
+            admin_key,
+            master_key: env("COGNATE_MASTER_KEY").map(Secret::new).or(f.master_key),
+            master_key_file: env("COGNATE_MASTER_KEY_FILE").map(PathBuf::from).or(f.master_key_file),
+            max_body_bytes,
+            hash_parallelism: f.hash_parallelism.unwrap_or(cores),
+            log: env("COGNATE_LOG").or(f.log).unwrap_or_else(|| "info".into()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn regions() {
+        for ok in ["us-east-1", "eu-central-2", "us-gov-west-1", "ap-southeast-4"] {
+            assert!(super::is_region(ok), "{ok}");
+        }
+        for bad in ["local", "us_east_1", "US-EAST-1", "us-east-x", "us-1"] {
+            assert!(!super::is_region(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Startup, the router and graceful shutdown.
+
+use crate::config::Config;
+use crate::{bootstrap, generic};
+use axum::Router;
+use cognate_api_idp::IdpApi;
+use cognate_core::crypto::check_master_key;
+use cognate_core::outbox::FileOutbox;
+use cognate_core::password::PasswordHasher;
+use cognate_core::{Cognate, ServiceConfig};
+use cognate_sigv4::Verifier;
+use cognate_store::sqlite::SqliteStore;
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+
+/// What every request handler shares.
+pub struct AppState {
+    /// The cognito-idp API.
+    pub idp: IdpApi,
+    /// SigV4 verifier for `cognito-idp` in the configured region.
+    pub idp_verifier: Verifier,
+    /// Access key id → secret.
+    pub access_keys: HashMap<String, String>,
+    /// Largest accepted body.
+    pub max_body_bytes: usize,
+}
+
+/// Starts the server and runs until SIGTERM/SIGINT; in-flight requests finish and the store is
+/// closed before it returns.
+pub async fn serve(cfg: Config) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    bootstrap::data_dir(&cfg)?;
+    let master = bootstrap::master_key(&cfg)?;
+    let keys = bootstrap::admin_keys(&cfg)?;
+    let db = cfg.data_dir.join("cognate.db");
+    let store = SqliteStore::open(&db).await.map_err(|e| format!("cannot open the database {}: {e}", db.display()))?;
+    check_master_key(&store, &master).await?;
+    let listener = tokio::net::TcpListener::bind(cfg.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let public_url = cfg.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let svc = Cognate::new(
+        Arc::new(store),
+        master,
+        PasswordHasher::new(cfg.hash_parallelism),
+        Arc::new(FileOutbox::new(cfg.data_dir.join("outbox.jsonl"))),
+        ServiceConfig { region: cfg.region.clone(), account_id: cfg.account_id.clone(), public_url: public_url.clone() },
+    );
+    let state = Arc::new(AppState {
+        idp: IdpApi::new(svc.clone()),
+        idp_verifier: Verifier::new("cognito-idp", cfg.region.clone()),
+        access_keys: keys.into_iter().map(|(id, s)| (id, s.expose().to_string())).collect(),
+        max_body_bytes: cfg.max_body_bytes,
+    });
+    let app = Router::new().fallback(generic::handle).with_state(state);
+    tracing::info!(%addr, %public_url, data_dir = %cfg.data_dir.display(), region = %cfg.region, ms = started.elapsed().as_millis() as u64, "ready");
+    println!("cognate listening on http://{addr}");
+    let _ = std::io::stdout().flush();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))?;
+    tracing::info!("shutting down: closing the store");
+    svc.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
