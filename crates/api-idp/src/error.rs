@@ -34,11 +34,17 @@ impl ApiError {
             ApiError::Invalid(Invalid::Type(m)) | ApiError::Serialization(m) => ("SerializationException", m.clone()),
             ApiError::NotBuilt(op) => (
                 "UnsupportedOperationException",
-                format!("Cognate does not serve {op} yet; the coverage table in its README lists the operations it serves."),
+                format!(
+                    "Cognate does not serve {op} yet; the coverage table in its README lists the operations it serves."
+                ),
             ),
             ApiError::MissingAuthority => {
                 tracing::error!("admin handler reached without an admin context");
-                return WireError { code: "InternalErrorException", message: "Internal server error.".into(), status: 500 };
+                return WireError {
+                    code: "InternalErrorException",
+                    message: "Internal server error.".into(),
+                    status: 500,
+                };
             }
             ApiError::Core(e) => match e {
                 C::InvalidParameter(m) => ("InvalidParameterException", m.clone()),
@@ -54,7 +60,11 @@ impl ApiError {
                 C::CodeDeliveryFailure(m) => ("CodeDeliveryFailureException", m.clone()),
                 C::Internal(detail) => {
                     tracing::error!(error = %detail, "internal error");
-                    return WireError { code: "InternalErrorException", message: "Internal server error.".into(), status: 500 };
+                    return WireError {
+                        code: "InternalErrorException",
+                        message: "Internal server error.".into(),
+                        status: 500,
+                    };
                 }
             },
         };

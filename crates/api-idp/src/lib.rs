@@ -10,6 +10,9 @@ mod ops;
 pub mod shapes;
 pub mod validate;
 
+#[cfg(test)]
+mod coverage;
+
 pub use error::ApiError;
 pub use operation::Operation;
 

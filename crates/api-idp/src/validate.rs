@@ -11,14 +11,34 @@ const MODEL: &str = include_str!("../model/cognito-idp.json");
 
 #[derive(Debug)]
 enum Shape {
-    Structure { members: Vec<(String, String)>, required: Vec<String> },
-    Str { min: Option<i64>, max: Option<i64>, pattern: Option<(String, Option<Regex>)>, enums: Option<Vec<String>>, sensitive: bool },
-    Int { min: Option<i64>, max: Option<i64> },
+    Structure {
+        members: Vec<(String, String)>,
+        required: Vec<String>,
+    },
+    Str {
+        min: Option<i64>,
+        max: Option<i64>,
+        pattern: Option<(String, Option<Regex>)>,
+        enums: Option<Vec<String>>,
+        sensitive: bool,
+    },
+    Int {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
     Bool,
     Timestamp,
     Blob,
-    List { member: String, min: Option<i64>, max: Option<i64> },
-    Map { value: String, min: Option<i64>, max: Option<i64> },
+    List {
+        member: String,
+        min: Option<i64>,
+        max: Option<i64>,
+    },
+    Map {
+        value: String,
+        min: Option<i64>,
+        max: Option<i64>,
+    },
     Document,
 }
 
@@ -61,7 +81,9 @@ impl Validator {
                 "structure" => Shape::Structure {
                     members: s["members"]
                         .as_object()
-                        .map(|m| m.iter().map(|(k, v)| (k.clone(), v["shape"].as_str().unwrap_or("").to_string())).collect())
+                        .map(|m| {
+                            m.iter().map(|(k, v)| (k.clone(), v["shape"].as_str().unwrap_or("").to_string())).collect()
+                        })
                         .unwrap_or_default(),
                     required: s
                         .get("required")
@@ -94,7 +116,11 @@ impl Validator {
                     min: num(s, "min"),
                     max: num(s, "max"),
                 },
-                "map" => Shape::Map { value: s["value"]["shape"].as_str().unwrap_or("").to_string(), min: num(s, "min"), max: num(s, "max") },
+                "map" => Shape::Map {
+                    value: s["value"]["shape"].as_str().unwrap_or("").to_string(),
+                    min: num(s, "min"),
+                    max: num(s, "max"),
+                },
                 _ => Shape::Document,
             };
             shapes.insert(name.clone(), shape);
@@ -113,14 +139,23 @@ impl Validator {
         }
     }
 
-    fn structure(&self, shape: &str, obj: &mut Map<String, Value>, path: &str, errors: &mut Vec<String>) -> Result<(), Invalid> {
+    fn structure(
+        &self,
+        shape: &str,
+        obj: &mut Map<String, Value>,
+        path: &str,
+        errors: &mut Vec<String>,
+    ) -> Result<(), Invalid> {
         let Some(Shape::Structure { members, required }) = self.shapes.get(shape) else {
             return Ok(());
         };
         obj.retain(|_, v| !v.is_null());
         for r in required {
             if !obj.contains_key(r) {
-                errors.push(format!("Value null at '{}' failed to satisfy constraint: Member must not be null", join(path, r)));
+                errors.push(format!(
+                    "Value null at '{}' failed to satisfy constraint: Member must not be null",
+                    join(path, r)
+                ));
             }
         }
         for (name, target) in members {
@@ -141,8 +176,13 @@ impl Validator {
             }
             Some(Shape::Str { min, max, pattern, enums, sensitive }) => {
                 let s = v.as_str().ok_or_else(|| type_err("a string"))?;
-                let shown = if *sensitive { "Value".to_string() } else { format!("Value '{}'", s.chars().take(100).collect::<String>()) };
-                let mut fail = |c: String| errors.push(format!("{shown} at '{path}' failed to satisfy constraint: {c}"));
+                let shown = if *sensitive {
+                    "Value".to_string()
+                } else {
+                    format!("Value '{}'", s.chars().take(100).collect::<String>())
+                };
+                let mut fail =
+                    |c: String| errors.push(format!("{shown} at '{path}' failed to satisfy constraint: {c}"));
                 let len = s.encode_utf16().count() as i64;
                 if min.is_some_and(|m| len < m) {
                     fail(format!("Member must have length greater than or equal to {}", min.unwrap_or(0)));
@@ -273,15 +313,19 @@ mod tests {
         assert_eq!(check("ListUsersRequest", json!({"UserPoolId": "us-east-1_AbCdEfGhI"})), Ok(()));
         let Err(Invalid::Constraints(m)) = check("ListUsersRequest", json!({})) else { panic!() };
         assert_eq!(m, "1 validation error detected: Value null at 'userPoolId' failed to satisfy constraint: Member must not be null");
-        let Err(Invalid::Constraints(m)) = check("ListUsersRequest", json!({"UserPoolId": "bad id", "Limit": 61})) else { panic!() };
+        let Err(Invalid::Constraints(m)) = check("ListUsersRequest", json!({"UserPoolId": "bad id", "Limit": 61}))
+        else {
+            panic!()
+        };
         assert!(m.starts_with("2 validation errors detected: "), "{m}");
         assert!(m.contains("regular expression pattern: [\\w-]+_[0-9a-zA-Z]+"), "{m}");
         assert!(m.contains("less than or equal to 60"), "{m}");
         // \w is ASCII-only, as in Java.
         assert!(check("ListUsersRequest", json!({"UserPoolId": "us-east-1_Ab\u{e9}"})).is_err());
-        let Err(Invalid::Constraints(m)) =
-            check("AdminSetUserPasswordRequest", json!({"UserPoolId": "us-east-1_A", "Username": "u", "Password": "a b"}))
-        else {
+        let Err(Invalid::Constraints(m)) = check(
+            "AdminSetUserPasswordRequest",
+            json!({"UserPoolId": "us-east-1_A", "Username": "u", "Password": "a b"}),
+        ) else {
             panic!()
         };
         assert!(m.contains("Value at 'password'"), "sensitive values are not echoed: {m}");
@@ -298,10 +342,19 @@ mod tests {
     #[test]
     fn types() {
         assert!(matches!(check("ListUsersRequest", json!({"UserPoolId": 5})), Err(Invalid::Type(_))));
-        assert!(matches!(check("ListUsersRequest", json!({"UserPoolId": "us-east-1_A", "Limit": "5"})), Err(Invalid::Type(_))));
-        assert!(matches!(check("ListUsersRequest", json!({"UserPoolId": "us-east-1_A", "Limit": 1.5})), Err(Invalid::Type(_))));
         assert!(matches!(
-            check("AdminCreateUserRequest", json!({"UserPoolId": "us-east-1_A", "Username": "u", "UserAttributes": {"a": 1}})),
+            check("ListUsersRequest", json!({"UserPoolId": "us-east-1_A", "Limit": "5"})),
+            Err(Invalid::Type(_))
+        ));
+        assert!(matches!(
+            check("ListUsersRequest", json!({"UserPoolId": "us-east-1_A", "Limit": 1.5})),
+            Err(Invalid::Type(_))
+        ));
+        assert!(matches!(
+            check(
+                "AdminCreateUserRequest",
+                json!({"UserPoolId": "us-east-1_A", "Username": "u", "UserAttributes": {"a": 1}})
+            ),
             Err(Invalid::Type(_))
         ));
     }

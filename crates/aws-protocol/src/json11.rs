@@ -50,10 +50,9 @@ pub fn parse_json_body(body: &[u8]) -> Result<serde_json::Map<String, serde_json
     match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(serde_json::Value::Object(map)) => Ok(map),
         Ok(_) => Err(WireError::client("SerializationException", "The request body must be a JSON object.")),
-        Err(e) => Err(WireError::client(
-            "SerializationException",
-            format!("Could not parse the request body as JSON: {e}"),
-        )),
+        Err(e) => {
+            Err(WireError::client("SerializationException", format!("Could not parse the request body as JSON: {e}")))
+        }
     }
 }
 
@@ -76,11 +75,8 @@ pub fn json_response(request_id: &str, body: Vec<u8>) -> Response<Bytes> {
 
 /// Keeps a message usable as a header value: printable ASCII only.
 fn header_safe(message: &str) -> HeaderValue {
-    let cleaned: String = message
-        .chars()
-        .take(1024)
-        .map(|c| if c == ' ' || c.is_ascii_graphic() { c } else { '?' })
-        .collect();
+    let cleaned: String =
+        message.chars().take(1024).map(|c| if c == ' ' || c.is_ascii_graphic() { c } else { '?' }).collect();
     HeaderValue::from_str(&cleaned).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 

@@ -15,7 +15,16 @@ fn std_attr(name: &str, data_type: AttributeDataType, mutable: bool, required: b
         developer_only: false,
         mutable,
         required,
-        min_length: string.then(|| if name == "sub" { "1" } else if name == "birthdate" { "10" } else { "0" }.into()),
+        min_length: string.then(|| {
+            if name == "sub" {
+                "1"
+            } else if name == "birthdate" {
+                "10"
+            } else {
+                "0"
+            }
+            .into()
+        }),
         max_length: string.then(|| if name == "birthdate" { "10" } else { "2048" }.into()),
         min_value: (data_type == AttributeDataType::Number).then(|| "0".into()),
         max_value: None,
@@ -26,7 +35,18 @@ fn std_attr(name: &str, data_type: AttributeDataType, mutable: bool, required: b
 pub fn standard_schema() -> Vec<SchemaAttribute> {
     use AttributeDataType::*;
     let mut s = vec![std_attr("sub", String, false, true)];
-    for n in ["name", "given_name", "family_name", "middle_name", "nickname", "preferred_username", "profile", "picture", "website", "email"] {
+    for n in [
+        "name",
+        "given_name",
+        "family_name",
+        "middle_name",
+        "nickname",
+        "preferred_username",
+        "profile",
+        "picture",
+        "website",
+        "email",
+    ] {
         s.push(std_attr(n, String, true, false));
     }
     s.push(std_attr("email_verified", Boolean, true, false));
@@ -66,14 +86,19 @@ pub fn add_schema_entry(schema: &mut Vec<SchemaAttribute>, entry: SchemaAttribut
         return invalid(format!("Custom attribute name {bare} must be 1 to 20 characters long."));
     }
     let full = if entry.developer_only { format!("dev:custom:{bare}") } else { format!("custom:{bare}") };
-    if schema.iter().any(|a| a.name == full || a.name == format!("custom:{bare}") || a.name == format!("dev:custom:{bare}")) {
+    if schema
+        .iter()
+        .any(|a| a.name == full || a.name == format!("custom:{bare}") || a.name == format!("dev:custom:{bare}"))
+    {
         return invalid(format!("Existing attribute already has name {full}."));
     }
     if entry.required {
         return invalid("Required custom attributes are not supported currently.".into());
     }
     if schema.iter().filter(|a| a.name.contains("custom:")).count() >= MAX_CUSTOM_ATTRIBUTES {
-        return Err(CoreError::LimitExceeded(format!("A user pool can have at most {MAX_CUSTOM_ATTRIBUTES} custom attributes.")));
+        return Err(CoreError::LimitExceeded(format!(
+            "A user pool can have at most {MAX_CUSTOM_ATTRIBUTES} custom attributes."
+        )));
     }
     for bound in [&entry.min_length, &entry.max_length, &entry.min_value, &entry.max_value].into_iter().flatten() {
         if bound.parse::<i64>().is_err() {
@@ -126,14 +151,15 @@ pub fn check_write(settings: &PoolSettings, name: &str, value: &str, creating: b
     }
     let len = value.chars().count() as i64;
     let bound = |b: &Option<String>| b.as_deref().and_then(|s| s.parse::<i64>().ok());
-    if attr.data_type == AttributeDataType::String {
-        if bound(&attr.min_length).is_some_and(|m| len < m) || bound(&attr.max_length).is_some_and(|m| len > m) {
-            return invalid(format!("Attributes did not conform to the schema: {name}: length out of bounds"));
-        }
+    let string = attr.data_type == AttributeDataType::String;
+    if string && (bound(&attr.min_length).is_some_and(|m| len < m) || bound(&attr.max_length).is_some_and(|m| len > m))
+    {
+        return invalid(format!("Attributes did not conform to the schema: {name}: length out of bounds"));
     }
     if attr.data_type == AttributeDataType::Number {
         let n = value.parse::<f64>().unwrap_or(0.0);
-        if bound(&attr.min_value).is_some_and(|m| n < m as f64) || bound(&attr.max_value).is_some_and(|m| n > m as f64) {
+        if bound(&attr.min_value).is_some_and(|m| n < m as f64) || bound(&attr.max_value).is_some_and(|m| n > m as f64)
+        {
             return invalid(format!("Attributes did not conform to the schema: {name}: value out of bounds"));
         }
     }
@@ -175,7 +201,10 @@ mod tests {
     #[test]
     fn custom_attributes() {
         let mut s = standard_schema();
-        let custom = |name: &str| SchemaAttribute { name: name.into(), ..std_attr(name, AttributeDataType::String, true, false) };
+        let custom = |name: &str| SchemaAttribute {
+            name: name.into(),
+            ..std_attr(name, AttributeDataType::String, true, false)
+        };
         add_schema_entry(&mut s, custom("tier"), true).unwrap();
         assert!(s.iter().any(|a| a.name == "custom:tier"));
         assert!(add_schema_entry(&mut s, custom("tier"), false).is_err());

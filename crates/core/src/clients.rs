@@ -46,10 +46,14 @@ fn check_settings(s: &mut ClientSettings, has_secret: bool) -> CoreResult<()> {
         tv.refresh_unit = "days".into();
     }
     if !(300..=86400).contains(&tv.access_secs()) || !(300..=86400).contains(&tv.id_secs()) {
-        return invalid("Invalid range for token validity: access and ID tokens must be valid for between 5 minutes and 1 day.");
+        return invalid(
+            "Invalid range for token validity: access and ID tokens must be valid for between 5 minutes and 1 day.",
+        );
     }
     if !(3600..=315_360_000).contains(&tv.refresh_secs()) {
-        return invalid("Invalid range for token validity: refresh tokens must be valid for between 60 minutes and 10 years.");
+        return invalid(
+            "Invalid range for token validity: refresh tokens must be valid for between 60 minutes and 10 years.",
+        );
     }
     if tv.refresh_secs() < tv.access_secs().max(tv.id_secs()) {
         return invalid("Refresh token validity must be longer than the access and ID token validity.");
@@ -69,7 +73,9 @@ fn check_settings(s: &mut ClientSettings, has_secret: bool) -> CoreResult<()> {
     for url in s.callback_urls.iter().chain(&s.logout_urls).chain(&s.default_redirect_uri) {
         let local = url.starts_with("http://localhost") || url.starts_with("http://127.0.0.1");
         if url.starts_with("http://") && !local || url.contains('#') {
-            return invalid("Redirect URLs must use HTTPS (http is allowed only for localhost) and must not contain a fragment.");
+            return invalid(
+                "Redirect URLs must use HTTPS (http is allowed only for localhost) and must not contain a fragment.",
+            );
         }
     }
     if let Some(d) = &s.default_redirect_uri {
@@ -94,7 +100,12 @@ impl Cognate {
     }
 
     /// CreateUserPoolClient.
-    pub async fn create_client(&self, _ctx: &AdminCtx, pool: &UserPoolId, mut input: ClientInput) -> CoreResult<NewClient> {
+    pub async fn create_client(
+        &self,
+        _ctx: &AdminCtx,
+        pool: &UserPoolId,
+        mut input: ClientInput,
+    ) -> CoreResult<NewClient> {
         self.pool(pool).await?;
         check_settings(&mut input.settings, input.generate_secret)?;
         let now = now_millis();

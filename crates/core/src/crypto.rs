@@ -33,9 +33,8 @@ pub fn generate_master_key_b64() -> String {
 impl MasterKey {
     /// Parses a standard-base64 32-byte key.
     pub fn from_base64(text: &str) -> Result<Self, String> {
-        let bytes = STANDARD
-            .decode(text.trim())
-            .map_err(|_| "the master key is not valid standard base64".to_string())?;
+        let bytes =
+            STANDARD.decode(text.trim()).map_err(|_| "the master key is not valid standard base64".to_string())?;
         if bytes.len() != 32 {
             return Err(format!("the master key must be 32 bytes, got {}", bytes.len()));
         }

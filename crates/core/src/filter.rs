@@ -32,7 +32,8 @@ fn bad(detail: &str) -> CoreError {
 /// Parses a filter expression.
 pub fn parse(input: &str) -> CoreResult<Filter> {
     let s = input.trim();
-    let name_end = s.find(|c: char| c.is_whitespace() || c == '=' || c == '^').ok_or_else(|| bad("expected an operator"))?;
+    let name_end =
+        s.find(|c: char| c.is_whitespace() || c == '=' || c == '^').ok_or_else(|| bad("expected an operator"))?;
     let attribute = s[..name_end].to_string();
     if attribute.is_empty() {
         return Err(bad("expected an attribute name"));
@@ -118,7 +119,10 @@ mod tests {
 
     #[test]
     fn grammar() {
-        assert_eq!(parse("email = \"a@b.c\"").unwrap(), Filter { attribute: "email".into(), op: Op::Equals, value: "a@b.c".into() });
+        assert_eq!(
+            parse("email = \"a@b.c\"").unwrap(),
+            Filter { attribute: "email".into(), op: Op::Equals, value: "a@b.c".into() }
+        );
         assert_eq!(parse("family_name^=\"Re\"").unwrap().op, Op::Prefix);
         assert_eq!(parse(r#"name = "say \"hi\" \\o/""#).unwrap().value, r#"say "hi" \o/"#);
         for bad in ["email", "email = a", "email = \"a", "email ~ \"a\"", "= \"a\"", "email = \"a\" x"] {

@@ -26,7 +26,13 @@ impl Cognate {
     }
 
     /// CreateGroup.
-    pub async fn create_group(&self, _ctx: &AdminCtx, pool: &UserPoolId, name: &str, input: GroupInput) -> CoreResult<Group> {
+    pub async fn create_group(
+        &self,
+        _ctx: &AdminCtx,
+        pool: &UserPoolId,
+        name: &str,
+        input: GroupInput,
+    ) -> CoreResult<Group> {
         self.pool(pool).await?;
         let now = now_millis();
         let g = Group {
@@ -51,7 +57,13 @@ impl Cognate {
     }
 
     /// UpdateGroup: members given replace the stored ones; absent members stay.
-    pub async fn update_group(&self, _ctx: &AdminCtx, pool: &UserPoolId, name: &str, input: GroupInput) -> CoreResult<Group> {
+    pub async fn update_group(
+        &self,
+        _ctx: &AdminCtx,
+        pool: &UserPoolId,
+        name: &str,
+        input: GroupInput,
+    ) -> CoreResult<Group> {
         let mut g = self.group(pool, name).await?;
         if input.description.is_some() {
             g.description = input.description;
@@ -95,7 +107,13 @@ impl Cognate {
     }
 
     /// AdminAddUserToGroup.
-    pub async fn add_user_to_group(&self, _ctx: &AdminCtx, pool: &UserPoolId, username: &str, group: &str) -> CoreResult<()> {
+    pub async fn add_user_to_group(
+        &self,
+        _ctx: &AdminCtx,
+        pool: &UserPoolId,
+        username: &str,
+        group: &str,
+    ) -> CoreResult<()> {
         let p = self.pool(pool).await?;
         let user = self.resolve_user(&p, username).await?;
         self.group(pool, group).await?;
@@ -106,7 +124,13 @@ impl Cognate {
     }
 
     /// AdminRemoveUserFromGroup.
-    pub async fn remove_user_from_group(&self, _ctx: &AdminCtx, pool: &UserPoolId, username: &str, group: &str) -> CoreResult<()> {
+    pub async fn remove_user_from_group(
+        &self,
+        _ctx: &AdminCtx,
+        pool: &UserPoolId,
+        username: &str,
+        group: &str,
+    ) -> CoreResult<()> {
         let p = self.pool(pool).await?;
         let user = self.resolve_user(&p, username).await?;
         self.group(pool, group).await?;

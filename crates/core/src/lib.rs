@@ -10,8 +10,8 @@ mod error;
 pub mod filter;
 mod groups;
 pub mod outbox;
-pub mod password;
 pub mod paging;
+pub mod password;
 mod pools;
 mod users;
 

@@ -48,7 +48,8 @@ pub fn generate_temporary_password(policy: &PasswordPolicy) -> String {
     let mut rng = rand::rngs::OsRng;
     let len = (policy.minimum_length as usize).max(12);
     let pick = |set: &[u8], rng: &mut rand::rngs::OsRng| set[rng.gen_range(0..set.len())];
-    let mut chars: Vec<u8> = vec![pick(LOWER, &mut rng), pick(UPPER, &mut rng), pick(DIGIT, &mut rng), pick(SYM, &mut rng)];
+    let mut chars: Vec<u8> =
+        vec![pick(LOWER, &mut rng), pick(UPPER, &mut rng), pick(DIGIT, &mut rng), pick(SYM, &mut rng)];
     let all: Vec<u8> = [LOWER, UPPER, DIGIT, SYM].concat();
     while chars.len() < len {
         chars.push(pick(&all, &mut rng));

@@ -117,7 +117,12 @@ impl Cognate {
     }
 
     /// ListUserPools: a page of pools and the token for the next.
-    pub async fn list_pools(&self, _ctx: &AdminCtx, max: i64, token: Option<&str>) -> CoreResult<(Vec<UserPool>, Option<String>)> {
+    pub async fn list_pools(
+        &self,
+        _ctx: &AdminCtx,
+        max: i64,
+        token: Option<&str>,
+    ) -> CoreResult<(Vec<UserPool>, Option<String>)> {
         let after = paging::after(token)?;
         let limit = paging::limit(Some(max));
         let mut pools = self.store.list_pools(after.as_deref(), limit + 1).await?;
@@ -129,7 +134,12 @@ impl Cognate {
     }
 
     /// AddCustomAttributes.
-    pub async fn add_custom_attributes(&self, _ctx: &AdminCtx, id: &UserPoolId, attrs: Vec<SchemaAttribute>) -> CoreResult<()> {
+    pub async fn add_custom_attributes(
+        &self,
+        _ctx: &AdminCtx,
+        id: &UserPoolId,
+        attrs: Vec<SchemaAttribute>,
+    ) -> CoreResult<()> {
         let mut pool = self.pool(id).await?;
         for mut a in attrs {
             if !a.name.starts_with("custom:") {

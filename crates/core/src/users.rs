@@ -157,7 +157,12 @@ impl Cognate {
 
     /// AdminCreateUser. Errors: UsernameExists, AliasExists, InvalidParameter, InvalidPassword,
     /// UnsupportedUserState (RESEND for a user who already changed the password), CodeDeliveryFailure.
-    pub async fn admin_create_user(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, input: CreateUserInput) -> CoreResult<User> {
+    pub async fn admin_create_user(
+        &self,
+        _ctx: &AdminCtx,
+        pool_id: &UserPoolId,
+        input: CreateUserInput,
+    ) -> CoreResult<User> {
         let pool = self.pool(pool_id).await?;
         let s = &pool.settings;
         let temp = match &input.temporary_password {
@@ -193,7 +198,9 @@ impl Cognate {
             } else if is_phone(&input.username) && s.is_username_attribute("phone_number") {
                 "phone_number"
             } else {
-                return Err(CoreError::InvalidParameter("Username should be either an email or a phone number.".into()));
+                return Err(CoreError::InvalidParameter(
+                    "Username should be either an email or a phone number.".into(),
+                ));
             };
             if let Some((_, v)) = attrs.iter().find(|(n, _)| n == attr) {
                 if v != &input.username {
@@ -271,9 +278,16 @@ impl Cognate {
 
     /// Sends the invitation to each desired medium the user has an address for. Cognito's
     /// default medium is SMS; when the user has no phone number we fall back to email.
-    async fn send_invitation(&self, pool: &UserPool, user: &User, temp: &str, mediums: Option<&[String]>) -> CoreResult<()> {
+    async fn send_invitation(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        temp: &str,
+        mediums: Option<&[String]>,
+    ) -> CoreResult<()> {
         let t = &pool.settings.admin_create_user.invite_message;
-        let shown_name = user.attribute("email").filter(|_| pool.settings.is_username_attribute("email")).unwrap_or(&user.username);
+        let shown_name =
+            user.attribute("email").filter(|_| pool.settings.is_username_attribute("email")).unwrap_or(&user.username);
         let mut targets = vec![];
         let wanted: Vec<&str> = match mediums {
             Some(m) => m.iter().map(String::as_str).collect(),
@@ -290,7 +304,11 @@ impl Cognate {
             if mediums.is_some() {
                 return Err(CoreError::InvalidParameter(format!(
                     "The user has no {} to deliver the invitation to.",
-                    wanted.iter().map(|m| if *m == "SMS" { "phone_number" } else { "email" }).collect::<Vec<_>>().join(" or ")
+                    wanted
+                        .iter()
+                        .map(|m| if *m == "SMS" { "phone_number" } else { "email" })
+                        .collect::<Vec<_>>()
+                        .join(" or ")
                 )));
             }
             return Ok(());
@@ -373,7 +391,9 @@ impl Cognate {
                 .attribute(n)
                 .ok_or_else(|| CoreError::InvalidParameter(format!("Attribute does not exist in the schema: {n}")))?;
             if attr.required || !attr.mutable || s.is_username_attribute(n) {
-                return Err(CoreError::InvalidParameter(format!("Cannot delete a required or immutable attribute: {n}")));
+                return Err(CoreError::InvalidParameter(format!(
+                    "Cannot delete a required or immutable attribute: {n}"
+                )));
             }
         }
         self.modify_user(&pool, username, |u| {
@@ -389,7 +409,13 @@ impl Cognate {
     }
 
     /// AdminEnableUser / AdminDisableUser. Disabling also ends the user's sessions.
-    pub async fn admin_set_enabled(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, username: &str, enabled: bool) -> CoreResult<()> {
+    pub async fn admin_set_enabled(
+        &self,
+        _ctx: &AdminCtx,
+        pool_id: &UserPoolId,
+        username: &str,
+        enabled: bool,
+    ) -> CoreResult<()> {
         let pool = self.pool(pool_id).await?;
         self.modify_user(&pool, username, |u| {
             u.enabled = enabled;
@@ -430,7 +456,12 @@ impl Cognate {
 
     /// AdminResetUserPassword: the user must reset the password before signing in again, and
     /// every session ends.
-    pub async fn admin_reset_user_password(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, username: &str) -> CoreResult<()> {
+    pub async fn admin_reset_user_password(
+        &self,
+        _ctx: &AdminCtx,
+        pool_id: &UserPoolId,
+        username: &str,
+    ) -> CoreResult<()> {
         let pool = self.pool(pool_id).await?;
         self.modify_user(&pool, username, |u| {
             if !u.enabled {
@@ -473,7 +504,12 @@ impl Cognate {
     }
 
     /// ListUsers with the `Filter` grammar, answered from the store's indexes.
-    pub async fn list_users(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, input: ListUsersInput) -> CoreResult<UserListing> {
+    pub async fn list_users(
+        &self,
+        _ctx: &AdminCtx,
+        pool_id: &UserPoolId,
+        input: ListUsersInput,
+    ) -> CoreResult<UserListing> {
         let pool = self.pool(pool_id).await?;
         let store_filter = match input.filter.as_deref().map(str::trim) {
             None | Some("") => UserFilter::All,

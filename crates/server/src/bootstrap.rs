@@ -13,7 +13,9 @@ fn write_private(path: &Path, contents: &str) -> Result<(), String> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
     let mut f = opts.open(path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-    f.write_all(contents.as_bytes()).and_then(|_| f.sync_all()).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    f.write_all(contents.as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// Creates the data dir (mode 0700) if needed.
@@ -36,10 +38,12 @@ pub fn master_key(cfg: &Config) -> Result<MasterKey, String> {
             write_private(&path, &format!("{}\n", generate_master_key_b64()))?;
             tracing::info!(path = %path.display(), "generated a new master key; back it up: without it, secrets in the store cannot be read");
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read the master key file {}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read the master key file {}: {e}", path.display()))?;
         (text, path.display().to_string())
     };
-    MasterKey::from_base64(&text).map_err(|e| format!("{e} (from {origin}); a master key is 32 random bytes in standard base64"))
+    MasterKey::from_base64(&text)
+        .map_err(|e| format!("{e} (from {origin}); a master key is 32 random bytes in standard base64"))
 }
 
 /// The admin access keys: from the configuration, else `<data>/admin-credentials.env`,
@@ -52,7 +56,13 @@ pub fn admin_keys(cfg: &Config) -> Result<Vec<(String, Secret)>, String> {
     if !path.exists() {
         let id = format!("AKIA{}", random_string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16));
         let secret = random_string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);
-        write_private(&path, &format!("AWS_ACCESS_KEY_ID={id}\nAWS_SECRET_ACCESS_KEY={secret}\nAWS_REGION={r}\nAWS_DEFAULT_REGION={r}\n", r = cfg.region))?;
+        write_private(
+            &path,
+            &format!(
+                "AWS_ACCESS_KEY_ID={id}\nAWS_SECRET_ACCESS_KEY={secret}\nAWS_REGION={r}\nAWS_DEFAULT_REGION={r}\n",
+                r = cfg.region
+            ),
+        )?;
         println!(
             "cognate: generated an admin key pair in {p} (mode 0600). To use it with the AWS CLI or an SDK:\n  set -a; . {p}; set +a",
             p = path.display()

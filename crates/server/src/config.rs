@@ -142,7 +142,10 @@ impl Config {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         Ok(Self {
             listen,
-            data_dir: data_dir.or(env("COGNATE_DATA_DIR").map(PathBuf::from)).or(f.data_dir).unwrap_or_else(|| "cognate-data".into()),
+            data_dir: data_dir
+                .or(env("COGNATE_DATA_DIR").map(PathBuf::from))
+                .or(f.data_dir)
+                .unwrap_or_else(|| "cognate-data".into()),
             region,
             public_url,
             account_id: env("COGNATE_ACCOUNT_ID").or(f.account_id).unwrap_or_else(|| "000000000000".into()),

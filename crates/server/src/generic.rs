@@ -33,7 +33,10 @@ pub async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Respons
     }
     let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).map(str::to_string);
     let Some(target) = target.filter(|_| parts.method == Method::POST) else {
-        let mut r = error_response(&rid, &WireError::client("UnknownOperationException", "No operation at this method and path."));
+        let mut r = error_response(
+            &rid,
+            &WireError::client("UnknownOperationException", "No operation at this method and path."),
+        );
         *r.status_mut() = StatusCode::NOT_FOUND;
         return reply(r);
     };

@@ -36,9 +36,8 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
     let db = cfg.data_dir.join("cognate.db");
     let store = SqliteStore::open(&db).await.map_err(|e| format!("cannot open the database {}: {e}", db.display()))?;
     check_master_key(&store, &master).await?;
-    let listener = tokio::net::TcpListener::bind(cfg.listen)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
+    let listener =
+        tokio::net::TcpListener::bind(cfg.listen).await.map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let public_url = cfg.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let svc = Cognate::new(
@@ -46,7 +45,11 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
         master,
         PasswordHasher::new(cfg.hash_parallelism),
         Arc::new(FileOutbox::new(cfg.data_dir.join("outbox.jsonl"))),
-        ServiceConfig { region: cfg.region.clone(), account_id: cfg.account_id.clone(), public_url: public_url.clone() },
+        ServiceConfig {
+            region: cfg.region.clone(),
+            account_id: cfg.account_id.clone(),
+            public_url: public_url.clone(),
+        },
     );
     let state = Arc::new(AppState {
         idp: IdpApi::new(svc.clone()),

@@ -80,9 +80,9 @@ struct AuthHeader<'a> {
 }
 
 fn parse_auth_header(value: &str) -> Result<AuthHeader<'_>, SigV4Error> {
-    let rest = value
-        .strip_prefix("AWS4-HMAC-SHA256")
-        .ok_or_else(|| SigV4Error::Incomplete("Unsupported signing algorithm; only AWS4-HMAC-SHA256 is accepted.".into()))?;
+    let rest = value.strip_prefix("AWS4-HMAC-SHA256").ok_or_else(|| {
+        SigV4Error::Incomplete("Unsupported signing algorithm; only AWS4-HMAC-SHA256 is accepted.".into())
+    })?;
     let (mut credential, mut signed, mut signature) = (None, None, None);
     for part in rest.split(',') {
         let part = part.trim();
@@ -152,7 +152,12 @@ impl Verifier {
     }
 
     /// Checks the request's signature. `now` is the server clock in Unix seconds.
-    pub fn verify(&self, req: &Request<'_>, keys: &dyn SecretLookup, now: i64) -> Result<VerifiedPrincipal, SigV4Error> {
+    pub fn verify(
+        &self,
+        req: &Request<'_>,
+        keys: &dyn SecretLookup,
+        now: i64,
+    ) -> Result<VerifiedPrincipal, SigV4Error> {
         let auth = req
             .headers
             .get(http::header::AUTHORIZATION)
@@ -160,10 +165,12 @@ impl Verifier {
             .to_str()
             .map_err(|_| SigV4Error::Incomplete("The Authorization header is not valid ASCII.".into()))?;
         let auth = parse_auth_header(auth)?;
-        let amz_date = header_str(req.headers, "x-amz-date")
-            .ok_or_else(|| SigV4Error::Incomplete("Authorization header requires existence of the 'X-Amz-Date' header.".into()))?;
-        let signed_at = parse_amz_date(amz_date)
-            .ok_or_else(|| SigV4Error::Incomplete(format!("X-Amz-Date '{amz_date}' is not of the form yyyyMMddTHHmmssZ.")))?;
+        let amz_date = header_str(req.headers, "x-amz-date").ok_or_else(|| {
+            SigV4Error::Incomplete("Authorization header requires existence of the 'X-Amz-Date' header.".into())
+        })?;
+        let signed_at = parse_amz_date(amz_date).ok_or_else(|| {
+            SigV4Error::Incomplete(format!("X-Amz-Date '{amz_date}' is not of the form yyyyMMddTHHmmssZ."))
+        })?;
         if !auth.signed_headers.contains(&"host") {
             return Err(SigV4Error::Incomplete("The host header must be signed.".into()));
         }

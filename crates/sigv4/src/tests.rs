@@ -37,18 +37,27 @@ fn iam_list_users_example() {
         ("x-amz-date", "20150830T123600Z"),
         ("authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"),
     ]);
-    let req = Request { method: "GET", path: "/", query: "Action=ListUsers&Version=2010-05-08", headers: &h, body: b"" };
+    let req =
+        Request { method: "GET", path: "/", query: "Action=ListUsers&Version=2010-05-08", headers: &h, body: b"" };
     let creq = canonical_request(&req, &["content-type", "host", "x-amz-date"], &sha256_hex(b"")).unwrap();
     assert_eq!(sha256_hex(creq.as_bytes()), "f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59");
     let p = Verifier::new("iam", "us-east-1").verify(&req, &keys(), T).unwrap();
     assert_eq!(p.access_key_id(), "AKIDEXAMPLE");
 }
 
-fn suite(method: &str, query: &str, extra: &[(&str, &str)], body: &[u8], signed: &str, sig: &str) -> Result<VerifiedPrincipal, SigV4Error> {
+fn suite(
+    method: &str,
+    query: &str,
+    extra: &[(&str, &str)],
+    body: &[u8],
+    signed: &str,
+    sig: &str,
+) -> Result<VerifiedPrincipal, SigV4Error> {
     let auth = format!(
         "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders={signed}, Signature={sig}"
     );
-    let mut pairs = vec![("host", "example.amazonaws.com"), ("x-amz-date", "20150830T123600Z"), ("authorization", auth.as_str())];
+    let mut pairs =
+        vec![("host", "example.amazonaws.com"), ("x-amz-date", "20150830T123600Z"), ("authorization", auth.as_str())];
     pairs.extend_from_slice(extra);
     let h = headers(&pairs);
     let req = Request { method, path: "/", query, headers: &h, body };
@@ -57,12 +66,21 @@ fn suite(method: &str, query: &str, extra: &[(&str, &str)], body: &[u8], signed:
 
 #[test]
 fn test_suite_get_vanilla() {
-    suite("GET", "", &[], b"", "host;x-amz-date", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31").unwrap();
+    suite("GET", "", &[], b"", "host;x-amz-date", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31")
+        .unwrap();
 }
 
 #[test]
 fn test_suite_query_order() {
-    suite("GET", "Param2=value2&Param1=value1", &[], b"", "host;x-amz-date", "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500").unwrap();
+    suite(
+        "GET",
+        "Param2=value2&Param1=value1",
+        &[],
+        b"",
+        "host;x-amz-date",
+        "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500",
+    )
+    .unwrap();
 }
 
 #[test]
@@ -94,13 +112,23 @@ fn rejections() {
     assert!(v.verify(&req, &keys(), T + 901).unwrap_err().to_string().starts_with("Signature expired"));
     assert!(v.verify(&req, &keys(), T - 901).unwrap_err().to_string().starts_with("Signature not yet current"));
     // Wrong service and region scopes.
-    assert_eq!(Verifier::new("cognito-idp", "us-east-1").verify(&req, &keys(), T).unwrap_err().aws_code(), "InvalidSignatureException");
-    assert_eq!(Verifier::new("service", "eu-west-1").verify(&req, &keys(), T).unwrap_err().aws_code(), "InvalidSignatureException");
+    assert_eq!(
+        Verifier::new("cognito-idp", "us-east-1").verify(&req, &keys(), T).unwrap_err().aws_code(),
+        "InvalidSignatureException"
+    );
+    assert_eq!(
+        Verifier::new("service", "eu-west-1").verify(&req, &keys(), T).unwrap_err().aws_code(),
+        "InvalidSignatureException"
+    );
     // Missing and malformed headers.
     let h = headers(&[("host", "x")]);
     let req = Request { method: "GET", path: "/", query: "", headers: &h, body: b"" };
     assert_eq!(v.verify(&req, &keys(), T).unwrap_err(), SigV4Error::Missing);
-    for auth in ["Bearer abc", "AWS4-HMAC-SHA256 Credential=a/b, SignedHeaders=host, Signature=0", "AWS4-HMAC-SHA256 SignedHeaders=host"] {
+    for auth in [
+        "Bearer abc",
+        "AWS4-HMAC-SHA256 Credential=a/b, SignedHeaders=host, Signature=0",
+        "AWS4-HMAC-SHA256 SignedHeaders=host",
+    ] {
         let h = headers(&[("host", "x"), ("x-amz-date", "20150830T123600Z"), ("authorization", auth)]);
         let req = Request { method: "GET", path: "/", query: "", headers: &h, body: b"" };
         assert_eq!(v.verify(&req, &keys(), T).unwrap_err().aws_code(), "IncompleteSignatureException", "{auth}");

@@ -2,9 +2,7 @@
 //! (see `sqlite::tests`). Each check makes its own pool, so they can share one database.
 
 use crate::{FilterColumn, Store, StoreError, UserFilter};
-use cognate_model::{
-    AppClient, ClientId, ClientSettings, Group, PoolSettings, User, UserPool, UserPoolId, UserStatus,
-};
+use cognate_model::{AppClient, ClientId, ClientSettings, Group, PoolSettings, User, UserPool, UserPoolId, UserStatus};
 use std::sync::Arc;
 
 fn pool(name: &str) -> UserPool {
@@ -154,7 +152,11 @@ pub async fn user_listing(store: &dyn Store) {
     let p = pool("listing");
     store.create_pool(&p).await.unwrap();
     for i in 0..25 {
-        let mut u = user(&p.id, &format!("user{i:02}"), &[("email", &format!("u{i:02}@{}.com", if i % 2 == 0 { "even" } else { "odd" }))]);
+        let mut u = user(
+            &p.id,
+            &format!("user{i:02}"),
+            &[("email", &format!("u{i:02}@{}.com", if i % 2 == 0 { "even" } else { "odd" }))],
+        );
         if i % 5 == 0 {
             u.status = UserStatus::Unconfirmed;
         }
@@ -164,8 +166,14 @@ pub async fn user_listing(store: &dyn Store) {
     let everyone = collect(store, &p.id, UserFilter::All, 7).await;
     assert_eq!(everyone.len(), 25);
     assert!(everyone.windows(2).all(|w| w[0] < w[1]));
-    assert_eq!(collect(store, &p.id, UserFilter::Equals(FilterColumn::Email, "u04@even.com".into()), 10).await, vec!["user04"]);
-    assert_eq!(collect(store, &p.id, UserFilter::Equals(FilterColumn::Username, "user07".into()), 10).await, vec!["user07"]);
+    assert_eq!(
+        collect(store, &p.id, UserFilter::Equals(FilterColumn::Email, "u04@even.com".into()), 10).await,
+        vec!["user04"]
+    );
+    assert_eq!(
+        collect(store, &p.id, UserFilter::Equals(FilterColumn::Username, "user07".into()), 10).await,
+        vec!["user07"]
+    );
     let odd = collect(store, &p.id, UserFilter::Prefix(FilterColumn::Email, "u1".into()), 3).await;
     assert_eq!(odd.len(), 10);
     assert!(odd.iter().all(|n| n.starts_with("user1")));
@@ -248,7 +256,8 @@ pub async fn concurrent_unique_names(store: Arc<dyn Store>) {
         let pid = p.id.clone();
         tasks.push(tokio::spawn(async move {
             let same_name = store.create_user(&user(&pid, "racer", &[]), &[]).await;
-            let same_key = store.create_user(&user(&pid, &format!("k{i}"), &[]), &["email:race@example.com".into()]).await;
+            let same_key =
+                store.create_user(&user(&pid, &format!("k{i}"), &[]), &["email:race@example.com".into()]).await;
             (same_name.is_ok(), same_key.is_ok())
         }));
     }

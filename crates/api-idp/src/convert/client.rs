@@ -62,13 +62,16 @@ pub fn input_from<T: Serialize>(req: &T) -> Result<ClientInput, serde_json::Erro
     let f: Fields = serde_json::from_value(serde_json::to_value(req)?)?;
     let units = f.token_validity_units.clone().unwrap_or_default();
     let d = TokenValidity::default();
-    let pick = |v: Option<i64>, unit: Option<TimeUnitsType>, default_value: i64, default_unit: &str, given_unit: &str| match v {
-        Some(v) => (v, unit.map(|u| u.as_str().to_string()).unwrap_or_else(|| given_unit.into())),
-        None => (default_value, default_unit.into()),
-    };
+    let pick =
+        |v: Option<i64>, unit: Option<TimeUnitsType>, default_value: i64, default_unit: &str, given_unit: &str| match v
+        {
+            Some(v) => (v, unit.map(|u| u.as_str().to_string()).unwrap_or_else(|| given_unit.into())),
+            None => (default_value, default_unit.into()),
+        };
     let (access, access_unit) = pick(f.access_token_validity, units.access_token, d.access, &d.access_unit, "hours");
     let (id, id_unit) = pick(f.id_token_validity, units.id_token, d.id, &d.id_unit, "hours");
-    let (refresh, refresh_unit) = pick(f.refresh_token_validity, units.refresh_token, d.refresh, &d.refresh_unit, "days");
+    let (refresh, refresh_unit) =
+        pick(f.refresh_token_validity, units.refresh_token, d.refresh, &d.refresh_unit, "days");
     let rotation = f.refresh_token_rotation.clone();
     let mut extra = serde_json::Map::new();
     if let Some(a) = &f.analytics_configuration {
@@ -136,7 +139,10 @@ pub fn client_type(c: &NewClient) -> UserPoolClientType {
         allowed_oauth_flows: opt_list(&s.allowed_oauth_flows),
         allowed_oauth_scopes: nonempty(&s.allowed_oauth_scopes),
         allowed_oauth_flows_user_pool_client: Some(s.allowed_oauth_flows_user_pool_client),
-        analytics_configuration: s.extra.get("AnalyticsConfiguration").and_then(|v| serde_json::from_value(v.clone()).ok()),
+        analytics_configuration: s
+            .extra
+            .get("AnalyticsConfiguration")
+            .and_then(|v| serde_json::from_value(v.clone()).ok()),
         prevent_user_existence_errors: wire_enum(&s.prevent_user_existence_errors),
         enable_token_revocation: Some(s.enable_token_revocation),
         enable_propagate_additional_user_context_data: Some(

@@ -77,14 +77,21 @@ fn settings_from(value: &serde_json::Value) -> Result<(PoolSettings, bool), serd
             require_lowercase: pp.require_lowercase.unwrap_or(d.require_lowercase),
             require_numbers: pp.require_numbers.unwrap_or(d.require_numbers),
             require_symbols: pp.require_symbols.unwrap_or(d.require_symbols),
+            // 0 (what aws-sdk-rust sends for an unset integer) means the default.
             temporary_password_validity_days: pp
                 .temporary_password_validity_days
                 .or(acu.unused_account_validity_days)
+                .filter(|v| *v > 0)
                 .map(|v| v as u32)
                 .unwrap_or(d.temporary_password_validity_days),
             password_history_size: pp.password_history_size.map(|v| v as u32),
         },
-        auto_verified_attributes: c.auto_verified_attributes.unwrap_or_default().iter().map(|a| a.as_str().to_string()).collect(),
+        auto_verified_attributes: c
+            .auto_verified_attributes
+            .unwrap_or_default()
+            .iter()
+            .map(|a| a.as_str().to_string())
+            .collect(),
         mfa_configuration: c.mfa_configuration.map(|m| m.as_str()).unwrap_or("OFF").to_string(),
         deletion_protection: c.deletion_protection == Some(DeletionProtectionType::Active),
         device_configuration: c.device_configuration.map(|d| DeviceConfiguration {
@@ -141,8 +148,10 @@ pub fn create_input(req: CreateUserPoolRequest) -> Result<PoolInput, serde_json:
     let value = serde_json::to_value(&req)?;
     let (mut settings, tags_given) = settings_from(&value)?;
     settings.schema = schema_entries(req.schema);
-    settings.username_attributes = req.username_attributes.unwrap_or_default().iter().map(|a| a.as_str().to_string()).collect();
-    settings.alias_attributes = req.alias_attributes.unwrap_or_default().iter().map(|a| a.as_str().to_string()).collect();
+    settings.username_attributes =
+        req.username_attributes.unwrap_or_default().iter().map(|a| a.as_str().to_string()).collect();
+    settings.alias_attributes =
+        req.alias_attributes.unwrap_or_default().iter().map(|a| a.as_str().to_string()).collect();
     // Pools created through the API without UsernameConfiguration are case-sensitive.
     settings.case_sensitive = req.username_configuration.map(|u| u.case_sensitive).unwrap_or(true);
     Ok(PoolInput { name: Some(req.pool_name), settings, tags_given })
@@ -170,8 +179,10 @@ fn schema_out(a: &SchemaAttribute) -> SchemaAttributeType {
         developer_only_attribute: Some(a.developer_only),
         mutable: Some(a.mutable),
         required: Some(a.required),
-        string_attribute_constraints: string
-            .then(|| StringAttributeConstraintsType { min_length: a.min_length.clone(), max_length: a.max_length.clone() }),
+        string_attribute_constraints: string.then(|| StringAttributeConstraintsType {
+            min_length: a.min_length.clone(),
+            max_length: a.max_length.clone(),
+        }),
         number_attribute_constraints: number
             .then(|| NumberAttributeConstraintsType { min_value: a.min_value.clone(), max_value: a.max_value.clone() }),
     }
@@ -203,7 +214,11 @@ pub fn pool_type(pool: &UserPool, arn: String, users: i64) -> UserPoolType {
             }),
             sign_in_policy: ex.sign_in_policy,
         }),
-        deletion_protection: Some(if s.deletion_protection { DeletionProtectionType::Active } else { DeletionProtectionType::Inactive }),
+        deletion_protection: Some(if s.deletion_protection {
+            DeletionProtectionType::Active
+        } else {
+            DeletionProtectionType::Inactive
+        }),
         lambda_config: Some(ex.lambda_config.unwrap_or_default()),
         last_modified_date: Some(secs(pool.updated_at)),
         creation_date: Some(secs(pool.created_at)),
@@ -214,10 +229,12 @@ pub fn pool_type(pool: &UserPool, arn: String, users: i64) -> UserPoolType {
         sms_verification_message: ex.sms_verification_message,
         email_verification_message: ex.email_verification_message,
         email_verification_subject: ex.email_verification_subject,
-        verification_message_template: Some(ex.verification_message_template.unwrap_or(VerificationMessageTemplateType {
-            default_email_option: Some(DefaultEmailOptionType::ConfirmWithCode),
-            ..Default::default()
-        })),
+        verification_message_template: Some(ex.verification_message_template.unwrap_or(
+            VerificationMessageTemplateType {
+                default_email_option: Some(DefaultEmailOptionType::ConfirmWithCode),
+                ..Default::default()
+            },
+        )),
         sms_authentication_message: ex.sms_authentication_message,
         user_attribute_update_settings: ex.user_attribute_update_settings,
         mfa_configuration: wire_enum(&s.mfa_configuration),
@@ -235,12 +252,13 @@ pub fn pool_type(pool: &UserPool, arn: String, users: i64) -> UserPoolType {
         admin_create_user_config: Some(AdminCreateUserConfigType {
             allow_admin_create_user_only: Some(s.admin_create_user.allow_admin_create_user_only),
             unused_account_validity_days: Some(pp.temporary_password_validity_days as i64),
-            invite_message_template: (t.sms_message.is_some() || t.email_message.is_some() || t.email_subject.is_some()).then(|| {
-                MessageTemplateType {
-                    sms_message: t.sms_message.clone(),
-                    email_message: t.email_message.clone(),
-                    email_subject: t.email_subject.clone(),
-                }
+            invite_message_template: (t.sms_message.is_some()
+                || t.email_message.is_some()
+                || t.email_subject.is_some())
+            .then(|| MessageTemplateType {
+                sms_message: t.sms_message.clone(),
+                email_message: t.email_message.clone(),
+                email_subject: t.email_subject.clone(),
             }),
         }),
         user_pool_add_ons: ex.user_pool_add_ons,

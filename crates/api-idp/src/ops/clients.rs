@@ -7,7 +7,11 @@ use cognate_core::{AdminCtx, Cognate};
 use cognate_model::{ClientId, UserPoolId};
 
 /// CreateUserPoolClient. Errors: ResourceNotFound, InvalidParameter, InvalidOAuthFlow.
-pub async fn create(svc: &Cognate, ctx: &AdminCtx, req: CreateUserPoolClientRequest) -> Out<CreateUserPoolClientResponse> {
+pub async fn create(
+    svc: &Cognate,
+    ctx: &AdminCtx,
+    req: CreateUserPoolClientRequest,
+) -> Out<CreateUserPoolClientResponse> {
     let input = input_from(&req).map_err(ser)?;
     let c = svc.create_client(ctx, &UserPoolId::new(req.user_pool_id), input).await?;
     Ok(CreateUserPoolClientResponse { user_pool_client: Some(client_type(&c)) })
@@ -24,11 +28,13 @@ pub async fn describe(
 }
 
 /// UpdateUserPoolClient: replaces every setting. Errors: ResourceNotFound, InvalidParameter.
-pub async fn update(svc: &Cognate, ctx: &AdminCtx, req: UpdateUserPoolClientRequest) -> Out<UpdateUserPoolClientResponse> {
+pub async fn update(
+    svc: &Cognate,
+    ctx: &AdminCtx,
+    req: UpdateUserPoolClientRequest,
+) -> Out<UpdateUserPoolClientResponse> {
     let input = input_from(&req).map_err(ser)?;
-    let c = svc
-        .update_client(ctx, &UserPoolId::new(req.user_pool_id), &ClientId::new(req.client_id), input)
-        .await?;
+    let c = svc.update_client(ctx, &UserPoolId::new(req.user_pool_id), &ClientId::new(req.client_id), input).await?;
     Ok(UpdateUserPoolClientResponse { user_pool_client: Some(client_type(&c)) })
 }
 
@@ -40,9 +46,8 @@ pub async fn delete(svc: &Cognate, ctx: &AdminCtx, req: DeleteUserPoolClientRequ
 
 /// ListUserPoolClients. Errors: ResourceNotFound, InvalidParameter (bad token).
 pub async fn list(svc: &Cognate, ctx: &AdminCtx, req: ListUserPoolClientsRequest) -> Out<ListUserPoolClientsResponse> {
-    let (clients, next) = svc
-        .list_clients(ctx, &UserPoolId::new(req.user_pool_id), req.max_results, req.next_token.as_deref())
-        .await?;
+    let (clients, next) =
+        svc.list_clients(ctx, &UserPoolId::new(req.user_pool_id), req.max_results, req.next_token.as_deref()).await?;
     Ok(ListUserPoolClientsResponse {
         user_pool_clients: Some(
             clients

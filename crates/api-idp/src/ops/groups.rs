@@ -34,7 +34,8 @@ pub async fn delete(svc: &Cognate, ctx: &AdminCtx, req: DeleteGroupRequest) -> O
 
 /// ListGroups. Errors: ResourceNotFound.
 pub async fn list(svc: &Cognate, ctx: &AdminCtx, req: ListGroupsRequest) -> Out<ListGroupsResponse> {
-    let (groups, next) = svc.list_groups(ctx, &UserPoolId::new(req.user_pool_id), req.limit, req.next_token.as_deref()).await?;
+    let (groups, next) =
+        svc.list_groups(ctx, &UserPoolId::new(req.user_pool_id), req.limit, req.next_token.as_deref()).await?;
     Ok(ListGroupsResponse { groups: Some(groups.iter().map(group_type).collect()), next_token: next })
 }
 
@@ -63,7 +64,11 @@ pub async fn groups_for_user(
 }
 
 /// ListUsersInGroup. Errors: ResourceNotFound.
-pub async fn users_in_group(svc: &Cognate, ctx: &AdminCtx, req: ListUsersInGroupRequest) -> Out<ListUsersInGroupResponse> {
+pub async fn users_in_group(
+    svc: &Cognate,
+    ctx: &AdminCtx,
+    req: ListUsersInGroupRequest,
+) -> Out<ListUsersInGroupResponse> {
     let (users, next) = svc
         .users_in_group(ctx, &UserPoolId::new(req.user_pool_id), &req.group_name, req.limit, req.next_token.as_deref())
         .await?;

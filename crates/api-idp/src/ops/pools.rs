@@ -46,7 +46,11 @@ pub async fn add_custom_attributes(svc: &Cognate, ctx: &AdminCtx, req: AddCustom
 }
 
 /// ListTagsForResource. Errors: ResourceNotFound.
-pub async fn list_tags(svc: &Cognate, ctx: &AdminCtx, req: ListTagsForResourceRequest) -> Out<ListTagsForResourceResponse> {
+pub async fn list_tags(
+    svc: &Cognate,
+    ctx: &AdminCtx,
+    req: ListTagsForResourceRequest,
+) -> Out<ListTagsForResourceResponse> {
     Ok(ListTagsForResourceResponse { tags: Some(svc.list_tags(ctx, &req.resource_arn).await?) })
 }
 

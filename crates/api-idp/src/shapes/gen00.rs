@@ -94,8 +94,7 @@ pub struct AddCustomAttributesRequest {
 /// Structure `AddCustomAttributesResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AddCustomAttributesResponse {
-}
+pub struct AddCustomAttributesResponse {}
 
 /// Structure `AddUserPoolClientSecretRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -144,8 +143,7 @@ pub struct AdminConfirmSignUpRequest {
 /// Structure `AdminConfirmSignUpResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminConfirmSignUpResponse {
-}
+pub struct AdminConfirmSignUpResponse {}
 
 /// Structure `AdminCreateUserConfigType` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -204,8 +202,7 @@ pub struct AdminDeleteSoftwareTokenRequest {
 /// Structure `AdminDeleteSoftwareTokenResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminDeleteSoftwareTokenResponse {
-}
+pub struct AdminDeleteSoftwareTokenResponse {}
 
 /// Structure `AdminDeleteUserAttributesRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -222,8 +219,7 @@ pub struct AdminDeleteUserAttributesRequest {
 /// Structure `AdminDeleteUserAttributesResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminDeleteUserAttributesResponse {
-}
+pub struct AdminDeleteUserAttributesResponse {}
 
 /// Structure `AdminDeleteUserRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -248,8 +244,7 @@ pub struct AdminDisableProviderForUserRequest {
 /// Structure `AdminDisableProviderForUserResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminDisableProviderForUserResponse {
-}
+pub struct AdminDisableProviderForUserResponse {}
 
 /// Structure `AdminDisableUserRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -264,8 +259,7 @@ pub struct AdminDisableUserRequest {
 /// Structure `AdminDisableUserResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminDisableUserResponse {
-}
+pub struct AdminDisableUserResponse {}
 
 /// Structure `AdminEnableUserRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -280,8 +274,7 @@ pub struct AdminEnableUserRequest {
 /// Structure `AdminEnableUserResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminEnableUserResponse {
-}
+pub struct AdminEnableUserResponse {}
 
 /// Structure `AdminForgetDeviceRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -426,8 +419,7 @@ pub struct AdminLinkProviderForUserRequest {
 /// Structure `AdminLinkProviderForUserResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminLinkProviderForUserResponse {
-}
+pub struct AdminLinkProviderForUserResponse {}
 
 /// Structure `AdminListDevicesRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -550,8 +542,7 @@ pub struct AdminResetUserPasswordRequest {
 /// Structure `AdminResetUserPasswordResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminResetUserPasswordResponse {
-}
+pub struct AdminResetUserPasswordResponse {}
 
 /// Structure `AdminRespondToAuthChallengeRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -608,8 +599,7 @@ pub struct AdminRevokeUserSessionRequest {
 /// Structure `AdminRevokeUserSessionResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminRevokeUserSessionResponse {
-}
+pub struct AdminRevokeUserSessionResponse {}
 
 /// Structure `AdminSetUserMFAPreferenceRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -632,8 +622,7 @@ pub struct AdminSetUserMFAPreferenceRequest {
 /// Structure `AdminSetUserMFAPreferenceResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminSetUserMFAPreferenceResponse {
-}
+pub struct AdminSetUserMFAPreferenceResponse {}
 
 /// Structure `AdminSetUserPasswordRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -652,8 +641,7 @@ pub struct AdminSetUserPasswordRequest {
 /// Structure `AdminSetUserPasswordResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminSetUserPasswordResponse {
-}
+pub struct AdminSetUserPasswordResponse {}
 
 /// Structure `AdminSetUserSettingsRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -670,8 +658,7 @@ pub struct AdminSetUserSettingsRequest {
 /// Structure `AdminSetUserSettingsResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminSetUserSettingsResponse {
-}
+pub struct AdminSetUserSettingsResponse {}
 
 /// Structure `AdminUpdateAuthEventFeedbackRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -690,8 +677,7 @@ pub struct AdminUpdateAuthEventFeedbackRequest {
 /// Structure `AdminUpdateAuthEventFeedbackResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminUpdateAuthEventFeedbackResponse {
-}
+pub struct AdminUpdateAuthEventFeedbackResponse {}
 
 /// Structure `AdminUpdateDeviceStatusRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]

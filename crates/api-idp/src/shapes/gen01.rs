@@ -10,8 +10,7 @@ use std::collections::BTreeMap;
 /// Structure `AdminUpdateDeviceStatusResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminUpdateDeviceStatusResponse {
-}
+pub struct AdminUpdateDeviceStatusResponse {}
 
 /// Structure `AdminUpdateUserAttributesRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -30,8 +29,7 @@ pub struct AdminUpdateUserAttributesRequest {
 /// Structure `AdminUpdateUserAttributesResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminUpdateUserAttributesResponse {
-}
+pub struct AdminUpdateUserAttributesResponse {}
 
 /// Structure `AdminUserGlobalSignOutRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -46,8 +44,7 @@ pub struct AdminUserGlobalSignOutRequest {
 /// Structure `AdminUserGlobalSignOutResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminUserGlobalSignOutResponse {
-}
+pub struct AdminUserGlobalSignOutResponse {}
 
 /// Structure `AdvancedSecurityAdditionalFlowsType` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -619,8 +616,7 @@ pub struct ChangePasswordRequest {
 /// Structure `ChangePasswordResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct ChangePasswordResponse {
-}
+pub struct ChangePasswordResponse {}
 
 /// Structure `ClientAuthenticationResultType` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]

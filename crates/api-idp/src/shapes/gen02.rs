@@ -43,8 +43,7 @@ pub struct CompleteWebAuthnRegistrationRequest {
 /// Structure `CompleteWebAuthnRegistrationResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct CompleteWebAuthnRegistrationResponse {
-}
+pub struct CompleteWebAuthnRegistrationResponse {}
 
 /// Structure `CompromisedCredentialsActionsType` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -131,8 +130,7 @@ pub struct ConfirmForgotPasswordRequest {
 /// Structure `ConfirmForgotPasswordResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct ConfirmForgotPasswordResponse {
-}
+pub struct ConfirmForgotPasswordResponse {}
 
 /// Structure `ConfirmSignUpRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -647,8 +645,7 @@ pub struct DeleteCIMDPolicyRequest {
 /// Structure `DeleteCIMDPolicyResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct DeleteCIMDPolicyResponse {
-}
+pub struct DeleteCIMDPolicyResponse {}
 
 /// Structure `DeleteGroupRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]

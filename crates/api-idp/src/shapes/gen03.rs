@@ -20,8 +20,7 @@ pub struct DeleteUserAttributesRequest {
 /// Structure `DeleteUserAttributesResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct DeleteUserAttributesResponse {
-}
+pub struct DeleteUserAttributesResponse {}
 
 /// Structure `DeleteUserPoolClientRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -48,8 +47,7 @@ pub struct DeleteUserPoolClientSecretRequest {
 /// Structure `DeleteUserPoolClientSecretResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct DeleteUserPoolClientSecretResponse {
-}
+pub struct DeleteUserPoolClientSecretResponse {}
 
 /// Structure `DeleteUserPoolDomainRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -64,8 +62,7 @@ pub struct DeleteUserPoolDomainRequest {
 /// Structure `DeleteUserPoolDomainResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct DeleteUserPoolDomainResponse {
-}
+pub struct DeleteUserPoolDomainResponse {}
 
 /// Structure `DeleteUserPoolReplicaRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -114,8 +111,7 @@ pub struct DeleteWebAuthnCredentialRequest {
 /// Structure `DeleteWebAuthnCredentialResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct DeleteWebAuthnCredentialResponse {
-}
+pub struct DeleteWebAuthnCredentialResponse {}
 
 /// Enum `DeletionProtectionType` of the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

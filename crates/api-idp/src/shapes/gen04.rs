@@ -550,8 +550,7 @@ pub struct GlobalSignOutRequest {
 /// Structure `GlobalSignOutResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct GlobalSignOutResponse {
-}
+pub struct GlobalSignOutResponse {}
 
 /// Structure `GroupType` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]

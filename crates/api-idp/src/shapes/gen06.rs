@@ -499,8 +499,7 @@ pub struct RevokeTokenRequest {
 /// Structure `RevokeTokenResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct RevokeTokenResponse {
-}
+pub struct RevokeTokenResponse {}
 
 /// Structure `RevokeUserSessionRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -517,8 +516,7 @@ pub struct RevokeUserSessionRequest {
 /// Structure `RevokeUserSessionResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct RevokeUserSessionResponse {
-}
+pub struct RevokeUserSessionResponse {}
 
 /// Structure `RiskConfigurationType` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]

@@ -110,8 +110,7 @@ pub struct SetUserMFAPreferenceRequest {
 /// Structure `SetUserMFAPreferenceResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct SetUserMFAPreferenceResponse {
-}
+pub struct SetUserMFAPreferenceResponse {}
 
 /// Structure `SetUserPoolClientSessionConfigurationRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -208,8 +207,7 @@ pub struct SetUserSettingsRequest {
 /// Structure `SetUserSettingsResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct SetUserSettingsResponse {
-}
+pub struct SetUserSettingsResponse {}
 
 /// Structure `SignInPolicyType` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -412,8 +410,7 @@ pub struct TagResourceRequest {
 /// Structure `TagResourceResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct TagResourceResponse {
-}
+pub struct TagResourceResponse {}
 
 /// Structure `TermsDescriptionType` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -583,8 +580,7 @@ pub struct UntagResourceRequest {
 /// Structure `UntagResourceResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct UntagResourceResponse {
-}
+pub struct UntagResourceResponse {}
 
 /// Structure `UpdateAuthEventFeedbackRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -605,8 +601,7 @@ pub struct UpdateAuthEventFeedbackRequest {
 /// Structure `UpdateAuthEventFeedbackResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct UpdateAuthEventFeedbackResponse {
-}
+pub struct UpdateAuthEventFeedbackResponse {}
 
 /// Structure `UpdateCIMDPolicyRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -651,8 +646,7 @@ pub struct UpdateClientMetadataURLStateRequest {
 /// Structure `UpdateClientMetadataURLStateResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct UpdateClientMetadataURLStateResponse {
-}
+pub struct UpdateClientMetadataURLStateResponse {}
 
 /// Structure `UpdateDeviceStatusRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -669,8 +663,7 @@ pub struct UpdateDeviceStatusRequest {
 /// Structure `UpdateDeviceStatusResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct UpdateDeviceStatusResponse {
-}
+pub struct UpdateDeviceStatusResponse {}
 
 /// Structure `UpdateGroupRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]

@@ -332,8 +332,7 @@ pub struct UpdateUserPoolRequest {
 /// Structure `UpdateUserPoolResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct UpdateUserPoolResponse {
-}
+pub struct UpdateUserPoolResponse {}
 
 /// Structure `UserAttributeUpdateSettingsType` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]

@@ -230,8 +230,7 @@ pub struct VerifyUserAttributeRequest {
 /// Structure `VerifyUserAttributeResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct VerifyUserAttributeResponse {
-}
+pub struct VerifyUserAttributeResponse {}
 
 /// Structure `WebAuthnConfigurationType` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]

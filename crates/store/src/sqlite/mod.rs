@@ -37,10 +37,7 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10));
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await?;
         migrate(&writer).await?;
-        let reader = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(opts.read_only(true))
-            .await?;
+        let reader = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await?;
         Ok(Self { writer, reader })
     }
 
@@ -105,10 +102,7 @@ fn conflict_or(e: sqlx::Error, what: &str) -> StoreError {
 #[async_trait]
 impl MetaStore for SqliteStore {
     async fn get_meta(&self, key: &str) -> StoreResult<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.reader)
-            .await?)
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1").bind(key).fetch_optional(&self.reader).await?)
     }
 
     async fn put_meta_if_absent(&self, key: &str, value: &str) -> StoreResult<bool> {

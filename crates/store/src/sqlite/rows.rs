@@ -5,7 +5,8 @@ use cognate_model::{User, UserPoolId, UserStatus};
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
-pub(super) const USER_COLUMNS: &str = "pool_id, username_key, username, sub, status, enabled, attributes, password_hash, \
+pub(super) const USER_COLUMNS: &str =
+    "pool_id, username_key, username, sub, status, enabled, attributes, password_hash, \
 password_set_at, tokens_valid_after, created_at, updated_at, version";
 
 pub(super) fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
@@ -30,7 +31,8 @@ pub(super) fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
 }
 
 /// The attributes copied into indexed columns, in column order.
-pub(super) const INDEXED: [&str; 6] = ["email", "phone_number", "name", "given_name", "family_name", "preferred_username"];
+pub(super) const INDEXED: [&str; 6] =
+    ["email", "phone_number", "name", "given_name", "family_name", "preferred_username"];
 
 pub(super) fn indexed_values(user: &User) -> [Option<String>; 6] {
     INDEXED.map(|a| user.attribute(a).map(str::to_string))

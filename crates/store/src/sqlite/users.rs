@@ -142,11 +142,12 @@ impl UserStore for SqliteStore {
         .execute(&mut *tx)
         .await?;
         if r.rows_affected() == 0 {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT version FROM users WHERE pool_id = $1 AND username_key = $2")
-                .bind(user.pool_id.as_str())
-                .bind(&user.username_key)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM users WHERE pool_id = $1 AND username_key = $2")
+                    .bind(user.pool_id.as_str())
+                    .bind(&user.username_key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             return Err(if exists.is_some() { StoreError::VersionMismatch } else { StoreError::NotFound });
         }
         if let Some(keys) = keys {
