@@ -1,7 +1,7 @@
 //! The backend conformance suite: every backend runs these against a fresh store
 //! (see `sqlite::tests`). Each check makes its own pool, so they can share one database.
 
-use crate::{FilterColumn, Store, StoreError, UserFilter};
+use crate::{FilterColumn, Failures, RefreshToken, Store, StoreError, StoredCode, StoredKey, UserFilter};
 use cognate_model::{AppClient, ClientId, ClientSettings, Group, PoolSettings, User, UserPool, UserPoolId, UserStatus};
 use std::sync::Arc;
 
@@ -45,6 +45,89 @@ pub async fn run_all(store: &dyn Store) {
     user_listing(store).await;
     groups(store).await;
     meta(store).await;
+    keys(store).await;
+    tokens(store).await;
+    guards(store).await;
+}
+
+/// Signing keys: listing order and pruning that always keeps the newest.
+pub async fn keys(store: &dyn Store) {
+    let base = 1_000 + store.list_keys().await.unwrap().len() as i64;
+    for i in 0..3 {
+        let k = StoredKey { kid: format!("k{base}-{i}"), created_at: base + i, sealed_key: "s".into(), n: "n".into(), e: "AQAB".into() };
+        store.add_key(&k).await.unwrap();
+    }
+    let all = store.list_keys().await.unwrap();
+    assert!(all.windows(2).all(|w| w[0].created_at <= w[1].created_at));
+    store.prune_keys(i64::MAX).await.unwrap();
+    let left = store.list_keys().await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].kid, format!("k{base}-2"));
+}
+
+/// Refresh tokens, session revocation and the revocation feed.
+pub async fn tokens(store: &dyn Store) {
+    let p = pool("tokens");
+    store.create_pool(&p).await.unwrap();
+    store.create_user(&user(&p.id, "tom", &[]), &[]).await.unwrap();
+    let rt = |hash: &str, jti: &str| RefreshToken {
+        token_hash: hash.into(),
+        pool_id: p.id.clone(),
+        client_id: ClientId::new("c1"),
+        username_key: "tom".into(),
+        origin_jti: jti.into(),
+        auth_time: 1,
+        device_key: None,
+        created_at: 10,
+        expires_at: 1_000_000,
+        revoked_at: None,
+    };
+    store.add_refresh_token(&rt("h1", "j1")).await.unwrap();
+    store.add_refresh_token(&rt("h2", "j2")).await.unwrap();
+    store.add_refresh_token(&rt("h3", "j3")).await.unwrap();
+    assert_eq!(store.get_refresh_token("h1").await.unwrap().unwrap(), rt("h1", "j1"));
+    assert!(store.get_refresh_token("nope").await.unwrap().is_none());
+    let before = store.revocations_since(0, 0).await.unwrap().last().map(|r| r.id).unwrap_or(0);
+    assert!(store.revoke_session(&p.id, "j1", 100, 5_000).await.unwrap());
+    assert_eq!(store.get_refresh_token("h1").await.unwrap().unwrap().revoked_at, Some(100));
+    let mut jtis = store.revoke_user_sessions(&p.id, "tom", 200, 5_000).await.unwrap();
+    jtis.sort();
+    assert_eq!(jtis, vec!["j2", "j3"]);
+    let feed = store.revocations_since(before, 0).await.unwrap();
+    assert_eq!(feed.iter().map(|r| r.origin_jti.as_str()).collect::<Vec<_>>(), vec!["j1", "j2", "j3"]);
+    assert!(feed.windows(2).all(|w| w[0].id < w[1].id));
+    assert!(store.revocations_since(before, 6_000).await.unwrap().is_empty());
+    store.purge_expired(2_000_000).await.unwrap();
+    assert!(store.get_refresh_token("h2").await.unwrap().is_none());
+    // Tokens go with their user.
+    store.add_refresh_token(&rt("h4", "j4")).await.unwrap();
+    store.delete_user(&p.id, "tom").await.unwrap();
+    assert!(store.get_refresh_token("h4").await.unwrap().is_none());
+    assert!(matches!(store.add_refresh_token(&rt("h5", "j5")).await, Err(StoreError::NotFound)));
+}
+
+/// Failure counters and single-use codes.
+pub async fn guards(store: &dyn Store) {
+    let p = pool("guards");
+    store.create_pool(&p).await.unwrap();
+    store.create_user(&user(&p.id, "gus", &[]), &[]).await.unwrap();
+    assert_eq!(store.get_failures(&p.id, "gus").await.unwrap(), Failures::default());
+    let f = Failures { failures: 3, last_failure: 7, locked_until: 9 };
+    store.put_failures(&p.id, "gus", &f).await.unwrap();
+    assert_eq!(store.get_failures(&p.id, "gus").await.unwrap(), f);
+    store.clear_failures(&p.id, "gus").await.unwrap();
+    assert_eq!(store.get_failures(&p.id, "gus").await.unwrap(), Failures::default());
+    let code = StoredCode { code_hash: "h".into(), expires_at: 50, attempts: 0, created_at: 1 };
+    store.put_code(&p.id, "gus", "signup", &code).await.unwrap();
+    assert_eq!(store.get_code(&p.id, "gus", "signup").await.unwrap().unwrap(), code);
+    assert_eq!(store.bump_code_attempts(&p.id, "gus", "signup").await.unwrap(), 1);
+    assert_eq!(store.bump_code_attempts(&p.id, "gus", "signup").await.unwrap(), 2);
+    let newer = StoredCode { code_hash: "h2".into(), expires_at: 60, attempts: 0, created_at: 2 };
+    store.put_code(&p.id, "gus", "signup", &newer).await.unwrap();
+    assert_eq!(store.get_code(&p.id, "gus", "signup").await.unwrap().unwrap(), newer);
+    assert!(store.get_code(&p.id, "gus", "reset").await.unwrap().is_none());
+    assert!(store.take_code(&p.id, "gus", "signup").await.unwrap());
+    assert!(!store.take_code(&p.id, "gus", "signup").await.unwrap());
 }
 
 /// Pool CRUD, listing order and pagination.

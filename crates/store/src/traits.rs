@@ -164,7 +164,130 @@ pub trait MetaStore: Send + Sync {
 
 /// Everything a backend provides.
 #[async_trait]
-pub trait Store: PoolStore + ClientStore + UserStore + GroupStore + MetaStore {
+pub trait Store: PoolStore + ClientStore + UserStore + GroupStore + MetaStore + KeyStore + TokenStore + GuardStore {
     /// Finishes pending work and closes connections.
     async fn close(&self);
+}
+
+/// A stored RSA signing key (private part sealed by the master key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredKey {
+    /// Key id (`kid`).
+    pub kid: String,
+    /// Creation time; the newest key signs.
+    pub created_at: i64,
+    /// PKCS#8, sealed.
+    pub sealed_key: String,
+    /// Modulus, base64url.
+    pub n: String,
+    /// Exponent, base64url.
+    pub e: String,
+}
+
+/// A refresh token's row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshToken {
+    /// SHA-256 of the token, hex.
+    pub token_hash: String,
+    /// Pool.
+    pub pool_id: UserPoolId,
+    /// Client it was issued to.
+    pub client_id: ClientId,
+    /// User.
+    pub username_key: String,
+    /// The sign-in session it belongs to (shared by every token derived from it).
+    pub origin_jti: String,
+    /// When the user authenticated (seconds).
+    pub auth_time: i64,
+    /// Device it was issued for.
+    pub device_key: Option<String>,
+    /// Issue time (ms).
+    pub created_at: i64,
+    /// Expiry (ms).
+    pub expires_at: i64,
+    /// Revocation time (ms), if revoked.
+    pub revoked_at: Option<i64>,
+}
+
+/// A revoked sign-in session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revocation {
+    /// Monotonic id (nodes poll for ids above the last they saw).
+    pub id: i64,
+    /// The revoked session.
+    pub origin_jti: String,
+    /// When it can be forgotten: no access token of it can still be valid (ms).
+    pub expires_at: i64,
+}
+
+/// Sign-in failure counter of one user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Failures {
+    /// Consecutive failures.
+    pub failures: i64,
+    /// Last failure (ms).
+    pub last_failure: i64,
+    /// Locked until (ms).
+    pub locked_until: i64,
+}
+
+/// A one-time code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCode {
+    /// Keyed hash of the code.
+    pub code_hash: String,
+    /// Expiry (ms).
+    pub expires_at: i64,
+    /// Wrong guesses so far.
+    pub attempts: i64,
+    /// When it was issued (ms).
+    pub created_at: i64,
+}
+
+/// Signing keys.
+#[async_trait]
+pub trait KeyStore: Send + Sync {
+    /// Adds a key.
+    async fn add_key(&self, key: &StoredKey) -> StoreResult<()>;
+    /// Every key, oldest first.
+    async fn list_keys(&self) -> StoreResult<Vec<StoredKey>>;
+    /// Deletes keys created before `before` except the newest one.
+    async fn prune_keys(&self, before: i64) -> StoreResult<u64>;
+}
+
+/// Refresh tokens and revocations.
+#[async_trait]
+pub trait TokenStore: Send + Sync {
+    /// Stores a refresh token.
+    async fn add_refresh_token(&self, token: &RefreshToken) -> StoreResult<()>;
+    /// Reads one by hash.
+    async fn get_refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshToken>>;
+    /// Revokes one refresh token's session: marks every token of `origin_jti` revoked and
+    /// records the revocation until `until` (ms). Returns whether something was newly revoked.
+    async fn revoke_session(&self, pool: &UserPoolId, origin_jti: &str, now: i64, until: i64) -> StoreResult<bool>;
+    /// Revokes every session of a user; returns the revoked origin_jtis.
+    async fn revoke_user_sessions(&self, pool: &UserPoolId, username_key: &str, now: i64, until: i64) -> StoreResult<Vec<String>>;
+    /// Revocations with id above `after` that have not expired at `now`.
+    async fn revocations_since(&self, after: i64, now: i64) -> StoreResult<Vec<Revocation>>;
+    /// Deletes expired refresh tokens and revocations.
+    async fn purge_expired(&self, now: i64) -> StoreResult<()>;
+}
+
+/// Sign-in failures (lockout) and one-time codes.
+#[async_trait]
+pub trait GuardStore: Send + Sync {
+    /// Reads a user's failure counter.
+    async fn get_failures(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Failures>;
+    /// Writes a user's failure counter.
+    async fn put_failures(&self, pool: &UserPoolId, username_key: &str, f: &Failures) -> StoreResult<()>;
+    /// Clears it (after a success).
+    async fn clear_failures(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<()>;
+    /// Stores the live code for a purpose, replacing an older one.
+    async fn put_code(&self, pool: &UserPoolId, username_key: &str, purpose: &str, code: &StoredCode) -> StoreResult<()>;
+    /// Reads the live code for a purpose.
+    async fn get_code(&self, pool: &UserPoolId, username_key: &str, purpose: &str) -> StoreResult<Option<StoredCode>>;
+    /// Counts a wrong guess; returns the new attempt count.
+    async fn bump_code_attempts(&self, pool: &UserPoolId, username_key: &str, purpose: &str) -> StoreResult<i64>;
+    /// Deletes the code (used, or superseded). Returns whether it existed (single use).
+    async fn take_code(&self, pool: &UserPoolId, username_key: &str, purpose: &str) -> StoreResult<bool>;
 }

@@ -2,6 +2,7 @@
 //! response), one writer connection (writes never race each other for the lock) and a small
 //! pool of readers.
 
+mod auth;
 mod clients;
 mod groups;
 mod pools;
@@ -16,7 +17,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 /// Numbered migrations; PostgreSQL uses the same numbers.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../../migrations/sqlite/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/sqlite/0001_init.sql")),
+    (2, "auth", include_str!("../../migrations/sqlite/0002_auth.sql")),
+];
 
 /// The SQLite store.
 #[derive(Clone)]

@@ -181,95 +181,29 @@ impl UserStore for SqliteStore {
         after: Option<&UserCursor>,
         limit: usize,
     ) -> StoreResult<UserPage> {
-        let after_key = after.map(|c| c.username_key.as_str()).unwrap_or("");
-        let fetch = limit as i64 + 1;
-        let (rows, sort_col) = match filter {
-            UserFilter::Nothing => return Ok(UserPage { users: vec![], next: None }),
-            UserFilter::All => (
-                sqlx::query(&format!(
-                    "SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND username_key > $2 ORDER BY username_key LIMIT $3"
-                ))
-                .bind(pool.as_str())
-                .bind(after_key)
-                .bind(fetch)
-                .fetch_all(&self.reader)
-                .await?,
-                None,
-            ),
-            UserFilter::Equals(col, value) => (
-                sqlx::query(&format!(
-                    "SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND {c} = $2 AND username_key > $3 \
-                     ORDER BY username_key LIMIT $4",
-                    c = column(*col)
-                ))
-                .bind(pool.as_str())
-                .bind(value)
-                .bind(after_key)
-                .bind(fetch)
-                .fetch_all(&self.reader)
-                .await?,
-                None,
-            ),
-            UserFilter::Prefix(col, prefix) => {
-                let c = column(*col);
-                let (from_value, from_key) = match after {
-                    Some(cur) => (cur.value.as_str(), cur.username_key.as_str()),
-                    None => (prefix.as_str(), ""),
-                };
-                let upper = prefix_successor(prefix);
-                let sql = format!(
-                    "SELECT {USER_COLUMNS}, {c} AS sort_value FROM users WHERE pool_id = $1 AND {c} >= $2 AND ({c}, username_key) > ($3, $4) {} \
-                     ORDER BY {c}, username_key LIMIT $5",
-                    if upper.is_some() { format!("AND {c} < $6") } else { String::new() }
-                );
-                let mut q = sqlx::query(&sql).bind(pool.as_str()).bind(prefix).bind(from_value).bind(from_key).bind(fetch);
-                if let Some(u) = &upper {
-                    q = q.bind(u);
-                }
-                (q.fetch_all(&self.reader).await?, Some(()))
-            }
-            UserFilter::StatusIn(statuses) => {
-                if statuses.is_empty() {
-                    return Ok(UserPage { users: vec![], next: None });
-                }
-                let marks: Vec<String> = (0..statuses.len()).map(|i| format!("${}", i + 3)).collect();
-                let sql = format!(
-                    "SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND username_key > $2 AND status IN ({}) \
-                     ORDER BY username_key LIMIT {fetch}",
-                    marks.join(", ")
-                );
-                let mut q = sqlx::query(&sql).bind(pool.as_str()).bind(after_key);
-                for s in statuses {
-                    q = q.bind(s.as_str());
-                }
-                (q.fetch_all(&self.reader).await?, None)
-            }
-            UserFilter::Enabled(enabled) => (
-                sqlx::query(&format!(
-                    "SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND enabled = $2 AND username_key > $3 \
-                     ORDER BY username_key LIMIT $4"
-                ))
-                .bind(pool.as_str())
-                .bind(*enabled)
-                .bind(after_key)
-                .bind(fetch)
-                .fetch_all(&self.reader)
-                .await?,
-                None,
-            ),
+        let Some((sql, binds, sorted)) = list_query(pool, filter, after, limit) else {
+            return Ok(UserPage { users: vec![], next: None });
         };
+        let mut q = sqlx::query(&sql);
+        for b in &binds {
+            q = match b {
+                Bind::Text(t) => q.bind(t.clone()),
+                Bind::Int(i) => q.bind(*i),
+            };
+        }
+        let rows = q.fetch_all(&self.reader).await?;
         let more = rows.len() > limit;
         let mut users = Vec::with_capacity(rows.len().min(limit));
         let mut last_sort = String::new();
         for row in rows.iter().take(limit) {
-            if sort_col.is_some() {
+            if sorted {
                 last_sort = sqlx::Row::try_get(row, "sort_value")?;
             }
             users.push(user_from_row(row)?);
         }
         let next = match (more, users.last()) {
             (true, Some(last)) => Some(UserCursor {
-                value: if sort_col.is_some() { last_sort } else { last.username_key.clone() },
+                value: if sorted { last_sort } else { last.username_key.clone() },
                 username_key: last.username_key.clone(),
             }),
             _ => None,
@@ -278,9 +212,125 @@ impl UserStore for SqliteStore {
     }
 }
 
+
+/// A bound value of a listing query.
+#[derive(Debug, Clone)]
+pub(super) enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// The SQL, binds, and whether rows are sorted by a filter column (then `sort_value` is
+/// selected for the cursor), for one page of ListUsers. `None` when nothing can match.
+pub(super) fn list_query(
+    pool: &UserPoolId,
+    filter: &UserFilter,
+    after: Option<&UserCursor>,
+    limit: usize,
+) -> Option<(String, Vec<Bind>, bool)> {
+    let after_key = after.map(|c| c.username_key.clone()).unwrap_or_default();
+    let fetch = limit as i64 + 1;
+    let p = Bind::Text(pool.as_str().to_string());
+    Some(match filter {
+        UserFilter::Nothing => return None,
+        UserFilter::All => (
+            format!("SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND username_key > $2 ORDER BY username_key LIMIT $3"),
+            vec![p, Bind::Text(after_key), Bind::Int(fetch)],
+            false,
+        ),
+        UserFilter::Equals(col, value) => (
+            format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND {c} = $2 AND username_key > $3 \
+                 ORDER BY username_key LIMIT $4",
+                c = column(*col)
+            ),
+            vec![p, Bind::Text(value.clone()), Bind::Text(after_key), Bind::Int(fetch)],
+            false,
+        ),
+        UserFilter::Prefix(col, prefix) => {
+            let c = column(*col);
+            let (from_value, from_key) = match after {
+                Some(cur) => (cur.value.clone(), cur.username_key.clone()),
+                None => (prefix.clone(), String::new()),
+            };
+            let upper = prefix_successor(prefix);
+            let sql = format!(
+                "SELECT {USER_COLUMNS}, {c} AS sort_value FROM users WHERE pool_id = $1 AND {c} >= $2 \
+                 AND ({c}, username_key) > ($3, $4) {} ORDER BY {c}, username_key LIMIT $5",
+                if upper.is_some() { format!("AND {c} < $6") } else { String::new() }
+            );
+            let mut binds = vec![p, Bind::Text(prefix.clone()), Bind::Text(from_value), Bind::Text(from_key), Bind::Int(fetch)];
+            binds.extend(upper.map(Bind::Text));
+            (sql, binds, true)
+        }
+        UserFilter::StatusIn(statuses) => {
+            if statuses.is_empty() {
+                return None;
+            }
+            let marks: Vec<String> = (0..statuses.len()).map(|i| format!("${}", i + 3)).collect();
+            let sql = format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND username_key > $2 AND status IN ({}) \
+                 ORDER BY username_key LIMIT {fetch}",
+                marks.join(", ")
+            );
+            let mut binds = vec![p, Bind::Text(after_key)];
+            binds.extend(statuses.iter().map(|s| Bind::Text(s.as_str().to_string())));
+            (sql, binds, false)
+        }
+        UserFilter::Enabled(enabled) => (
+            format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND enabled = $2 AND username_key > $3 \
+                 ORDER BY username_key LIMIT $4"
+            ),
+            vec![p, Bind::Int(*enabled as i64), Bind::Text(after_key), Bind::Int(fetch)],
+            false,
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::prefix_successor;
+    use super::{list_query, prefix_successor, Bind};
+    use crate::sqlite::SqliteStore;
+    use crate::{FilterColumn, UserFilter};
+    use cognate_model::{UserPoolId, UserStatus};
+
+    /// Every ListUsers filter is answered by an index search, never a table scan.
+    #[tokio::test]
+    async fn every_filter_uses_an_index() {
+        let store = SqliteStore::open_in_memory().await.unwrap();
+        let pool = UserPoolId::new("us-east-1_abc");
+        let cols = [
+            FilterColumn::Username,
+            FilterColumn::Email,
+            FilterColumn::PhoneNumber,
+            FilterColumn::Name,
+            FilterColumn::GivenName,
+            FilterColumn::FamilyName,
+            FilterColumn::PreferredUsername,
+            FilterColumn::Sub,
+        ];
+        let mut filters = vec![UserFilter::All, UserFilter::StatusIn(vec![UserStatus::Confirmed]), UserFilter::Enabled(false)];
+        for c in cols {
+            filters.push(UserFilter::Equals(c, "x".into()));
+            filters.push(UserFilter::Prefix(c, "x".into()));
+        }
+        for f in filters {
+            let (sql, binds, _) = list_query(&pool, &f, None, 60).unwrap();
+            let explain = format!("EXPLAIN QUERY PLAN {sql}");
+            let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(&explain);
+            for b in binds {
+                q = match b {
+                    Bind::Text(t) => q.bind(t),
+                    Bind::Int(i) => q.bind(i),
+                };
+            }
+            let plan: Vec<String> = q.fetch_all(&store.reader).await.unwrap().into_iter().map(|r| r.3).collect();
+            let text = plan.join(" | ");
+            assert!(text.contains("SEARCH users USING"), "{f:?}: {text}");
+            assert!(!text.contains("SCAN users"), "{f:?}: {text}");
+        }
+    }
 
     #[test]
     fn successor() {
