@@ -21,13 +21,15 @@ async fn readme_coverage_table_matches_the_dispatcher() {
         .collect();
     assert_eq!(table.len(), Operation::ALL.len(), "every operation has one row");
     let store = cognate_store::sqlite::SqliteStore::open_in_memory().await.unwrap();
-    let svc = Cognate::new(
+    let svc = Cognate::start(
         Arc::new(store),
         MasterKey::from_base64(&generate_master_key_b64()).unwrap(),
         PasswordHasher::with_params(1, 64, 1),
         Arc::new(FileOutbox::new(std::env::temp_dir().join("cognate-coverage-outbox.jsonl"))),
         ServiceConfig { region: "us-east-1".into(), account_id: "000000000000".into(), public_url: "http://x".into() },
-    );
+    )
+    .await
+    .unwrap();
     for op in Operation::ALL {
         let served = !matches!(dispatch(&svc, op, &Auth::Public, Default::default()).await, Err(ApiError::NotBuilt(_)));
         let want = if served { "served" } else { "not yet" };

@@ -1,7 +1,7 @@
 //! The one exhaustive `match` over every cognito-idp operation. An operation not built yet
 //! answers `UnsupportedOperationException` naming it (README's coverage table lists them).
 
-use crate::ops::{self, clients, groups, pools, users};
+use crate::ops::{self, auth, clients, groups, me, pools, users};
 use crate::{ApiError, Auth, Operation};
 use cognate_core::{AdminCtx, Cognate};
 use serde::de::DeserializeOwned;
@@ -28,6 +28,13 @@ macro_rules! admin_op {
     ($svc:expr, $auth:expr, $map:expr, $handler:path) => {{
         let ctx = admin($auth)?;
         output($handler($svc, ctx, input($map)?).await?)
+    }};
+}
+
+/// Calls a public handler (authorized by its own tokens, or not at all).
+macro_rules! public_op {
+    ($svc:expr, $map:expr, $handler:path) => {{
+        output($handler($svc, input($map)?).await?)
     }};
 }
 
@@ -71,18 +78,28 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         UpdateGroup => admin_op!(svc, auth, map, groups::update),
         UpdateUserPool => admin_op!(svc, auth, map, pools::update),
         UpdateUserPoolClient => admin_op!(svc, auth, map, clients::update),
+        InitiateAuth => public_op!(svc, map, auth::initiate),
+        RespondToAuthChallenge => public_op!(svc, map, auth::respond),
+        GetTokensFromRefreshToken => public_op!(svc, map, auth::refresh),
+        RevokeToken => public_op!(svc, map, auth::revoke),
+        GetUser => public_op!(svc, map, me::get_user),
+        GlobalSignOut => public_op!(svc, map, me::global_sign_out),
+        ChangePassword => public_op!(svc, map, me::change_password),
+        DeleteUser => public_op!(svc, map, me::delete_user),
+        UpdateUserAttributes => public_op!(svc, map, me::update_attributes),
+        DeleteUserAttributes => public_op!(svc, map, me::delete_attributes),
+        AdminInitiateAuth => admin_op!(svc, auth, map, auth::admin_initiate),
+        AdminRespondToAuthChallenge => admin_op!(svc, auth, map, auth::admin_respond),
         AddUserPoolClientSecret
         | AdminDeleteSoftwareToken
         | AdminDisableProviderForUser
         | AdminForgetDevice
         | AdminGetDevice
         | AdminGetUserAuthFactors
-        | AdminInitiateAuth
         | AdminLinkProviderForUser
         | AdminListDevices
         | AdminListUserAuthEvents
         | AdminListUserSessions
-        | AdminRespondToAuthChallenge
         | AdminRevokeUserSession
         | AdminSetUserMFAPreference
         | AdminSetUserSettings
@@ -90,7 +107,6 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | AdminUpdateDeviceStatus
         | AssociateSoftwareToken
         | CancelPointInTimeRecovery
-        | ChangePassword
         | CompleteWebAuthnRegistration
         | ConfirmDevice
         | ConfirmForgotPassword
@@ -108,8 +124,6 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | DeleteManagedLoginBranding
         | DeleteResourceServer
         | DeleteTerms
-        | DeleteUser
-        | DeleteUserAttributes
         | DeleteUserPoolClientSecret
         | DeleteUserPoolDomain
         | DeleteUserPoolReplica
@@ -135,16 +149,12 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | GetLogDeliveryConfiguration
         | GetProvisionedLimit
         | GetSigningCertificate
-        | GetTokensFromRefreshToken
         | GetUICustomization
-        | GetUser
         | GetUserAttributeVerificationCode
         | GetUserAuthFactors
         | GetUserPoolClientSessionConfiguration
         | GetUserPoolMfaConfig
         | GetUserPoolSessionConfiguration
-        | GlobalSignOut
-        | InitiateAuth
         | InitiatePointInTimeRecovery
         | ListCIMDPolicies
         | ListClientMetadataURLs
@@ -159,8 +169,6 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | ListUserSessions
         | ListWebAuthnCredentials
         | ResendConfirmationCode
-        | RespondToAuthChallenge
-        | RevokeToken
         | RevokeUserSession
         | SetLogDeliveryConfiguration
         | SetRiskConfiguration
@@ -184,7 +192,6 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | UpdateProvisionedLimit
         | UpdateResourceServer
         | UpdateTerms
-        | UpdateUserAttributes
         | UpdateUserPoolDomain
         | UpdateUserPoolReplica
         | VerifySoftwareToken

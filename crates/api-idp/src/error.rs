@@ -57,6 +57,11 @@ impl ApiError {
                 C::NotAuthorized(m) => ("NotAuthorizedException", m.clone()),
                 C::UnsupportedUserState(m) => ("UnsupportedUserStateException", m.clone()),
                 C::LimitExceeded(m) => ("LimitExceededException", m.clone()),
+                C::PasswordResetRequired(m) => ("PasswordResetRequiredException", m.clone()),
+                C::UserNotConfirmed(m) => ("UserNotConfirmedException", m.clone()),
+                C::RefreshTokenReuse(m) => ("RefreshTokenReuseException", m.clone()),
+                C::Unauthorized(m) => ("UnauthorizedException", m.clone()),
+                C::UnsupportedOperation(m) => ("UnsupportedOperationException", m.clone()),
                 C::CodeDeliveryFailure(m) => ("CodeDeliveryFailureException", m.clone()),
                 C::Internal(detail) => {
                     tracing::error!(error = %detail, "internal error");

@@ -88,7 +88,7 @@ fn check_settings(s: &mut ClientSettings, has_secret: bool) -> CoreResult<()> {
 
 impl Cognate {
     fn open_secret(&self, c: &AppClient) -> CoreResult<Option<String>> {
-        c.secret_sealed.as_deref().map(|s| self.keys.open_string(s, c.client_id.as_str())).transpose()
+        c.secret_sealed.as_deref().map(|s| self.master.open_string(s, c.client_id.as_str())).transpose()
     }
 
     async fn client_in_pool(&self, pool: &UserPoolId, id: &ClientId) -> CoreResult<AppClient> {
@@ -113,7 +113,7 @@ impl Cognate {
         let secret = input.generate_secret.then(generate_client_secret);
         let client = AppClient {
             pool_id: pool.clone(),
-            secret_sealed: secret.as_deref().map(|s| self.keys.seal(s.as_bytes(), client_id.as_str())),
+            secret_sealed: secret.as_deref().map(|s| self.master.seal(s.as_bytes(), client_id.as_str())),
             client_id,
             name: input.name,
             created_at: now,

@@ -15,6 +15,7 @@ use cognate_store::Store;
 /// The master key. Its `Debug` never shows the bytes.
 pub struct MasterKey {
     cipher: Aes256Gcm,
+    derive_secret: [u8; 32],
 }
 
 impl std::fmt::Debug for MasterKey {
@@ -38,7 +39,9 @@ impl MasterKey {
         if bytes.len() != 32 {
             return Err(format!("the master key must be 32 bytes, got {}", bytes.len()));
         }
-        Ok(Self { cipher: Aes256Gcm::new_from_slice(&bytes).map_err(|e| e.to_string())? })
+        use sha2::Digest;
+        let derive_secret: [u8; 32] = sha2::Sha256::digest([b"cognate-derive:".as_slice(), &bytes].concat()).into();
+        Ok(Self { cipher: Aes256Gcm::new_from_slice(&bytes).map_err(|e| e.to_string())?, derive_secret })
     }
 
     /// Encrypts `plaintext`, bound to `aad`.
@@ -64,6 +67,39 @@ impl MasterKey {
         }
         let (nonce, ct) = raw.split_at(12);
         self.cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad: aad.as_bytes() }).map_err(|_| bad())
+    }
+
+    /// Like [`MasterKey::seal`], but URL-safe base64 without a prefix (for tokens and sessions).
+    pub fn seal_url(&self, plaintext: &[u8], aad: &str) -> String {
+        let sealed = self.seal(plaintext, aad);
+        let raw = STANDARD.decode(&sealed[3..]).unwrap_or_default();
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+    }
+
+    /// Opens a value from [`MasterKey::seal_url`].
+    pub fn open_url(&self, sealed: &str, aad: &str) -> CoreResult<Vec<u8>> {
+        let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(sealed)
+            .map_err(|_| CoreError::Internal("not a sealed value".into()))?;
+        self.open(&format!("v1:{}", STANDARD.encode(raw)), aad)
+    }
+
+    /// A keyed hash (HMAC-SHA256 under a key derived from the master key), hex: for one-time
+    /// codes, which are too short to store under a plain hash.
+    pub fn keyed_hash(&self, purpose: &str, data: &str) -> String {
+        use hmac::{Hmac, Mac};
+        let key = self.seal_deterministic_key(purpose);
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key).expect("any key length");
+        mac.update(data.as_bytes());
+        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn seal_deterministic_key(&self, purpose: &str) -> Vec<u8> {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(self.derive_secret);
+        h.update(purpose.as_bytes());
+        h.finalize().to_vec()
     }
 
     /// Decrypts a sealed UTF-8 string.

@@ -34,6 +34,21 @@ pub enum CoreError {
     /// `LimitExceededException`.
     #[error("{0}")]
     LimitExceeded(String),
+    /// `PasswordResetRequiredException`.
+    #[error("{0}")]
+    PasswordResetRequired(String),
+    /// `UserNotConfirmedException`.
+    #[error("{0}")]
+    UserNotConfirmed(String),
+    /// `RefreshTokenReuseException`.
+    #[error("{0}")]
+    RefreshTokenReuse(String),
+    /// `UnauthorizedException` (RevokeToken with a wrong client).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// `UnsupportedOperationException`.
+    #[error("{0}")]
+    UnsupportedOperation(String),
     /// `CodeDeliveryFailureException`.
     #[error("{0}")]
     CodeDeliveryFailure(String),

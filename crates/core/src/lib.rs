@@ -3,6 +3,7 @@
 //! function takes an [`AdminCtx`], which only a verified SigV4 principal can produce.
 
 pub mod attributes;
+pub mod auth;
 mod clients;
 pub mod crypto;
 mod ctx;
@@ -13,13 +14,17 @@ pub mod outbox;
 pub mod paging;
 pub mod password;
 mod pools;
+mod selfservice;
+pub mod tokens;
 mod users;
 
+pub use auth::{AuthFlow, AuthOutcome};
 pub use clients::{ClientInput, NewClient};
 pub use ctx::AdminCtx;
 pub use error::{CoreError, CoreResult};
 pub use groups::GroupInput;
 pub use pools::PoolInput;
+pub use tokens::{IssuedTokens, UserCtx};
 pub use users::{CreateUserInput, ListUsersInput, MessageAction, UserListing};
 
 use cognate_store::Store;
@@ -43,22 +48,40 @@ pub struct ServiceConfig {
 #[derive(Clone)]
 pub struct Cognate {
     pub(crate) store: Arc<dyn Store>,
-    pub(crate) keys: Arc<MasterKey>,
+    pub(crate) master: Arc<MasterKey>,
+    pub(crate) keys: Arc<tokens::keys::Keys>,
+    pub(crate) revocations: Arc<tokens::revocations::Revocations>,
     pub(crate) hasher: PasswordHasher,
+    pub(crate) dummy_hash: Arc<String>,
     pub(crate) outbox: Arc<dyn Outbox>,
     pub(crate) config: Arc<ServiceConfig>,
 }
 
 impl Cognate {
-    /// Builds the service. Call [`crypto::check_master_key`] first so a wrong key stops the start.
-    pub fn new(
+    /// Builds the service: loads (or creates) the signing keys and the revocation set. Call
+    /// [`crypto::check_master_key`] first so a wrong key stops the start.
+    pub async fn start(
         store: Arc<dyn Store>,
-        keys: MasterKey,
+        master: MasterKey,
         hasher: PasswordHasher,
         outbox: Arc<dyn Outbox>,
         config: ServiceConfig,
-    ) -> Self {
-        Self { store, keys: Arc::new(keys), hasher, outbox, config: Arc::new(config) }
+    ) -> CoreResult<Self> {
+        let keys = tokens::keys::Keys::load(store.as_ref(), &master).await?;
+        // Unknown users are checked against this hash so they take as long as known ones.
+        let dummy_hash = hasher.hash("cognate timing equalizer").await?;
+        let svc = Self {
+            store,
+            master: Arc::new(master),
+            keys: Arc::new(keys),
+            revocations: Arc::new(Default::default()),
+            hasher,
+            dummy_hash: Arc::new(dummy_hash),
+            outbox,
+            config: Arc::new(config),
+        };
+        svc.sync(false).await?;
+        Ok(svc)
     }
 
     /// The service configuration.

@@ -44,6 +44,11 @@ impl Cognate {
         self.store.get_pool(id).await?.ok_or_else(|| pool_not_found(id.as_str()))
     }
 
+    /// True when the pool exists (issuer metadata is public, so this takes no context).
+    pub async fn pool_exists(&self, id: &UserPoolId) -> bool {
+        matches!(self.store.get_pool(id).await, Ok(Some(_)))
+    }
+
     /// CreateUserPool. Requires admin. Errors: InvalidParameter, LimitExceeded.
     pub async fn create_pool(&self, _ctx: &AdminCtx, input: PoolInput) -> CoreResult<UserPool> {
         let name = input.name.ok_or_else(|| CoreError::InvalidParameter("PoolName is required.".into()))?;

@@ -130,12 +130,21 @@ impl Cognate {
     }
 
     /// Reads, changes and writes a user, retrying when another request wrote in between.
-    async fn modify_user<F>(&self, pool: &UserPool, name: &str, mut change: F) -> CoreResult<User>
+    async fn modify_user<F>(&self, pool: &UserPool, name: &str, change: F) -> CoreResult<User>
+    where
+        F: FnMut(&mut User) -> CoreResult<()>,
+    {
+        let key = self.resolve_user(pool, name).await?.username_key;
+        self.modify_user_by_key(pool, &key, change).await
+    }
+
+    /// [`Cognate::modify_user`] for a known name key.
+    pub(crate) async fn modify_user_by_key<F>(&self, pool: &UserPool, key: &str, mut change: F) -> CoreResult<User>
     where
         F: FnMut(&mut User) -> CoreResult<()>,
     {
         for _ in 0..8 {
-            let mut user = self.resolve_user(pool, name).await?;
+            let mut user = self.store.get_user(&pool.id, key).await?.ok_or(CoreError::UserNotFound)?;
             let before = sign_in_keys(&pool.settings, &user);
             change(&mut user)?;
             user.updated_at = now_millis();
@@ -417,14 +426,18 @@ impl Cognate {
         enabled: bool,
     ) -> CoreResult<()> {
         let pool = self.pool(pool_id).await?;
-        self.modify_user(&pool, username, |u| {
-            u.enabled = enabled;
-            if !enabled {
-                u.tokens_valid_after = now_millis();
-            }
-            Ok(())
-        })
-        .await?;
+        let u = self
+            .modify_user(&pool, username, |u| {
+                u.enabled = enabled;
+                if !enabled {
+                    u.tokens_valid_after = now_millis();
+                }
+                Ok(())
+            })
+            .await?;
+        if !enabled {
+            self.revoke_all_sessions(pool_id, &u.username_key).await?;
+        }
         Ok(())
     }
 
@@ -463,16 +476,17 @@ impl Cognate {
         username: &str,
     ) -> CoreResult<()> {
         let pool = self.pool(pool_id).await?;
-        self.modify_user(&pool, username, |u| {
-            if !u.enabled {
-                return Err(CoreError::NotAuthorized("User is disabled.".into()));
-            }
-            u.status = UserStatus::ResetRequired;
-            u.tokens_valid_after = now_millis();
-            Ok(())
-        })
-        .await?;
-        Ok(())
+        let u = self
+            .modify_user(&pool, username, |u| {
+                if !u.enabled {
+                    return Err(CoreError::NotAuthorized("User is disabled.".into()));
+                }
+                u.status = UserStatus::ResetRequired;
+                u.tokens_valid_after = now_millis();
+                Ok(())
+            })
+            .await?;
+        self.revoke_all_sessions(pool_id, &u.username_key).await
     }
 
     /// AdminConfirmSignUp: UNCONFIRMED → CONFIRMED.
@@ -495,12 +509,13 @@ impl Cognate {
     /// AdminUserGlobalSignOut: every token issued before now stops working.
     pub async fn admin_global_sign_out(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, username: &str) -> CoreResult<()> {
         let pool = self.pool(pool_id).await?;
-        self.modify_user(&pool, username, |u| {
-            u.tokens_valid_after = now_millis();
-            Ok(())
-        })
-        .await?;
-        Ok(())
+        let u = self
+            .modify_user(&pool, username, |u| {
+                u.tokens_valid_after = now_millis();
+                Ok(())
+            })
+            .await?;
+        self.revoke_all_sessions(pool_id, &u.username_key).await
     }
 
     /// ListUsers with the `Filter` grammar, answered from the store's indexes.

@@ -28,8 +28,13 @@ pub async fn handle(State(state): State<Arc<AppState>>, req: Request) -> Respons
     if parts.method == Method::OPTIONS {
         return reply(cors::preflight());
     }
-    if parts.method == Method::GET && parts.uri.path() == "/health" {
-        return reply(json_response(&rid, br#"{"status":"ok"}"#.to_vec()));
+    if parts.method == Method::GET {
+        if parts.uri.path() == "/health" {
+            return reply(json_response(&rid, br#"{"status":"ok"}"#.to_vec()));
+        }
+        if let Some(resp) = crate::issuer::handle(&state.svc, parts.uri.path()).await {
+            return resp;
+        }
     }
     let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).map(str::to_string);
     let Some(target) = target.filter(|_| parts.method == Method::POST) else {

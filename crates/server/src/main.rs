@@ -3,6 +3,7 @@
 mod bootstrap;
 mod config;
 mod generic;
+mod issuer;
 mod router;
 
 use clap::{Parser, Subcommand};
@@ -20,6 +21,18 @@ struct Cli {
 enum Command {
     /// Run the server (SQLite in the data dir by default).
     Serve(ServeArgs),
+    /// Manage the token signing keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Add a new signing key; running servers switch to it within 30 seconds. The old key stays
+    /// in the JWKS for a day, until every token it signed has expired.
+    Rotate(ServeArgs),
 }
 
 #[derive(clap::Args)]
@@ -37,15 +50,33 @@ struct ServeArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Serve(args) => {
-            let cfg = match config::Config::load(args.config, args.listen, args.data_dir) {
-                Ok(c) => c,
-                Err(e) => {
-                    eprintln!("cognate: configuration error: {e}");
-                    return ExitCode::from(2);
+    let (args, rotate) = match cli.command {
+        Command::Serve(args) => (args, false),
+        Command::Keys { command: KeysCommand::Rotate(args) } => (args, true),
+    };
+    let cfg = match config::Config::load(args.config, args.listen, args.data_dir) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("cognate: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match rotate {
+        true => {
+            init_logging("warn");
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            match rt.block_on(router::rotate_keys(cfg)) {
+                Ok(kid) => {
+                    println!("cognate: new signing key {kid}; running servers switch to it within 30 seconds");
+                    ExitCode::SUCCESS
                 }
-            };
+                Err(e) => {
+                    eprintln!("cognate: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        false => {
             init_logging(&cfg.log);
             let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
                 Ok(rt) => rt,

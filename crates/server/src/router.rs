@@ -16,6 +16,8 @@ use std::sync::Arc;
 
 /// What every request handler shares.
 pub struct AppState {
+    /// The service (issuer metadata is served from it directly).
+    pub svc: Cognate,
     /// The cognito-idp API.
     pub idp: IdpApi,
     /// SigV4 verifier for `cognito-idp` in the configured region.
@@ -40,7 +42,7 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
         tokio::net::TcpListener::bind(cfg.listen).await.map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let public_url = cfg.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
-    let svc = Cognate::new(
+    let svc = Cognate::start(
         Arc::new(store),
         master,
         PasswordHasher::new(cfg.hash_parallelism),
@@ -50,8 +52,12 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
             account_id: cfg.account_id.clone(),
             public_url: public_url.clone(),
         },
-    );
+    )
+    .await
+    .map_err(|e| format!("cannot start the service: {e}"))?;
+    let sync = tokio::spawn(sync_loop(svc.clone()));
     let state = Arc::new(AppState {
+        svc: svc.clone(),
         idp: IdpApi::new(svc.clone()),
         idp_verifier: Verifier::new("cognito-idp", cfg.region.clone()),
         access_keys: keys.into_iter().map(|(id, s)| (id, s.expose().to_string())).collect(),
@@ -65,9 +71,41 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))?;
+    sync.abort();
     tracing::info!("shutting down: closing the store");
     svc.close().await;
     Ok(())
+}
+
+/// `cognate keys rotate`: opens the store with the same checks as `serve` and adds a key.
+pub async fn rotate_keys(cfg: Config) -> Result<String, String> {
+    let master = bootstrap::master_key(&cfg)?;
+    let db = cfg.data_dir.join("cognate.db");
+    if !db.exists() {
+        return Err(format!("no database at {}; start the server once first", db.display()));
+    }
+    let store = SqliteStore::open(&db).await.map_err(|e| format!("cannot open the database {}: {e}", db.display()))?;
+    check_master_key(&store, &master).await?;
+    let kid = cognate_core::tokens::keys::rotate(&store, &master).await.map_err(|e| e.to_string())?;
+    cognate_store::Store::close(&store).await;
+    Ok(kid)
+}
+
+/// How often a node reads revocations made elsewhere: the bound on how stale it can be.
+pub const REVOCATION_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+/// How often a node re-reads the signing keys (after `cognate keys rotate` or another node).
+pub const KEY_RELOAD_EVERY: u32 = 30;
+
+async fn sync_loop(svc: Cognate) {
+    let mut tick: u32 = 0;
+    let mut interval = tokio::time::interval(REVOCATION_POLL);
+    loop {
+        interval.tick().await;
+        tick = tick.wrapping_add(1);
+        if let Err(e) = svc.sync(tick % KEY_RELOAD_EVERY == 0).await {
+            tracing::warn!(error = %e, "background sync failed; will retry");
+        }
+    }
 }
 
 async fn shutdown_signal() {

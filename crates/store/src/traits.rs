@@ -164,7 +164,9 @@ pub trait MetaStore: Send + Sync {
 
 /// Everything a backend provides.
 #[async_trait]
-pub trait Store: PoolStore + ClientStore + UserStore + GroupStore + MetaStore + KeyStore + TokenStore + GuardStore {
+pub trait Store:
+    PoolStore + ClientStore + UserStore + GroupStore + MetaStore + KeyStore + TokenStore + GuardStore
+{
     /// Finishes pending work and closes connections.
     async fn close(&self);
 }
@@ -262,11 +264,19 @@ pub trait TokenStore: Send + Sync {
     async fn add_refresh_token(&self, token: &RefreshToken) -> StoreResult<()>;
     /// Reads one by hash.
     async fn get_refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshToken>>;
+    /// Revokes one refresh token (rotation) unless it already is; returns whether this call did.
+    async fn revoke_refresh_token(&self, token_hash: &str, now: i64) -> StoreResult<bool>;
     /// Revokes one refresh token's session: marks every token of `origin_jti` revoked and
     /// records the revocation until `until` (ms). Returns whether something was newly revoked.
     async fn revoke_session(&self, pool: &UserPoolId, origin_jti: &str, now: i64, until: i64) -> StoreResult<bool>;
     /// Revokes every session of a user; returns the revoked origin_jtis.
-    async fn revoke_user_sessions(&self, pool: &UserPoolId, username_key: &str, now: i64, until: i64) -> StoreResult<Vec<String>>;
+    async fn revoke_user_sessions(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        now: i64,
+        until: i64,
+    ) -> StoreResult<Vec<String>>;
     /// Revocations with id above `after` that have not expired at `now`.
     async fn revocations_since(&self, after: i64, now: i64) -> StoreResult<Vec<Revocation>>;
     /// Deletes expired refresh tokens and revocations.
@@ -283,7 +293,13 @@ pub trait GuardStore: Send + Sync {
     /// Clears it (after a success).
     async fn clear_failures(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<()>;
     /// Stores the live code for a purpose, replacing an older one.
-    async fn put_code(&self, pool: &UserPoolId, username_key: &str, purpose: &str, code: &StoredCode) -> StoreResult<()>;
+    async fn put_code(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        purpose: &str,
+        code: &StoredCode,
+    ) -> StoreResult<()>;
     /// Reads the live code for a purpose.
     async fn get_code(&self, pool: &UserPoolId, username_key: &str, purpose: &str) -> StoreResult<Option<StoredCode>>;
     /// Counts a wrong guess; returns the new attempt count.

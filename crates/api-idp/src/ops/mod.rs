@@ -1,7 +1,9 @@
 //! Thin handlers, one file per family: validate what the model cannot, call core, map back.
 
+pub mod auth;
 pub mod clients;
 pub mod groups;
+pub mod me;
 pub mod pools;
 pub mod users;
 

@@ -2,7 +2,8 @@
 
 use super::SqliteStore;
 use crate::{
-    Failures, GuardStore, KeyStore, RefreshToken, Revocation, StoreError, StoreResult, StoredCode, StoredKey, TokenStore,
+    Failures, GuardStore, KeyStore, RefreshToken, Revocation, StoreError, StoreResult, StoredCode, StoredKey,
+    TokenStore,
 };
 use async_trait::async_trait;
 use cognate_model::{ClientId, UserPoolId};
@@ -101,6 +102,15 @@ impl TokenStore for SqliteStore {
             .transpose()
     }
 
+    async fn revoke_refresh_token(&self, token_hash: &str, now: i64) -> StoreResult<bool> {
+        let r = sqlx::query("UPDATE refresh_tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(token_hash)
+            .execute(&self.writer)
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
     async fn revoke_session(&self, pool: &UserPoolId, origin_jti: &str, now: i64, until: i64) -> StoreResult<bool> {
         let mut tx = self.writer.begin().await?;
         let r = sqlx::query(
@@ -121,7 +131,13 @@ impl TokenStore for SqliteStore {
         Ok(r.rows_affected() > 0)
     }
 
-    async fn revoke_user_sessions(&self, pool: &UserPoolId, username_key: &str, now: i64, until: i64) -> StoreResult<Vec<String>> {
+    async fn revoke_user_sessions(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        now: i64,
+        until: i64,
+    ) -> StoreResult<Vec<String>> {
         let mut tx = self.writer.begin().await?;
         let jtis: Vec<String> = sqlx::query_scalar(
             // Sessions not revoked yet whose access tokens may still be alive (they live at most a day).
@@ -133,12 +149,14 @@ impl TokenStore for SqliteStore {
         .bind(now - 86_400_000)
         .fetch_all(&mut *tx)
         .await?;
-        sqlx::query("UPDATE refresh_tokens SET revoked_at = $1 WHERE pool_id = $2 AND username_key = $3 AND revoked_at IS NULL")
-            .bind(now)
-            .bind(pool.as_str())
-            .bind(username_key)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE refresh_tokens SET revoked_at = $1 WHERE pool_id = $2 AND username_key = $3 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(pool.as_str())
+        .bind(username_key)
+        .execute(&mut *tx)
+        .await?;
         for j in &jtis {
             sqlx::query("INSERT INTO revocations (origin_jti, revoked_at, expires_at) VALUES ($1, $2, $3)")
                 .bind(j)
@@ -152,13 +170,21 @@ impl TokenStore for SqliteStore {
     }
 
     async fn revocations_since(&self, after: i64, now: i64) -> StoreResult<Vec<Revocation>> {
-        let rows = sqlx::query("SELECT id, origin_jti, expires_at FROM revocations WHERE id > $1 AND expires_at > $2 ORDER BY id")
-            .bind(after)
-            .bind(now)
-            .fetch_all(&self.reader)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, origin_jti, expires_at FROM revocations WHERE id > $1 AND expires_at > $2 ORDER BY id",
+        )
+        .bind(after)
+        .bind(now)
+        .fetch_all(&self.reader)
+        .await?;
         rows.iter()
-            .map(|r| Ok(Revocation { id: r.try_get("id")?, origin_jti: r.try_get("origin_jti")?, expires_at: r.try_get("expires_at")? }))
+            .map(|r| {
+                Ok(Revocation {
+                    id: r.try_get("id")?,
+                    origin_jti: r.try_get("origin_jti")?,
+                    expires_at: r.try_get("expires_at")?,
+                })
+            })
             .collect()
     }
 

@@ -212,7 +212,6 @@ impl UserStore for SqliteStore {
     }
 }
 
-
 /// A bound value of a listing query.
 #[derive(Debug, Clone)]
 pub(super) enum Bind {
@@ -310,7 +309,8 @@ mod tests {
             FilterColumn::PreferredUsername,
             FilterColumn::Sub,
         ];
-        let mut filters = vec![UserFilter::All, UserFilter::StatusIn(vec![UserStatus::Confirmed]), UserFilter::Enabled(false)];
+        let mut filters =
+            vec![UserFilter::All, UserFilter::StatusIn(vec![UserStatus::Confirmed]), UserFilter::Enabled(false)];
         for c in cols {
             filters.push(UserFilter::Equals(c, "x".into()));
             filters.push(UserFilter::Prefix(c, "x".into()));

@@ -1,0 +1,129 @@
+//! Sign-in: InitiateAuth, RespondToAuthChallenge, GetTokensFromRefreshToken (public) and
+//! AdminInitiateAuth, AdminRespondToAuthChallenge (SigV4).
+
+use super::Out;
+use crate::convert::wire_enum;
+use crate::shapes::*;
+use cognate_core::{AdminCtx, AuthOutcome, Cognate, IssuedTokens};
+use cognate_model::UserPoolId;
+use std::collections::{BTreeMap, HashMap};
+
+fn result(t: IssuedTokens) -> AuthenticationResultType {
+    AuthenticationResultType {
+        access_token: Some(t.access_token),
+        expires_in: Some(t.expires_in),
+        token_type: Some("Bearer".into()),
+        refresh_token: t.refresh_token,
+        id_token: Some(t.id_token),
+        new_device_metadata: None,
+    }
+}
+
+type Parts =
+    (Option<AuthenticationResultType>, Option<ChallengeNameType>, Option<BTreeMap<String, String>>, Option<String>);
+
+fn parts(o: AuthOutcome) -> Parts {
+    match o {
+        // Success still carries an empty ChallengeParameters, as Cognito sends.
+        AuthOutcome::Tokens(t) => (Some(result(t)), None, Some(BTreeMap::new()), None),
+        AuthOutcome::Challenge { name, session, parameters } => {
+            (None, wire_enum(name), Some(parameters), Some(session))
+        }
+    }
+}
+
+fn map(m: Option<BTreeMap<String, String>>) -> HashMap<String, String> {
+    m.unwrap_or_default().into_iter().collect()
+}
+
+/// InitiateAuth. Errors: NotAuthorized, UserNotFound, UserNotConfirmed, PasswordResetRequired,
+/// InvalidParameter, ResourceNotFound.
+pub async fn initiate(svc: &Cognate, req: InitiateAuthRequest) -> Out<InitiateAuthResponse> {
+    let o = svc.initiate_auth(&req.client_id, req.auth_flow.as_str(), &map(req.auth_parameters)).await?;
+    let (authentication_result, challenge_name, challenge_parameters, session) = parts(o);
+    Ok(InitiateAuthResponse {
+        authentication_result,
+        challenge_name,
+        challenge_parameters,
+        session,
+        available_challenges: None,
+    })
+}
+
+/// AdminInitiateAuth. Same errors as InitiateAuth.
+pub async fn admin_initiate(
+    svc: &Cognate,
+    ctx: &AdminCtx,
+    req: AdminInitiateAuthRequest,
+) -> Out<AdminInitiateAuthResponse> {
+    let pool = UserPoolId::new(req.user_pool_id);
+    let o =
+        svc.admin_initiate_auth(ctx, &pool, &req.client_id, req.auth_flow.as_str(), &map(req.auth_parameters)).await?;
+    let (authentication_result, challenge_name, challenge_parameters, session) = parts(o);
+    Ok(AdminInitiateAuthResponse {
+        authentication_result,
+        challenge_name,
+        challenge_parameters,
+        session,
+        available_challenges: None,
+    })
+}
+
+/// RespondToAuthChallenge. Errors: NotAuthorized (expired session), InvalidPassword, InvalidParameter.
+pub async fn respond(svc: &Cognate, req: RespondToAuthChallengeRequest) -> Out<RespondToAuthChallengeResponse> {
+    let o = svc
+        .respond_to_auth_challenge(
+            &req.client_id,
+            req.challenge_name.as_str(),
+            req.session.as_deref(),
+            &map(req.challenge_responses),
+        )
+        .await?;
+    let (authentication_result, challenge_name, challenge_parameters, session) = parts(o);
+    Ok(RespondToAuthChallengeResponse {
+        authentication_result,
+        challenge_name,
+        challenge_parameters,
+        session,
+        available_challenges: None,
+    })
+}
+
+/// AdminRespondToAuthChallenge.
+pub async fn admin_respond(
+    svc: &Cognate,
+    ctx: &AdminCtx,
+    req: AdminRespondToAuthChallengeRequest,
+) -> Out<AdminRespondToAuthChallengeResponse> {
+    let pool = UserPoolId::new(req.user_pool_id);
+    let o = svc
+        .admin_respond_to_auth_challenge(
+            ctx,
+            &pool,
+            &req.client_id,
+            req.challenge_name.as_str(),
+            req.session.as_deref(),
+            &map(req.challenge_responses),
+        )
+        .await?;
+    let (authentication_result, challenge_name, challenge_parameters, session) = parts(o);
+    Ok(AdminRespondToAuthChallengeResponse {
+        authentication_result,
+        challenge_name,
+        challenge_parameters,
+        session,
+        available_challenges: None,
+    })
+}
+
+/// GetTokensFromRefreshToken (Amplify v6 refreshes with it). Errors: NotAuthorized, RefreshTokenReuse.
+pub async fn refresh(svc: &Cognate, req: GetTokensFromRefreshTokenRequest) -> Out<GetTokensFromRefreshTokenResponse> {
+    let t = svc.get_tokens_from_refresh_token(&req.client_id, &req.refresh_token, req.client_secret.as_deref()).await?;
+    Ok(GetTokensFromRefreshTokenResponse { authentication_result: Some(result(t)) })
+}
+
+/// RevokeToken. Errors: Unauthorized, UnsupportedOperation.
+pub async fn revoke(svc: &Cognate, req: RevokeTokenRequest) -> Out<super::Empty> {
+    svc.revoke_token(&req.client_id, &req.token, req.client_secret.as_deref()).await?;
+    Ok(super::Empty {})
+}

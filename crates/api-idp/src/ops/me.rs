@@ -1,0 +1,48 @@
+//! Self-service operations, authorized by the `AccessToken` member alone.
+
+use super::{Empty, Out};
+use crate::convert::{attrs_in, attrs_out};
+use crate::shapes::*;
+use cognate_core::Cognate;
+
+/// GetUser. Errors: NotAuthorized (invalid, expired, revoked token), UserNotFound.
+pub async fn get_user(svc: &Cognate, req: GetUserRequest) -> Out<GetUserResponse> {
+    let ctx = svc.authenticate(&req.access_token)?;
+    let u = svc.get_user(&ctx).await?;
+    Ok(GetUserResponse { username: u.username.clone(), user_attributes: attrs_out(&u, None), ..Default::default() })
+}
+
+/// GlobalSignOut. Errors: NotAuthorized.
+pub async fn global_sign_out(svc: &Cognate, req: GlobalSignOutRequest) -> Out<Empty> {
+    let ctx = svc.authenticate(&req.access_token)?;
+    svc.global_sign_out(&ctx).await?;
+    Ok(Empty {})
+}
+
+/// ChangePassword. Errors: NotAuthorized, InvalidPassword, LimitExceeded.
+pub async fn change_password(svc: &Cognate, req: ChangePasswordRequest) -> Out<Empty> {
+    let ctx = svc.authenticate(&req.access_token)?;
+    svc.change_password(&ctx, req.previous_password.as_deref().unwrap_or(""), &req.proposed_password).await?;
+    Ok(Empty {})
+}
+
+/// DeleteUser. Errors: NotAuthorized.
+pub async fn delete_user(svc: &Cognate, req: DeleteUserRequest) -> Out<Empty> {
+    let ctx = svc.authenticate(&req.access_token)?;
+    svc.delete_self(&ctx).await?;
+    Ok(Empty {})
+}
+
+/// UpdateUserAttributes. Errors: NotAuthorized, InvalidParameter, AliasExists.
+pub async fn update_attributes(svc: &Cognate, req: UpdateUserAttributesRequest) -> Out<UpdateUserAttributesResponse> {
+    let ctx = svc.authenticate(&req.access_token)?;
+    svc.update_own_attributes(&ctx, &attrs_in(Some(req.user_attributes))).await?;
+    Ok(UpdateUserAttributesResponse { code_delivery_details_list: None })
+}
+
+/// DeleteUserAttributes. Errors: NotAuthorized, InvalidParameter.
+pub async fn delete_attributes(svc: &Cognate, req: DeleteUserAttributesRequest) -> Out<Empty> {
+    let ctx = svc.authenticate(&req.access_token)?;
+    svc.delete_own_attributes(&ctx, &req.user_attribute_names).await?;
+    Ok(Empty {})
+}

@@ -1,0 +1,455 @@
+//! Sign-in: InitiateAuth/AdminInitiateAuth with password and refresh flows, the
+//! NEW_PASSWORD_REQUIRED challenge, GetTokensFromRefreshToken, secret hashes and lockout.
+
+pub mod session;
+
+use crate::attributes::check_write;
+use crate::password::check_policy;
+use crate::tokens::{refresh_hash, IssuedTokens, SessionInfo};
+use crate::{AdminCtx, Cognate, CoreError, CoreResult};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use cognate_model::{now_millis, AppClient, ClientId, User, UserPool, UserPoolId, UserStatus};
+use cognate_store::Failures;
+use hmac::{Hmac, Mac};
+use session::ChallengeSession;
+use std::collections::{BTreeMap, HashMap};
+use subtle::ConstantTimeEq;
+
+/// `AuthFlowType`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFlow {
+    /// SRP (the sign-in issue's successor).
+    UserSrp,
+    /// Refresh (`REFRESH_TOKEN_AUTH` or `REFRESH_TOKEN`).
+    RefreshToken,
+    /// Custom challenges (triggers).
+    Custom,
+    /// Legacy admin password flow.
+    AdminNoSrp,
+    /// Password in the clear (over TLS).
+    UserPassword,
+    /// Admin password flow.
+    AdminUserPassword,
+    /// Choice-based sign-in.
+    UserAuth,
+}
+
+impl AuthFlow {
+    /// Parses the wire value.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "USER_SRP_AUTH" => Self::UserSrp,
+            "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => Self::RefreshToken,
+            "CUSTOM_AUTH" => Self::Custom,
+            "ADMIN_NO_SRP_AUTH" => Self::AdminNoSrp,
+            "USER_PASSWORD_AUTH" => Self::UserPassword,
+            "ADMIN_USER_PASSWORD_AUTH" => Self::AdminUserPassword,
+            "USER_AUTH" => Self::UserAuth,
+            _ => return None,
+        })
+    }
+
+    fn allowed_by(self, flows: &[String]) -> bool {
+        let has = |f: &str| flows.iter().any(|x| x == f);
+        let legacy = flows.iter().any(|x| !x.starts_with("ALLOW_"));
+        match self {
+            Self::UserPassword => has("ALLOW_USER_PASSWORD_AUTH") || has("USER_PASSWORD_AUTH"),
+            Self::AdminUserPassword | Self::AdminNoSrp => {
+                has("ALLOW_ADMIN_USER_PASSWORD_AUTH") || has("ADMIN_NO_SRP_AUTH")
+            }
+            Self::RefreshToken => has("ALLOW_REFRESH_TOKEN_AUTH") || legacy,
+            Self::UserSrp => has("ALLOW_USER_SRP_AUTH") || legacy,
+            Self::Custom => has("ALLOW_CUSTOM_AUTH") || has("CUSTOM_AUTH_FLOW_ONLY"),
+            Self::UserAuth => has("ALLOW_USER_AUTH"),
+        }
+    }
+}
+
+/// What a sign-in step answers: tokens, or the next challenge.
+#[derive(Debug, Clone)]
+pub enum AuthOutcome {
+    /// Signed in.
+    Tokens(IssuedTokens),
+    /// Another step is needed.
+    Challenge {
+        /// `ChallengeName`.
+        name: &'static str,
+        /// `Session` to send back.
+        session: String,
+        /// `ChallengeParameters` (all strings).
+        parameters: BTreeMap<String, String>,
+    },
+}
+
+/// `base64(HMAC-SHA256(clientSecret, username + clientId))`.
+pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> String {
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(client_secret.as_bytes()).expect("any key length");
+    mac.update(username.as_bytes());
+    mac.update(client_id.as_bytes());
+    STANDARD.encode(mac.finalize().into_bytes())
+}
+
+const LOCK_AFTER: i64 = 5;
+const MAX_LOCK_MS: i64 = 15 * 60 * 1000;
+
+fn incorrect() -> CoreError {
+    CoreError::NotAuthorized("Incorrect username or password.".into())
+}
+
+fn param<'a>(params: &'a HashMap<String, String>, name: &str) -> CoreResult<&'a str> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| CoreError::InvalidParameter(format!("Missing required parameter {name}")))
+}
+
+impl Cognate {
+    /// The app client and its pool; `ResourceNotFoundException` when either is missing.
+    pub(crate) async fn client_and_pool(&self, client_id: &str) -> CoreResult<(AppClient, UserPool)> {
+        let missing = || CoreError::ResourceNotFound(format!("User pool client {client_id} does not exist."));
+        let client = self.store.get_client(&ClientId::new(client_id)).await?.ok_or_else(missing)?;
+        let pool = self.store.get_pool(&client.pool_id).await?.ok_or_else(missing)?;
+        Ok((client, pool))
+    }
+
+    pub(crate) fn client_secret(&self, client: &AppClient) -> CoreResult<Option<String>> {
+        client.secret_sealed.as_deref().map(|s| self.master.open_string(s, client.client_id.as_str())).transpose()
+    }
+
+    /// Checks `SECRET_HASH` when the client has a secret. Clients hash the name the user typed
+    /// or the internal user name (pycognito vs warrant-lite), so any of `names` is accepted.
+    pub(crate) fn check_secret_hash(&self, client: &AppClient, given: Option<&str>, names: &[&str]) -> CoreResult<()> {
+        let Some(secret) = self.client_secret(client)? else { return Ok(()) };
+        let id = client.client_id.as_str();
+        let given = given.filter(|g| !g.is_empty()).ok_or_else(|| {
+            CoreError::NotAuthorized(format!("Client {id} is configured for secret but secret was not received"))
+        })?;
+        let ok = names.iter().any(|n| bool::from(secret_hash(&secret, n, id).as_bytes().ct_eq(given.as_bytes())));
+        if ok {
+            Ok(())
+        } else {
+            Err(CoreError::NotAuthorized(format!("Unable to verify secret hash for client {id}")))
+        }
+    }
+
+    async fn locked(&self, pool: &UserPoolId, key: &str, now: i64) -> CoreResult<bool> {
+        Ok(self.store.get_failures(pool, key).await?.locked_until > now)
+    }
+
+    /// Counts a failed sign-in: after five in a row the user is locked for 1 s, doubling with
+    /// each further failure up to 15 minutes. A quiet quarter of an hour resets the count.
+    pub(crate) async fn record_failure(&self, pool: &UserPoolId, key: &str) -> CoreResult<()> {
+        let now = now_millis();
+        let mut f = self.store.get_failures(pool, key).await?;
+        if now - f.last_failure > MAX_LOCK_MS && f.locked_until <= now {
+            f = Failures::default();
+        }
+        f.failures += 1;
+        f.last_failure = now;
+        if f.failures >= LOCK_AFTER {
+            let secs = 1i64 << (f.failures - LOCK_AFTER).min(10);
+            f.locked_until = now + (secs * 1000).min(MAX_LOCK_MS);
+        }
+        self.store.put_failures(pool, key, &f).await?;
+        Ok(())
+    }
+
+    /// InitiateAuth (public). Errors: NotAuthorized, UserNotFound (LEGACY), UserNotConfirmed,
+    /// PasswordResetRequired, InvalidParameter, ResourceNotFound.
+    pub async fn initiate_auth(
+        &self,
+        client_id: &str,
+        flow: &str,
+        params: &HashMap<String, String>,
+    ) -> CoreResult<AuthOutcome> {
+        let (client, pool) = self.client_and_pool(client_id).await?;
+        let f =
+            AuthFlow::parse(flow).ok_or_else(|| CoreError::InvalidParameter(format!("Unknown auth flow {flow}.")))?;
+        if matches!(f, AuthFlow::AdminNoSrp | AuthFlow::AdminUserPassword) {
+            return Err(CoreError::InvalidParameter("Initiate Auth method not supported.".into()));
+        }
+        self.run_flow(&pool, &client, f, flow, params).await
+    }
+
+    /// AdminInitiateAuth. Requires admin; the client must belong to the pool.
+    pub async fn admin_initiate_auth(
+        &self,
+        _ctx: &AdminCtx,
+        pool_id: &UserPoolId,
+        client_id: &str,
+        flow: &str,
+        params: &HashMap<String, String>,
+    ) -> CoreResult<AuthOutcome> {
+        let (client, pool) = self.client_and_pool(client_id).await?;
+        if &pool.id != pool_id {
+            return Err(CoreError::ResourceNotFound(format!("User pool client {client_id} does not exist.")));
+        }
+        let f =
+            AuthFlow::parse(flow).ok_or_else(|| CoreError::InvalidParameter(format!("Unknown auth flow {flow}.")))?;
+        if f == AuthFlow::UserPassword {
+            return Err(CoreError::InvalidParameter("Initiate Auth method not supported.".into()));
+        }
+        self.run_flow(&pool, &client, f, flow, params).await
+    }
+
+    async fn run_flow(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        flow: AuthFlow,
+        wire: &str,
+        params: &HashMap<String, String>,
+    ) -> CoreResult<AuthOutcome> {
+        if !flow.allowed_by(&client.settings.explicit_auth_flows) {
+            return Err(CoreError::InvalidParameter(format!("{wire} flow not enabled for this client")));
+        }
+        match flow {
+            AuthFlow::UserPassword | AuthFlow::AdminUserPassword | AuthFlow::AdminNoSrp => {
+                self.password_sign_in(pool, client, param(params, "USERNAME")?, param(params, "PASSWORD")?, params).await
+            }
+            AuthFlow::RefreshToken => {
+                let token = param(params, "REFRESH_TOKEN")?;
+                let t = self.refresh(pool, client, token, |user| {
+                    let names = [user.username.as_str(), user.sub.as_str(), user.attribute("email").unwrap_or("")];
+                    self.check_secret_hash(client, params.get("SECRET_HASH").map(String::as_str), &names)
+                })
+                .await?;
+                Ok(AuthOutcome::Tokens(t))
+            }
+            AuthFlow::UserSrp | AuthFlow::Custom | AuthFlow::UserAuth => Err(CoreError::InvalidParameter(format!(
+                "{wire} is not available in this version of Cognate; use USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH."
+            ))),
+        }
+    }
+
+    async fn password_sign_in(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        username: &str,
+        password: &str,
+        params: &HashMap<String, String>,
+    ) -> CoreResult<AuthOutcome> {
+        let secret_given = params.get("SECRET_HASH").map(String::as_str);
+        let hide = client.settings.prevent_user_existence_errors == "ENABLED";
+        let user = match self.resolve_user(pool, username).await {
+            Ok(u) => u,
+            Err(CoreError::UserNotFound) => {
+                self.check_secret_hash(client, secret_given, &[username])?;
+                // Same work as a wrong password, so timing tells nothing.
+                let _ = self.hasher.verify(password, &self.dummy_hash).await;
+                return Err(if hide { incorrect() } else { CoreError::UserNotFound });
+            }
+            Err(e) => return Err(e),
+        };
+        self.check_secret_hash(client, secret_given, &[username, &user.username])?;
+        let now = now_millis();
+        if self.locked(&pool.id, &user.username_key, now).await? {
+            self.record_failure(&pool.id, &user.username_key).await?;
+            return Err(CoreError::NotAuthorized("Password attempts exceeded".into()));
+        }
+        if !user.enabled {
+            return Err(CoreError::NotAuthorized("User is disabled.".into()));
+        }
+        if user.status == UserStatus::ResetRequired {
+            return Err(CoreError::PasswordResetRequired("Password reset required for the user".into()));
+        }
+        let good = match &user.password_hash {
+            Some(h) => self.hasher.verify(password, h).await?,
+            None => false,
+        };
+        if !good {
+            self.record_failure(&pool.id, &user.username_key).await?;
+            return Err(incorrect());
+        }
+        self.store.clear_failures(&pool.id, &user.username_key).await?;
+        match user.status {
+            UserStatus::Unconfirmed => Err(CoreError::UserNotConfirmed("User is not confirmed.".into())),
+            UserStatus::ForceChangePassword => {
+                let days = pool.settings.password_policy.temporary_password_validity_days as i64;
+                if user.password_set_at.is_some_and(|t| now - t > days * 86_400_000) {
+                    return Err(CoreError::NotAuthorized(
+                        "Temporary password has expired and must be reset by an administrator.".into(),
+                    ));
+                }
+                Ok(self.new_password_challenge(pool, client, &user, now))
+            }
+            _ => Ok(AuthOutcome::Tokens(self.issue_tokens(pool, client, &user, &SessionInfo::new(), true).await?)),
+        }
+    }
+
+    fn new_password_challenge(&self, pool: &UserPool, client: &AppClient, user: &User, now: i64) -> AuthOutcome {
+        let session = ChallengeSession {
+            pool: pool.id.to_string(),
+            client: client.client_id.to_string(),
+            user: user.username_key.clone(),
+            challenge: "NEW_PASSWORD_REQUIRED".into(),
+            exp: now + client.settings.auth_session_validity * 60_000,
+        };
+        let missing: Vec<String> = pool
+            .settings
+            .schema
+            .iter()
+            .filter(|a| a.required && a.name != "sub" && user.attribute(&a.name).is_none())
+            .map(|a| format!("userAttributes.{}", a.name))
+            .collect();
+        let attrs: serde_json::Map<String, serde_json::Value> =
+            user.attributes.iter().map(|(n, v)| (n.clone(), serde_json::Value::String(v.clone()))).collect();
+        let parameters = BTreeMap::from([
+            ("USER_ID_FOR_SRP".to_string(), user.username.clone()),
+            ("requiredAttributes".to_string(), serde_json::to_string(&missing).unwrap_or_default()),
+            ("userAttributes".to_string(), serde_json::Value::Object(attrs).to_string()),
+        ]);
+        AuthOutcome::Challenge { name: "NEW_PASSWORD_REQUIRED", session: session.seal(&self.master), parameters }
+    }
+
+    /// RespondToAuthChallenge (public).
+    pub async fn respond_to_auth_challenge(
+        &self,
+        client_id: &str,
+        challenge: &str,
+        session: Option<&str>,
+        responses: &HashMap<String, String>,
+    ) -> CoreResult<AuthOutcome> {
+        let (client, pool) = self.client_and_pool(client_id).await?;
+        self.respond(&pool, &client, challenge, session, responses).await
+    }
+
+    /// AdminRespondToAuthChallenge.
+    pub async fn admin_respond_to_auth_challenge(
+        &self,
+        _ctx: &AdminCtx,
+        pool_id: &UserPoolId,
+        client_id: &str,
+        challenge: &str,
+        session: Option<&str>,
+        responses: &HashMap<String, String>,
+    ) -> CoreResult<AuthOutcome> {
+        let (client, pool) = self.client_and_pool(client_id).await?;
+        if &pool.id != pool_id {
+            return Err(CoreError::ResourceNotFound(format!("User pool client {client_id} does not exist.")));
+        }
+        self.respond(&pool, &client, challenge, session, responses).await
+    }
+
+    async fn respond(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        challenge: &str,
+        session: Option<&str>,
+        responses: &HashMap<String, String>,
+    ) -> CoreResult<AuthOutcome> {
+        if challenge != "NEW_PASSWORD_REQUIRED" {
+            return Err(CoreError::InvalidParameter(format!(
+                "The {challenge} challenge is not available in this version of Cognate."
+            )));
+        }
+        let now = now_millis();
+        let session =
+            session.ok_or_else(|| CoreError::InvalidParameter("Missing required parameter Session".into()))?;
+        let s = ChallengeSession::open(&self.master, session, challenge, client.client_id.as_str(), now)?;
+        let new_password = param(responses, "NEW_PASSWORD")?;
+        let user = self.store.get_user(&pool.id, &s.user).await?.ok_or(CoreError::UserNotFound)?;
+        let typed = responses.get("USERNAME").map(String::as_str).unwrap_or(&user.username);
+        self.check_secret_hash(client, responses.get("SECRET_HASH").map(String::as_str), &[typed, &user.username])?;
+        if user.status != UserStatus::ForceChangePassword {
+            return Err(CoreError::NotAuthorized("Invalid session for the user, session is expired.".into()));
+        }
+        check_policy(new_password, &pool.settings.password_policy)?;
+        let mut attrs = vec![];
+        for (k, v) in responses {
+            if let Some(name) = k.strip_prefix("userAttributes.") {
+                check_write(&pool.settings, name, v, false)?;
+                attrs.push((name.to_string(), v.clone()));
+            }
+        }
+        let hash = self.hasher.hash(new_password).await?;
+        let updated = self
+            .modify_user_by_key(pool, &s.user, |u| {
+                for (n, v) in &attrs {
+                    u.set_attribute(n, v);
+                }
+                crate::attributes::check_required(&pool.settings, &u.attributes)?;
+                u.password_hash = Some(hash.clone());
+                u.password_set_at = Some(now);
+                u.status = UserStatus::Confirmed;
+                Ok(())
+            })
+            .await?;
+        Ok(AuthOutcome::Tokens(self.issue_tokens(pool, client, &updated, &SessionInfo::new(), true).await?))
+    }
+
+    /// Refreshes a session. Returns new ID and access tokens; a new refresh token only when the
+    /// client rotates them (then the presented one stops working).
+    async fn refresh(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        token: &str,
+        check_secret: impl FnOnce(&User) -> CoreResult<()>,
+    ) -> CoreResult<IssuedTokens> {
+        let invalid = || CoreError::NotAuthorized("Invalid Refresh Token".into());
+        let now = now_millis();
+        let hash = refresh_hash(token);
+        let row = self.store.get_refresh_token(&hash).await?.ok_or_else(invalid)?;
+        if row.client_id != client.client_id || row.pool_id != pool.id {
+            return Err(invalid());
+        }
+        if row.revoked_at.is_some() || self.revocations.contains(&row.origin_jti) {
+            return Err(CoreError::NotAuthorized("Refresh Token has been revoked".into()));
+        }
+        if row.expires_at <= now {
+            return Err(CoreError::NotAuthorized("Refresh Token has expired".into()));
+        }
+        let user = self.store.get_user(&pool.id, &row.username_key).await?.ok_or_else(invalid)?;
+        check_secret(&user)?;
+        if !user.enabled {
+            return Err(CoreError::NotAuthorized("User is disabled.".into()));
+        }
+        let session = SessionInfo { origin_jti: row.origin_jti.clone(), auth_time: row.auth_time };
+        let rotate = client.settings.refresh_token_rotation;
+        if rotate && !self.store.revoke_refresh_token(&hash, now).await? {
+            return Err(CoreError::RefreshTokenReuse("Refresh token has already been used.".into()));
+        }
+        self.issue_tokens(pool, client, &user, &session, rotate).await
+    }
+
+    /// GetTokensFromRefreshToken (public): takes the raw client secret, not a secret hash.
+    pub async fn get_tokens_from_refresh_token(
+        &self,
+        client_id: &str,
+        refresh_token: &str,
+        client_secret: Option<&str>,
+    ) -> CoreResult<IssuedTokens> {
+        let (client, pool) = self.client_and_pool(client_id).await?;
+        if !AuthFlow::RefreshToken.allowed_by(&client.settings.explicit_auth_flows) {
+            return Err(CoreError::InvalidParameter("REFRESH_TOKEN_AUTH flow not enabled for this client".into()));
+        }
+        if let Some(secret) = self.client_secret(&client)? {
+            let given = client_secret.unwrap_or("");
+            if !bool::from(secret.as_bytes().ct_eq(given.as_bytes())) {
+                return Err(CoreError::NotAuthorized(format!("Unable to verify secret hash for client {client_id}")));
+            }
+        }
+        self.refresh(&pool, &client, refresh_token, |_| Ok(())).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn secret_hash_vector() {
+        // ../shared/spec/srp-test-vectors.json, `secret_hash`.
+        assert_eq!(
+            super::secret_hash(
+                "examplesecret0123456789abcdefghijklmnopqrstuvwxy",
+                "alice",
+                "1example23456789abcdefghij"
+            ),
+            "pYrjmYNEBmrQ0SwG5OOf9TOTW1GdISLBQQodWiVh6x0="
+        );
+    }
+}

@@ -1,0 +1,140 @@
+//! Operations a signed-in user performs with an access token: each takes a [`UserCtx`], which
+//! only [`Cognate::authenticate`] produces.
+
+use crate::attributes::check_write;
+use crate::password::check_policy;
+use crate::tokens::refresh_hash;
+use crate::{Cognate, CoreError, CoreResult, UserCtx};
+use cognate_model::{now_millis, User, UserPool};
+use subtle::ConstantTimeEq;
+
+impl Cognate {
+    async fn ctx_user(&self, ctx: &UserCtx) -> CoreResult<(UserPool, User)> {
+        let pool =
+            self.pool(ctx.pool_id()).await.map_err(|_| CoreError::NotAuthorized("Invalid Access Token".into()))?;
+        let user = self.store.get_user_by_sub(ctx.pool_id(), ctx.sub()).await?.ok_or(CoreError::UserNotFound)?;
+        if !user.enabled {
+            return Err(CoreError::NotAuthorized("User is disabled.".into()));
+        }
+        Ok((pool, user))
+    }
+
+    /// GetUser.
+    pub async fn get_user(&self, ctx: &UserCtx) -> CoreResult<User> {
+        Ok(self.ctx_user(ctx).await?.1)
+    }
+
+    /// GlobalSignOut: every session of the user ends, on every node.
+    pub async fn global_sign_out(&self, ctx: &UserCtx) -> CoreResult<()> {
+        let (pool, user) = self.ctx_user(ctx).await?;
+        self.revoke_all_sessions(&pool.id, &user.username_key).await
+    }
+
+    /// ChangePassword: the previous password must match (failures count toward lockout).
+    pub async fn change_password(&self, ctx: &UserCtx, previous: &str, proposed: &str) -> CoreResult<()> {
+        let (pool, user) = self.ctx_user(ctx).await?;
+        if self.store.get_failures(&pool.id, &user.username_key).await?.locked_until > now_millis() {
+            return Err(CoreError::LimitExceeded("Attempt limit exceeded, please try after some time.".into()));
+        }
+        let ok = match &user.password_hash {
+            Some(h) => self.hasher.verify(previous, h).await?,
+            None => false,
+        };
+        if !ok {
+            self.record_failure(&pool.id, &user.username_key).await?;
+            return Err(CoreError::NotAuthorized("Incorrect username or password.".into()));
+        }
+        check_policy(proposed, &pool.settings.password_policy)?;
+        let hash = self.hasher.hash(proposed).await?;
+        self.modify_user_by_key(&pool, &user.username_key, |u| {
+            u.password_hash = Some(hash.clone());
+            u.password_set_at = Some(now_millis());
+            Ok(())
+        })
+        .await?;
+        self.store.clear_failures(&pool.id, &user.username_key).await?;
+        Ok(())
+    }
+
+    /// DeleteUser: the user deletes their own account.
+    pub async fn delete_self(&self, ctx: &UserCtx) -> CoreResult<()> {
+        let (pool, user) = self.ctx_user(ctx).await?;
+        self.revoke_all_sessions(&pool.id, &user.username_key).await?;
+        self.store.delete_user(&pool.id, &user.username_key).await.map_err(|_| CoreError::UserNotFound)
+    }
+
+    /// UpdateUserAttributes: a changed email or phone number becomes unverified.
+    /// Returns the attributes that now need verification.
+    pub async fn update_own_attributes(&self, ctx: &UserCtx, attrs: &[(String, String)]) -> CoreResult<Vec<String>> {
+        let (pool, user) = self.ctx_user(ctx).await?;
+        let client = self.store.get_client(&cognate_model::ClientId::new(ctx.client_id())).await?;
+        let writable = client.map(|c| c.settings.write_attributes).unwrap_or_default();
+        for (n, v) in attrs {
+            if n.ends_with("_verified") || n.starts_with("dev:") || (!writable.is_empty() && !writable.contains(n)) {
+                return Err(CoreError::NotAuthorized(format!(
+                    "A client attempted to write unauthorized attribute {n}"
+                )));
+            }
+            check_write(&pool.settings, n, v, false)?;
+        }
+        let mut changed = vec![];
+        self.modify_user_by_key(&pool, &user.username_key, |u| {
+            changed.clear();
+            for (n, v) in attrs {
+                if (n == "email" || n == "phone_number") && u.attribute(n) != Some(v.as_str()) {
+                    u.set_attribute(&format!("{n}_verified"), "false");
+                    changed.push(n.clone());
+                }
+                u.set_attribute(n, v);
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(changed)
+    }
+
+    /// DeleteUserAttributes (self-service).
+    pub async fn delete_own_attributes(&self, ctx: &UserCtx, names: &[String]) -> CoreResult<()> {
+        let (pool, user) = self.ctx_user(ctx).await?;
+        for n in names {
+            let a = pool
+                .settings
+                .attribute(n)
+                .ok_or_else(|| CoreError::InvalidParameter(format!("Attribute does not exist in the schema: {n}")))?;
+            if a.required || !a.mutable || n.starts_with("dev:") {
+                return Err(CoreError::InvalidParameter(format!(
+                    "Cannot delete a required or immutable attribute: {n}"
+                )));
+            }
+        }
+        self.modify_user_by_key(&pool, &user.username_key, |u| {
+            for n in names {
+                u.remove_attribute(n);
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// RevokeToken: revokes a refresh token and every token derived from it. Unknown tokens are
+    /// accepted silently (RFC 7009).
+    pub async fn revoke_token(&self, client_id: &str, token: &str, client_secret: Option<&str>) -> CoreResult<()> {
+        let (client, _pool) = self.client_and_pool(client_id).await?;
+        if let Some(secret) = self.client_secret(&client)? {
+            if !bool::from(secret.as_bytes().ct_eq(client_secret.unwrap_or("").as_bytes())) {
+                return Err(CoreError::Unauthorized("Invalid client secret.".into()));
+            }
+        }
+        if !client.settings.enable_token_revocation {
+            return Err(CoreError::UnsupportedOperation("Token revocation is not enabled for this client.".into()));
+        }
+        let Some(row) = self.store.get_refresh_token(&refresh_hash(token)).await? else {
+            return Ok(());
+        };
+        if row.client_id != client.client_id {
+            return Err(CoreError::Unauthorized("The token was not issued to this client.".into()));
+        }
+        self.revoke_session(&row.pool_id, &row.origin_jti).await
+    }
+}

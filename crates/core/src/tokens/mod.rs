@@ -1,0 +1,273 @@
+//! Tokens: RS256 ID and access tokens with Cognito's claims, opaque refresh tokens stored only
+//! hashed, the JWKS, and access-token checks that produce a [`UserCtx`].
+
+pub mod jwt;
+pub mod keys;
+pub mod revocations;
+
+use crate::{Cognate, CoreError, CoreResult};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use cognate_model::{now_millis, AppClient, User, UserPool, UserPoolId};
+use cognate_store::RefreshToken;
+use rand::RngCore;
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+
+/// The scope every API-issued access token carries; self-service operations require it.
+pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
+
+/// Tokens handed to a client.
+#[derive(Debug, Clone)]
+pub struct IssuedTokens {
+    /// Access token (JWT).
+    pub access_token: String,
+    /// ID token (JWT).
+    pub id_token: String,
+    /// Refresh token (opaque), when one is issued.
+    pub refresh_token: Option<String>,
+    /// Access token lifetime in seconds.
+    pub expires_in: i64,
+}
+
+/// The sign-in session tokens belong to.
+#[derive(Debug, Clone)]
+pub(crate) struct SessionInfo {
+    pub origin_jti: String,
+    pub auth_time: i64,
+}
+
+impl SessionInfo {
+    pub fn new() -> Self {
+        Self { origin_jti: uuid::Uuid::new_v4().to_string(), auth_time: now_millis() / 1000 }
+    }
+}
+
+/// Authority to act as one user: only a verified, unexpired, unrevoked access token with the
+/// admin scope produces one ([`Cognate::authenticate`]).
+#[derive(Debug, Clone)]
+pub struct UserCtx {
+    pool_id: UserPoolId,
+    sub: String,
+    username: String,
+    client_id: String,
+    origin_jti: String,
+}
+
+impl UserCtx {
+    /// The user's pool.
+    pub fn pool_id(&self) -> &UserPoolId {
+        &self.pool_id
+    }
+    /// The user's sub.
+    pub fn sub(&self) -> &str {
+        &self.sub
+    }
+    /// The user name in the token.
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+    /// The client the token was issued to.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+    /// The sign-in session.
+    pub fn origin_jti(&self) -> &str {
+        &self.origin_jti
+    }
+}
+
+/// SHA-256 hex of a refresh token: what the store keeps.
+pub(crate) fn refresh_hash(token: &str) -> String {
+    hex_lower(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex_lower(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn claim_value(name: &str, value: &str) -> Value {
+    match name {
+        "email_verified" | "phone_number_verified" => Value::Bool(value == "true"),
+        "address" => json!({ "formatted": value }),
+        _ => Value::String(value.to_string()),
+    }
+}
+
+impl Cognate {
+    /// The issuer of a pool's tokens: `{COGNATE_PUBLIC_URL}/{poolId}`.
+    pub fn issuer(&self, pool_id: &str) -> String {
+        format!("{}/{pool_id}", self.config.public_url)
+    }
+
+    /// The JWKS document (every published key).
+    pub fn jwks(&self) -> Value {
+        json!({ "keys": self.keys.current().ordered.iter().map(|k| k.to_json()).collect::<Vec<_>>() })
+    }
+
+    /// Mints ID and access tokens (and a refresh token when `with_refresh`).
+    pub(crate) async fn issue_tokens(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        session: &SessionInfo,
+        with_refresh: bool,
+    ) -> CoreResult<IssuedTokens> {
+        let now = now_millis();
+        let iat = now / 1000;
+        let tv = &client.settings.token_validity;
+        let iss = self.issuer(pool.id.as_str());
+        let event_id = uuid::Uuid::new_v4().to_string();
+        let mut groups = self.store.groups_of_user(&pool.id, &user.username_key, None, 1000).await?;
+        groups.sort_by_key(|g| (g.precedence.unwrap_or(i64::MAX), g.name.clone()));
+        let group_names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+        let roles: Vec<&str> = groups.iter().filter_map(|g| g.role_arn.as_deref()).collect();
+
+        let mut id = Map::new();
+        id.insert("sub".into(), user.sub.clone().into());
+        let readable = &client.settings.read_attributes;
+        for (name, value) in &user.attributes {
+            if name.starts_with("dev:") || (!readable.is_empty() && !readable.contains(name)) {
+                continue;
+            }
+            id.insert(name.clone(), claim_value(name, value));
+        }
+        if !group_names.is_empty() {
+            id.insert("cognito:groups".into(), json!(group_names));
+        }
+        if !roles.is_empty() {
+            id.insert("cognito:roles".into(), json!(roles));
+            id.insert("cognito:preferred_role".into(), json!(roles[0]));
+        }
+        id.insert("iss".into(), iss.clone().into());
+        id.insert("cognito:username".into(), user.username.clone().into());
+        id.insert("origin_jti".into(), session.origin_jti.clone().into());
+        id.insert("aud".into(), client.client_id.to_string().into());
+        id.insert("event_id".into(), event_id.clone().into());
+        id.insert("token_use".into(), "id".into());
+        id.insert("auth_time".into(), session.auth_time.into());
+        id.insert("exp".into(), (iat + tv.id_secs()).into());
+        id.insert("iat".into(), iat.into());
+        id.insert("jti".into(), uuid::Uuid::new_v4().to_string().into());
+
+        let mut access = Map::new();
+        access.insert("sub".into(), user.sub.clone().into());
+        if !group_names.is_empty() {
+            access.insert("cognito:groups".into(), json!(group_names));
+        }
+        access.insert("iss".into(), iss.into());
+        access.insert("client_id".into(), client.client_id.to_string().into());
+        access.insert("origin_jti".into(), session.origin_jti.clone().into());
+        access.insert("event_id".into(), event_id.into());
+        access.insert("token_use".into(), "access".into());
+        access.insert("scope".into(), ADMIN_SCOPE.into());
+        access.insert("auth_time".into(), session.auth_time.into());
+        access.insert("exp".into(), (iat + tv.access_secs()).into());
+        access.insert("iat".into(), iat.into());
+        access.insert("jti".into(), uuid::Uuid::new_v4().to_string().into());
+        access.insert("username".into(), user.username.clone().into());
+        access.insert("version".into(), 2.into());
+
+        let ring = self.keys.current();
+        let access_token = ring.signing.sign(&Value::Object(access)).map_err(CoreError::Internal)?;
+        let id_token = ring.signing.sign(&Value::Object(id)).map_err(CoreError::Internal)?;
+        let refresh_token = if with_refresh {
+            let mut raw = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut raw);
+            let token = URL_SAFE_NO_PAD.encode(raw);
+            self.store
+                .add_refresh_token(&RefreshToken {
+                    token_hash: refresh_hash(&token),
+                    pool_id: pool.id.clone(),
+                    client_id: client.client_id.clone(),
+                    username_key: user.username_key.clone(),
+                    origin_jti: session.origin_jti.clone(),
+                    auth_time: session.auth_time,
+                    device_key: None,
+                    created_at: now,
+                    expires_at: now + tv.refresh_secs() * 1000,
+                    revoked_at: None,
+                })
+                .await
+                .map_err(|e| match e {
+                    cognate_store::StoreError::NotFound => CoreError::UserNotFound,
+                    e => e.into(),
+                })?;
+            Some(token)
+        } else {
+            None
+        };
+        Ok(IssuedTokens { access_token, id_token, refresh_token, expires_in: tv.access_secs() })
+    }
+
+    /// Checks an access token as Cognito's user operations do: signature, issuer, `token_use`,
+    /// expiry, revocation (in memory), and the `aws.cognito.signin.user.admin` scope.
+    pub fn authenticate(&self, access_token: &str) -> CoreResult<UserCtx> {
+        let invalid = || CoreError::NotAuthorized("Invalid Access Token".into());
+        let ring = self.keys.current();
+        let claims = jwt::verify(access_token, |kid| ring.public.get(kid)).map_err(|_| invalid())?;
+        if claims["token_use"] != "access" {
+            return Err(invalid());
+        }
+        let iss = claims["iss"].as_str().ok_or_else(invalid)?;
+        let pool_id = iss
+            .strip_prefix(&self.config.public_url)
+            .and_then(|rest| rest.strip_prefix('/'))
+            .filter(|p| !p.is_empty() && !p.contains('/'))
+            .ok_or_else(invalid)?;
+        let exp = claims["exp"].as_i64().ok_or_else(invalid)?;
+        if exp <= now_millis() / 1000 {
+            return Err(CoreError::NotAuthorized("Access Token has expired".into()));
+        }
+        let origin_jti = claims["origin_jti"].as_str().ok_or_else(invalid)?;
+        if self.revocations.contains(origin_jti) {
+            return Err(CoreError::NotAuthorized("Access Token has been revoked".into()));
+        }
+        let scopes = claims["scope"].as_str().unwrap_or("");
+        if !scopes.split(' ').any(|s| s == ADMIN_SCOPE) {
+            return Err(CoreError::NotAuthorized("Access Token does not have required scopes".into()));
+        }
+        Ok(UserCtx {
+            pool_id: UserPoolId::new(pool_id),
+            sub: claims["sub"].as_str().ok_or_else(invalid)?.to_string(),
+            username: claims["username"].as_str().unwrap_or_default().to_string(),
+            client_id: claims["client_id"].as_str().unwrap_or_default().to_string(),
+            origin_jti: origin_jti.to_string(),
+        })
+    }
+
+    /// Revokes every session of a user, here and (through the store) on every node.
+    pub(crate) async fn revoke_all_sessions(&self, pool: &UserPoolId, username_key: &str) -> CoreResult<()> {
+        let now = now_millis();
+        let until = now + keys::RETIRED_KEY_GRACE_MS;
+        let jtis = self.store.revoke_user_sessions(pool, username_key, now, until).await?;
+        self.revocations.add(jtis.into_iter().map(|j| (j, until)));
+        Ok(())
+    }
+
+    /// Revokes one session (RevokeToken).
+    pub(crate) async fn revoke_session(&self, pool: &UserPoolId, origin_jti: &str) -> CoreResult<()> {
+        let now = now_millis();
+        let until = now + keys::RETIRED_KEY_GRACE_MS;
+        self.store.revoke_session(pool, origin_jti, now, until).await?;
+        self.revocations.add([(origin_jti.to_string(), until)]);
+        Ok(())
+    }
+
+    /// Picks up what other nodes (or the CLI) changed: new revocations and rotated keys.
+    pub async fn sync(&self, reload_keys: bool) -> CoreResult<()> {
+        let now = now_millis();
+        let fresh = self.store.revocations_since(self.revocations.last_id(), now).await?;
+        if let Some(last) = fresh.last() {
+            self.revocations.seen(last.id);
+        }
+        self.revocations.add(fresh.into_iter().map(|r| (r.origin_jti, r.expires_at)));
+        self.revocations.prune(now);
+        if reload_keys {
+            self.keys.reload(self.store.as_ref(), &self.master).await?;
+            self.store.purge_expired(now).await?;
+        }
+        Ok(())
+    }
+}
