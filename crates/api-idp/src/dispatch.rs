@@ -1,7 +1,7 @@
 //! The one exhaustive `match` over every cognito-idp operation. An operation not built yet
 //! answers `UnsupportedOperationException` naming it (README's coverage table lists them).
 
-use crate::ops::{self, auth, clients, groups, me, pools, users};
+use crate::ops::{self, auth, clients, groups, me, pools, signup, users};
 use crate::{ApiError, Auth, Operation};
 use cognate_core::{AdminCtx, Cognate};
 use serde::de::DeserializeOwned;
@@ -90,6 +90,13 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         DeleteUserAttributes => public_op!(svc, map, me::delete_attributes),
         AdminInitiateAuth => admin_op!(svc, auth, map, auth::admin_initiate),
         AdminRespondToAuthChallenge => admin_op!(svc, auth, map, auth::admin_respond),
+        SignUp => public_op!(svc, map, signup::sign_up),
+        ConfirmSignUp => public_op!(svc, map, signup::confirm_sign_up),
+        ResendConfirmationCode => public_op!(svc, map, signup::resend),
+        ForgotPassword => public_op!(svc, map, signup::forgot_password),
+        ConfirmForgotPassword => public_op!(svc, map, signup::confirm_forgot_password),
+        GetUserAttributeVerificationCode => public_op!(svc, map, me::attribute_code),
+        VerifyUserAttribute => public_op!(svc, map, me::verify_attribute),
         AddUserPoolClientSecret
         | AdminDeleteSoftwareToken
         | AdminDisableProviderForUser
@@ -109,8 +116,6 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | CancelPointInTimeRecovery
         | CompleteWebAuthnRegistration
         | ConfirmDevice
-        | ConfirmForgotPassword
-        | ConfirmSignUp
         | CreateCIMDPolicy
         | CreateIdentityProvider
         | CreateManagedLoginBranding
@@ -140,7 +145,6 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | DescribeUserImportJob
         | DescribeUserPoolDomain
         | ForgetDevice
-        | ForgotPassword
         | GetCSVHeader
         | GetClientToken
         | GetDerivedToken
@@ -150,7 +154,6 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | GetProvisionedLimit
         | GetSigningCertificate
         | GetUICustomization
-        | GetUserAttributeVerificationCode
         | GetUserAuthFactors
         | GetUserPoolClientSessionConfiguration
         | GetUserPoolMfaConfig
@@ -168,7 +171,6 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | ListUserPoolReplicas
         | ListUserSessions
         | ListWebAuthnCredentials
-        | ResendConfirmationCode
         | RevokeUserSession
         | SetLogDeliveryConfiguration
         | SetRiskConfiguration
@@ -178,7 +180,6 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | SetUserPoolMfaConfig
         | SetUserPoolSessionConfiguration
         | SetUserSettings
-        | SignUp
         | StartPointInTimeRecovery
         | StartUserImportJob
         | StartWebAuthnRegistration
@@ -194,7 +195,6 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | UpdateTerms
         | UpdateUserPoolDomain
         | UpdateUserPoolReplica
-        | VerifySoftwareToken
-        | VerifyUserAttribute => Err(ApiError::NotBuilt(op.name())),
+        | VerifySoftwareToken => Err(ApiError::NotBuilt(op.name())),
     }
 }

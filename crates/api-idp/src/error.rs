@@ -60,6 +60,8 @@ impl ApiError {
                 C::PasswordResetRequired(m) => ("PasswordResetRequiredException", m.clone()),
                 C::UserNotConfirmed(m) => ("UserNotConfirmedException", m.clone()),
                 C::RefreshTokenReuse(m) => ("RefreshTokenReuseException", m.clone()),
+                C::CodeMismatch(m) => ("CodeMismatchException", m.clone()),
+                C::ExpiredCode(m) => ("ExpiredCodeException", m.clone()),
                 C::Unauthorized(m) => ("UnauthorizedException", m.clone()),
                 C::UnsupportedOperation(m) => ("UnsupportedOperationException", m.clone()),
                 C::CodeDeliveryFailure(m) => ("CodeDeliveryFailureException", m.clone()),

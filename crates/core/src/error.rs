@@ -43,6 +43,12 @@ pub enum CoreError {
     /// `RefreshTokenReuseException`.
     #[error("{0}")]
     RefreshTokenReuse(String),
+    /// `CodeMismatchException`.
+    #[error("{0}")]
+    CodeMismatch(String),
+    /// `ExpiredCodeException`.
+    #[error("{0}")]
+    ExpiredCode(String),
     /// `UnauthorizedException` (RevokeToken with a wrong client).
     #[error("{0}")]
     Unauthorized(String),

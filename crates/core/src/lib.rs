@@ -5,6 +5,7 @@
 pub mod attributes;
 pub mod auth;
 mod clients;
+pub mod codes;
 pub mod crypto;
 mod ctx;
 mod error;
@@ -15,15 +16,18 @@ pub mod paging;
 pub mod password;
 mod pools;
 mod selfservice;
+mod signup;
 pub mod tokens;
 mod users;
 
 pub use auth::{AuthFlow, AuthOutcome};
 pub use clients::{ClientInput, NewClient};
+pub use codes::CodeDelivery;
 pub use ctx::AdminCtx;
 pub use error::{CoreError, CoreResult};
 pub use groups::GroupInput;
 pub use pools::PoolInput;
+pub use signup::{SignUpInput, SignUpResult};
 pub use tokens::{IssuedTokens, UserCtx};
 pub use users::{CreateUserInput, ListUsersInput, MessageAction, UserListing};
 

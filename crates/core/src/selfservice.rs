@@ -2,6 +2,7 @@
 //! only [`Cognate::authenticate`] produces.
 
 use crate::attributes::check_write;
+use crate::codes::{CodeDelivery, CodeKind, VERIFY_TTL_MS};
 use crate::password::check_policy;
 use crate::tokens::refresh_hash;
 use crate::{Cognate, CoreError, CoreResult, UserCtx};
@@ -63,9 +64,13 @@ impl Cognate {
         self.store.delete_user(&pool.id, &user.username_key).await.map_err(|_| CoreError::UserNotFound)
     }
 
-    /// UpdateUserAttributes: a changed email or phone number becomes unverified.
-    /// Returns the attributes that now need verification.
-    pub async fn update_own_attributes(&self, ctx: &UserCtx, attrs: &[(String, String)]) -> CoreResult<Vec<String>> {
+    /// UpdateUserAttributes: a changed email or phone number becomes unverified and, when the
+    /// pool auto-verifies it, gets a code. Returns where the codes went.
+    pub async fn update_own_attributes(
+        &self,
+        ctx: &UserCtx,
+        attrs: &[(String, String)],
+    ) -> CoreResult<Vec<CodeDelivery>> {
         let (pool, user) = self.ctx_user(ctx).await?;
         let client = self.store.get_client(&cognate_model::ClientId::new(ctx.client_id())).await?;
         let writable = client.map(|c| c.settings.write_attributes).unwrap_or_default();
@@ -78,19 +83,47 @@ impl Cognate {
             check_write(&pool.settings, n, v, false)?;
         }
         let mut changed = vec![];
-        self.modify_user_by_key(&pool, &user.username_key, |u| {
-            changed.clear();
-            for (n, v) in attrs {
-                if (n == "email" || n == "phone_number") && u.attribute(n) != Some(v.as_str()) {
-                    u.set_attribute(&format!("{n}_verified"), "false");
-                    changed.push(n.clone());
+        let updated = self
+            .modify_user_by_key(&pool, &user.username_key, |u| {
+                changed.clear();
+                for (n, v) in attrs {
+                    if (n == "email" || n == "phone_number") && u.attribute(n) != Some(v.as_str()) {
+                        u.set_attribute(&format!("{n}_verified"), "false");
+                        changed.push(n.clone());
+                    }
+                    u.set_attribute(n, v);
                 }
-                u.set_attribute(n, v);
-            }
+                Ok(())
+            })
+            .await?;
+        let mut sent = vec![];
+        for attr in changed.iter().filter(|a| pool.settings.auto_verified_attributes.contains(a)) {
+            let code = self.issue_code(&pool, &updated, &format!("verify:{attr}"), VERIFY_TTL_MS).await?;
+            sent.push(self.deliver_code(&pool, &updated, attr, &code, CodeKind::Verification).await?);
+        }
+        Ok(sent)
+    }
+
+    /// GetUserAttributeVerificationCode: sends a code for `email` or `phone_number`.
+    pub async fn send_attribute_code(&self, ctx: &UserCtx, attribute: &str) -> CoreResult<CodeDelivery> {
+        let (pool, user) = self.ctx_user(ctx).await?;
+        if attribute != "email" && attribute != "phone_number" {
+            return Err(CoreError::InvalidParameter(format!("{attribute} cannot be verified.")));
+        }
+        let code = self.issue_code(&pool, &user, &format!("verify:{attribute}"), VERIFY_TTL_MS).await?;
+        self.deliver_code(&pool, &user, attribute, &code, CodeKind::Verification).await
+    }
+
+    /// VerifyUserAttribute: marks the attribute verified (it may then become a sign-in alias).
+    pub async fn verify_attribute(&self, ctx: &UserCtx, attribute: &str, code: &str) -> CoreResult<()> {
+        let (pool, user) = self.ctx_user(ctx).await?;
+        self.check_code(&pool, &user, &format!("verify:{attribute}"), code).await?;
+        self.modify_user_by_key(&pool, &user.username_key, |u| {
+            u.set_attribute(&format!("{attribute}_verified"), "true");
             Ok(())
         })
         .await?;
-        Ok(changed)
+        Ok(())
     }
 
     /// DeleteUserAttributes (self-service).

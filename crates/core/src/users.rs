@@ -101,6 +101,53 @@ fn conflict_error(settings: &PoolSettings, key: &str) -> CoreError {
     }
 }
 
+/// The internal user name and sub for a new user. In email/phone-as-username pools the name
+/// must be an email or phone number, which becomes that attribute, and the internal name is
+/// the sub; in alias pools the name may not look like an alias.
+pub(crate) fn identity(
+    s: &PoolSettings,
+    requested: &str,
+    attrs: &mut Vec<(String, String)>,
+) -> CoreResult<(String, String)> {
+    let sub = uuid::Uuid::new_v4().to_string();
+    if s.username_attributes.is_empty() {
+        for attr in ["email", "phone_number"] {
+            let looks = if attr == "email" { is_email(requested) } else { is_phone(requested) };
+            if s.is_alias_attribute(attr) && looks {
+                return Err(CoreError::InvalidParameter(format!(
+                    "Username cannot be of {} format, since user pool is configured for {attr} alias.",
+                    if attr == "email" { "email" } else { "phone number" }
+                )));
+            }
+        }
+        return Ok((requested.to_string(), sub));
+    }
+    let attr = if is_email(requested) && s.is_username_attribute("email") {
+        "email"
+    } else if is_phone(requested) && s.is_username_attribute("phone_number") {
+        "phone_number"
+    } else {
+        return Err(CoreError::InvalidParameter("Username should be either an email or a phone number.".into()));
+    };
+    match attrs.iter().find(|(n, _)| n == attr) {
+        Some((_, v)) if v != requested => {
+            return Err(CoreError::InvalidParameter(format!("The {attr} attribute must equal the username.")))
+        }
+        Some(_) => {}
+        None => attrs.push((attr.to_string(), requested.to_string())),
+    }
+    Ok((sub.clone(), sub))
+}
+
+/// Maps a failed insert to Cognito's errors.
+pub(crate) fn create_error(pool: &UserPool, e: StoreError) -> CoreError {
+    match e {
+        StoreError::Conflict(k) => conflict_error(&pool.settings, &k),
+        StoreError::NotFound => crate::error::pool_not_found(pool.id.as_str()),
+        e => e.into(),
+    }
+}
+
 fn render(template: Option<&str>, default: &str, username: &str, code: &str) -> String {
     template.unwrap_or(default).replace("{username}", username).replace("{####}", code)
 }
@@ -190,37 +237,7 @@ impl Cognate {
             attrs.retain(|(k, _)| k != n);
             attrs.push((n.clone(), v.clone()));
         }
-        let (username, sub) = if s.username_attributes.is_empty() {
-            for attr in ["email", "phone_number"] {
-                let looks = if attr == "email" { is_email(&input.username) } else { is_phone(&input.username) };
-                if s.is_alias_attribute(attr) && looks {
-                    return Err(CoreError::InvalidParameter(format!(
-                        "Username cannot be of {} format, since user pool is configured for {attr} alias.",
-                        if attr == "email" { "email" } else { "phone number" }
-                    )));
-                }
-            }
-            (input.username.clone(), uuid::Uuid::new_v4().to_string())
-        } else {
-            let attr = if is_email(&input.username) && s.is_username_attribute("email") {
-                "email"
-            } else if is_phone(&input.username) && s.is_username_attribute("phone_number") {
-                "phone_number"
-            } else {
-                return Err(CoreError::InvalidParameter(
-                    "Username should be either an email or a phone number.".into(),
-                ));
-            };
-            if let Some((_, v)) = attrs.iter().find(|(n, _)| n == attr) {
-                if v != &input.username {
-                    return Err(CoreError::InvalidParameter(format!("The {attr} attribute must equal the username.")));
-                }
-            } else {
-                attrs.push((attr.to_string(), input.username.clone()));
-            }
-            let sub = uuid::Uuid::new_v4().to_string();
-            (sub.clone(), sub)
-        };
+        let (username, sub) = identity(s, &input.username, &mut attrs)?;
         check_required(s, &attrs)?;
         let now = now_millis();
         let user = User {

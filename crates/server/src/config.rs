@@ -43,6 +43,9 @@ struct FileConfig {
     max_body_bytes: Option<usize>,
     hash_parallelism: Option<usize>,
     log: Option<String>,
+    smtp_url: Option<Secret>,
+    email_from: Option<String>,
+    sms_webhook_url: Option<Secret>,
 }
 
 /// The effective configuration.
@@ -70,6 +73,12 @@ pub struct Config {
     pub hash_parallelism: usize,
     /// Log filter (`info`, `cognate=debug`, ...).
     pub log: String,
+    /// SMTP server for email (may carry credentials).
+    pub smtp_url: Option<Secret>,
+    /// Sender of emails.
+    pub email_from: String,
+    /// Webhook that sends SMS (may carry a token).
+    pub sms_webhook_url: Option<Secret>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -155,6 +164,11 @@ impl Config {
             max_body_bytes,
             hash_parallelism: f.hash_parallelism.unwrap_or(cores),
             log: env("COGNATE_LOG").or(f.log).unwrap_or_else(|| "info".into()),
+            smtp_url: env_secret("COGNATE_SMTP_URL")?.or(f.smtp_url),
+            email_from: env("COGNATE_EMAIL_FROM")
+                .or(f.email_from)
+                .unwrap_or_else(|| "Cognate <no-reply@cognate.invalid>".into()),
+            sms_webhook_url: env_secret("COGNATE_SMS_WEBHOOK_URL")?.or(f.sms_webhook_url),
         })
     }
 }

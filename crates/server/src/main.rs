@@ -2,6 +2,7 @@
 
 mod bootstrap;
 mod config;
+mod delivery;
 mod generic;
 mod issuer;
 mod router;
@@ -50,6 +51,8 @@ struct ServeArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // One TLS crypto provider for every client in the process (SMTP, webhooks).
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let (args, rotate) = match cli.command {
         Command::Serve(args) => (args, false),
         Command::Keys { command: KeysCommand::Rotate(args) } => (args, true),

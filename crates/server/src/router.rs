@@ -46,7 +46,12 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
         Arc::new(store),
         master,
         PasswordHasher::new(cfg.hash_parallelism),
-        Arc::new(FileOutbox::new(cfg.data_dir.join("outbox.jsonl"))),
+        Arc::new(crate::delivery::Delivery::new(
+            cfg.smtp_url.as_ref().map(|s| s.expose()),
+            &cfg.email_from,
+            cfg.sms_webhook_url.as_ref().map(|s| s.expose()),
+            FileOutbox::new(cfg.data_dir.join("outbox.jsonl")),
+        )?),
         ServiceConfig {
             region: cfg.region.clone(),
             account_id: cfg.account_id.clone(),

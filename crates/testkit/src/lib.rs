@@ -1,6 +1,9 @@
 //! Test fixtures: start the real `cognate` binary on a free port with a temp data dir, build
 //! official AWS SDK clients for it, and send hand-signed (or deliberately broken) requests.
 
+mod sinks;
+pub use sinks::{Mail, SmtpSink, WebhookSink};
+
 use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use std::path::{Path, PathBuf};

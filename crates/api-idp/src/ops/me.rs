@@ -36,13 +36,32 @@ pub async fn delete_user(svc: &Cognate, req: DeleteUserRequest) -> Out<Empty> {
 /// UpdateUserAttributes. Errors: NotAuthorized, InvalidParameter, AliasExists.
 pub async fn update_attributes(svc: &Cognate, req: UpdateUserAttributesRequest) -> Out<UpdateUserAttributesResponse> {
     let ctx = svc.authenticate(&req.access_token)?;
-    svc.update_own_attributes(&ctx, &attrs_in(Some(req.user_attributes))).await?;
-    Ok(UpdateUserAttributesResponse { code_delivery_details_list: None })
+    let sent = svc.update_own_attributes(&ctx, &attrs_in(Some(req.user_attributes))).await?;
+    Ok(UpdateUserAttributesResponse {
+        code_delivery_details_list: (!sent.is_empty()).then(|| sent.into_iter().map(super::signup::details).collect()),
+    })
 }
 
 /// DeleteUserAttributes. Errors: NotAuthorized, InvalidParameter.
 pub async fn delete_attributes(svc: &Cognate, req: DeleteUserAttributesRequest) -> Out<Empty> {
     let ctx = svc.authenticate(&req.access_token)?;
     svc.delete_own_attributes(&ctx, &req.user_attribute_names).await?;
+    Ok(Empty {})
+}
+
+/// GetUserAttributeVerificationCode. Errors: NotAuthorized, InvalidParameter, CodeDeliveryFailure.
+pub async fn attribute_code(
+    svc: &Cognate,
+    req: GetUserAttributeVerificationCodeRequest,
+) -> Out<GetUserAttributeVerificationCodeResponse> {
+    let ctx = svc.authenticate(&req.access_token)?;
+    let d = svc.send_attribute_code(&ctx, &req.attribute_name).await?;
+    Ok(GetUserAttributeVerificationCodeResponse { code_delivery_details: Some(super::signup::details(d)) })
+}
+
+/// VerifyUserAttribute. Errors: NotAuthorized, CodeMismatch, ExpiredCode, LimitExceeded.
+pub async fn verify_attribute(svc: &Cognate, req: VerifyUserAttributeRequest) -> Out<Empty> {
+    let ctx = svc.authenticate(&req.access_token)?;
+    svc.verify_attribute(&ctx, &req.attribute_name, &req.code).await?;
     Ok(Empty {})
 }

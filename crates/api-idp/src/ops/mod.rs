@@ -5,6 +5,7 @@ pub mod clients;
 pub mod groups;
 pub mod me;
 pub mod pools;
+pub mod signup;
 pub mod users;
 
 use crate::ApiError;

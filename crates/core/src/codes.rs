@@ -1,0 +1,157 @@
+//! One-time codes (sign-up confirmation, password reset, attribute verification): six digits,
+//! stored only as a keyed hash, single use, with an expiry and an attempt limit; and their
+//! delivery through the pool's message templates.
+
+use crate::outbox::Message;
+use crate::{Cognate, CoreError, CoreResult};
+use cognate_model::{now_millis, User, UserPool};
+use cognate_store::StoredCode;
+use rand::Rng;
+
+/// Wrong guesses allowed before a code is thrown away.
+pub const MAX_ATTEMPTS: i64 = 5;
+/// Sign-up and attribute-verification codes live a day, as in Cognito.
+pub const VERIFY_TTL_MS: i64 = 24 * 3_600_000;
+/// Password-reset codes live an hour.
+pub const RESET_TTL_MS: i64 = 3_600_000;
+
+/// Where a code went (`CodeDeliveryDetails`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeDelivery {
+    /// Masked address: `a***@e***` or `+*******1234`.
+    pub destination: String,
+    /// `EMAIL` or `SMS`.
+    pub medium: &'static str,
+    /// `email` or `phone_number`.
+    pub attribute: String,
+}
+
+/// Masks an address the way Cognito shows it.
+pub fn mask(attribute: &str, value: &str) -> String {
+    if attribute == "phone_number" {
+        let n = value.chars().count();
+        let tail: String = value.chars().skip(n.saturating_sub(4)).collect();
+        format!("+{}{tail}", "*".repeat(n.saturating_sub(5)))
+    } else {
+        let (local, domain) = value.split_once('@').unwrap_or((value, ""));
+        format!("{}***@{}***", local.chars().next().unwrap_or('*'), domain.chars().next().unwrap_or('*'))
+    }
+}
+
+/// What a delivered code is for (picks the template).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeKind {
+    /// Sign-up confirmation or attribute verification.
+    Verification,
+    /// Password reset.
+    Reset,
+}
+
+fn template(pool: &UserPool, key: &str) -> Option<String> {
+    let t = pool.settings.extra.get("VerificationMessageTemplate");
+    t.and_then(|t| t.get(key))
+        .or_else(|| {
+            let legacy = match key {
+                "EmailMessage" => "EmailVerificationMessage",
+                "EmailSubject" => "EmailVerificationSubject",
+                _ => "SmsVerificationMessage",
+            };
+            pool.settings.extra.get(legacy)
+        })
+        .and_then(|v| v.as_str())
+        .map(String::from)
+}
+
+impl Cognate {
+    /// Stores a fresh code for `purpose` (replacing an older one) and returns it.
+    pub(crate) async fn issue_code(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        purpose: &str,
+        ttl_ms: i64,
+    ) -> CoreResult<String> {
+        let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32));
+        let now = now_millis();
+        let stored = StoredCode {
+            code_hash: self.master.keyed_hash(&format!("code:{}:{}:{purpose}", pool.id, user.username_key), &code),
+            expires_at: now + ttl_ms,
+            attempts: 0,
+            created_at: now,
+        };
+        self.store.put_code(&pool.id, &user.username_key, purpose, &stored).await?;
+        Ok(code)
+    }
+
+    /// Checks and consumes a code. Errors: ExpiredCode (none, expired, used), CodeMismatch,
+    /// LimitExceeded (too many wrong guesses; the code is gone).
+    pub(crate) async fn check_code(&self, pool: &UserPool, user: &User, purpose: &str, code: &str) -> CoreResult<()> {
+        let expired = || CoreError::ExpiredCode("Invalid code provided, please request a code again.".into());
+        let stored = self.store.get_code(&pool.id, &user.username_key, purpose).await?.ok_or_else(expired)?;
+        if stored.expires_at <= now_millis() {
+            self.store.take_code(&pool.id, &user.username_key, purpose).await?;
+            return Err(expired());
+        }
+        let want = self.master.keyed_hash(&format!("code:{}:{}:{purpose}", pool.id, user.username_key), code);
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(want.as_bytes(), stored.code_hash.as_bytes())) {
+            let attempts = self.store.bump_code_attempts(&pool.id, &user.username_key, purpose).await?;
+            if attempts >= MAX_ATTEMPTS {
+                self.store.take_code(&pool.id, &user.username_key, purpose).await?;
+                return Err(CoreError::LimitExceeded("Attempt limit exceeded, please try after some time.".into()));
+            }
+            return Err(CoreError::CodeMismatch("Invalid verification code provided, please try again.".into()));
+        }
+        if !self.store.take_code(&pool.id, &user.username_key, purpose).await? {
+            return Err(expired()); // used by a concurrent request
+        }
+        Ok(())
+    }
+
+    /// Sends `code` to the user's `attribute` (email or phone_number) with the pool's template.
+    pub(crate) async fn deliver_code(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        attribute: &str,
+        code: &str,
+        kind: CodeKind,
+    ) -> CoreResult<CodeDelivery> {
+        let to = user
+            .attribute(attribute)
+            .ok_or_else(|| CoreError::InvalidParameter(format!("The user has no {attribute} to send a code to.")))?
+            .to_string();
+        let medium = if attribute == "phone_number" { "SMS" } else { "EMAIL" };
+        let default_body = match kind {
+            CodeKind::Verification => "Your verification code is {####}.",
+            CodeKind::Reset => "Your password reset code is {####}.",
+        };
+        let (subject, body) = if medium == "SMS" {
+            (String::new(), template(pool, "SmsMessage").unwrap_or_else(|| default_body.into()))
+        } else {
+            (
+                template(pool, "EmailSubject").unwrap_or_else(|| "Your verification code".into()),
+                template(pool, "EmailMessage").unwrap_or_else(|| default_body.into()),
+            )
+        };
+        let body = body.replace("{####}", code).replace("{username}", &user.username);
+        let purpose = match kind {
+            CodeKind::Verification => "verification",
+            CodeKind::Reset => "password-reset",
+        };
+        let msg = Message { medium, to: to.clone(), subject, body, pool_id: pool.id.to_string(), purpose };
+        self.outbox.send(&msg).await.map_err(|e| {
+            tracing::error!(error = %e, medium, "code delivery failed");
+            CoreError::CodeDeliveryFailure(format!("Unable to deliver the code by {medium}."))
+        })?;
+        Ok(CodeDelivery { destination: mask(attribute, &to), medium, attribute: attribute.into() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn masks() {
+        assert_eq!(super::mask("email", "alice@example.com"), "a***@e***");
+        assert_eq!(super::mask("phone_number", "+15555550123"), "+*******0123");
+    }
+}
