@@ -224,7 +224,7 @@ impl TestServer {
         } else {
             body.to_vec()
         };
-        let resp = reqwest::Client::new()
+        let resp = http_client()
             .post(format!("{}/", self.endpoint))
             .headers(headers)
             .body(body)
@@ -239,8 +239,14 @@ impl TestServer {
 
     /// A plain HTTP client for non-RPC paths.
     pub fn http(&self) -> reqwest::Client {
-        reqwest::Client::new()
+        http_client()
     }
+}
+
+/// A plain HTTP client (rustls needs one process-wide crypto provider; install it first).
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    reqwest::Client::new()
 }
 
 /// A name unique to one test (pools and users never collide across tests).
