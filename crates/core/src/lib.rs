@@ -20,6 +20,9 @@ mod signup;
 pub mod tokens;
 mod users;
 
+#[cfg(test)]
+mod tests;
+
 pub use auth::{AuthFlow, AuthOutcome};
 pub use clients::{ClientInput, NewClient};
 pub use codes::CodeDelivery;

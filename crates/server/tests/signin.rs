@@ -520,3 +520,115 @@ async fn self_service_and_key_rotation() {
     let e = f.c.admin_get_user().user_pool_id(&f.pool).username("tara").send().await.unwrap_err();
     assert_eq!(code(&e), "UserNotFoundException");
 }
+
+#[tokio::test]
+async fn refresh_token_rotation() {
+    let f = fixture().await;
+    f.user("vera").await;
+    let rotating =
+        f.c.create_user_pool_client()
+            .user_pool_id(&f.pool)
+            .client_name("rotating")
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+            .refresh_token_rotation(RefreshTokenRotationType::builder().feature(FeatureType::Enabled).build().unwrap())
+            .send()
+            .await
+            .unwrap()
+            .user_pool_client
+            .unwrap()
+            .client_id
+            .unwrap();
+    let first =
+        f.c.initiate_auth()
+            .client_id(&rotating)
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", "vera")
+            .auth_parameters("PASSWORD", PASSWORD)
+            .send()
+            .await
+            .unwrap()
+            .authentication_result
+            .unwrap()
+            .refresh_token
+            .unwrap();
+    let refresh = |t: String| f.c.get_tokens_from_refresh_token().client_id(&rotating).refresh_token(t).send();
+    let second = refresh(first.clone()).await.unwrap().authentication_result.unwrap().refresh_token.expect("rotated");
+    assert_ne!(first, second);
+    assert!(refresh(first).await.is_err(), "the rotated-out token no longer works");
+    refresh(second).await.unwrap();
+}
+
+#[tokio::test]
+async fn new_password_challenge_collects_required_attributes() {
+    let f = fixture().await;
+    let pool =
+        f.c.create_user_pool()
+            .pool_name(unique("req"))
+            .schema(
+                SchemaAttributeType::builder()
+                    .name("name")
+                    .attribute_data_type(AttributeDataType::String)
+                    .required(true)
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap()
+            .user_pool
+            .unwrap()
+            .id
+            .unwrap();
+    let client =
+        f.c.create_user_pool_client()
+            .user_pool_id(&pool)
+            .client_name("c")
+            .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
+            .send()
+            .await
+            .unwrap()
+            .user_pool_client
+            .unwrap()
+            .client_id
+            .unwrap();
+    // AdminCreateUser enforces required attributes too.
+    let e = f.c.admin_create_user().user_pool_id(&pool).username("wes").send().await.unwrap_err();
+    assert_eq!(code(&e), "InvalidParameterException");
+    f.c.admin_create_user()
+        .user_pool_id(&pool)
+        .username("wes")
+        .user_attributes(attr("name", "Wes"))
+        .temporary_password("Temp-Passw0rd!")
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    let r =
+        f.c.admin_initiate_auth()
+            .user_pool_id(&pool)
+            .client_id(&client)
+            .auth_flow(AuthFlowType::AdminNoSrpAuth)
+            .auth_parameters("USERNAME", "wes")
+            .auth_parameters("PASSWORD", "Temp-Passw0rd!")
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(r.challenge_name, Some(ChallengeNameType::NewPasswordRequired));
+    assert_eq!(r.challenge_parameters.as_ref().unwrap()["requiredAttributes"], "[]");
+    let done =
+        f.c.admin_respond_to_auth_challenge()
+            .user_pool_id(&pool)
+            .client_id(&client)
+            .challenge_name(ChallengeNameType::NewPasswordRequired)
+            .session(r.session.unwrap())
+            .challenge_responses("USERNAME", "wes")
+            .challenge_responses("NEW_PASSWORD", PASSWORD)
+            .challenge_responses("userAttributes.name", "Wesley")
+            .send()
+            .await
+            .unwrap();
+    assert!(done.authentication_result.unwrap().access_token.is_some());
+    let u = f.c.admin_get_user().user_pool_id(&pool).username("wes").send().await.unwrap();
+    assert_eq!(value_of(u.user_attributes(), "name"), Some("Wesley"));
+    assert_eq!(u.user_status, Some(UserStatusType::Confirmed));
+}
