@@ -97,6 +97,8 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         ConfirmForgotPassword => public_op!(svc, map, signup::confirm_forgot_password),
         GetUserAttributeVerificationCode => public_op!(svc, map, me::attribute_code),
         VerifyUserAttribute => public_op!(svc, map, me::verify_attribute),
+        SetUserSettings => public_op!(svc, map, me::set_settings),
+        AdminSetUserSettings => admin_op!(svc, auth, map, users::set_settings),
         AddUserPoolClientSecret
         | AdminDeleteSoftwareToken
         | AdminDisableProviderForUser
@@ -109,7 +111,6 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | AdminListUserSessions
         | AdminRevokeUserSession
         | AdminSetUserMFAPreference
-        | AdminSetUserSettings
         | AdminUpdateAuthEventFeedback
         | AdminUpdateDeviceStatus
         | AssociateSoftwareToken
@@ -179,7 +180,6 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | SetUserPoolClientSessionConfiguration
         | SetUserPoolMfaConfig
         | SetUserPoolSessionConfiguration
-        | SetUserSettings
         | StartPointInTimeRecovery
         | StartUserImportJob
         | StartWebAuthnRegistration

@@ -104,6 +104,27 @@ impl Cognate {
         Ok(sent)
     }
 
+    /// SetUserSettings (legacy MFA options): `sms` turns SMS MFA to `phone_number` on or off.
+    pub async fn set_user_settings(&self, ctx: &UserCtx, sms: bool) -> CoreResult<()> {
+        let (pool, user) = self.ctx_user(ctx).await?;
+        self.set_sms_mfa(&pool, &user.username_key, sms).await
+    }
+
+    pub(crate) async fn set_sms_mfa(&self, pool: &UserPool, key: &str, sms: bool) -> CoreResult<()> {
+        self.modify_user_by_key(pool, key, |u| {
+            if sms && u.attribute("phone_number").is_none() {
+                return Err(CoreError::InvalidParameter("SMS MFA needs a phone_number attribute.".into()));
+            }
+            u.mfa.sms_enabled = sms;
+            if !sms && u.mfa.preferred.as_deref() == Some("SMS_MFA") {
+                u.mfa.preferred = None;
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
     /// GetUserAttributeVerificationCode: sends a code for `email` or `phone_number`.
     pub async fn send_attribute_code(&self, ctx: &UserCtx, attribute: &str) -> CoreResult<CodeDelivery> {
         let (pool, user) = self.ctx_user(ctx).await?;

@@ -132,6 +132,7 @@ impl Cognate {
             created_at: now,
             updated_at: now,
             version: 1,
+            mfa: Default::default(),
         };
         self.store.create_user(&user, &sign_in_keys(s, &user)).await.map_err(|e| create_error(&pool, e))?;
         let delivery = match verification_target(&pool, &user) {

@@ -43,6 +43,7 @@ async fn service() -> (Cognate, UserPool, User) {
         created_at: 1,
         updated_at: 1,
         version: 1,
+        mfa: Default::default(),
     };
     svc.store.create_user(&user, &[]).await.unwrap();
     (svc, pool, user)

@@ -254,6 +254,7 @@ impl Cognate {
             created_at: now,
             updated_at: now,
             version: 1,
+            mfa: Default::default(),
         };
         let keys = sign_in_keys(s, &user);
         let mut forced = false;
@@ -504,6 +505,19 @@ impl Cognate {
             })
             .await?;
         self.revoke_all_sessions(pool_id, &u.username_key).await
+    }
+
+    /// AdminSetUserSettings (legacy MFA options).
+    pub async fn admin_set_user_settings(
+        &self,
+        _ctx: &AdminCtx,
+        pool_id: &UserPoolId,
+        username: &str,
+        sms: bool,
+    ) -> CoreResult<()> {
+        let pool = self.pool(pool_id).await?;
+        let user = self.resolve_user(&pool, username).await?;
+        self.set_sms_mfa(&pool, &user.username_key, sms).await
     }
 
     /// AdminConfirmSignUp: UNCONFIRMED → CONFIRMED.

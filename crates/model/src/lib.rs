@@ -14,7 +14,7 @@ pub use client::{AppClient, ClientSettings, TokenValidity};
 pub use group::Group;
 pub use ids::{ClientId, UserPoolId};
 pub use pool::{PasswordPolicy, PoolSettings, SchemaAttribute, UserPool};
-pub use user::{User, UserStatus};
+pub use user::{User, UserMfa, UserStatus};
 
 /// Milliseconds since the Unix epoch: how the store keeps time.
 pub type Millis = i64;

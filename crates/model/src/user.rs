@@ -58,6 +58,17 @@ impl UserStatus {
     }
 }
 
+/// A user's MFA settings. The legacy `SetUserSettings` turns SMS on or off; the MFA issue adds
+/// the other factors and preferences here.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UserMfa {
+    /// SMS codes to `phone_number` are enabled.
+    pub sms_enabled: bool,
+    /// The preferred factor (`SMS_MFA`, ...), if any.
+    pub preferred: Option<String>,
+}
+
 /// A user. `attributes` never holds `sub` (it is the `sub` field).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {
@@ -87,6 +98,8 @@ pub struct User {
     pub updated_at: Millis,
     /// Optimistic-concurrency counter, bumped by every update.
     pub version: i64,
+    /// MFA settings.
+    pub mfa: UserMfa,
 }
 
 impl User {

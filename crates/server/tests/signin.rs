@@ -632,3 +632,33 @@ async fn new_password_challenge_collects_required_attributes() {
     assert_eq!(value_of(u.user_attributes(), "name"), Some("Wesley"));
     assert_eq!(u.user_status, Some(UserStatusType::Confirmed));
 }
+
+#[tokio::test]
+async fn legacy_mfa_settings() {
+    let f = fixture().await;
+    f.user("yara").await;
+    let access = f.sign_in("yara", PASSWORD).await.unwrap().access_token.unwrap();
+    let sms = MfaOptionType::builder().delivery_medium(DeliveryMediumType::Sms).attribute_name("phone_number").build();
+    let e = f.c.set_user_settings().access_token(&access).mfa_options(sms.clone()).send().await.unwrap_err();
+    assert_eq!(code(&e), "InvalidParameterException", "needs a phone number");
+    f.c.admin_update_user_attributes()
+        .user_pool_id(&f.pool)
+        .username("yara")
+        .user_attributes(attr("phone_number", "+15555550199"))
+        .send()
+        .await
+        .unwrap();
+    f.c.set_user_settings().access_token(&access).mfa_options(sms.clone()).send().await.unwrap();
+    let me = f.c.get_user().access_token(&access).send().await.unwrap();
+    assert_eq!(me.mfa_options().len(), 1);
+    assert_eq!(me.user_mfa_setting_list(), ["SMS_MFA".to_string()]);
+    f.c.admin_set_user_settings()
+        .user_pool_id(&f.pool)
+        .username("yara")
+        .set_mfa_options(Some(vec![]))
+        .send()
+        .await
+        .unwrap();
+    let g = f.c.admin_get_user().user_pool_id(&f.pool).username("yara").send().await.unwrap();
+    assert!(g.mfa_options().is_empty());
+}

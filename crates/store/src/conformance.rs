@@ -30,6 +30,7 @@ fn user(pool: &UserPoolId, name: &str, attrs: &[(&str, &str)]) -> User {
         created_at: 1,
         updated_at: 1,
         version: 1,
+        mfa: Default::default(),
     }
 }
 
@@ -211,11 +212,13 @@ pub async fn users_and_keys(store: &dyn Store) {
     assert_eq!(store.find_key(&p.id, "email:a@example.com").await.unwrap().as_deref(), Some("alice"));
 
     alice.set_attribute("email", "new@example.com");
+    alice.mfa.sms_enabled = true;
     store.update_user(&alice, Some(&["email:new@example.com".into()])).await.unwrap();
     assert!(store.find_key(&p.id, "email:a@example.com").await.unwrap().is_none());
     assert_eq!(store.find_key(&p.id, "email:new@example.com").await.unwrap().as_deref(), Some("alice"));
     let stored = store.get_user(&p.id, "alice").await.unwrap().unwrap();
     assert_eq!(stored.version, alice.version + 1);
+    assert!(stored.mfa.sms_enabled);
     // A stale version loses.
     assert!(matches!(store.update_user(&alice, None).await, Err(StoreError::VersionMismatch)));
     // A key taken by another user is refused, and the update is rolled back.

@@ -3,7 +3,7 @@
 pub mod client;
 pub mod pool;
 
-use crate::shapes::{AttributeType, GroupType, UserType};
+use crate::shapes::{AttributeType, DeliveryMediumType, GroupType, MFAOptionType, UserType};
 use cognate_model::{Group, User};
 use serde::de::DeserializeOwned;
 
@@ -31,6 +31,35 @@ pub fn attrs_out(user: &User, only: Option<&[String]>) -> Vec<AttributeType> {
         .collect()
 }
 
+/// The legacy `MFAOptions` of a user (SMS to `phone_number` when enabled).
+pub fn mfa_options(user: &User) -> Option<Vec<MFAOptionType>> {
+    user.mfa.sms_enabled.then(|| {
+        vec![MFAOptionType {
+            delivery_medium: Some(DeliveryMediumType::Sms),
+            attribute_name: Some("phone_number".into()),
+        }]
+    })
+}
+
+/// The `UserMFASettingList` of a user.
+pub fn mfa_settings(user: &User) -> Option<Vec<String>> {
+    user.mfa.sms_enabled.then(|| vec!["SMS_MFA".to_string()])
+}
+
+/// Reads `MFAOptions` of SetUserSettings: only SMS to `phone_number` exists.
+pub fn sms_requested(options: &[MFAOptionType]) -> Result<bool, cognate_core::CoreError> {
+    for o in options {
+        let ok = o.delivery_medium == Some(DeliveryMediumType::Sms)
+            && o.attribute_name.as_deref().unwrap_or("phone_number") == "phone_number";
+        if !ok {
+            return Err(cognate_core::CoreError::InvalidParameter(
+                "Only SMS to phone_number can be set in MFAOptions.".into(),
+            ));
+        }
+    }
+    Ok(!options.is_empty())
+}
+
 /// A user as `UserType` (ListUsers, AdminCreateUser).
 pub fn user_type(user: &User, only: Option<&[String]>) -> UserType {
     UserType {
@@ -40,7 +69,7 @@ pub fn user_type(user: &User, only: Option<&[String]>) -> UserType {
         user_last_modified_date: Some(secs(user.updated_at)),
         enabled: Some(user.enabled),
         user_status: wire_enum(user.status.as_str()),
-        mfa_options: None,
+        mfa_options: mfa_options(user),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Self-service operations, authorized by the `AccessToken` member alone.
 
 use super::{Empty, Out};
-use crate::convert::{attrs_in, attrs_out};
+use crate::convert::{attrs_in, attrs_out, mfa_options, mfa_settings, sms_requested};
 use crate::shapes::*;
 use cognate_core::Cognate;
 
@@ -9,7 +9,13 @@ use cognate_core::Cognate;
 pub async fn get_user(svc: &Cognate, req: GetUserRequest) -> Out<GetUserResponse> {
     let ctx = svc.authenticate(&req.access_token)?;
     let u = svc.get_user(&ctx).await?;
-    Ok(GetUserResponse { username: u.username.clone(), user_attributes: attrs_out(&u, None), ..Default::default() })
+    Ok(GetUserResponse {
+        username: u.username.clone(),
+        user_attributes: attrs_out(&u, None),
+        mfa_options: mfa_options(&u),
+        user_mfa_setting_list: mfa_settings(&u),
+        preferred_mfa_setting: u.mfa.preferred.clone(),
+    })
 }
 
 /// GlobalSignOut. Errors: NotAuthorized.
@@ -63,5 +69,13 @@ pub async fn attribute_code(
 pub async fn verify_attribute(svc: &Cognate, req: VerifyUserAttributeRequest) -> Out<Empty> {
     let ctx = svc.authenticate(&req.access_token)?;
     svc.verify_attribute(&ctx, &req.attribute_name, &req.code).await?;
+    Ok(Empty {})
+}
+
+/// SetUserSettings (legacy MFA options). Errors: NotAuthorized, InvalidParameter.
+pub async fn set_settings(svc: &Cognate, req: SetUserSettingsRequest) -> Out<Empty> {
+    let ctx = svc.authenticate(&req.access_token)?;
+    let sms = sms_requested(&req.mfa_options)?;
+    svc.set_user_settings(&ctx, sms).await?;
     Ok(Empty {})
 }

@@ -1,7 +1,7 @@
 //! Admin user operations and ListUsers. All require SigV4.
 
 use super::{Empty, Out};
-use crate::convert::{attrs_in, attrs_out, secs, user_type, wire_enum};
+use crate::convert::{attrs_in, attrs_out, mfa_options, mfa_settings, secs, sms_requested, user_type, wire_enum};
 use crate::shapes::*;
 use crate::ApiError;
 use cognate_core::{AdminCtx, Cognate, CoreError, CreateUserInput, ListUsersInput, MessageAction};
@@ -35,8 +35,17 @@ pub async fn get(svc: &Cognate, ctx: &AdminCtx, req: AdminGetUserRequest) -> Out
         user_last_modified_date: Some(secs(u.updated_at)),
         enabled: Some(u.enabled),
         user_status: wire_enum(u.status.as_str()),
-        ..Default::default()
+        mfa_options: mfa_options(&u),
+        user_mfa_setting_list: mfa_settings(&u),
+        preferred_mfa_setting: u.mfa.preferred.clone(),
     })
+}
+
+/// AdminSetUserSettings (legacy MFA options). Errors: UserNotFound, InvalidParameter.
+pub async fn set_settings(svc: &Cognate, ctx: &AdminCtx, req: AdminSetUserSettingsRequest) -> Out<Empty> {
+    let sms = sms_requested(&req.mfa_options)?;
+    svc.admin_set_user_settings(ctx, &UserPoolId::new(req.user_pool_id), &req.username, sms).await?;
+    Ok(Empty {})
 }
 
 /// AdminDeleteUser. Errors: UserNotFound, ResourceNotFound.

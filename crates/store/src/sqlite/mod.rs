@@ -20,6 +20,7 @@ use std::time::Duration;
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/sqlite/0001_init.sql")),
     (2, "auth", include_str!("../../migrations/sqlite/0002_auth.sql")),
+    (3, "user_mfa", include_str!("../../migrations/sqlite/0003_user_mfa.sql")),
 ];
 
 /// The SQLite store.
