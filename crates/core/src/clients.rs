@@ -171,11 +171,7 @@ impl Cognate {
         self.pool(pool).await?;
         let after = paging::after(token)?;
         let limit = paging::limit(max);
-        let mut clients = self.store.list_clients(pool, after.as_deref(), limit + 1).await?;
-        let next = (clients.len() > limit).then(|| {
-            clients.truncate(limit);
-            paging::encode(&[clients[limit - 1].client_id.as_str()])
-        });
-        Ok((clients, next))
+        let clients = self.store.list_clients(pool, after.as_deref(), limit + 1).await?;
+        Ok(paging::split(clients, limit, |x| x.client_id.as_str()))
     }
 }

@@ -98,12 +98,8 @@ impl Cognate {
     ) -> CoreResult<(Vec<Group>, Option<String>)> {
         self.pool(pool).await?;
         let (after, limit) = (paging::after(token)?, paging::limit(max));
-        let mut groups = self.store.list_groups(pool, after.as_deref(), limit + 1).await?;
-        let next = (groups.len() > limit).then(|| {
-            groups.truncate(limit);
-            paging::encode(&[&groups[limit - 1].name])
-        });
-        Ok((groups, next))
+        let groups = self.store.list_groups(pool, after.as_deref(), limit + 1).await?;
+        Ok(paging::split(groups, limit, |x| &x.name))
     }
 
     /// AdminAddUserToGroup.
@@ -150,12 +146,8 @@ impl Cognate {
         let p = self.pool(pool).await?;
         let user = self.resolve_user(&p, username).await?;
         let (after, limit) = (paging::after(token)?, paging::limit(max));
-        let mut groups = self.store.groups_of_user(pool, &user.username_key, after.as_deref(), limit + 1).await?;
-        let next = (groups.len() > limit).then(|| {
-            groups.truncate(limit);
-            paging::encode(&[&groups[limit - 1].name])
-        });
-        Ok((groups, next))
+        let groups = self.store.groups_of_user(pool, &user.username_key, after.as_deref(), limit + 1).await?;
+        Ok(paging::split(groups, limit, |x| &x.name))
     }
 
     /// ListUsersInGroup.
@@ -169,11 +161,7 @@ impl Cognate {
     ) -> CoreResult<(Vec<User>, Option<String>)> {
         self.group(pool, group).await?;
         let (after, limit) = (paging::after(token)?, paging::limit(max));
-        let mut users = self.store.users_in_group(pool, group, after.as_deref(), limit + 1).await?;
-        let next = (users.len() > limit).then(|| {
-            users.truncate(limit);
-            paging::encode(&[&users[limit - 1].username_key])
-        });
-        Ok((users, next))
+        let users = self.store.users_in_group(pool, group, after.as_deref(), limit + 1).await?;
+        Ok(paging::split(users, limit, |x| &x.username_key))
     }
 }

@@ -25,6 +25,17 @@ pub fn after(token: Option<&str>) -> CoreResult<Option<String>> {
     token.map(|t| decode(t, 1).map(|mut p| p.remove(0))).transpose()
 }
 
+/// Trims a fetch of `limit + 1` items to `limit` and makes the token for the next page from
+/// the last item kept (`None` when nothing is left).
+pub fn split<T>(mut items: Vec<T>, limit: usize, key: impl Fn(&T) -> &str) -> (Vec<T>, Option<String>) {
+    if items.len() <= limit {
+        return (items, None);
+    }
+    items.truncate(limit);
+    let token = items.last().map(|last| encode(&[key(last)]));
+    (items, token)
+}
+
 /// Clamps a requested page size to 1..=60 (absent or 0 → 60).
 pub fn limit(requested: Option<i64>) -> usize {
     match requested {

@@ -130,12 +130,8 @@ impl Cognate {
     ) -> CoreResult<(Vec<UserPool>, Option<String>)> {
         let after = paging::after(token)?;
         let limit = paging::limit(Some(max));
-        let mut pools = self.store.list_pools(after.as_deref(), limit + 1).await?;
-        let next = (pools.len() > limit).then(|| {
-            pools.truncate(limit);
-            paging::encode(&[pools[limit - 1].id.as_str()])
-        });
-        Ok((pools, next))
+        let pools = self.store.list_pools(after.as_deref(), limit + 1).await?;
+        Ok(paging::split(pools, limit, |x| x.id.as_str()))
     }
 
     /// AddCustomAttributes.
