@@ -6,6 +6,7 @@ pub mod attributes;
 pub mod auth;
 mod clients;
 pub mod codes;
+mod credentials;
 pub mod crypto;
 mod ctx;
 mod error;
@@ -17,6 +18,7 @@ pub mod password;
 mod pools;
 mod selfservice;
 mod signup;
+pub mod srp;
 pub mod tokens;
 mod users;
 
@@ -60,6 +62,7 @@ pub struct Cognate {
     pub(crate) revocations: Arc<tokens::revocations::Revocations>,
     pub(crate) hasher: PasswordHasher,
     pub(crate) dummy_hash: Arc<String>,
+    pub(crate) srp: Arc<srp::SrpGroup>,
     pub(crate) outbox: Arc<dyn Outbox>,
     pub(crate) config: Arc<ServiceConfig>,
 }
@@ -84,6 +87,7 @@ impl Cognate {
             revocations: Arc::new(Default::default()),
             hasher,
             dummy_hash: Arc::new(dummy_hash),
+            srp: Arc::new(srp::SrpGroup::default()),
             outbox,
             config: Arc::new(config),
         };

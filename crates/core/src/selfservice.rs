@@ -46,10 +46,9 @@ impl Cognate {
             return Err(CoreError::NotAuthorized("Incorrect username or password.".into()));
         }
         check_policy(proposed, &pool.settings.password_policy)?;
-        let hash = self.hasher.hash(proposed).await?;
+        let material = self.password_material(&pool.id, &user.username, proposed).await?;
         self.modify_user_by_key(&pool, &user.username_key, |u| {
-            u.password_hash = Some(hash.clone());
-            u.password_set_at = Some(now_millis());
+            material.apply(u);
             Ok(())
         })
         .await?;

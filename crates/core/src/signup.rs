@@ -118,7 +118,8 @@ impl Cognate {
         check_required(s, &attrs)?;
         check_policy(&input.password, &s.password_policy)?;
         let now = now_millis();
-        let user = User {
+        let material = self.password_material(&pool.id, &username, &input.password).await?;
+        let mut user = User {
             pool_id: pool.id.clone(),
             username_key: username_key(s, &username),
             username,
@@ -126,14 +127,16 @@ impl Cognate {
             status: UserStatus::Unconfirmed,
             enabled: true,
             attributes: attrs,
-            password_hash: Some(self.hasher.hash(&input.password).await?),
-            password_set_at: Some(now),
+            password_hash: None,
+            password_set_at: None,
             tokens_valid_after: 0,
             created_at: now,
             updated_at: now,
             version: 1,
             mfa: Default::default(),
+            srp_verifier: None,
         };
+        material.apply(&mut user);
         self.store.create_user(&user, &sign_in_keys(s, &user)).await.map_err(|e| create_error(&pool, e))?;
         let delivery = match verification_target(&pool, &user) {
             Some(attr) => {
@@ -255,10 +258,9 @@ impl Cognate {
         self.check_secret_hash(&client, secret_hash, &[username, &user.username])?;
         check_policy(password, &pool.settings.password_policy)?;
         self.check_code(&pool, &user, "reset", code).await?;
-        let hash = self.hasher.hash(password).await?;
+        let material = self.password_material(&pool.id, &user.username, password).await?;
         self.modify_user_by_key(&pool, &user.username_key, |u| {
-            u.password_hash = Some(hash.clone());
-            u.password_set_at = Some(now_millis());
+            material.apply(u);
             u.status = UserStatus::Confirmed;
             Ok(())
         })

@@ -44,6 +44,7 @@ async fn service() -> (Cognate, UserPool, User) {
         updated_at: 1,
         version: 1,
         mfa: Default::default(),
+        srp_verifier: None,
     };
     svc.store.create_user(&user, &[]).await.unwrap();
     (svc, pool, user)

@@ -240,7 +240,8 @@ impl Cognate {
         let (username, sub) = identity(s, &input.username, &mut attrs)?;
         check_required(s, &attrs)?;
         let now = now_millis();
-        let user = User {
+        let material = self.password_material(&pool.id, &username, &temp).await?;
+        let mut user = User {
             pool_id: pool.id.clone(),
             username_key: username_key(s, &username),
             username,
@@ -248,14 +249,16 @@ impl Cognate {
             status: UserStatus::ForceChangePassword,
             enabled: true,
             attributes: attrs,
-            password_hash: Some(self.hasher.hash(&temp).await?),
-            password_set_at: Some(now),
+            password_hash: None,
+            password_set_at: None,
             tokens_valid_after: 0,
             created_at: now,
             updated_at: now,
             version: 1,
             mfa: Default::default(),
+            srp_verifier: None,
         };
+        material.apply(&mut user);
         let keys = sign_in_keys(s, &user);
         let mut forced = false;
         loop {
@@ -285,7 +288,8 @@ impl Cognate {
     }
 
     async fn resend_invitation(&self, pool: &UserPool, input: &CreateUserInput, temp: String) -> CoreResult<User> {
-        let hash = self.hasher.hash(&temp).await?;
+        let existing = self.resolve_user(pool, &input.username).await?;
+        let material = self.password_material(&pool.id, &existing.username, &temp).await?;
         let user = self
             .modify_user(pool, &input.username, |u| {
                 if u.status != UserStatus::ForceChangePassword {
@@ -294,8 +298,7 @@ impl Cognate {
                         u.username
                     )));
                 }
-                u.password_hash = Some(hash.clone());
-                u.password_set_at = Some(now_millis());
+                material.apply(u);
                 Ok(())
             })
             .await?;
@@ -469,15 +472,14 @@ impl Cognate {
         permanent: bool,
     ) -> CoreResult<()> {
         let pool = self.pool(pool_id).await?;
-        self.resolve_user(&pool, username).await?;
+        let existing = self.resolve_user(&pool, username).await?;
         check_policy(password, &pool.settings.password_policy)?;
-        let hash = self.hasher.hash(password).await?;
+        let material = self.password_material(&pool.id, &existing.username, password).await?;
         self.modify_user(&pool, username, |u| {
             if u.status == UserStatus::ExternalProvider {
                 return Err(CoreError::InvalidParameter("Cannot set a password for a federated user.".into()));
             }
-            u.password_hash = Some(hash.clone());
-            u.password_set_at = Some(now_millis());
+            material.apply(u);
             u.status = if permanent { UserStatus::Confirmed } else { UserStatus::ForceChangePassword };
             Ok(())
         })

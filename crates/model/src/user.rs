@@ -100,6 +100,8 @@ pub struct User {
     pub version: i64,
     /// MFA settings.
     pub mfa: UserMfa,
+    /// The SRP verifier (salt and `v`), sealed by the master key; set with every password.
+    pub srp_verifier: Option<String>,
 }
 
 impl User {

@@ -2,6 +2,7 @@
 //! NEW_PASSWORD_REQUIRED challenge, GetTokensFromRefreshToken, secret hashes and lockout.
 
 pub mod session;
+mod srp_flow;
 
 use crate::attributes::check_write;
 use crate::password::check_policy;
@@ -93,11 +94,11 @@ pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> Stri
 const LOCK_AFTER: i64 = 5;
 const MAX_LOCK_MS: i64 = 15 * 60 * 1000;
 
-fn incorrect() -> CoreError {
+pub(crate) fn incorrect() -> CoreError {
     CoreError::NotAuthorized("Incorrect username or password.".into())
 }
 
-fn param<'a>(params: &'a HashMap<String, String>, name: &str) -> CoreResult<&'a str> {
+pub(crate) fn param<'a>(params: &'a HashMap<String, String>, name: &str) -> CoreResult<&'a str> {
     params
         .get(name)
         .map(String::as_str)
@@ -207,19 +208,22 @@ impl Cognate {
         }
         match flow {
             AuthFlow::UserPassword | AuthFlow::AdminUserPassword | AuthFlow::AdminNoSrp => {
-                self.password_sign_in(pool, client, param(params, "USERNAME")?, param(params, "PASSWORD")?, params).await
+                self.password_sign_in(pool, client, param(params, "USERNAME")?, param(params, "PASSWORD")?, params)
+                    .await
             }
             AuthFlow::RefreshToken => {
                 let token = param(params, "REFRESH_TOKEN")?;
-                let t = self.refresh(pool, client, token, |user| {
-                    let names = [user.username.as_str(), user.sub.as_str(), user.attribute("email").unwrap_or("")];
-                    self.check_secret_hash(client, params.get("SECRET_HASH").map(String::as_str), &names)
-                })
-                .await?;
+                let t = self
+                    .refresh(pool, client, token, |user| {
+                        let names = [user.username.as_str(), user.sub.as_str(), user.attribute("email").unwrap_or("")];
+                        self.check_secret_hash(client, params.get("SECRET_HASH").map(String::as_str), &names)
+                    })
+                    .await?;
                 Ok(AuthOutcome::Tokens(t))
             }
-            AuthFlow::UserSrp | AuthFlow::Custom | AuthFlow::UserAuth => Err(CoreError::InvalidParameter(format!(
-                "{wire} is not available in this version of Cognate; use USER_PASSWORD_AUTH or ADMIN_USER_PASSWORD_AUTH."
+            AuthFlow::UserSrp => self.srp_start(pool, client, params).await,
+            AuthFlow::Custom | AuthFlow::UserAuth => Err(CoreError::InvalidParameter(format!(
+                "{wire} is not available in this version of Cognate; use USER_SRP_AUTH or USER_PASSWORD_AUTH."
             ))),
         }
     }
@@ -246,6 +250,20 @@ impl Cognate {
         };
         self.check_secret_hash(client, secret_given, &[username, &user.username])?;
         let now = now_millis();
+        self.before_first_factor(pool, &user, now).await?;
+        let good = match &user.password_hash {
+            Some(h) => self.hasher.verify(password, h).await?,
+            None => false,
+        };
+        if !good {
+            self.record_failure(&pool.id, &user.username_key).await?;
+            return Err(incorrect());
+        }
+        self.after_first_factor(pool, client, user, now).await
+    }
+
+    /// Checks made before a password (or SRP proof) is looked at: lockout, disabled, reset.
+    pub(crate) async fn before_first_factor(&self, pool: &UserPool, user: &User, now: i64) -> CoreResult<()> {
         if self.locked(&pool.id, &user.username_key, now).await? {
             self.record_failure(&pool.id, &user.username_key).await?;
             return Err(CoreError::NotAuthorized("Password attempts exceeded".into()));
@@ -256,14 +274,18 @@ impl Cognate {
         if user.status == UserStatus::ResetRequired {
             return Err(CoreError::PasswordResetRequired("Password reset required for the user".into()));
         }
-        let good = match &user.password_hash {
-            Some(h) => self.hasher.verify(password, h).await?,
-            None => false,
-        };
-        if !good {
-            self.record_failure(&pool.id, &user.username_key).await?;
-            return Err(incorrect());
-        }
+        Ok(())
+    }
+
+    /// What follows a correct password or SRP proof: the failure count resets, then the user's
+    /// status decides between an error, NEW_PASSWORD_REQUIRED and tokens.
+    pub(crate) async fn after_first_factor(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: User,
+        now: i64,
+    ) -> CoreResult<AuthOutcome> {
         self.store.clear_failures(&pool.id, &user.username_key).await?;
         match user.status {
             UserStatus::Unconfirmed => Err(CoreError::UserNotConfirmed("User is not confirmed.".into())),
@@ -280,7 +302,13 @@ impl Cognate {
         }
     }
 
-    fn new_password_challenge(&self, pool: &UserPool, client: &AppClient, user: &User, now: i64) -> AuthOutcome {
+    pub(crate) fn new_password_challenge(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        now: i64,
+    ) -> AuthOutcome {
         let session = ChallengeSession {
             pool: pool.id.to_string(),
             client: client.client_id.to_string(),
@@ -342,10 +370,14 @@ impl Cognate {
         session: Option<&str>,
         responses: &HashMap<String, String>,
     ) -> CoreResult<AuthOutcome> {
-        if challenge != "NEW_PASSWORD_REQUIRED" {
-            return Err(CoreError::InvalidParameter(format!(
-                "The {challenge} challenge is not available in this version of Cognate."
-            )));
+        match challenge {
+            "NEW_PASSWORD_REQUIRED" => {}
+            "PASSWORD_VERIFIER" => return self.srp_verify(pool, client, responses).await,
+            _ => {
+                return Err(CoreError::InvalidParameter(format!(
+                    "The {challenge} challenge is not available in this version of Cognate."
+                )))
+            }
         }
         let now = now_millis();
         let session =
@@ -366,15 +398,14 @@ impl Cognate {
                 attrs.push((name.to_string(), v.clone()));
             }
         }
-        let hash = self.hasher.hash(new_password).await?;
+        let material = self.password_material(&pool.id, &user.username, new_password).await?;
         let updated = self
             .modify_user_by_key(pool, &s.user, |u| {
                 for (n, v) in &attrs {
                     u.set_attribute(n, v);
                 }
                 crate::attributes::check_required(&pool.settings, &u.attributes)?;
-                u.password_hash = Some(hash.clone());
-                u.password_set_at = Some(now);
+                material.apply(u);
                 u.status = UserStatus::Confirmed;
                 Ok(())
             })

@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../../migrations/sqlite/0001_init.sql")),
     (2, "auth", include_str!("../../migrations/sqlite/0002_auth.sql")),
     (3, "user_mfa", include_str!("../../migrations/sqlite/0003_user_mfa.sql")),
+    (4, "srp", include_str!("../../migrations/sqlite/0004_srp.sql")),
 ];
 
 /// The SQLite store.

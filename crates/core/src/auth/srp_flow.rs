@@ -1,0 +1,180 @@
+//! USER_SRP_AUTH → PASSWORD_VERIFIER. The SRP state (b, B, A, user, client, expiry) travels in
+//! the sealed SECRET_BLOCK, because pycognito sends no Session back; a nonce stored with the
+//! challenge makes each SECRET_BLOCK usable once, on any node.
+
+use super::session::ChallengeSession;
+use super::{incorrect, param, AuthOutcome};
+use crate::srp::{claim_signature, from_hex, pad_hex};
+use crate::{Cognate, CoreError, CoreResult};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use cognate_model::{now_millis, AppClient, UserPool};
+use cognate_store::StoredCode;
+use num_bigint::BigUint;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use subtle::ConstantTimeEq;
+
+/// How long a SECRET_BLOCK can be answered (Cognito wants the answer "within a few seconds").
+const CHALLENGE_TTL_MS: i64 = 5 * 60_000;
+/// Leniency for the client's TIMESTAMP.
+const CLOCK_SKEW_SECS: i64 = 15 * 60;
+const AAD: &str = "srp-secret-block";
+
+#[derive(Serialize, Deserialize)]
+struct SrpState {
+    pool: String,
+    client: String,
+    /// User name key; empty for the fake challenge of an unknown user.
+    user: String,
+    /// USER_ID_FOR_SRP.
+    id: String,
+    a: String,
+    b: String,
+    big_b: String,
+    exp: i64,
+    nonce: String,
+}
+
+fn nonce_purpose(nonce: &str) -> String {
+    format!("srp:{nonce}")
+}
+
+impl Cognate {
+    fn seal_state(&self, state: &SrpState) -> String {
+        let sealed = self.master.seal(&serde_json::to_vec(state).unwrap_or_default(), AAD);
+        sealed.trim_start_matches("v1:").to_string()
+    }
+
+    /// InitiateAuth with USER_SRP_AUTH: answers PASSWORD_VERIFIER with SALT, SRP_B, SECRET_BLOCK.
+    pub(crate) async fn srp_start(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        params: &HashMap<String, String>,
+    ) -> CoreResult<AuthOutcome> {
+        let username = param(params, "USERNAME")?;
+        let a = from_hex(param(params, "SRP_A")?);
+        if !self.srp.valid_a(&a) {
+            return Err(CoreError::InvalidParameter("SRP_A is not a valid SRP value.".into()));
+        }
+        let secret_given = params.get("SECRET_HASH").map(String::as_str);
+        let now = now_millis();
+        let mut nonce_raw = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut nonce_raw);
+        let nonce: String = nonce_raw.iter().map(|b| format!("{b:02x}")).collect();
+        let (user_key, id, salt, v) = match self.resolve_user(pool, username).await {
+            Ok(user) => {
+                self.check_secret_hash(client, secret_given, &[username, &user.username])?;
+                self.before_first_factor(pool, &user, now).await?;
+                // A user without a verifier (imported, say) cannot pass SRP: the answer fails later.
+                let ver = self.verifier_of(&user);
+                let (salt, v) = match ver {
+                    Some(ver) => (ver.salt, from_hex(&ver.v)),
+                    None => (pad_hex(&BigUint::from_bytes_be(&nonce_raw)), BigUint::from(3u32)),
+                };
+                let marker = StoredCode {
+                    code_hash: String::new(),
+                    expires_at: now + CHALLENGE_TTL_MS,
+                    attempts: 0,
+                    created_at: now,
+                };
+                self.store.put_code(&pool.id, &user.username_key, &nonce_purpose(&nonce), &marker).await?;
+                (user.username_key.clone(), user.username.clone(), salt, v)
+            }
+            Err(CoreError::UserNotFound) => {
+                self.check_secret_hash(client, secret_given, &[username])?;
+                if client.settings.prevent_user_existence_errors != "ENABLED" {
+                    return Err(CoreError::UserNotFound);
+                }
+                // A plausible challenge that can never be answered.
+                (String::new(), username.to_string(), pad_hex(&BigUint::from_bytes_be(&nonce_raw)), BigUint::from(3u32))
+            }
+            Err(e) => return Err(e),
+        };
+        let srp = self.srp.clone();
+        let (b, big_b) = tokio::task::spawn_blocking(move || srp.server_ephemeral(&v))
+            .await
+            .map_err(|e| CoreError::Internal(e.to_string()))?;
+        let exp = now + CHALLENGE_TTL_MS;
+        let state = SrpState {
+            pool: pool.id.to_string(),
+            client: client.client_id.to_string(),
+            user: user_key.clone(),
+            id: id.clone(),
+            a: a.to_str_radix(16),
+            b: b.to_str_radix(16),
+            big_b: big_b.to_str_radix(16),
+            exp,
+            nonce,
+        };
+        let parameters = BTreeMap::from([
+            ("SALT".to_string(), salt),
+            ("SRP_B".to_string(), big_b.to_str_radix(16)),
+            ("SECRET_BLOCK".to_string(), self.seal_state(&state)),
+            ("USER_ID_FOR_SRP".to_string(), id.clone()),
+            ("USERNAME".to_string(), id),
+        ]);
+        let session = ChallengeSession {
+            pool: pool.id.to_string(),
+            client: client.client_id.to_string(),
+            user: user_key,
+            challenge: "PASSWORD_VERIFIER".into(),
+            exp,
+        }
+        .seal(&self.master);
+        Ok(AuthOutcome::Challenge { name: "PASSWORD_VERIFIER", session, parameters })
+    }
+
+    /// RespondToAuthChallenge PASSWORD_VERIFIER: checks the client's proof. Every failure is
+    /// `Incorrect username or password.`; a wrong proof counts toward lockout.
+    pub(crate) async fn srp_verify(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        responses: &HashMap<String, String>,
+    ) -> CoreResult<AuthOutcome> {
+        let block_b64 = param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
+        let timestamp = param(responses, "TIMESTAMP")?;
+        let signature = param(responses, "PASSWORD_CLAIM_SIGNATURE")?;
+        let block = STANDARD.decode(block_b64).map_err(|_| incorrect())?;
+        let raw = self.master.open(&format!("v1:{block_b64}"), AAD).map_err(|_| incorrect())?;
+        let state: SrpState = serde_json::from_slice(&raw).map_err(|_| incorrect())?;
+        let now = now_millis();
+        if state.client != client.client_id.as_str()
+            || state.pool != pool.id.as_str()
+            || state.exp <= now
+            || state.user.is_empty()
+        {
+            return Err(incorrect());
+        }
+        let user = self.store.get_user(&pool.id, &state.user).await?.ok_or_else(incorrect)?;
+        let typed = responses.get("USERNAME").map(String::as_str).unwrap_or(&user.username);
+        self.check_secret_hash(client, responses.get("SECRET_HASH").map(String::as_str), &[typed, &user.username])?;
+        if !self.store.take_code(&pool.id, &state.user, &nonce_purpose(&state.nonce)).await? {
+            return Err(incorrect()); // already answered: a replayed SECRET_BLOCK
+        }
+        self.before_first_factor(pool, &user, now).await?;
+        let fresh = crate::srp::parse_timestamp(timestamp).is_some_and(|t| (t - now / 1000).abs() <= CLOCK_SKEW_SECS);
+        let verifier = self.verifier_of(&user);
+        let proof_ok = match (fresh, verifier) {
+            (true, Some(ver)) => {
+                let srp = self.srp.clone();
+                let (a, b, big_b, v) =
+                    (from_hex(&state.a), from_hex(&state.b), from_hex(&state.big_b), from_hex(&ver.v));
+                let key = tokio::task::spawn_blocking(move || srp.server_key(&a, &big_b, &v, &b))
+                    .await
+                    .map_err(|e| CoreError::Internal(e.to_string()))?;
+                key.map(|k| claim_signature(&k, pool.id.short_name(), &state.id, &block, timestamp))
+                    .is_some_and(|want| bool::from(want.as_bytes().ct_eq(signature.as_bytes())))
+            }
+            _ => false,
+        };
+        if !proof_ok {
+            self.record_failure(&pool.id, &user.username_key).await?;
+            return Err(incorrect());
+        }
+        self.after_first_factor(pool, client, user, now).await
+    }
+}

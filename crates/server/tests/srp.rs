@@ -1,0 +1,281 @@
+//! USER_SRP_AUTH through the official SDK, with an SRP client written here from the protocol
+//! description (../shared/spec/cognito-wire.md §3), independent of the server's module.
+
+mod common;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use common::*;
+use hmac::{Hmac, Mac};
+use idp::types::*;
+use num_bigint::BigUint;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+const N: &str = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF";
+const PASSWORD: &str = "Srp-Passw0rd!";
+
+fn pad(n: &BigUint) -> String {
+    let h = n.to_str_radix(16);
+    if h.len() % 2 == 1 {
+        format!("0{h}")
+    } else if "89abcdef".contains(&h[..1]) {
+        format!("00{h}")
+    } else {
+        h
+    }
+}
+
+fn unhex(h: &str) -> Vec<u8> {
+    (0..h.len()).step_by(2).map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap()).collect()
+}
+
+fn h(hexstr: &str) -> BigUint {
+    BigUint::from_bytes_be(&Sha256::digest(unhex(hexstr)))
+}
+
+fn hmac(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap();
+    for p in parts {
+        m.update(p);
+    }
+    m.finalize().into_bytes().to_vec()
+}
+
+/// What the client sends back for PASSWORD_VERIFIER.
+fn answer(pool_id: &str, params: &HashMap<String, String>, a: &BigUint, password: &str, timestamp: &str) -> String {
+    let n = BigUint::parse_bytes(N.as_bytes(), 16).unwrap();
+    let g = BigUint::from(2u32);
+    let k = h(&format!("00{}02", N.to_lowercase()));
+    let big_a = g.modpow(a, &n);
+    let big_b = BigUint::parse_bytes(params["SRP_B"].as_bytes(), 16).unwrap();
+    let u = h(&format!("{}{}", pad(&big_a), pad(&big_b)));
+    let pool_name = pool_id.split('_').nth(1).unwrap();
+    let id = &params["USER_ID_FOR_SRP"];
+    let inner: String =
+        Sha256::digest(format!("{pool_name}{id}:{password}")).iter().map(|b| format!("{b:02x}")).collect();
+    let x = h(&format!("{}{inner}", params["SALT"]));
+    let gx = g.modpow(&x, &n);
+    let base = (&big_b + &n * &k - (&k * &gx) % &n) % &n;
+    let s = base.modpow(&(a + &u * &x), &n);
+    let prk = hmac(&unhex(&pad(&u)), &[&unhex(&pad(&s))]);
+    let key = &hmac(&prk, &[b"Caldera Derived Key\x01"])[..16];
+    let block = STANDARD.decode(&params["SECRET_BLOCK"]).unwrap();
+    STANDARD.encode(hmac(key, &[pool_name.as_bytes(), id.as_bytes(), &block, timestamp.as_bytes()]))
+}
+
+fn now_timestamp() -> String {
+    // "Tue Jan 2 03:04:05 UTC 2024", day unpadded, built from the system clock.
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let days = secs.div_euclid(86400);
+    let z = days + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let wd = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
+    let mon = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][m as usize - 1];
+    let t = secs.rem_euclid(86400);
+    format!("{wd} {mon} {d} {:02}:{:02}:{:02} UTC {y}", t / 3600, t % 3600 / 60, t % 60)
+}
+
+struct Fx {
+    _s: TestServer,
+    c: idp::Client,
+    pool: String,
+    client: String,
+}
+
+async fn fx(prevent: PreventUserExistenceErrorTypes) -> Fx {
+    let s = server().await;
+    let c = s.client();
+    let pool = c
+        .create_user_pool()
+        .pool_name(unique("srp"))
+        .alias_attributes(AliasAttributeType::Email)
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    let client = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("spa")
+        .prevent_user_existence_errors(prevent)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    for (name, email) in [("ann", "ann@example.com"), ("ben", "ben@example.com")] {
+        c.admin_create_user()
+            .user_pool_id(&pool)
+            .username(name)
+            .user_attributes(attr("email", email))
+            .user_attributes(attr("email_verified", "true"))
+            .message_action(MessageActionType::Suppress)
+            .send()
+            .await
+            .unwrap();
+        c.admin_set_user_password()
+            .user_pool_id(&pool)
+            .username(name)
+            .password(PASSWORD)
+            .permanent(true)
+            .send()
+            .await
+            .unwrap();
+    }
+    Fx { _s: s, c, pool, client }
+}
+
+impl Fx {
+    async fn start(&self, user: &str, a: &BigUint) -> Result<(HashMap<String, String>, Option<String>), String> {
+        let n = BigUint::parse_bytes(N.as_bytes(), 16).unwrap();
+        let big_a = BigUint::from(2u32).modpow(a, &n);
+        self.c
+            .initiate_auth()
+            .client_id(&self.client)
+            .auth_flow(AuthFlowType::UserSrpAuth)
+            .auth_parameters("USERNAME", user)
+            .auth_parameters("SRP_A", big_a.to_str_radix(16))
+            .send()
+            .await
+            .map(|r| {
+                assert_eq!(r.challenge_name, Some(ChallengeNameType::PasswordVerifier));
+                (r.challenge_parameters.unwrap().into_iter().collect(), r.session)
+            })
+            .map_err(|e| format!("{}: {}", code(&e), message(&e)))
+    }
+
+    async fn finish(
+        &self,
+        params: &HashMap<String, String>,
+        sig: &str,
+        ts: &str,
+        block: &str,
+    ) -> Result<AuthenticationResultType, String> {
+        self.c
+            .respond_to_auth_challenge()
+            .client_id(&self.client)
+            .challenge_name(ChallengeNameType::PasswordVerifier)
+            .challenge_responses("USERNAME", &params["USERNAME"])
+            .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", block)
+            .challenge_responses("TIMESTAMP", ts)
+            .challenge_responses("PASSWORD_CLAIM_SIGNATURE", sig)
+            .send()
+            .await
+            .map(|r| r.authentication_result.unwrap())
+            .map_err(|e| format!("{}: {}", code(&e), message(&e)))
+    }
+}
+
+fn secret_a() -> BigUint {
+    BigUint::from_bytes_be(uuid_bytes().as_slice())
+}
+
+fn uuid_bytes() -> Vec<u8> {
+    (0..4).flat_map(|_| uuid::Uuid::new_v4().as_bytes().to_vec()).collect()
+}
+
+#[tokio::test]
+async fn srp_sign_in_by_name_and_alias_without_session() {
+    let f = fx(PreventUserExistenceErrorTypes::Legacy).await;
+    for typed in ["ann", "ANN@example.com"] {
+        let a = secret_a();
+        let (params, _session) = f.start(typed, &a).await.unwrap();
+        assert_eq!(params["USER_ID_FOR_SRP"], "ann");
+        assert!(!params["SALT"].starts_with("000"), "SALT is canonical");
+        STANDARD.decode(&params["SECRET_BLOCK"]).expect("SECRET_BLOCK is standard base64");
+        let ts = now_timestamp();
+        let sig = answer(&f.pool, &params, &a, PASSWORD, &ts);
+        // No Session is sent back (pycognito does not), and the tokens are good.
+        let tokens = f.finish(&params, &sig, &ts, &params["SECRET_BLOCK"]).await.unwrap();
+        assert_eq!(f.c.get_user().access_token(tokens.access_token.unwrap()).send().await.unwrap().username, "ann");
+    }
+}
+
+#[tokio::test]
+async fn srp_rejections() {
+    let f = fx(PreventUserExistenceErrorTypes::Legacy).await;
+    let incorrect = "NotAuthorizedException: Incorrect username or password.";
+    // Wrong password → wrong proof.
+    let a = secret_a();
+    let (p, _) = f.start("ben", &a).await.unwrap();
+    let ts = now_timestamp();
+    assert_eq!(
+        f.finish(&p, &answer(&f.pool, &p, &a, "Wrong-Passw0rd", &ts), &ts, &p["SECRET_BLOCK"]).await.unwrap_err(),
+        incorrect
+    );
+    // A forged proof.
+    let (p, _) = f.start("ben", &a).await.unwrap();
+    assert_eq!(
+        f.finish(&p, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", &ts, &p["SECRET_BLOCK"]).await.unwrap_err(),
+        incorrect
+    );
+    // A tampered TIMESTAMP (the proof covers it).
+    let (p, _) = f.start("ben", &a).await.unwrap();
+    let sig = answer(&f.pool, &p, &a, PASSWORD, &ts);
+    let other_ts = ts.replacen(" UTC", " UTC ", 1).replace("UTC  ", "UTC ");
+    let tampered = if other_ts == ts { ts.replace(':', ";") } else { other_ts };
+    assert_eq!(f.finish(&p, &sig, &tampered, &p["SECRET_BLOCK"]).await.unwrap_err(), incorrect);
+    // A stale TIMESTAMP, even when correctly signed.
+    let (p, _) = f.start("ben", &a).await.unwrap();
+    let stale = "Tue Jan 2 03:04:05 UTC 2024";
+    let sig = answer(&f.pool, &p, &a, PASSWORD, stale);
+    assert_eq!(f.finish(&p, &sig, stale, &p["SECRET_BLOCK"]).await.unwrap_err(), incorrect);
+    // A tampered SECRET_BLOCK.
+    let (p, _) = f.start("ben", &a).await.unwrap();
+    let mut block = STANDARD.decode(&p["SECRET_BLOCK"]).unwrap();
+    block[20] ^= 1;
+    let block = STANDARD.encode(block);
+    let sig = answer(&f.pool, &p, &a, PASSWORD, &ts);
+    assert_eq!(f.finish(&p, &sig, &ts, &block).await.unwrap_err(), incorrect);
+    // The right answer works once; a replay of the same SECRET_BLOCK does not.
+    let (p, _) = f.start("ben", &a).await.unwrap();
+    let ts = now_timestamp();
+    let sig = answer(&f.pool, &p, &a, PASSWORD, &ts);
+    f.finish(&p, &sig, &ts, &p["SECRET_BLOCK"]).await.unwrap();
+    assert_eq!(f.finish(&p, &sig, &ts, &p["SECRET_BLOCK"]).await.unwrap_err(), incorrect);
+    // A zero A is refused up front; an unknown user is named in LEGACY mode.
+    let e =
+        f.c.initiate_auth()
+            .client_id(&f.client)
+            .auth_flow(AuthFlowType::UserSrpAuth)
+            .auth_parameters("USERNAME", "ben")
+            .auth_parameters("SRP_A", "0")
+            .send()
+            .await
+            .unwrap_err();
+    assert_eq!(code(&e), "InvalidParameterException");
+    assert_eq!(f.start("nobody", &a).await.unwrap_err(), "UserNotFoundException: User does not exist.");
+}
+
+#[tokio::test]
+async fn srp_wrong_proofs_lock_and_unknown_users_get_a_fake_challenge() {
+    let f = fx(PreventUserExistenceErrorTypes::Enabled).await;
+    let a = secret_a();
+    // Unknown user, existence hidden: a plausible challenge that fails like a wrong password.
+    let (p, _) = f.start("ghost", &a).await.unwrap();
+    assert_eq!(p["USER_ID_FOR_SRP"], "ghost");
+    let ts = now_timestamp();
+    let sig = answer(&f.pool, &p, &a, PASSWORD, &ts);
+    assert_eq!(
+        f.finish(&p, &sig, &ts, &p["SECRET_BLOCK"]).await.unwrap_err(),
+        "NotAuthorizedException: Incorrect username or password."
+    );
+    for _ in 0..5 {
+        let (p, _) = f.start("ann", &a).await.unwrap();
+        let sig = answer(&f.pool, &p, &a, "Wrong-Passw0rd", &ts);
+        f.finish(&p, &sig, &ts, &p["SECRET_BLOCK"]).await.unwrap_err();
+    }
+    assert_eq!(f.start("ann", &a).await.unwrap_err(), "NotAuthorizedException: Password attempts exceeded");
+}
