@@ -1,0 +1,89 @@
+//! The real client libraries against the real binary: amazon-cognito-identity-js (Node) and
+//! pycognito (Python) sign in with USER_SRP_AUTH. `scripts/test` installs them and sets
+//! COGNATE_JS_CLIENT_DIR and COGNATE_PYTHON; a bare `cargo test` skips these with a notice.
+
+mod common;
+use common::*;
+use idp::types::*;
+use std::path::PathBuf;
+
+const PASSWORD: &str = "Client-Passw0rd!";
+
+async fn setup() -> (TestServer, String, String) {
+    let s = server().await;
+    let c = s.client();
+    let pool = pool(&c).await;
+    let client = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("real-clients")
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    c.admin_create_user()
+        .user_pool_id(&pool)
+        .username("dora")
+        .user_attributes(attr("email", "dora@example.com"))
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    c.admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("dora")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    (s, pool, client)
+}
+
+fn run(program: &str, args: &[&str]) -> serde_json::Value {
+    let out = std::process::Command::new(program).args(args).output().expect("client runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout.lines().last().unwrap_or_default();
+    serde_json::from_str(line)
+        .unwrap_or_else(|_| panic!("{program}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)))
+}
+
+#[tokio::test]
+async fn amazon_cognito_identity_js_srp_sign_in() {
+    let Ok(dir) = std::env::var("COGNATE_JS_CLIENT_DIR") else {
+        eprintln!("skipped: run ./scripts/test to install amazon-cognito-identity-js");
+        return;
+    };
+    let (s, pool, client) = setup().await;
+    let script = PathBuf::from(&dir).join("srp-sign-in.js");
+    let script = script.to_str().unwrap();
+    let ok = run("node", &[script, &s.endpoint, &pool, &client, "dora", PASSWORD]);
+    assert_eq!(ok["ok"], true, "{ok}");
+    assert_eq!(ok["username"], "dora");
+    assert_eq!(ok["idTokenUse"], "id");
+    assert!(ok["attributes"].as_array().unwrap().iter().any(|a| a[0] == "email" && a[1] == "dora@example.com"));
+    let bad = run("node", &[script, &s.endpoint, &pool, &client, "dora", "Wrong-Passw0rd"]);
+    assert_eq!(
+        (bad["code"].as_str(), bad["message"].as_str()),
+        (Some("NotAuthorizedException"), Some("Incorrect username or password."))
+    );
+}
+
+#[tokio::test]
+async fn pycognito_srp_sign_in_and_token_verification() {
+    let Ok(python) = std::env::var("COGNATE_PYTHON") else {
+        eprintln!("skipped: run ./scripts/test to install pycognito");
+        return;
+    };
+    let (s, pool, client) = setup().await;
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/py/srp_sign_in.py");
+    let ok = run(&python, &[script, &s.endpoint, &pool, &client, "dora", PASSWORD]);
+    assert_eq!(ok["ok"], true, "{ok}");
+    assert_eq!(ok["username"], "dora");
+    let bad = run(&python, &[script, &s.endpoint, &pool, &client, "dora", "Wrong-Passw0rd"]);
+    assert_eq!(bad["ok"], false);
+    assert!(bad["error"].as_str().unwrap().contains("Incorrect username or password."), "{bad}");
+}
