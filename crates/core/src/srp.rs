@@ -174,7 +174,7 @@ mod tests {
     use serde_json::Value;
 
     fn vectors() -> Value {
-        serde_json::from_str(include_str!("../../../../shared/spec/srp-test-vectors.json")).unwrap()
+        serde_json::from_str(include_str!("../testdata/srp-test-vectors.json")).unwrap()
     }
 
     #[test]
