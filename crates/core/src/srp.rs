@@ -110,9 +110,10 @@ impl SrpGroup {
         (&self.k * v + self.g.modpow(b, &self.n)) % &self.n
     }
 
-    /// True when the client's `A` is acceptable (`A mod N != 0`).
+    /// True when the client's `A` is acceptable: `0 < A < N` (clients send `g^a mod N`, so a
+    /// larger value is forged, and would only make the server multiply big numbers).
     pub fn valid_a(&self, a: &BigUint) -> bool {
-        a % &self.n != BigUint::default()
+        a < &self.n && a != &BigUint::default()
     }
 
     /// The 16-byte key both sides derive: `S = (A·v^u)^b mod N`, then the HKDF.

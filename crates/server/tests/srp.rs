@@ -256,6 +256,16 @@ async fn srp_rejections() {
             .await
             .unwrap_err();
     assert_eq!(code(&e), "InvalidParameterException");
+    let e =
+        f.c.initiate_auth()
+            .client_id(&f.client)
+            .auth_flow(AuthFlowType::UserSrpAuth)
+            .auth_parameters("USERNAME", "ben")
+            .auth_parameters("SRP_A", format!("1{}", N.to_lowercase()))
+            .send()
+            .await
+            .unwrap_err();
+    assert_eq!(code(&e), "InvalidParameterException", "A ≥ N is refused");
     assert_eq!(f.start("nobody", &a).await.unwrap_err(), "UserNotFoundException: User does not exist.");
 }
 
