@@ -1,5 +1,5 @@
-//! The real client libraries against the real binary: amazon-cognito-identity-js (Node) and
-//! pycognito (Python) sign in with USER_SRP_AUTH. `scripts/test` installs them and sets
+//! The real client libraries against the real binary: amazon-cognito-identity-js and aws-amplify
+//! v6 (Node) and pycognito (Python) sign in with USER_SRP_AUTH. `scripts/test` installs them and sets
 //! COGNATE_JS_CLIENT_DIR and COGNATE_PYTHON; a bare `cargo test` skips these with a notice.
 
 mod common;
@@ -68,6 +68,26 @@ async fn amazon_cognito_identity_js_srp_sign_in() {
     let bad = run("node", &[script, &s.endpoint, &pool, &client, "dora", "Wrong-Passw0rd"]);
     assert_eq!(
         (bad["code"].as_str(), bad["message"].as_str()),
+        (Some("NotAuthorizedException"), Some("Incorrect username or password."))
+    );
+}
+
+#[tokio::test]
+async fn aws_amplify_v6_sign_in() {
+    let Ok(dir) = std::env::var("COGNATE_JS_CLIENT_DIR") else {
+        eprintln!("skipped: run ./scripts/test to install aws-amplify");
+        return;
+    };
+    let (s, pool, client) = setup().await;
+    let script = PathBuf::from(&dir).join("amplify-sign-in.mjs");
+    let script = script.to_str().unwrap();
+    let ok = run("node", &[script, &s.endpoint, &pool, &client, "dora", PASSWORD]);
+    assert_eq!(ok["ok"], true, "{ok}");
+    assert_eq!((ok["username"].as_str(), ok["tokenUse"].as_str()), (Some("dora"), Some("access")));
+    assert_eq!(ok["email"], "dora@example.com");
+    let bad = run("node", &[script, &s.endpoint, &pool, &client, "dora", "Wrong-Passw0rd"]);
+    assert_eq!(
+        (bad["name"].as_str(), bad["message"].as_str()),
         (Some("NotAuthorizedException"), Some("Incorrect username or password."))
     );
 }
