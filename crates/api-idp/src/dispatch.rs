@@ -1,7 +1,7 @@
 //! The one exhaustive `match` over every cognito-idp operation. An operation not built yet
 //! answers `UnsupportedOperationException` naming it (README's coverage table lists them).
 
-use crate::ops::{self, auth, clients, groups, me, pools, signup, users};
+use crate::ops::{self, auth, clients, devices, groups, me, pools, signup, users};
 use crate::{ApiError, Auth, Operation};
 use cognate_core::{AdminCtx, Cognate};
 use serde::de::DeserializeOwned;
@@ -99,24 +99,28 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         VerifyUserAttribute => public_op!(svc, map, me::verify_attribute),
         SetUserSettings => public_op!(svc, map, me::set_settings),
         AdminSetUserSettings => admin_op!(svc, auth, map, users::set_settings),
+        ConfirmDevice => public_op!(svc, map, devices::confirm),
+        GetDevice => public_op!(svc, map, devices::get),
+        ListDevices => public_op!(svc, map, devices::list),
+        UpdateDeviceStatus => public_op!(svc, map, devices::update_status),
+        ForgetDevice => public_op!(svc, map, devices::forget),
+        AdminGetDevice => admin_op!(svc, auth, map, devices::admin_get),
+        AdminListDevices => admin_op!(svc, auth, map, devices::admin_list),
+        AdminUpdateDeviceStatus => admin_op!(svc, auth, map, devices::admin_update_status),
+        AdminForgetDevice => admin_op!(svc, auth, map, devices::admin_forget),
         AddUserPoolClientSecret
         | AdminDeleteSoftwareToken
         | AdminDisableProviderForUser
-        | AdminForgetDevice
-        | AdminGetDevice
         | AdminGetUserAuthFactors
         | AdminLinkProviderForUser
-        | AdminListDevices
         | AdminListUserAuthEvents
         | AdminListUserSessions
         | AdminRevokeUserSession
         | AdminSetUserMFAPreference
         | AdminUpdateAuthEventFeedback
-        | AdminUpdateDeviceStatus
         | AssociateSoftwareToken
         | CancelPointInTimeRecovery
         | CompleteWebAuthnRegistration
-        | ConfirmDevice
         | CreateCIMDPolicy
         | CreateIdentityProvider
         | CreateManagedLoginBranding
@@ -145,11 +149,9 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | DescribeTermsByClient
         | DescribeUserImportJob
         | DescribeUserPoolDomain
-        | ForgetDevice
         | GetCSVHeader
         | GetClientToken
         | GetDerivedToken
-        | GetDevice
         | GetIdentityProviderByIdentifier
         | GetLogDeliveryConfiguration
         | GetProvisionedLimit
@@ -162,7 +164,6 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | InitiatePointInTimeRecovery
         | ListCIMDPolicies
         | ListClientMetadataURLs
-        | ListDevices
         | ListIdentityProviders
         | ListPointInTimeRecoveries
         | ListResourceServers
@@ -187,7 +188,6 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | UpdateAuthEventFeedback
         | UpdateCIMDPolicy
         | UpdateClientMetadataURLState
-        | UpdateDeviceStatus
         | UpdateIdentityProvider
         | UpdateManagedLoginBranding
         | UpdateProvisionedLimit

@@ -9,6 +9,7 @@ pub mod codes;
 mod credentials;
 pub mod crypto;
 mod ctx;
+mod devices;
 mod error;
 pub mod filter;
 mod groups;

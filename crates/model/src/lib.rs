@@ -5,12 +5,14 @@
 //! triggers issue lands).
 
 pub mod client;
+pub mod device;
 pub mod group;
 pub mod ids;
 pub mod pool;
 pub mod user;
 
 pub use client::{AppClient, ClientSettings, TokenValidity};
+pub use device::Device;
 pub use group::Group;
 pub use ids::{ClientId, UserPoolId};
 pub use pool::{PasswordPolicy, PoolSettings, SchemaAttribute, UserPool};

@@ -73,6 +73,61 @@ async fn amazon_cognito_identity_js_srp_sign_in() {
 }
 
 #[tokio::test]
+async fn amazon_cognito_identity_js_remembers_the_device() {
+    let Ok(dir) = std::env::var("COGNATE_JS_CLIENT_DIR") else {
+        eprintln!("skipped: run ./scripts/test to install amazon-cognito-identity-js");
+        return;
+    };
+    let s = server().await;
+    let c = s.client();
+    let pool = c
+        .create_user_pool()
+        .pool_name(unique("js-devices"))
+        .device_configuration(DeviceConfigurationType::builder().challenge_required_on_new_device(true).build())
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    let client = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("js")
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    c.admin_create_user()
+        .user_pool_id(&pool)
+        .username("eve")
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    c.admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("eve")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    let script = PathBuf::from(&dir).join("device-sign-in.js");
+    let out = run("node", &[script.to_str().unwrap(), &s.endpoint, &pool, &client, "eve", PASSWORD]);
+    assert_eq!(out["ok"], true, "{out}");
+    let key = out["deviceKey"].as_str().expect("the library cached a device key");
+    assert_eq!(out["firstTokenDevice"], key);
+    assert_eq!(out["secondTokenDevice"], key, "the second sign-in went through the device");
+    let devices = c.admin_list_devices().user_pool_id(&pool).username("eve").send().await.unwrap();
+    assert_eq!(devices.devices().len(), 1);
+}
+
+#[tokio::test]
 async fn aws_amplify_v6_sign_in() {
     let Ok(dir) = std::env::var("COGNATE_JS_CLIENT_DIR") else {
         eprintln!("skipped: run ./scripts/test to install aws-amplify");

@@ -43,14 +43,26 @@ fn hmac(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
 
 /// What the client sends back for PASSWORD_VERIFIER.
 fn answer(pool_id: &str, params: &HashMap<String, String>, a: &BigUint, password: &str, timestamp: &str) -> String {
+    let pool_name = pool_id.split('_').nth(1).unwrap();
+    answer_as(pool_name, &params["USER_ID_FOR_SRP"], params, a, password, timestamp)
+}
+
+/// The proof for any SRP identity: (pool name, user id) or (device group key, device key).
+fn answer_as(
+    prefix: &str,
+    id: &str,
+    params: &HashMap<String, String>,
+    a: &BigUint,
+    password: &str,
+    timestamp: &str,
+) -> String {
     let n = BigUint::parse_bytes(N.as_bytes(), 16).unwrap();
     let g = BigUint::from(2u32);
     let k = h(&format!("00{}02", N.to_lowercase()));
     let big_a = g.modpow(a, &n);
     let big_b = BigUint::parse_bytes(params["SRP_B"].as_bytes(), 16).unwrap();
     let u = h(&format!("{}{}", pad(&big_a), pad(&big_b)));
-    let pool_name = pool_id.split('_').nth(1).unwrap();
-    let id = &params["USER_ID_FOR_SRP"];
+    let pool_name = prefix;
     let inner: String =
         Sha256::digest(format!("{pool_name}{id}:{password}")).iter().map(|b| format!("{b:02x}")).collect();
     let x = h(&format!("{}{inner}", params["SALT"]));
@@ -288,4 +300,194 @@ async fn srp_wrong_proofs_lock_and_unknown_users_get_a_fake_challenge() {
         f.finish(&p, &sig, &ts, &p["SECRET_BLOCK"]).await.unwrap_err();
     }
     assert_eq!(f.start("ann", &a).await.unwrap_err(), "NotAuthorizedException: Password attempts exceeded");
+}
+
+#[tokio::test]
+async fn remembered_device_sign_in() {
+    let s = server().await;
+    let c = s.client();
+    let pool = c
+        .create_user_pool()
+        .pool_name(unique("devices"))
+        .device_configuration(DeviceConfigurationType::builder().challenge_required_on_new_device(true).build())
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    let client = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("app")
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    c.admin_create_user()
+        .user_pool_id(&pool)
+        .username("dev")
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    c.admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("dev")
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    let n = BigUint::parse_bytes(N.as_bytes(), 16).unwrap();
+    let srp = |device: Option<String>| {
+        let c = c.clone();
+        let (pool, client) = (pool.clone(), client.clone());
+        async move {
+            let a = secret_a();
+            let big_a = BigUint::from(2u32).modpow(&a, &BigUint::parse_bytes(N.as_bytes(), 16).unwrap());
+            let r = c
+                .initiate_auth()
+                .client_id(&client)
+                .auth_flow(AuthFlowType::UserSrpAuth)
+                .auth_parameters("USERNAME", "dev")
+                .auth_parameters("SRP_A", big_a.to_str_radix(16))
+                .set_auth_parameters(None)
+                .auth_parameters("USERNAME", "dev")
+                .auth_parameters("SRP_A", big_a.to_str_radix(16))
+                .auth_parameters("DEVICE_KEY", device.clone().unwrap_or_default())
+                .send()
+                .await
+                .unwrap();
+            let p: HashMap<String, String> = r.challenge_parameters.unwrap().into_iter().collect();
+            let ts = now_timestamp();
+            let mut req = c
+                .respond_to_auth_challenge()
+                .client_id(&client)
+                .challenge_name(ChallengeNameType::PasswordVerifier)
+                .challenge_responses("USERNAME", &p["USERNAME"])
+                .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", &p["SECRET_BLOCK"])
+                .challenge_responses("TIMESTAMP", &ts)
+                .challenge_responses("PASSWORD_CLAIM_SIGNATURE", answer(&pool, &p, &a, PASSWORD, &ts));
+            if let Some(d) = &device {
+                req = req.challenge_responses("DEVICE_KEY", d);
+            }
+            req.send().await.unwrap()
+        }
+    };
+    // First sign-in: a new device comes back.
+    let first = srp(None).await.authentication_result.unwrap();
+    let meta = first.new_device_metadata.unwrap();
+    let (key, group) = (meta.device_key.unwrap(), meta.device_group_key.unwrap());
+    assert!(key.starts_with("us-east-1_") && group.starts_with('-') && group.len() == 9, "{key} {group}");
+    // ConfirmDevice with a verifier computed as the clients do.
+    let device_password = "c2VjcmV0LWRldmljZS1wYXNzd29yZC0xMjM0NTY3ODkw";
+    let salt = pad(&BigUint::from_bytes_be(&uuid_bytes()[..16]));
+    let inner: String =
+        Sha256::digest(format!("{group}{key}:{device_password}")).iter().map(|b| format!("{b:02x}")).collect();
+    let x = h(&format!("{salt}{inner}"));
+    let v = BigUint::from(2u32).modpow(&x, &n);
+    let confirm = c
+        .confirm_device()
+        .access_token(first.access_token.clone().unwrap())
+        .device_key(&key)
+        .device_name("test phone")
+        .device_secret_verifier_config(
+            DeviceSecretVerifierConfigType::builder()
+                .password_verifier(STANDARD.encode(unhex(&pad(&v))))
+                .salt(STANDARD.encode(unhex(&salt)))
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(!confirm.user_confirmation_necessary);
+    // Second sign-in with the device: PASSWORD_VERIFIER leads to DEVICE_SRP_AUTH.
+    let second = srp(Some(key.clone())).await;
+    assert_eq!(second.challenge_name, Some(ChallengeNameType::DeviceSrpAuth));
+    let a = secret_a();
+    let big_a = BigUint::from(2u32).modpow(&a, &n);
+    let dp = c
+        .respond_to_auth_challenge()
+        .client_id(&client)
+        .challenge_name(ChallengeNameType::DeviceSrpAuth)
+        .challenge_responses("USERNAME", "dev")
+        .challenge_responses("DEVICE_KEY", &key)
+        .challenge_responses("SRP_A", big_a.to_str_radix(16))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dp.challenge_name, Some(ChallengeNameType::DevicePasswordVerifier));
+    let p: HashMap<String, String> = dp.challenge_parameters.unwrap().into_iter().collect();
+    assert_eq!(p["DEVICE_KEY"], key);
+    let ts = now_timestamp();
+    let done = c
+        .respond_to_auth_challenge()
+        .client_id(&client)
+        .challenge_name(ChallengeNameType::DevicePasswordVerifier)
+        .challenge_responses("USERNAME", "dev")
+        .challenge_responses("DEVICE_KEY", &key)
+        .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", &p["SECRET_BLOCK"])
+        .challenge_responses("TIMESTAMP", &ts)
+        .challenge_responses("PASSWORD_CLAIM_SIGNATURE", answer_as(&group, &key, &p, &a, device_password, &ts))
+        .send()
+        .await
+        .unwrap()
+        .authentication_result
+        .unwrap();
+    assert!(done.new_device_metadata.is_none());
+    let access = done.access_token.unwrap();
+    let payload: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(access.split('.').nth(1).unwrap()).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(payload["device_key"], key.as_str());
+    // Skipping the password step: DEVICE_SRP_AUTH is refused without a fresh password proof.
+    let e = c
+        .respond_to_auth_challenge()
+        .client_id(&client)
+        .challenge_name(ChallengeNameType::DeviceSrpAuth)
+        .challenge_responses("USERNAME", "dev")
+        .challenge_responses("DEVICE_KEY", &key)
+        .challenge_responses("SRP_A", big_a.to_str_radix(16))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&e), "NotAuthorizedException");
+    // The device operations.
+    let listed = c.list_devices().access_token(&access).send().await.unwrap();
+    assert_eq!(listed.devices().len(), 1);
+    let d = c.get_device().access_token(&access).device_key(&key).send().await.unwrap().device.unwrap();
+    let attrs = d.device_attributes();
+    assert!(attrs.iter().any(|a| a.name == "device_status" && a.value.as_deref() == Some("remembered")));
+    assert!(attrs.iter().any(|a| a.name == "device_name" && a.value.as_deref() == Some("test phone")));
+    c.update_device_status()
+        .access_token(&access)
+        .device_key(&key)
+        .device_remembered_status(DeviceRememberedStatusType::NotRemembered)
+        .send()
+        .await
+        .unwrap();
+    let d =
+        c.admin_get_device().user_pool_id(&pool).username("dev").device_key(&key).send().await.unwrap().device.unwrap();
+    assert!(d
+        .device_attributes()
+        .iter()
+        .any(|a| a.name == "device_status" && a.value.as_deref() == Some("not_remembered")));
+    assert_eq!(c.admin_list_devices().user_pool_id(&pool).username("dev").send().await.unwrap().devices().len(), 1);
+    let e = c
+        .get_device()
+        .access_token(&access)
+        .device_key("us-east-1_00000000-0000-0000-0000-000000000000")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&e), "ResourceNotFoundException");
+    assert!(message(&e).contains("Device"), "the JS client looks for 'device' in the message");
+    c.forget_device().access_token(&access).device_key(&key).send().await.unwrap();
+    assert!(c.admin_list_devices().user_pool_id(&pool).username("dev").send().await.unwrap().devices().is_empty());
 }

@@ -2,7 +2,9 @@
 //! (see `sqlite::tests`). Each check makes its own pool, so they can share one database.
 
 use crate::{Failures, FilterColumn, RefreshToken, Store, StoreError, StoredCode, StoredKey, UserFilter};
-use cognate_model::{AppClient, ClientId, ClientSettings, Group, PoolSettings, User, UserPool, UserPoolId, UserStatus};
+use cognate_model::{
+    AppClient, ClientId, ClientSettings, Device, Group, PoolSettings, User, UserPool, UserPoolId, UserStatus,
+};
 use std::sync::Arc;
 
 fn pool(name: &str) -> UserPool {
@@ -50,6 +52,42 @@ pub async fn run_all(store: &dyn Store) {
     keys(store).await;
     tokens(store).await;
     guards(store).await;
+    devices(store).await;
+}
+
+/// Devices: upsert, listing per user, deletion, cascade with the user.
+pub async fn devices(store: &dyn Store) {
+    let p = pool("devices");
+    store.create_pool(&p).await.unwrap();
+    store.create_user(&user(&p.id, "dee", &[]), &[]).await.unwrap();
+    let mut d = Device {
+        pool_id: p.id.clone(),
+        username_key: "dee".into(),
+        device_key: "us-east-1_a".into(),
+        group_key: "-abc".into(),
+        name: None,
+        status: "not_remembered".into(),
+        confirmed: false,
+        verifier: None,
+        last_ip: None,
+        created_at: 1,
+        updated_at: 1,
+        last_auth_at: 1,
+    };
+    store.put_device(&d).await.unwrap();
+    d.confirmed = true;
+    d.name = Some("phone".into());
+    store.put_device(&d).await.unwrap();
+    assert_eq!(store.get_device(&p.id, "us-east-1_a").await.unwrap().unwrap(), d);
+    let mut d2 = d.clone();
+    d2.device_key = "us-east-1_b".into();
+    store.put_device(&d2).await.unwrap();
+    assert_eq!(store.list_devices(&p.id, "dee", None, 10).await.unwrap().len(), 2);
+    assert_eq!(store.list_devices(&p.id, "dee", Some("us-east-1_a"), 10).await.unwrap()[0].device_key, "us-east-1_b");
+    store.delete_device(&p.id, "us-east-1_a").await.unwrap();
+    assert!(matches!(store.delete_device(&p.id, "us-east-1_a").await, Err(StoreError::NotFound)));
+    store.delete_user(&p.id, "dee").await.unwrap();
+    assert!(store.get_device(&p.id, "us-east-1_b").await.unwrap().is_none());
 }
 
 /// Signing keys: listing order and pruning that always keeps the newest.

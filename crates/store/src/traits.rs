@@ -2,7 +2,7 @@
 
 use crate::StoreResult;
 use async_trait::async_trait;
-use cognate_model::{AppClient, ClientId, Group, User, UserPool, UserPoolId, UserStatus};
+use cognate_model::{AppClient, ClientId, Device, Group, User, UserPool, UserPoolId, UserStatus};
 
 /// An indexed column that ListUsers can filter on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,10 +162,29 @@ pub trait MetaStore: Send + Sync {
     async fn put_meta_if_absent(&self, key: &str, value: &str) -> StoreResult<bool>;
 }
 
+/// Remembered devices.
+#[async_trait]
+pub trait DeviceStore: Send + Sync {
+    /// Inserts or replaces a device.
+    async fn put_device(&self, device: &Device) -> StoreResult<()>;
+    /// Reads a device.
+    async fn get_device(&self, pool: &UserPoolId, device_key: &str) -> StoreResult<Option<Device>>;
+    /// Deletes a device; `NotFound` when absent.
+    async fn delete_device(&self, pool: &UserPoolId, device_key: &str) -> StoreResult<()>;
+    /// A user's devices ordered by key, after `after`.
+    async fn list_devices(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<Device>>;
+}
+
 /// Everything a backend provides.
 #[async_trait]
 pub trait Store:
-    PoolStore + ClientStore + UserStore + GroupStore + MetaStore + KeyStore + TokenStore + GuardStore
+    PoolStore + ClientStore + UserStore + GroupStore + MetaStore + KeyStore + TokenStore + GuardStore + DeviceStore
 {
     /// Finishes pending work and closes connections.
     async fn close(&self);

@@ -15,7 +15,10 @@ fn result(t: IssuedTokens) -> AuthenticationResultType {
         token_type: Some("Bearer".into()),
         refresh_token: t.refresh_token,
         id_token: Some(t.id_token),
-        new_device_metadata: None,
+        new_device_metadata: t.new_device.map(|(device_key, group)| NewDeviceMetadataType {
+            device_key: Some(device_key),
+            device_group_key: Some(group),
+        }),
     }
 }
 

@@ -259,7 +259,7 @@ impl Cognate {
             self.record_failure(&pool.id, &user.username_key).await?;
             return Err(incorrect());
         }
-        self.after_first_factor(pool, client, user, now).await
+        self.after_first_factor(pool, client, user, now, params.get("DEVICE_KEY").map(String::as_str)).await
     }
 
     /// Checks made before a password (or SRP proof) is looked at: lockout, disabled, reset.
@@ -285,6 +285,7 @@ impl Cognate {
         client: &AppClient,
         user: User,
         now: i64,
+        device_key: Option<&str>,
     ) -> CoreResult<AuthOutcome> {
         self.store.clear_failures(&pool.id, &user.username_key).await?;
         match user.status {
@@ -298,8 +299,57 @@ impl Cognate {
                 }
                 Ok(self.new_password_challenge(pool, client, &user, now))
             }
-            _ => Ok(AuthOutcome::Tokens(self.issue_tokens(pool, client, &user, &SessionInfo::new(), true).await?)),
+            _ => self.finish_sign_in(pool, client, &user, device_key, now).await,
         }
+    }
+
+    /// The last step of a sign-in: a confirmed device of the user must prove itself
+    /// (DEVICE_SRP_AUTH); otherwise tokens, with a new device when the pool tracks devices.
+    pub(crate) async fn finish_sign_in(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        device_key: Option<&str>,
+        now: i64,
+    ) -> CoreResult<AuthOutcome> {
+        if let Some(key) = device_key.filter(|k| !k.is_empty()) {
+            if let Ok(d) = self.device_of(&pool.id, user, key).await {
+                if d.confirmed {
+                    let marker = cognate_store::StoredCode {
+                        code_hash: String::new(),
+                        expires_at: now + client.settings.auth_session_validity * 60_000,
+                        attempts: 0,
+                        created_at: now,
+                    };
+                    self.store.put_code(&pool.id, &user.username_key, &format!("device-srp:{key}"), &marker).await?;
+                    let session = ChallengeSession {
+                        pool: pool.id.to_string(),
+                        client: client.client_id.to_string(),
+                        user: user.username_key.clone(),
+                        challenge: "DEVICE_SRP_AUTH".into(),
+                        exp: marker.expires_at,
+                    };
+                    let parameters = BTreeMap::from([
+                        ("USERNAME".to_string(), user.username.clone()),
+                        ("DEVICE_KEY".to_string(), key.to_string()),
+                    ]);
+                    return Ok(AuthOutcome::Challenge {
+                        name: "DEVICE_SRP_AUTH",
+                        session: session.seal(&self.master),
+                        parameters,
+                    });
+                }
+            }
+        }
+        let new_device = match &pool.settings.device_configuration {
+            Some(_) => Some(self.new_device(pool, user).await?),
+            None => None,
+        };
+        let key = new_device.as_ref().map(|d| d.device_key.as_str());
+        let mut tokens = self.issue_tokens(pool, client, user, &SessionInfo::new(), true, key).await?;
+        tokens.new_device = new_device.map(|d| (d.device_key, d.group_key));
+        Ok(AuthOutcome::Tokens(tokens))
     }
 
     pub(crate) fn new_password_challenge(
@@ -372,7 +422,10 @@ impl Cognate {
     ) -> CoreResult<AuthOutcome> {
         match challenge {
             "NEW_PASSWORD_REQUIRED" => {}
-            "PASSWORD_VERIFIER" => return self.srp_verify(pool, client, responses).await,
+            "PASSWORD_VERIFIER" | "DEVICE_PASSWORD_VERIFIER" => {
+                return self.srp_verify(pool, client, challenge, responses).await
+            }
+            "DEVICE_SRP_AUTH" => return self.device_srp_start(pool, client, responses).await,
             _ => {
                 return Err(CoreError::InvalidParameter(format!(
                     "The {challenge} challenge is not available in this version of Cognate."
@@ -410,7 +463,7 @@ impl Cognate {
                 Ok(())
             })
             .await?;
-        Ok(AuthOutcome::Tokens(self.issue_tokens(pool, client, &updated, &SessionInfo::new(), true).await?))
+        self.finish_sign_in(pool, client, &updated, responses.get("DEVICE_KEY").map(String::as_str), now).await
     }
 
     /// Refreshes a session. Returns new ID and access tokens; a new refresh token only when the
@@ -445,7 +498,7 @@ impl Cognate {
         if rotate && !self.store.revoke_refresh_token(&hash, now).await? {
             return Err(CoreError::RefreshTokenReuse("Refresh token has already been used.".into()));
         }
-        self.issue_tokens(pool, client, &user, &session, rotate).await
+        self.issue_tokens(pool, client, &user, &session, rotate, row.device_key.as_deref()).await
     }
 
     /// GetTokensFromRefreshToken (public): takes the raw client secret, not a secret hash.

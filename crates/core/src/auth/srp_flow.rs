@@ -35,6 +35,12 @@ struct SrpState {
     big_b: String,
     exp: i64,
     nonce: String,
+    /// The SRP "pool name": the pool's short name, or the device group key.
+    prefix: String,
+    /// User sign-in: the DEVICE_KEY the client sent. Device sign-in: the device being proven.
+    device: Option<String>,
+    /// True for DEVICE_PASSWORD_VERIFIER.
+    device_proof: bool,
 }
 
 fn nonce_purpose(nonce: &str) -> String {
@@ -108,6 +114,9 @@ impl Cognate {
             big_b: big_b.to_str_radix(16),
             exp,
             nonce,
+            prefix: pool.id.short_name().to_string(),
+            device: params.get("DEVICE_KEY").cloned().filter(|d| !d.is_empty()),
+            device_proof: false,
         };
         let parameters = BTreeMap::from([
             ("SALT".to_string(), salt),
@@ -127,12 +136,14 @@ impl Cognate {
         Ok(AuthOutcome::Challenge { name: "PASSWORD_VERIFIER", session, parameters })
     }
 
-    /// RespondToAuthChallenge PASSWORD_VERIFIER: checks the client's proof. Every failure is
-    /// `Incorrect username or password.`; a wrong proof counts toward lockout.
+    /// RespondToAuthChallenge PASSWORD_VERIFIER or DEVICE_PASSWORD_VERIFIER: checks the
+    /// client's proof. Every failure is `Incorrect username or password.`; a wrong proof counts
+    /// toward lockout.
     pub(crate) async fn srp_verify(
         &self,
         pool: &UserPool,
         client: &AppClient,
+        challenge: &str,
         responses: &HashMap<String, String>,
     ) -> CoreResult<AuthOutcome> {
         let block_b64 = param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
@@ -142,10 +153,12 @@ impl Cognate {
         let raw = self.master.open(&format!("v1:{block_b64}"), AAD).map_err(|_| incorrect())?;
         let state: SrpState = serde_json::from_slice(&raw).map_err(|_| incorrect())?;
         let now = now_millis();
+        let device_proof = challenge == "DEVICE_PASSWORD_VERIFIER";
         if state.client != client.client_id.as_str()
             || state.pool != pool.id.as_str()
             || state.exp <= now
             || state.user.is_empty()
+            || state.device_proof != device_proof
         {
             return Err(incorrect());
         }
@@ -157,7 +170,14 @@ impl Cognate {
         }
         self.before_first_factor(pool, &user, now).await?;
         let fresh = crate::srp::parse_timestamp(timestamp).is_some_and(|t| (t - now / 1000).abs() <= CLOCK_SKEW_SECS);
-        let verifier = self.verifier_of(&user);
+        let device = match (&state.device, device_proof) {
+            (Some(key), true) => Some(self.device_of(&pool.id, &user, key).await?),
+            _ => None,
+        };
+        let verifier = match &device {
+            Some(d) => self.device_verifier(d),
+            None => self.verifier_of(&user),
+        };
         let proof_ok = match (fresh, verifier) {
             (true, Some(ver)) => {
                 let srp = self.srp.clone();
@@ -166,7 +186,7 @@ impl Cognate {
                 let key = tokio::task::spawn_blocking(move || srp.server_key(&a, &big_b, &v, &b))
                     .await
                     .map_err(|e| CoreError::Internal(e.to_string()))?;
-                key.map(|k| claim_signature(&k, pool.id.short_name(), &state.id, &block, timestamp))
+                key.map(|k| claim_signature(&k, &state.prefix, &state.id, &block, timestamp))
                     .is_some_and(|want| bool::from(want.as_bytes().ct_eq(signature.as_bytes())))
             }
             _ => false,
@@ -175,6 +195,82 @@ impl Cognate {
             self.record_failure(&pool.id, &user.username_key).await?;
             return Err(incorrect());
         }
-        self.after_first_factor(pool, client, user, now).await
+        if let Some(mut d) = device {
+            // The device proved itself after the password: tokens for that device.
+            d.last_auth_at = now;
+            self.store.put_device(&d).await?;
+            self.store.clear_failures(&pool.id, &user.username_key).await?;
+            let t = self
+                .issue_tokens(pool, client, &user, &crate::tokens::SessionInfo::new(), true, Some(&d.device_key))
+                .await?;
+            return Ok(AuthOutcome::Tokens(t));
+        }
+        let device_key = responses.get("DEVICE_KEY").cloned().filter(|d| !d.is_empty()).or(state.device);
+        self.after_first_factor(pool, client, user, now, device_key.as_deref()).await
+    }
+
+    /// RespondToAuthChallenge DEVICE_SRP_AUTH (`USERNAME`, `DEVICE_KEY`, `SRP_A`; no Session
+    /// needed): allowed only right after a password proof that asked for it.
+    pub(crate) async fn device_srp_start(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        responses: &HashMap<String, String>,
+    ) -> CoreResult<AuthOutcome> {
+        let username = param(responses, "USERNAME")?;
+        let key = param(responses, "DEVICE_KEY")?;
+        let a = from_hex(param(responses, "SRP_A")?);
+        if !self.srp.valid_a(&a) {
+            return Err(CoreError::InvalidParameter("SRP_A is not a valid SRP value.".into()));
+        }
+        let user = self.resolve_user(pool, username).await.map_err(|_| incorrect())?;
+        self.check_secret_hash(client, responses.get("SECRET_HASH").map(String::as_str), &[username, &user.username])?;
+        let device = self.device_of(&pool.id, &user, key).await?;
+        if !self.store.take_code(&pool.id, &user.username_key, &format!("device-srp:{key}")).await? {
+            return Err(incorrect());
+        }
+        let ver = self.device_verifier(&device).ok_or_else(incorrect)?;
+        let v = from_hex(&ver.v);
+        let srp = self.srp.clone();
+        let (b, big_b) = tokio::task::spawn_blocking(move || srp.server_ephemeral(&v))
+            .await
+            .map_err(|e| CoreError::Internal(e.to_string()))?;
+        let now = now_millis();
+        let mut nonce_raw = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut nonce_raw);
+        let nonce: String = nonce_raw.iter().map(|b| format!("{b:02x}")).collect();
+        let marker =
+            StoredCode { code_hash: String::new(), expires_at: now + CHALLENGE_TTL_MS, attempts: 0, created_at: now };
+        self.store.put_code(&pool.id, &user.username_key, &nonce_purpose(&nonce), &marker).await?;
+        let state = SrpState {
+            pool: pool.id.to_string(),
+            client: client.client_id.to_string(),
+            user: user.username_key.clone(),
+            id: device.device_key.clone(),
+            a: a.to_str_radix(16),
+            b: b.to_str_radix(16),
+            big_b: big_b.to_str_radix(16),
+            exp: now + CHALLENGE_TTL_MS,
+            nonce,
+            prefix: device.group_key.clone(),
+            device: Some(device.device_key.clone()),
+            device_proof: true,
+        };
+        let parameters = BTreeMap::from([
+            ("SALT".to_string(), ver.salt),
+            ("SRP_B".to_string(), big_b.to_str_radix(16)),
+            ("SECRET_BLOCK".to_string(), self.seal_state(&state)),
+            ("USERNAME".to_string(), user.username.clone()),
+            ("DEVICE_KEY".to_string(), device.device_key.clone()),
+        ]);
+        let session = ChallengeSession {
+            pool: pool.id.to_string(),
+            client: client.client_id.to_string(),
+            user: user.username_key,
+            challenge: "DEVICE_PASSWORD_VERIFIER".into(),
+            exp: state.exp,
+        }
+        .seal(&self.master);
+        Ok(AuthOutcome::Challenge { name: "DEVICE_PASSWORD_VERIFIER", session, parameters })
     }
 }

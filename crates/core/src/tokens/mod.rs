@@ -28,6 +28,8 @@ pub struct IssuedTokens {
     pub refresh_token: Option<String>,
     /// Access token lifetime in seconds.
     pub expires_in: i64,
+    /// `NewDeviceMetadata` (device key, device group key) when a device was just created.
+    pub new_device: Option<(String, String)>,
 }
 
 /// The sign-in session tokens belong to.
@@ -113,6 +115,7 @@ impl Cognate {
         user: &User,
         session: &SessionInfo,
         with_refresh: bool,
+        device_key: Option<&str>,
     ) -> CoreResult<IssuedTokens> {
         let now = now_millis();
         let iat = now / 1000;
@@ -168,6 +171,9 @@ impl Cognate {
         access.insert("jti".into(), uuid::Uuid::new_v4().to_string().into());
         access.insert("username".into(), user.username.clone().into());
         access.insert("version".into(), 2.into());
+        if let Some(d) = device_key {
+            access.insert("device_key".into(), d.into());
+        }
 
         let ring = self.keys.current();
         let access_token = ring.signing.sign(&Value::Object(access)).map_err(CoreError::Internal)?;
@@ -184,7 +190,7 @@ impl Cognate {
                     username_key: user.username_key.clone(),
                     origin_jti: session.origin_jti.clone(),
                     auth_time: session.auth_time,
-                    device_key: None,
+                    device_key: device_key.map(String::from),
                     created_at: now,
                     expires_at: now + tv.refresh_secs() * 1000,
                     revoked_at: None,
@@ -198,7 +204,7 @@ impl Cognate {
         } else {
             None
         };
-        Ok(IssuedTokens { access_token, id_token, refresh_token, expires_in: tv.access_secs() })
+        Ok(IssuedTokens { access_token, id_token, refresh_token, expires_in: tv.access_secs(), new_device: None })
     }
 
     /// Checks an access token as Cognito's user operations do: signature, issuer, `token_use`,

@@ -4,6 +4,7 @@
 
 mod auth;
 mod clients;
+mod devices;
 mod groups;
 mod pools;
 mod rows;
@@ -22,6 +23,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "auth", include_str!("../../migrations/sqlite/0002_auth.sql")),
     (3, "user_mfa", include_str!("../../migrations/sqlite/0003_user_mfa.sql")),
     (4, "srp", include_str!("../../migrations/sqlite/0004_srp.sql")),
+    (5, "devices", include_str!("../../migrations/sqlite/0005_devices.sql")),
 ];
 
 /// The SQLite store.
