@@ -10,7 +10,7 @@ use cognate_store::StoredCode;
 use serde_json::json;
 use std::sync::Arc;
 
-async fn service() -> (Cognate, UserPool, User) {
+pub(crate) async fn service() -> (Cognate, UserPool, User) {
     let store = SqliteStore::open_in_memory().await.unwrap();
     let svc = Cognate::start(
         Arc::new(store),

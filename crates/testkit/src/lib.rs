@@ -2,6 +2,7 @@
 //! official AWS SDK clients for it, and send hand-signed (or deliberately broken) requests.
 
 mod sinks;
+pub mod srp_client;
 pub use sinks::{Mail, SmtpSink, WebhookSink};
 
 use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;

@@ -274,3 +274,51 @@ impl Cognate {
         Ok(AuthOutcome::Challenge { name: "DEVICE_PASSWORD_VERIFIER", session, parameters })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cognate_model::{ClientId, ClientSettings};
+
+    /// An expired SECRET_BLOCK is refused even with a valid nonce and a fresh timestamp.
+    #[tokio::test]
+    async fn expired_secret_blocks_are_refused() {
+        let (svc, pool, user) = crate::tests::service().await;
+        let client = AppClient {
+            pool_id: pool.id.clone(),
+            client_id: ClientId::new("client1"),
+            name: "c".into(),
+            secret_sealed: None,
+            created_at: 1,
+            updated_at: 1,
+            settings: ClientSettings::default(),
+        };
+        let now = now_millis();
+        let marker = StoredCode { code_hash: String::new(), expires_at: now + 60_000, attempts: 0, created_at: now };
+        svc.store.put_code(&pool.id, &user.username_key, &nonce_purpose("n1"), &marker).await.unwrap();
+        let state = SrpState {
+            pool: pool.id.to_string(),
+            client: "client1".into(),
+            user: user.username_key.clone(),
+            id: user.username.clone(),
+            a: "2".into(),
+            b: "3".into(),
+            big_b: "5".into(),
+            exp: now - 1,
+            nonce: "n1".into(),
+            prefix: pool.id.short_name().into(),
+            device: None,
+            device_proof: false,
+        };
+        let responses = HashMap::from([
+            ("USERNAME".to_string(), user.username.clone()),
+            ("PASSWORD_CLAIM_SECRET_BLOCK".to_string(), svc.seal_state(&state)),
+            ("TIMESTAMP".to_string(), "Tue Jan 2 03:04:05 UTC 2024".to_string()),
+            ("PASSWORD_CLAIM_SIGNATURE".to_string(), "AAAA".to_string()),
+        ]);
+        let r = svc.srp_verify(&pool, &client, "PASSWORD_VERIFIER", &responses).await;
+        assert!(matches!(r, Err(CoreError::NotAuthorized(m)) if m == "Incorrect username or password."));
+        // The nonce was not consumed by the refused attempt.
+        assert!(svc.store.get_code(&pool.id, &user.username_key, &nonce_purpose("n1")).await.unwrap().is_some());
+    }
+}
