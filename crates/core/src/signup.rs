@@ -129,7 +129,6 @@ impl Cognate {
             attributes: attrs,
             password_hash: None,
             password_set_at: None,
-            tokens_valid_after: 0,
             created_at: now,
             updated_at: now,
             version: 1,

@@ -39,7 +39,6 @@ pub(crate) async fn service() -> (Cognate, UserPool, User) {
         attributes: vec![],
         password_hash: None,
         password_set_at: None,
-        tokens_valid_after: 0,
         created_at: 1,
         updated_at: 1,
         version: 1,

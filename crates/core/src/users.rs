@@ -251,7 +251,6 @@ impl Cognate {
             attributes: attrs,
             password_hash: None,
             password_set_at: None,
-            tokens_valid_after: 0,
             created_at: now,
             updated_at: now,
             version: 1,
@@ -450,9 +449,6 @@ impl Cognate {
         let u = self
             .modify_user(&pool, username, |u| {
                 u.enabled = enabled;
-                if !enabled {
-                    u.tokens_valid_after = now_millis();
-                }
                 Ok(())
             })
             .await?;
@@ -502,7 +498,6 @@ impl Cognate {
                     return Err(CoreError::NotAuthorized("User is disabled.".into()));
                 }
                 u.status = UserStatus::ResetRequired;
-                u.tokens_valid_after = now_millis();
                 Ok(())
             })
             .await?;
@@ -542,12 +537,7 @@ impl Cognate {
     /// AdminUserGlobalSignOut: every token issued before now stops working.
     pub async fn admin_global_sign_out(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, username: &str) -> CoreResult<()> {
         let pool = self.pool(pool_id).await?;
-        let u = self
-            .modify_user(&pool, username, |u| {
-                u.tokens_valid_after = now_millis();
-                Ok(())
-            })
-            .await?;
+        let u = self.resolve_user(&pool, username).await?;
         self.revoke_all_sessions(pool_id, &u.username_key).await
     }
 

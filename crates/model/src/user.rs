@@ -90,8 +90,6 @@ pub struct User {
     pub password_hash: Option<String>,
     /// When the password was set (temporary-password expiry counts from it).
     pub password_set_at: Option<Millis>,
-    /// Tokens issued before this instant are revoked (global sign-out).
-    pub tokens_valid_after: Millis,
     /// Creation time.
     pub created_at: Millis,
     /// Last change.

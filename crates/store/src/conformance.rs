@@ -28,7 +28,6 @@ fn user(pool: &UserPoolId, name: &str, attrs: &[(&str, &str)]) -> User {
         attributes: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         password_hash: None,
         password_set_at: None,
-        tokens_valid_after: 0,
         created_at: 1,
         updated_at: 1,
         version: 1,

@@ -21,5 +21,7 @@ pub type Out<T> = Result<T, ApiError>;
 
 /// A request that the typed conversion could not read (already validated, so rare).
 pub fn ser(e: serde_json::Error) -> ApiError {
-    ApiError::Serialization(e.to_string())
+    // serde's text names internal types: log it, answer without it.
+    tracing::info!(error = %e, "typed input conversion failed");
+    ApiError::Serialization("The request body does not match the operation's input shape.".into())
 }

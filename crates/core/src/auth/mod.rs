@@ -242,9 +242,12 @@ impl Cognate {
             Ok(u) => u,
             Err(CoreError::UserNotFound) => {
                 self.check_secret_hash(client, secret_given, &[username])?;
+                if !hide {
+                    return Err(CoreError::UserNotFound);
+                }
                 // Same work as a wrong password, so timing tells nothing.
                 let _ = self.hasher.verify(password, &self.dummy_hash).await;
-                return Err(if hide { incorrect() } else { CoreError::UserNotFound });
+                return Err(incorrect());
             }
             Err(e) => return Err(e),
         };

@@ -23,7 +23,6 @@ pub(super) fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
         attributes: serde_json::from_str(&attrs)?,
         password_hash: row.try_get("password_hash")?,
         password_set_at: row.try_get("password_set_at")?,
-        tokens_valid_after: row.try_get("tokens_valid_after")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         version: row.try_get("version")?,

@@ -65,7 +65,7 @@ impl UserStore for SqliteStore {
         .bind(serde_json::to_string(&user.attributes)?)
         .bind(&user.password_hash)
         .bind(user.password_set_at)
-        .bind(user.tokens_valid_after)
+        .bind(0i64) // tokens_valid_after: legacy column, unused since revocation is per session
         .bind(user.created_at)
         .bind(user.updated_at)
         .bind(user.version)
@@ -130,7 +130,7 @@ impl UserStore for SqliteStore {
         .bind(serde_json::to_string(&user.attributes)?)
         .bind(&user.password_hash)
         .bind(user.password_set_at)
-        .bind(user.tokens_valid_after)
+        .bind(0i64) // tokens_valid_after: legacy column, unused since revocation is per session
         .bind(user.updated_at)
         .bind(&idx[0])
         .bind(&idx[1])
