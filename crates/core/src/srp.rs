@@ -22,14 +22,63 @@ pub struct SrpGroup {
     pub g: BigUint,
     /// The multiplier `k`.
     pub k: BigUint,
+    /// `g^(d·2^(W·i)) mod N` for every window `i` and digit `d` in `1..2^W`: `g^e` for a
+    /// 256-bit `e` (the server's `b`, a verifier's `x`) is then one multiplication per window
+    /// instead of a full modexp.
+    g_table: Vec<Vec<BigUint>>,
 }
+
+/// Window width of the fixed-base table (43 windows × 63 entries × 384 bytes ≈ 1 MiB).
+const W: usize = 6;
+/// Exponent bits the table covers; longer exponents take the general modexp.
+const TABLE_BITS: u64 = 256;
 
 impl Default for SrpGroup {
     fn default() -> Self {
         let n = BigUint::parse_bytes(N_HEX.as_bytes(), 16).expect("N is hex");
         let g = BigUint::from(2u32);
         let k = from_hex(&hex_hash(&format!("{}{}", pad_hex(&n), pad_hex(&g))));
-        Self { n, g, k }
+        let windows = (TABLE_BITS as usize).div_ceil(W);
+        let mut g_table = Vec::with_capacity(windows);
+        let mut base = g.clone();
+        for _ in 0..windows {
+            let mut row = Vec::with_capacity((1 << W) - 1);
+            row.push(base.clone());
+            for d in 1..(1 << W) - 1 {
+                let next = (&row[d - 1] * &base) % &n;
+                row.push(next);
+            }
+            base = (&row[(1 << W) - 2] * &base) % &n; // base^(2^W)
+            g_table.push(row);
+        }
+        Self { n, g, k, g_table }
+    }
+}
+
+impl SrpGroup {
+    /// `g^e mod N`: the fixed-base table for exponents up to 256 bits, `modpow` beyond.
+    pub fn pow_g(&self, e: &BigUint) -> BigUint {
+        if e.bits() > TABLE_BITS {
+            return self.g.modpow(e, &self.n);
+        }
+        let mut acc: Option<BigUint> = None;
+        for (i, row) in self.g_table.iter().enumerate() {
+            let mut d = 0usize;
+            for j in 0..W {
+                let bit = (i * W + j) as u64;
+                if bit < TABLE_BITS && e.bit(bit) {
+                    d |= 1 << j;
+                }
+            }
+            if d != 0 {
+                let f = &row[d - 1];
+                acc = Some(match acc {
+                    None => f.clone(),
+                    Some(a) => (a * f) % &self.n,
+                });
+            }
+        }
+        acc.unwrap_or_else(|| BigUint::from(1u32))
     }
 }
 
@@ -89,7 +138,7 @@ impl SrpGroup {
     /// The verifier for a given salt.
     pub fn verifier_with_salt(&self, salt: &str, prefix: &str, id: &str, password: &str) -> Verifier {
         let x = compute_x(salt, prefix, id, password);
-        Verifier { salt: salt.to_string(), v: self.g.modpow(&x, &self.n).to_str_radix(16) }
+        Verifier { salt: salt.to_string(), v: self.pow_g(&x).to_str_radix(16) }
     }
 
     /// The server's ephemeral pair: `b` random (256 bits) and `B = (k·v + g^b) mod N`, never 0.
@@ -98,7 +147,7 @@ impl SrpGroup {
             let mut raw = [0u8; 32];
             rand::rngs::OsRng.fill_bytes(&mut raw);
             let b = BigUint::from_bytes_be(&raw);
-            let big_b = (&self.k * v + self.g.modpow(&b, &self.n)) % &self.n;
+            let big_b = (&self.k * v + self.pow_g(&b)) % &self.n;
             if big_b != BigUint::default() {
                 return (b, big_b);
             }
@@ -107,7 +156,7 @@ impl SrpGroup {
 
     /// `B` for a given `b` (the test vectors fix `b`).
     pub fn server_b(&self, v: &BigUint, b: &BigUint) -> BigUint {
-        (&self.k * v + self.g.modpow(b, &self.n)) % &self.n
+        (&self.k * v + self.pow_g(b)) % &self.n
     }
 
     /// True when the client's `A` is acceptable: `0 < A < N` (clients send `g^a mod N`, so a
@@ -230,6 +279,24 @@ mod tests {
             c["DeviceKey"].as_str().unwrap(),
             c["device_password"].as_str().unwrap(),
         );
+    }
+
+    #[test]
+    fn fixed_base_power_matches_modpow() {
+        let g = SrpGroup::default();
+        let mut cases = vec![BigUint::default(), BigUint::from(1u32), BigUint::from(63u32), BigUint::from(64u32)];
+        cases.push((BigUint::from(1u32) << 256) - 1u32); // all 256 bits set
+        cases.push(BigUint::from(1u32) << 255);
+        cases.push(BigUint::from(1u32) << 256); // 257 bits: the general path
+        cases.push(BigUint::from_bytes_be(&[0x5a; 128]));
+        for _ in 0..32 {
+            let mut raw = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut raw);
+            cases.push(BigUint::from_bytes_be(&raw));
+        }
+        for e in cases {
+            assert_eq!(g.pow_g(&e), g.g.modpow(&e, &g.n), "{e:x}");
+        }
     }
 
     #[test]

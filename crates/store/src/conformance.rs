@@ -174,6 +174,10 @@ pub async fn guards(store: &dyn Store) {
     assert!(store.get_code(&p.id, "gus", "reset").await.unwrap().is_none());
     assert!(store.take_code(&p.id, "gus", "signup").await.unwrap());
     assert!(!store.take_code(&p.id, "gus", "signup").await.unwrap());
+    // A claim succeeds once, and does not touch other purposes.
+    assert!(store.claim_code(&p.id, "gus", "srp:n1", &code).await.unwrap());
+    assert!(!store.claim_code(&p.id, "gus", "srp:n1", &code).await.unwrap());
+    assert!(store.claim_code(&p.id, "gus", "srp:n2", &code).await.unwrap());
 }
 
 /// Pool CRUD, listing order and pagination.

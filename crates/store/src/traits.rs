@@ -325,4 +325,13 @@ pub trait GuardStore: Send + Sync {
     async fn bump_code_attempts(&self, pool: &UserPoolId, username_key: &str, purpose: &str) -> StoreResult<i64>;
     /// Deletes the code (used, or superseded). Returns whether it existed (single use).
     async fn take_code(&self, pool: &UserPoolId, username_key: &str, purpose: &str) -> StoreResult<bool>;
+    /// Records a one-time marker unless one exists for the purpose: true for the first claim
+    /// only (single use of a challenge in one write; the row is purged after `expires_at`).
+    async fn claim_code(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        purpose: &str,
+        code: &StoredCode,
+    ) -> StoreResult<bool>;
 }

@@ -1,11 +1,11 @@
 //! Full USER_SRP_AUTH sign-ins (InitiateAuth + RespondToAuthChallenge) against a running server,
-//! for a fixed time at a fixed concurrency. The client reuses one `A` per task so that its own
-//! cost stays below the server's.
+//! for a fixed time at a fixed concurrency. The client reuses one `A` per task and `g^x` per
+//! user (one modexp per sign-in) so that its own cost stays below the server's.
 //! Usage: srp_load <endpoint> <pool> <client> <user> <password> <seconds> <concurrency>
 
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, ChallengeNameType};
-use cognate_testkit::srp_client::{answer, now_timestamp, N};
+use cognate_testkit::srp_client::{now_timestamp, proof, x_of, N};
 use num_bigint::BigUint;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -32,7 +32,10 @@ async fn main() {
         tasks.push(tokio::spawn(async move {
             let n = BigUint::parse_bytes(N.as_bytes(), 16).unwrap();
             let a = BigUint::from_bytes_be(&[t as u8 + 7; 32]);
-            let big_a = BigUint::from(2u32).modpow(&a, &n).to_str_radix(16);
+            let big_a_num = BigUint::from(2u32).modpow(&a, &n);
+            let big_a = big_a_num.to_str_radix(16);
+            let prefix = pool.split('_').nth(1).unwrap().to_string();
+            let mut gx: Option<(String, BigUint)> = None; // g^x for the user's SALT, computed once
             let (mut ok, mut errors, mut lat) = (0u64, 0u64, vec![]);
             while Instant::now() < deadline {
                 let started = Instant::now();
@@ -50,6 +53,13 @@ async fn main() {
                 };
                 let p: HashMap<String, String> = r.challenge_parameters.unwrap_or_default().into_iter().collect();
                 let ts = now_timestamp();
+                let id = p["USER_ID_FOR_SRP"].clone();
+                if gx.as_ref().is_none_or(|(salt, _)| salt != &p["SALT"]) {
+                    let x = x_of(&prefix, &id, &p, &password);
+                    gx = Some((p["SALT"].clone(), BigUint::from(2u32).modpow(&x, &n)));
+                }
+                let gxv = &gx.as_ref().unwrap().1;
+                let signature = proof(&prefix, &id, &p, &a, &big_a_num, gxv, &password, &ts);
                 let done = c
                     .respond_to_auth_challenge()
                     .client_id(&client)
@@ -57,7 +67,7 @@ async fn main() {
                     .challenge_responses("USERNAME", &p["USERNAME"])
                     .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", &p["SECRET_BLOCK"])
                     .challenge_responses("TIMESTAMP", &ts)
-                    .challenge_responses("PASSWORD_CLAIM_SIGNATURE", answer(&pool, &p, &a, &password, &ts))
+                    .challenge_responses("PASSWORD_CLAIM_SIGNATURE", signature)
                     .send()
                     .await;
                 match done {

@@ -59,21 +59,40 @@ pub fn answer_as(
 ) -> String {
     let n = BigUint::parse_bytes(N.as_bytes(), 16).unwrap();
     let g = BigUint::from(2u32);
-    let k = h(&format!("00{}02", N.to_lowercase()));
     let big_a = g.modpow(a, &n);
+    let gx = g.modpow(&x_of(prefix, id, params, password), &n);
+    proof(prefix, id, params, a, &big_a, &gx, password, timestamp)
+}
+
+/// `x = H(salt || H(prefix || id || ":" || password))`.
+pub fn x_of(prefix: &str, id: &str, params: &HashMap<String, String>, password: &str) -> BigUint {
+    let inner: String = Sha256::digest(format!("{prefix}{id}:{password}")).iter().map(|b| format!("{b:02x}")).collect();
+    h(&format!("{}{inner}", params["SALT"]))
+}
+
+/// The proof given `A = g^a` and `g^x` (a load generator computes both once per user).
+#[allow(clippy::too_many_arguments)]
+pub fn proof(
+    prefix: &str,
+    id: &str,
+    params: &HashMap<String, String>,
+    a: &BigUint,
+    big_a: &BigUint,
+    gx: &BigUint,
+    password: &str,
+    timestamp: &str,
+) -> String {
+    let n = BigUint::parse_bytes(N.as_bytes(), 16).unwrap();
+    let k = h(&format!("00{}02", N.to_lowercase()));
     let big_b = BigUint::parse_bytes(params["SRP_B"].as_bytes(), 16).unwrap();
-    let u = h(&format!("{}{}", pad(&big_a), pad(&big_b)));
-    let pool_name = prefix;
-    let inner: String =
-        Sha256::digest(format!("{pool_name}{id}:{password}")).iter().map(|b| format!("{b:02x}")).collect();
-    let x = h(&format!("{}{inner}", params["SALT"]));
-    let gx = g.modpow(&x, &n);
-    let base = (&big_b + &n * &k - (&k * &gx) % &n) % &n;
+    let u = h(&format!("{}{}", pad(big_a), pad(&big_b)));
+    let x = x_of(prefix, id, params, password);
+    let base = (&big_b + &n * &k - (&k * gx) % &n) % &n;
     let s = base.modpow(&(a + &u * &x), &n);
     let prk = hmac(&unhex(&pad(&u)), &[&unhex(&pad(&s))]);
     let key = &hmac(&prk, &[b"Caldera Derived Key\x01"])[..16];
     let block = STANDARD.decode(&params["SECRET_BLOCK"]).unwrap();
-    STANDARD.encode(hmac(key, &[pool_name.as_bytes(), id.as_bytes(), &block, timestamp.as_bytes()]))
+    STANDARD.encode(hmac(key, &[prefix.as_bytes(), id.as_bytes(), &block, timestamp.as_bytes()]))
 }
 
 /// The TIMESTAMP string for now (day unpadded).

@@ -1,6 +1,6 @@
 //! USER_SRP_AUTH → PASSWORD_VERIFIER. The SRP state (b, B, A, user, client, expiry) travels in
-//! the sealed SECRET_BLOCK, because pycognito sends no Session back; a nonce stored with the
-//! challenge makes each SECRET_BLOCK usable once, on any node.
+//! the sealed SECRET_BLOCK, because pycognito sends no Session back; the first answer claims the
+//! block's nonce in the store (one write), which makes each SECRET_BLOCK usable once, on any node.
 
 use super::session::ChallengeSession;
 use super::{incorrect, param, AuthOutcome};
@@ -80,13 +80,6 @@ impl Cognate {
                     Some(ver) => (ver.salt, from_hex(&ver.v)),
                     None => (pad_hex(&BigUint::from_bytes_be(&nonce_raw)), BigUint::from(3u32)),
                 };
-                let marker = StoredCode {
-                    code_hash: String::new(),
-                    expires_at: now + CHALLENGE_TTL_MS,
-                    attempts: 0,
-                    created_at: now,
-                };
-                self.store.put_code(&pool.id, &user.username_key, &nonce_purpose(&nonce), &marker).await?;
                 (user.username_key.clone(), user.username.clone(), salt, v)
             }
             Err(CoreError::UserNotFound) => {
@@ -165,7 +158,9 @@ impl Cognate {
         let user = self.store.get_user(&pool.id, &state.user).await?.ok_or_else(incorrect)?;
         let typed = responses.get("USERNAME").map(String::as_str).unwrap_or(&user.username);
         self.check_secret_hash(client, responses.get("SECRET_HASH").map(String::as_str), &[typed, &user.username])?;
-        if !self.store.take_code(&pool.id, &state.user, &nonce_purpose(&state.nonce)).await? {
+        // Single use: the first answer claims the nonce (kept until the block expires).
+        let claim = StoredCode { code_hash: String::new(), expires_at: state.exp, attempts: 0, created_at: now };
+        if !self.store.claim_code(&pool.id, &state.user, &nonce_purpose(&state.nonce), &claim).await? {
             return Err(incorrect()); // already answered: a replayed SECRET_BLOCK
         }
         self.before_first_factor(pool, &user, now).await?;
@@ -239,9 +234,6 @@ impl Cognate {
         let mut nonce_raw = [0u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut nonce_raw);
         let nonce: String = nonce_raw.iter().map(|b| format!("{b:02x}")).collect();
-        let marker =
-            StoredCode { code_hash: String::new(), expires_at: now + CHALLENGE_TTL_MS, attempts: 0, created_at: now };
-        self.store.put_code(&pool.id, &user.username_key, &nonce_purpose(&nonce), &marker).await?;
         let state = SrpState {
             pool: pool.id.to_string(),
             client: client.client_id.to_string(),
@@ -294,8 +286,6 @@ mod tests {
             settings: ClientSettings::default(),
         };
         let now = now_millis();
-        let marker = StoredCode { code_hash: String::new(), expires_at: now + 60_000, attempts: 0, created_at: now };
-        svc.store.put_code(&pool.id, &user.username_key, &nonce_purpose("n1"), &marker).await.unwrap();
         let state = SrpState {
             pool: pool.id.to_string(),
             client: "client1".into(),
@@ -318,7 +308,7 @@ mod tests {
         ]);
         let r = svc.srp_verify(&pool, &client, "PASSWORD_VERIFIER", &responses).await;
         assert!(matches!(r, Err(CoreError::NotAuthorized(m)) if m == "Incorrect username or password."));
-        // The nonce was not consumed by the refused attempt.
-        assert!(svc.store.get_code(&pool.id, &user.username_key, &nonce_purpose("n1")).await.unwrap().is_some());
+        // The refused attempt did not even claim the nonce.
+        assert!(svc.store.get_code(&pool.id, &user.username_key, &nonce_purpose("n1")).await.unwrap().is_none());
     }
 }

@@ -239,6 +239,29 @@ impl GuardStore for SqliteStore {
         Ok(())
     }
 
+    async fn claim_code(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        purpose: &str,
+        c: &StoredCode,
+    ) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "INSERT INTO codes (pool_id, username_key, purpose, code_hash, expires_at, attempts, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (pool_id, username_key, purpose) DO NOTHING",
+        )
+        .bind(pool.as_str())
+        .bind(username_key)
+        .bind(purpose)
+        .bind(&c.code_hash)
+        .bind(c.expires_at)
+        .bind(c.attempts)
+        .bind(c.created_at)
+        .execute(&self.writer)
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
     async fn put_code(&self, pool: &UserPoolId, username_key: &str, purpose: &str, c: &StoredCode) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO codes (pool_id, username_key, purpose, code_hash, expires_at, attempts, created_at) \
