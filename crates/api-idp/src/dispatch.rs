@@ -1,7 +1,7 @@
 //! The one exhaustive `match` over every cognito-idp operation. An operation not built yet
 //! answers `UnsupportedOperationException` naming it (README's coverage table lists them).
 
-use crate::ops::{self, auth, clients, devices, groups, me, pools, signup, users};
+use crate::ops::{self, auth, clients, devices, groups, me, mfa, pools, signup, users};
 use crate::{ApiError, Auth, Operation};
 use cognate_core::{AdminCtx, Cognate};
 use serde::de::DeserializeOwned;
@@ -108,6 +108,12 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         AdminListDevices => admin_op!(svc, auth, map, devices::admin_list),
         AdminUpdateDeviceStatus => admin_op!(svc, auth, map, devices::admin_update_status),
         AdminForgetDevice => admin_op!(svc, auth, map, devices::admin_forget),
+        SetUserPoolMfaConfig => admin_op!(svc, auth, map, mfa::set_config),
+        GetUserPoolMfaConfig => admin_op!(svc, auth, map, mfa::get_config),
+        AdminSetUserMFAPreference => admin_op!(svc, auth, map, mfa::admin_set_preference),
+        AssociateSoftwareToken => public_op!(svc, map, mfa::associate),
+        VerifySoftwareToken => public_op!(svc, map, mfa::verify),
+        SetUserMFAPreference => public_op!(svc, map, mfa::set_preference),
         AddUserPoolClientSecret
         | AdminDeleteSoftwareToken
         | AdminDisableProviderForUser
@@ -116,9 +122,7 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | AdminListUserAuthEvents
         | AdminListUserSessions
         | AdminRevokeUserSession
-        | AdminSetUserMFAPreference
         | AdminUpdateAuthEventFeedback
-        | AssociateSoftwareToken
         | CancelPointInTimeRecovery
         | CompleteWebAuthnRegistration
         | CreateCIMDPolicy
@@ -159,7 +163,6 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | GetUICustomization
         | GetUserAuthFactors
         | GetUserPoolClientSessionConfiguration
-        | GetUserPoolMfaConfig
         | GetUserPoolSessionConfiguration
         | InitiatePointInTimeRecovery
         | ListCIMDPolicies
@@ -177,9 +180,7 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | SetLogDeliveryConfiguration
         | SetRiskConfiguration
         | SetUICustomization
-        | SetUserMFAPreference
         | SetUserPoolClientSessionConfiguration
-        | SetUserPoolMfaConfig
         | SetUserPoolSessionConfiguration
         | StartPointInTimeRecovery
         | StartUserImportJob
@@ -194,7 +195,6 @@ pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String
         | UpdateResourceServer
         | UpdateTerms
         | UpdateUserPoolDomain
-        | UpdateUserPoolReplica
-        | VerifySoftwareToken => Err(ApiError::NotBuilt(op.name())),
+        | UpdateUserPoolReplica => Err(ApiError::NotBuilt(op.name())),
     }
 }

@@ -64,6 +64,8 @@ impl ApiError {
                 C::ExpiredCode(m) => ("ExpiredCodeException", m.clone()),
                 C::Unauthorized(m) => ("UnauthorizedException", m.clone()),
                 C::UnsupportedOperation(m) => ("UnsupportedOperationException", m.clone()),
+                C::EnableSoftwareTokenMfa(m) => ("EnableSoftwareTokenMFAException", m.clone()),
+                C::SoftwareTokenMfaNotFound(m) => ("SoftwareTokenMFANotFoundException", m.clone()),
                 C::CodeDeliveryFailure(m) => ("CodeDeliveryFailureException", m.clone()),
                 C::Internal(detail) => {
                     tracing::error!(error = %detail, "internal error");

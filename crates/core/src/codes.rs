@@ -45,6 +45,8 @@ pub enum CodeKind {
     Verification,
     /// Password reset.
     Reset,
+    /// A sign-in code (SMS_MFA, EMAIL_OTP).
+    Mfa,
 }
 
 fn template(pool: &UserPool, key: &str) -> Option<String> {
@@ -124,8 +126,20 @@ impl Cognate {
         let default_body = match kind {
             CodeKind::Verification => "Your verification code is {####}.",
             CodeKind::Reset => "Your password reset code is {####}.",
+            CodeKind::Mfa => "Your authentication code is {####}.",
         };
-        let (subject, body) = if medium == "SMS" {
+        let extra = |k: &str| pool.settings.extra.get(k).and_then(|v| v.as_str()).map(String::from);
+        let (subject, body) = if kind == CodeKind::Mfa {
+            let m = &pool.settings.mfa;
+            if medium == "SMS" {
+                (String::new(), extra("SmsAuthenticationMessage").unwrap_or_else(|| default_body.into()))
+            } else {
+                (
+                    m.email_subject.clone().unwrap_or_else(|| "Your sign-in code".into()),
+                    m.email_message.clone().unwrap_or_else(|| default_body.into()),
+                )
+            }
+        } else if medium == "SMS" {
             (String::new(), template(pool, "SmsMessage").unwrap_or_else(|| default_body.into()))
         } else {
             (
@@ -137,6 +151,7 @@ impl Cognate {
         let purpose = match kind {
             CodeKind::Verification => "verification",
             CodeKind::Reset => "password-reset",
+            CodeKind::Mfa => "mfa",
         };
         let msg = Message { medium, to: to.clone(), subject, body, pool_id: pool.id.to_string(), purpose };
         self.outbox.send(&msg).await.map_err(|e| {

@@ -24,6 +24,13 @@ impl std::fmt::Debug for MasterKey {
     }
 }
 
+/// `n` random bytes as lowercase hex (nonces).
+pub fn random_hex(n: usize) -> String {
+    let mut raw = vec![0u8; n];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut raw);
+    raw.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A fresh random key, standard base64 (what `COGNATE_MASTER_KEY` holds).
 pub fn generate_master_key_b64() -> String {
     let mut key = [0u8; 32];

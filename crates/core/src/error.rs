@@ -55,6 +55,12 @@ pub enum CoreError {
     /// `UnsupportedOperationException`.
     #[error("{0}")]
     UnsupportedOperation(String),
+    /// `EnableSoftwareTokenMFAException` (VerifySoftwareToken with a wrong code).
+    #[error("{0}")]
+    EnableSoftwareTokenMfa(String),
+    /// `SoftwareTokenMFANotFoundException`.
+    #[error("{0}")]
+    SoftwareTokenMfaNotFound(String),
     /// `CodeDeliveryFailureException`.
     #[error("{0}")]
     CodeDeliveryFailure(String),

@@ -13,6 +13,7 @@ mod devices;
 mod error;
 pub mod filter;
 mod groups;
+pub mod mfa;
 pub mod outbox;
 pub mod paging;
 pub mod password;

@@ -10,7 +10,7 @@ use cognate_model::{now_millis, User, UserPool};
 use subtle::ConstantTimeEq;
 
 impl Cognate {
-    async fn ctx_user(&self, ctx: &UserCtx) -> CoreResult<(UserPool, User)> {
+    pub(crate) async fn ctx_user(&self, ctx: &UserCtx) -> CoreResult<(UserPool, User)> {
         let pool =
             self.pool(ctx.pool_id()).await.map_err(|_| CoreError::NotAuthorized("Invalid Access Token".into()))?;
         let user = self.store.get_user_by_sub(ctx.pool_id(), ctx.sub()).await?.ok_or(CoreError::UserNotFound)?;
@@ -81,12 +81,25 @@ impl Cognate {
             }
             check_write(&pool.settings, n, v, false)?;
         }
+        let hold = verify_before_update(&pool);
         let mut changed = vec![];
         let updated = self
             .modify_user_by_key(&pool, &user.username_key, |u| {
                 changed.clear();
                 for (n, v) in attrs {
-                    if (n == "email" || n == "phone_number") && u.attribute(n) != Some(v.as_str()) {
+                    let verifiable = n == "email" || n == "phone_number";
+                    if verifiable && u.attribute(n) == Some(v.as_str()) {
+                        u.pending_attributes.retain(|(k, _)| k != n); // back to the live value
+                        continue;
+                    }
+                    if verifiable && hold.contains(n) && u.is_verified(n) {
+                        // The old value stays (and signs in) until the new one is verified.
+                        u.pending_attributes.retain(|(k, _)| k != n);
+                        u.pending_attributes.push((n.clone(), v.clone()));
+                        changed.push(n.clone());
+                        continue;
+                    }
+                    if verifiable {
                         u.set_attribute(&format!("{n}_verified"), "false");
                         changed.push(n.clone());
                     }
@@ -96,9 +109,14 @@ impl Cognate {
             })
             .await?;
         let mut sent = vec![];
-        for attr in changed.iter().filter(|a| pool.settings.auto_verified_attributes.contains(a)) {
+        for attr in &changed {
+            let pending = pending_value(&updated, attr);
+            if pending.is_none() && !pool.settings.auto_verified_attributes.contains(attr) {
+                continue;
+            }
             let code = self.issue_code(&pool, &updated, &format!("verify:{attr}"), VERIFY_TTL_MS).await?;
-            sent.push(self.deliver_code(&pool, &updated, attr, &code, CodeKind::Verification).await?);
+            let target = with_pending(&updated, attr);
+            sent.push(self.deliver_code(&pool, &target, attr, &code, CodeKind::Verification).await?);
         }
         Ok(sent)
     }
@@ -131,14 +149,19 @@ impl Cognate {
             return Err(CoreError::InvalidParameter(format!("{attribute} cannot be verified.")));
         }
         let code = self.issue_code(&pool, &user, &format!("verify:{attribute}"), VERIFY_TTL_MS).await?;
-        self.deliver_code(&pool, &user, attribute, &code, CodeKind::Verification).await
+        self.deliver_code(&pool, &with_pending(&user, attribute), attribute, &code, CodeKind::Verification).await
     }
 
-    /// VerifyUserAttribute: marks the attribute verified (it may then become a sign-in alias).
+    /// VerifyUserAttribute: marks the attribute verified (it may then become a sign-in alias);
+    /// a value waiting for verification replaces the old one now.
     pub async fn verify_attribute(&self, ctx: &UserCtx, attribute: &str, code: &str) -> CoreResult<()> {
         let (pool, user) = self.ctx_user(ctx).await?;
         self.check_code(&pool, &user, &format!("verify:{attribute}"), code).await?;
         self.modify_user_by_key(&pool, &user.username_key, |u| {
+            if let Some(v) = pending_value(u, attribute) {
+                u.set_attribute(attribute, &v);
+                u.pending_attributes.retain(|(k, _)| k != attribute);
+            }
             u.set_attribute(&format!("{attribute}_verified"), "true");
             Ok(())
         })
@@ -190,4 +213,24 @@ impl Cognate {
         }
         self.revoke_session(&row.pool_id, &row.origin_jti).await
     }
+}
+
+/// The pool's `UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate`.
+pub(crate) fn verify_before_update(pool: &UserPool) -> Vec<String> {
+    let list = pool.settings.extra.get("UserAttributeUpdateSettings");
+    let list = list.and_then(|v| v.get("AttributesRequireVerificationBeforeUpdate")).and_then(|a| a.as_array());
+    list.map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
+}
+
+fn pending_value(user: &User, attr: &str) -> Option<String> {
+    user.pending_attributes.iter().find(|(k, _)| k == attr).map(|(_, v)| v.clone())
+}
+
+/// The user as a code for `attr` should see it: with the value waiting for verification.
+fn with_pending(user: &User, attr: &str) -> User {
+    let mut u = user.clone();
+    if let Some(v) = pending_value(user, attr) {
+        u.set_attribute(attr, &v);
+    }
+    u
 }

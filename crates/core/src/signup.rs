@@ -134,6 +134,7 @@ impl Cognate {
             version: 1,
             mfa: Default::default(),
             srp_verifier: None,
+            pending_attributes: vec![],
         };
         material.apply(&mut user);
         self.store.create_user(&user, &sign_in_keys(s, &user)).await.map_err(|e| create_error(&pool, e))?;

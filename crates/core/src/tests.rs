@@ -44,6 +44,7 @@ pub(crate) async fn service() -> (Cognate, UserPool, User) {
         version: 1,
         mfa: Default::default(),
         srp_verifier: None,
+        pending_attributes: vec![],
     };
     svc.store.create_user(&user, &[]).await.unwrap();
     (svc, pool, user)

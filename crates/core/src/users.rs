@@ -256,6 +256,7 @@ impl Cognate {
             version: 1,
             mfa: Default::default(),
             srp_verifier: None,
+            pending_attributes: vec![],
         };
         material.apply(&mut user);
         let keys = sign_in_keys(s, &user);
@@ -391,9 +392,18 @@ impl Cognate {
         for (n, v) in attrs {
             check_write(s, n, v, false)?;
         }
+        let hold = crate::selfservice::verify_before_update(&pool);
         self.modify_user(&pool, username, |u| {
             for (n, v) in attrs {
                 let changed = u.attribute(n) != Some(v.as_str());
+                let marked_true = attrs.iter().any(|(k, x)| k == &format!("{n}_verified") && x == "true");
+                if changed && hold.contains(n) && u.is_verified(n) && !marked_true {
+                    // Held until verified (GetUserAttributeVerificationCode sends to the new value).
+                    u.pending_attributes.retain(|(k, _)| k != n);
+                    u.pending_attributes.push((n.clone(), v.clone()));
+                    continue;
+                }
+                u.pending_attributes.retain(|(k, _)| k != n);
                 u.set_attribute(n, v);
                 let verified_given = attrs.iter().any(|(k, _)| k == &format!("{n}_verified"));
                 if VERIFIABLE.contains(&n.as_str()) && changed && !verified_given {

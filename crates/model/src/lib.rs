@@ -15,7 +15,7 @@ pub use client::{AppClient, ClientSettings, TokenValidity};
 pub use device::Device;
 pub use group::Group;
 pub use ids::{ClientId, UserPoolId};
-pub use pool::{PasswordPolicy, PoolSettings, SchemaAttribute, UserPool};
+pub use pool::{PasswordPolicy, PoolMfa, PoolSettings, SchemaAttribute, UserPool};
 pub use user::{User, UserMfa, UserStatus};
 
 /// Milliseconds since the Unix epoch: how the store keeps time.

@@ -121,6 +121,35 @@ pub struct DeviceConfiguration {
     pub device_only_remembered_on_user_prompt: bool,
 }
 
+/// The second factors a pool offers. The SMS message and configuration live in `extra`
+/// (`SmsAuthenticationMessage`, `SmsConfiguration`), as CreateUserPool gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PoolMfa {
+    /// SMS codes (`SMS_MFA`).
+    pub sms: bool,
+    /// Authenticator apps (`SOFTWARE_TOKEN_MFA`).
+    pub software_token: bool,
+    /// Email codes (`EMAIL_OTP`).
+    pub email: bool,
+    /// `EmailMfaConfiguration.Message` (contains `{####}`).
+    pub email_message: Option<String>,
+    /// `EmailMfaConfiguration.Subject`.
+    pub email_subject: Option<String>,
+}
+
+impl PoolMfa {
+    /// True when the pool offers `factor`.
+    pub fn offers(&self, factor: &str) -> bool {
+        match factor {
+            "SMS_MFA" => self.sms,
+            "SOFTWARE_TOKEN_MFA" => self.software_token,
+            "EMAIL_OTP" => self.email,
+            _ => false,
+        }
+    }
+}
+
 /// Everything about a pool except its identity, stored as one document.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PoolSettings {
@@ -138,6 +167,9 @@ pub struct PoolSettings {
     pub auto_verified_attributes: Vec<String>,
     /// `OFF`, `ON` or `OPTIONAL`.
     pub mfa_configuration: String,
+    /// Which second factors the pool offers (SetUserPoolMfaConfig).
+    #[serde(default)]
+    pub mfa: PoolMfa,
     /// Deletion protection is `ACTIVE`.
     pub deletion_protection: bool,
     /// Remembered devices, when set.

@@ -58,15 +58,46 @@ impl UserStatus {
     }
 }
 
-/// A user's MFA settings. The legacy `SetUserSettings` turns SMS on or off; the MFA issue adds
-/// the other factors and preferences here.
+/// A user's MFA settings: which factors are enabled (SetUserMFAPreference, or the legacy
+/// SetUserSettings for SMS), the preferred one, and the TOTP secret (sealed by the master key).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UserMfa {
     /// SMS codes to `phone_number` are enabled.
     pub sms_enabled: bool,
-    /// The preferred factor (`SMS_MFA`, ...), if any.
+    /// Authenticator-app codes are enabled (needs a verified `totp_secret`).
+    pub totp_enabled: bool,
+    /// Email codes to `email` are enabled.
+    pub email_enabled: bool,
+    /// The preferred factor (`SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`), if any.
     pub preferred: Option<String>,
+    /// The verified TOTP secret, sealed.
+    pub totp_secret: Option<String>,
+    /// A secret from AssociateSoftwareToken that VerifySoftwareToken has not confirmed yet, sealed.
+    pub totp_pending: Option<String>,
+    /// Wrong VerifySoftwareToken codes for the pending secret (it is dropped after five).
+    pub totp_pending_attempts: u32,
+    /// The friendly name given at VerifySoftwareToken.
+    pub totp_name: Option<String>,
+    /// The last accepted TOTP time step: a code is accepted once only.
+    pub totp_last_step: i64,
+}
+
+impl UserMfa {
+    /// The factors enabled for the user, in Cognito's order.
+    pub fn enabled(&self) -> Vec<&'static str> {
+        let mut v = vec![];
+        if self.sms_enabled {
+            v.push("SMS_MFA");
+        }
+        if self.totp_enabled && self.totp_secret.is_some() {
+            v.push("SOFTWARE_TOKEN_MFA");
+        }
+        if self.email_enabled {
+            v.push("EMAIL_OTP");
+        }
+        v
+    }
 }
 
 /// A user. `attributes` never holds `sub` (it is the `sub` field).
@@ -100,6 +131,10 @@ pub struct User {
     pub mfa: UserMfa,
     /// The SRP verifier (salt and `v`), sealed by the master key; set with every password.
     pub srp_verifier: Option<String>,
+    /// New values of attributes that must be verified before they replace the old ones
+    /// (`AttributesRequireVerificationBeforeUpdate`).
+    #[serde(default)]
+    pub pending_attributes: Vec<(String, String)>,
 }
 
 impl User {

@@ -33,6 +33,7 @@ fn user(pool: &UserPoolId, name: &str, attrs: &[(&str, &str)]) -> User {
         version: 1,
         mfa: Default::default(),
         srp_verifier: None,
+        pending_attributes: vec![],
     }
 }
 
@@ -256,6 +257,7 @@ pub async fn users_and_keys(store: &dyn Store) {
     alice.set_attribute("email", "new@example.com");
     alice.mfa.sms_enabled = true;
     alice.srp_verifier = Some("sealed-verifier".into());
+    alice.pending_attributes = vec![("phone_number".into(), "+15555550199".into())];
     store.update_user(&alice, Some(&["email:new@example.com".into()])).await.unwrap();
     assert!(store.find_key(&p.id, "email:a@example.com").await.unwrap().is_none());
     assert_eq!(store.find_key(&p.id, "email:new@example.com").await.unwrap().as_deref(), Some("alice"));
@@ -263,6 +265,7 @@ pub async fn users_and_keys(store: &dyn Store) {
     assert_eq!(stored.version, alice.version + 1);
     assert!(stored.mfa.sms_enabled);
     assert_eq!(stored.srp_verifier.as_deref(), Some("sealed-verifier"));
+    assert_eq!(stored.pending_attributes, alice.pending_attributes);
     // A stale version loses.
     assert!(matches!(store.update_user(&alice, None).await, Err(StoreError::VersionMismatch)));
     // A key taken by another user is refused, and the update is rolled back.

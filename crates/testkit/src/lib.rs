@@ -3,7 +3,8 @@
 
 mod sinks;
 pub mod srp_client;
-pub use sinks::{Mail, SmtpSink, WebhookSink};
+pub mod totp;
+pub use sinks::{code_in, Mail, SmtpSink, WebhookSink};
 
 use aws_sdk_cognitoidentityprovider::config::retry::RetryConfig;
 use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};

@@ -18,11 +18,12 @@ pub struct Mail {
 impl Mail {
     /// The first run of six digits in the message (a confirmation or reset code).
     pub fn code(&self) -> Option<String> {
-        six_digits(&self.data)
+        code_in(&self.data)
     }
 }
 
-fn six_digits(s: &str) -> Option<String> {
+/// The first run of exactly six digits in `s`.
+pub fn code_in(s: &str) -> Option<String> {
     let b = s.as_bytes();
     (0..b.len().saturating_sub(5)).find_map(|i| {
         let w = &b[i..i + 6];
@@ -184,6 +185,6 @@ impl WebhookSink {
 
     /// The first six-digit code in a text.
     pub fn code(text: &str) -> String {
-        six_digits(text).expect("a six-digit code")
+        code_in(text).expect("a six-digit code")
     }
 }

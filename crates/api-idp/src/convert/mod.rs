@@ -43,7 +43,8 @@ pub fn mfa_options(user: &User) -> Option<Vec<MFAOptionType>> {
 
 /// The `UserMFASettingList` of a user.
 pub fn mfa_settings(user: &User) -> Option<Vec<String>> {
-    user.mfa.sms_enabled.then(|| vec!["SMS_MFA".to_string()])
+    let on = user.mfa.enabled();
+    (!on.is_empty()).then(|| on.into_iter().map(String::from).collect())
 }
 
 /// Reads `MFAOptions` of SetUserSettings: only SMS to `phone_number` exists.

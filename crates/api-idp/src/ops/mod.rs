@@ -5,6 +5,7 @@ pub mod clients;
 pub mod devices;
 pub mod groups;
 pub mod me;
+pub mod mfa;
 pub mod pools;
 pub mod signup;
 pub mod users;

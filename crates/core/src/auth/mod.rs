@@ -135,7 +135,7 @@ impl Cognate {
         }
     }
 
-    async fn locked(&self, pool: &UserPoolId, key: &str, now: i64) -> CoreResult<bool> {
+    pub(crate) async fn locked(&self, pool: &UserPoolId, key: &str, now: i64) -> CoreResult<bool> {
         Ok(self.store.get_failures(pool, key).await?.locked_until > now)
     }
 
@@ -332,6 +332,7 @@ impl Cognate {
                         user: user.username_key.clone(),
                         challenge: "DEVICE_SRP_AUTH".into(),
                         exp: marker.expires_at,
+                        ..Default::default()
                     };
                     let parameters = BTreeMap::from([
                         ("USERNAME".to_string(), user.username.clone()),
@@ -344,6 +345,25 @@ impl Cognate {
                     });
                 }
             }
+        }
+        if let Some(challenge) = self.mfa_gate(pool, client, user, None, now).await? {
+            return Ok(challenge);
+        }
+        self.complete_sign_in(pool, client, user, None).await
+    }
+
+    /// Tokens at the end of a sign-in: for a device that proved itself, or with a new device
+    /// when the pool tracks devices.
+    pub(crate) async fn complete_sign_in(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        proven_device: Option<&str>,
+    ) -> CoreResult<AuthOutcome> {
+        if let Some(key) = proven_device {
+            let t = self.issue_tokens(pool, client, user, &SessionInfo::new(), true, Some(key)).await?;
+            return Ok(AuthOutcome::Tokens(t));
         }
         let new_device = match &pool.settings.device_configuration {
             Some(_) => Some(self.new_device(pool, user).await?),
@@ -368,6 +388,7 @@ impl Cognate {
             user: user.username_key.clone(),
             challenge: "NEW_PASSWORD_REQUIRED".into(),
             exp: now + client.settings.auth_session_validity * 60_000,
+            ..Default::default()
         };
         let missing: Vec<String> = pool
             .settings
@@ -429,6 +450,9 @@ impl Cognate {
                 return self.srp_verify(pool, client, challenge, responses).await
             }
             "DEVICE_SRP_AUTH" => return self.device_srp_start(pool, client, responses).await,
+            "SMS_MFA" | "EMAIL_OTP" | "SOFTWARE_TOKEN_MFA" | "SELECT_MFA_TYPE" | "MFA_SETUP" => {
+                return self.mfa_respond(pool, client, challenge, session, responses).await
+            }
             _ => {
                 return Err(CoreError::InvalidParameter(format!(
                     "The {challenge} challenge is not available in this version of Cognate."

@@ -124,6 +124,7 @@ impl Cognate {
             user: user_key,
             challenge: "PASSWORD_VERIFIER".into(),
             exp,
+            ..Default::default()
         }
         .seal(&self.master);
         Ok(AuthOutcome::Challenge { name: "PASSWORD_VERIFIER", session, parameters })
@@ -195,10 +196,16 @@ impl Cognate {
             d.last_auth_at = now;
             self.store.put_device(&d).await?;
             self.store.clear_failures(&pool.id, &user.username_key).await?;
-            let t = self
-                .issue_tokens(pool, client, &user, &crate::tokens::SessionInfo::new(), true, Some(&d.device_key))
-                .await?;
-            return Ok(AuthOutcome::Tokens(t));
+            // A remembered device stands in for the second factor only when the pool says so
+            // (ChallengeRequiredOnNewDevice); otherwise MFA still follows.
+            let skip_mfa =
+                pool.settings.device_configuration.as_ref().is_some_and(|c| c.challenge_required_on_new_device);
+            if !skip_mfa {
+                if let Some(challenge) = self.mfa_gate(pool, client, &user, Some(&d.device_key), now).await? {
+                    return Ok(challenge);
+                }
+            }
+            return self.complete_sign_in(pool, client, &user, Some(&d.device_key)).await;
         }
         let device_key = responses.get("DEVICE_KEY").cloned().filter(|d| !d.is_empty()).or(state.device);
         self.after_first_factor(pool, client, user, now, device_key.as_deref()).await
@@ -261,6 +268,7 @@ impl Cognate {
             user: user.username_key,
             challenge: "DEVICE_PASSWORD_VERIFIER".into(),
             exp: state.exp,
+            ..Default::default()
         }
         .seal(&self.master);
         Ok(AuthOutcome::Challenge { name: "DEVICE_PASSWORD_VERIFIER", session, parameters })

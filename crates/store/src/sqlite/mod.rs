@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "user_mfa", include_str!("../../migrations/sqlite/0003_user_mfa.sql")),
     (4, "srp", include_str!("../../migrations/sqlite/0004_srp.sql")),
     (5, "devices", include_str!("../../migrations/sqlite/0005_devices.sql")),
+    (6, "pending_attributes", include_str!("../../migrations/sqlite/0006_pending_attributes.sql")),
 ];
 
 /// The SQLite store.

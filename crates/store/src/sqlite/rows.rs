@@ -7,7 +7,7 @@ use sqlx::Row;
 
 pub(super) const USER_COLUMNS: &str =
     "pool_id, username_key, username, sub, status, enabled, attributes, password_hash, \
-password_set_at, tokens_valid_after, created_at, updated_at, version, mfa, srp_verifier";
+password_set_at, tokens_valid_after, created_at, updated_at, version, mfa, srp_verifier, pending_attributes";
 
 pub(super) fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
     let status: String = row.try_get("status")?;
@@ -28,6 +28,7 @@ pub(super) fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
         version: row.try_get("version")?,
         mfa: serde_json::from_str(&row.try_get::<String, _>("mfa")?)?,
         srp_verifier: row.try_get("srp_verifier")?,
+        pending_attributes: serde_json::from_str(&row.try_get::<String, _>("pending_attributes")?)?,
     })
 }
 

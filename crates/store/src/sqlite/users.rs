@@ -54,7 +54,7 @@ impl UserStore for SqliteStore {
         let idx = indexed_values(user);
         sqlx::query(&format!(
             "INSERT INTO users ({USER_COLUMNS}, email, phone_number, name, given_name, family_name, preferred_username) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
         ))
         .bind(user.pool_id.as_str())
         .bind(&user.username_key)
@@ -71,6 +71,7 @@ impl UserStore for SqliteStore {
         .bind(user.version)
         .bind(serde_json::to_string(&user.mfa)?)
         .bind(&user.srp_verifier)
+        .bind(serde_json::to_string(&user.pending_attributes)?)
         .bind(&idx[0])
         .bind(&idx[1])
         .bind(&idx[2])
@@ -122,8 +123,8 @@ impl UserStore for SqliteStore {
         let r = sqlx::query(
             "UPDATE users SET status = $1, enabled = $2, attributes = $3, password_hash = $4, password_set_at = $5, \
              tokens_valid_after = $6, updated_at = $7, version = version + 1, email = $8, phone_number = $9, name = $10, \
-             given_name = $11, family_name = $12, preferred_username = $13, mfa = $14, srp_verifier = $15 \
-             WHERE pool_id = $16 AND username_key = $17 AND version = $18",
+             given_name = $11, family_name = $12, preferred_username = $13, mfa = $14, srp_verifier = $15, \
+             pending_attributes = $16 WHERE pool_id = $17 AND username_key = $18 AND version = $19",
         )
         .bind(user.status.as_str())
         .bind(user.enabled)
@@ -140,6 +141,7 @@ impl UserStore for SqliteStore {
         .bind(&idx[5])
         .bind(serde_json::to_string(&user.mfa)?)
         .bind(&user.srp_verifier)
+        .bind(serde_json::to_string(&user.pending_attributes)?)
         .bind(user.pool_id.as_str())
         .bind(&user.username_key)
         .bind(user.version)

@@ -1,0 +1,140 @@
+//! MFA: SetUserPoolMfaConfig, GetUserPoolMfaConfig (SigV4), AssociateSoftwareToken,
+//! VerifySoftwareToken, SetUserMFAPreference (access token or MFA_SETUP session) and
+//! AdminSetUserMFAPreference (SigV4).
+
+use super::{ser, Empty, Out};
+use crate::convert::wire_enum;
+use crate::shapes::*;
+use cognate_core::mfa::{EmailMfa, FactorSetting, MfaPreference, PoolMfaConfig, SmsMfa, TokenSubject};
+use cognate_core::{AdminCtx, Cognate, CoreError};
+use cognate_model::UserPoolId;
+
+fn config_out(c: PoolMfaConfig) -> Result<GetUserPoolMfaConfigResponse, crate::ApiError> {
+    Ok(GetUserPoolMfaConfigResponse {
+        mfa_configuration: c.mode.as_deref().and_then(wire_enum),
+        sms_mfa_configuration: match c.sms {
+            Some(s) => Some(SmsMfaConfigType {
+                sms_authentication_message: s.message,
+                sms_configuration: s.configuration.map(serde_json::from_value).transpose().map_err(ser)?,
+            }),
+            None => None,
+        },
+        software_token_mfa_configuration: Some(SoftwareTokenMfaConfigType { enabled: Some(c.software_token) }),
+        email_mfa_configuration: c.email.map(|e| EmailMfaConfigType { message: e.message, subject: e.subject }),
+        web_authn_configuration: None,
+    })
+}
+
+/// SetUserPoolMfaConfig. Errors: ResourceNotFound, InvalidParameter.
+pub async fn set_config(
+    svc: &Cognate,
+    ctx: &AdminCtx,
+    req: SetUserPoolMfaConfigRequest,
+) -> Out<GetUserPoolMfaConfigResponse> {
+    if req.web_authn_configuration.is_some() {
+        return Err(CoreError::InvalidParameter(
+            "WebAuthn (passkey) configuration is not supported by Cognate.".into(),
+        )
+        .into());
+    }
+    let sms = match req.sms_mfa_configuration {
+        Some(s) => Some(SmsMfa {
+            message: s.sms_authentication_message,
+            configuration: s.sms_configuration.map(serde_json::to_value).transpose().map_err(ser)?,
+        }),
+        None => None,
+    };
+    let cfg = PoolMfaConfig {
+        mode: req.mfa_configuration.map(|m| m.as_str().to_string()),
+        sms,
+        software_token: req.software_token_mfa_configuration.and_then(|t| t.enabled).unwrap_or(false),
+        email: req.email_mfa_configuration.map(|e| EmailMfa { message: e.message, subject: e.subject }),
+    };
+    config_out(svc.set_pool_mfa_config(ctx, &UserPoolId::new(req.user_pool_id), cfg).await?)
+}
+
+/// GetUserPoolMfaConfig. Errors: ResourceNotFound.
+pub async fn get_config(
+    svc: &Cognate,
+    ctx: &AdminCtx,
+    req: GetUserPoolMfaConfigRequest,
+) -> Out<GetUserPoolMfaConfigResponse> {
+    config_out(svc.get_pool_mfa_config(ctx, &UserPoolId::new(req.user_pool_id)).await?)
+}
+
+fn subject<'a>(
+    svc: &Cognate,
+    access_token: &Option<String>,
+    session: &'a Option<String>,
+    ctx: &'a mut Option<cognate_core::tokens::UserCtx>,
+) -> Result<TokenSubject<'a>, crate::ApiError> {
+    match (access_token, session) {
+        (Some(t), _) => {
+            *ctx = Some(svc.authenticate(t)?);
+            Ok(TokenSubject::Access(ctx.as_ref().expect("just set")))
+        }
+        (None, Some(s)) => Ok(TokenSubject::Session(s)),
+        (None, None) => Err(CoreError::InvalidParameter("Either AccessToken or Session must be given.".into()).into()),
+    }
+}
+
+/// AssociateSoftwareToken. Errors: NotAuthorized, SoftwareTokenMFANotFound, InvalidParameter.
+pub async fn associate(svc: &Cognate, req: AssociateSoftwareTokenRequest) -> Out<AssociateSoftwareTokenResponse> {
+    let mut ctx = None;
+    let who = subject(svc, &req.access_token, &req.session, &mut ctx)?;
+    let (secret, session) = svc.associate_software_token(who).await?;
+    Ok(AssociateSoftwareTokenResponse { secret_code: Some(secret), session })
+}
+
+/// VerifySoftwareToken. Errors: NotAuthorized, EnableSoftwareTokenMFA, InvalidParameter.
+pub async fn verify(svc: &Cognate, req: VerifySoftwareTokenRequest) -> Out<VerifySoftwareTokenResponse> {
+    let mut ctx = None;
+    let who = subject(svc, &req.access_token, &req.session, &mut ctx)?;
+    let session = svc.verify_software_token(who, &req.user_code, req.friendly_device_name.as_deref()).await?;
+    Ok(VerifySoftwareTokenResponse { session, status: Some(VerifySoftwareTokenResponseType::Success) })
+}
+
+fn setting(enabled: Option<bool>, preferred: Option<bool>) -> FactorSetting {
+    FactorSetting { enabled, preferred }
+}
+
+fn preference(
+    sms: Option<SMSMfaSettingsType>,
+    totp: Option<SoftwareTokenMfaSettingsType>,
+    email: Option<EmailMfaSettingsType>,
+    web_authn: bool,
+) -> Result<MfaPreference, crate::ApiError> {
+    if web_authn {
+        return Err(CoreError::InvalidParameter("WebAuthn (passkey) MFA is not supported by Cognate.".into()).into());
+    }
+    Ok(MfaPreference {
+        sms: sms.map(|s| setting(s.enabled, s.preferred_mfa)),
+        software_token: totp.map(|s| setting(s.enabled, s.preferred_mfa)),
+        email: email.map(|s| setting(s.enabled, s.preferred_mfa)),
+    })
+}
+
+/// SetUserMFAPreference. Errors: NotAuthorized, InvalidParameter.
+pub async fn set_preference(svc: &Cognate, req: SetUserMFAPreferenceRequest) -> Out<Empty> {
+    let ctx = svc.authenticate(&req.access_token)?;
+    let p = preference(
+        req.sms_mfa_settings,
+        req.software_token_mfa_settings,
+        req.email_mfa_settings,
+        req.web_authn_mfa_settings.is_some(),
+    )?;
+    svc.set_mfa_preference(&ctx, &p).await?;
+    Ok(Empty {})
+}
+
+/// AdminSetUserMFAPreference. Errors: ResourceNotFound, UserNotFound, InvalidParameter.
+pub async fn admin_set_preference(svc: &Cognate, ctx: &AdminCtx, req: AdminSetUserMFAPreferenceRequest) -> Out<Empty> {
+    let p = preference(
+        req.sms_mfa_settings,
+        req.software_token_mfa_settings,
+        req.email_mfa_settings,
+        req.web_authn_mfa_settings.is_some(),
+    )?;
+    svc.admin_set_mfa_preference(ctx, &UserPoolId::new(req.user_pool_id), &req.username, &p).await?;
+    Ok(Empty {})
+}

@@ -1,0 +1,481 @@
+//! Multi-factor authentication: the pool's MFA configuration (SetUserPoolMfaConfig), the user's
+//! factors and preference (SetUserMFAPreference), and the step after the first factor that asks
+//! for SMS_MFA, EMAIL_OTP or SOFTWARE_TOKEN_MFA, lets the user pick (SELECT_MFA_TYPE) or set one
+//! up (MFA_SETUP). Wrong codes count toward the same lockout as wrong passwords.
+
+mod totp;
+
+pub use totp::TokenSubject;
+
+use crate::auth::session::ChallengeSession;
+use crate::auth::{param, AuthOutcome};
+use crate::codes::CodeKind;
+use crate::tokens::UserCtx;
+use crate::{AdminCtx, Cognate, CoreError, CoreResult};
+use cognate_model::{now_millis, AppClient, User, UserPool, UserPoolId};
+use cognate_store::StoredCode;
+use std::collections::{BTreeMap, HashMap};
+
+/// SMS and email sign-in codes live three minutes.
+pub const MFA_CODE_TTL_MS: i64 = 3 * 60_000;
+/// At most this many SMS/email sign-in codes per user per window.
+pub const MAX_SENDS: i64 = 5;
+/// The window of `MAX_SENDS`.
+pub const SEND_WINDOW_MS: i64 = 15 * 60_000;
+
+/// `SmsMfaConfiguration`: the message and the SMS configuration as given (kept, echoed).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SmsMfa {
+    /// `SmsAuthenticationMessage` (contains `{####}`).
+    pub message: Option<String>,
+    /// `SmsConfiguration`, as JSON.
+    pub configuration: Option<serde_json::Value>,
+}
+
+/// `EmailMfaConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EmailMfa {
+    /// Message (contains `{####}`).
+    pub message: Option<String>,
+    /// Subject.
+    pub subject: Option<String>,
+}
+
+/// A pool's MFA configuration, as SetUserPoolMfaConfig takes it and GetUserPoolMfaConfig gives
+/// it. In a Set, an absent SMS or email member turns that factor off; an absent mode is kept.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PoolMfaConfig {
+    /// `OFF`, `ON` or `OPTIONAL`.
+    pub mode: Option<String>,
+    /// SMS codes, when offered.
+    pub sms: Option<SmsMfa>,
+    /// Authenticator apps offered.
+    pub software_token: bool,
+    /// Email codes, when offered.
+    pub email: Option<EmailMfa>,
+}
+
+/// One factor's part of SetUserMFAPreference.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FactorSetting {
+    /// `Enabled`.
+    pub enabled: Option<bool>,
+    /// `PreferredMfa`.
+    pub preferred: Option<bool>,
+}
+
+/// SetUserMFAPreference / AdminSetUserMFAPreference input.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MfaPreference {
+    /// `SMSMfaSettings`.
+    pub sms: Option<FactorSetting>,
+    /// `SoftwareTokenMfaSettings`.
+    pub software_token: Option<FactorSetting>,
+    /// `EmailMfaSettings`.
+    pub email: Option<FactorSetting>,
+}
+
+fn code_mismatch() -> CoreError {
+    CoreError::CodeMismatch("Invalid code or auth state for the user.".into())
+}
+
+fn no_delivery(factor: &str) -> CoreError {
+    CoreError::InvalidParameter(format!("User does not have delivery config set to turn on {factor}"))
+}
+
+/// The factors the user can be asked for now: enabled for the user, offered by the pool, and
+/// with somewhere to send the code.
+pub(crate) fn usable_factors(pool: &UserPool, user: &User) -> Vec<&'static str> {
+    user.mfa
+        .enabled()
+        .into_iter()
+        .filter(|f| pool.settings.mfa.offers(f))
+        .filter(|f| match *f {
+            "SMS_MFA" => user.attribute("phone_number").is_some(),
+            "EMAIL_OTP" => user.attribute("email").is_some(),
+            _ => true,
+        })
+        .collect()
+}
+
+impl Cognate {
+    /// SetUserPoolMfaConfig.
+    pub async fn set_pool_mfa_config(
+        &self,
+        _ctx: &AdminCtx,
+        id: &UserPoolId,
+        cfg: PoolMfaConfig,
+    ) -> CoreResult<PoolMfaConfig> {
+        let mut pool = self.pool(id).await?;
+        let has_code = |m: &Option<String>| m.as_deref().is_none_or(|m| m.contains("{####}"));
+        if !cfg.sms.as_ref().is_none_or(|s| has_code(&s.message)) {
+            return Err(CoreError::InvalidParameter("SmsAuthenticationMessage must contain {####}.".into()));
+        }
+        if !cfg.email.as_ref().is_none_or(|e| has_code(&e.message)) {
+            return Err(CoreError::InvalidParameter("EmailMfaConfiguration.Message must contain {####}.".into()));
+        }
+        let mode = cfg.mode.clone().unwrap_or_else(|| pool.settings.mfa_configuration.clone());
+        if mode != "OFF" && cfg.sms.is_none() && !cfg.software_token && cfg.email.is_none() {
+            return Err(CoreError::InvalidParameter(format!(
+                "Invalid MFA configuration given: MFA {mode} needs at least one of SMS, software token or email MFA."
+            )));
+        }
+        let s = &mut pool.settings;
+        s.mfa_configuration = mode;
+        s.mfa.sms = cfg.sms.is_some();
+        s.mfa.software_token = cfg.software_token;
+        s.mfa.email = cfg.email.is_some();
+        if let Some(sms) = cfg.sms {
+            if let Some(m) = sms.message {
+                s.extra.insert("SmsAuthenticationMessage".into(), m.into());
+            }
+            if let Some(c) = sms.configuration {
+                s.extra.insert("SmsConfiguration".into(), c);
+            }
+        }
+        if let Some(e) = cfg.email {
+            s.mfa.email_message = e.message;
+            s.mfa.email_subject = e.subject;
+        }
+        pool.updated_at = now_millis();
+        self.store.update_pool(&pool).await?;
+        Ok(pool_mfa_view(&pool))
+    }
+
+    /// GetUserPoolMfaConfig.
+    pub async fn get_pool_mfa_config(&self, _ctx: &AdminCtx, id: &UserPoolId) -> CoreResult<PoolMfaConfig> {
+        Ok(pool_mfa_view(&self.pool(id).await?))
+    }
+
+    /// SetUserMFAPreference (with an access token).
+    pub async fn set_mfa_preference(&self, ctx: &UserCtx, p: &MfaPreference) -> CoreResult<()> {
+        let (pool, user) = self.ctx_user(ctx).await?;
+        self.apply_preference(&pool, &user.username_key, p).await
+    }
+
+    /// AdminSetUserMFAPreference.
+    pub async fn admin_set_mfa_preference(
+        &self,
+        _ctx: &AdminCtx,
+        pool_id: &UserPoolId,
+        username: &str,
+        p: &MfaPreference,
+    ) -> CoreResult<()> {
+        let pool = self.pool(pool_id).await?;
+        let user = self.resolve_user(&pool, username).await?;
+        self.apply_preference(&pool, &user.username_key, p).await
+    }
+
+    async fn apply_preference(&self, pool: &UserPool, key: &str, p: &MfaPreference) -> CoreResult<()> {
+        let preferred: Vec<&str> =
+            [("SMS_MFA", p.sms), ("SOFTWARE_TOKEN_MFA", p.software_token), ("EMAIL_OTP", p.email)]
+                .iter()
+                .filter(|(_, s)| s.and_then(|s| s.preferred) == Some(true))
+                .map(|(f, _)| *f)
+                .collect();
+        if preferred.len() > 1 {
+            return Err(CoreError::InvalidParameter("Only one MFA method can be preferred.".into()));
+        }
+        if p.email.and_then(|s| s.enabled) == Some(true) && !pool.settings.mfa.email {
+            return Err(CoreError::InvalidParameter("Email MFA is not enabled for this user pool.".into()));
+        }
+        self.modify_user_by_key(pool, key, |u| {
+            for (factor, setting) in
+                [("SMS_MFA", p.sms), ("SOFTWARE_TOKEN_MFA", p.software_token), ("EMAIL_OTP", p.email)]
+            {
+                let Some(setting) = setting else { continue };
+                if let Some(on) = setting.enabled {
+                    if on {
+                        let able = match factor {
+                            "SMS_MFA" => u.attribute("phone_number").is_some(),
+                            "EMAIL_OTP" => u.attribute("email").is_some(),
+                            _ => u.mfa.totp_secret.is_some(),
+                        };
+                        if !able {
+                            return Err(no_delivery(factor));
+                        }
+                    }
+                    match factor {
+                        "SMS_MFA" => u.mfa.sms_enabled = on,
+                        "EMAIL_OTP" => u.mfa.email_enabled = on,
+                        _ => u.mfa.totp_enabled = on,
+                    }
+                }
+                let enabled = u.mfa.enabled().contains(&factor);
+                match setting.preferred {
+                    Some(true) if !enabled => {
+                        return Err(CoreError::InvalidParameter(format!(
+                            "{factor} must be enabled to be the preferred MFA method."
+                        )))
+                    }
+                    Some(true) => u.mfa.preferred = Some(factor.to_string()),
+                    _ if u.mfa.preferred.as_deref() == Some(factor)
+                        && (!enabled || setting.preferred == Some(false)) =>
+                    {
+                        u.mfa.preferred = None
+                    }
+                    _ => {}
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// After the first factor: `Some(challenge)` when the pool and the user call for MFA.
+    /// `device` is a remembered device that already proved itself (its key goes into the tokens).
+    pub(crate) async fn mfa_gate(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        device: Option<&str>,
+        now: i64,
+    ) -> CoreResult<Option<AuthOutcome>> {
+        let mode = pool.settings.mfa_configuration.as_str();
+        if mode != "ON" && mode != "OPTIONAL" {
+            return Ok(None);
+        }
+        let usable = usable_factors(pool, user);
+        let factor = if usable.is_empty() {
+            if mode == "OPTIONAL" {
+                return Ok(None);
+            }
+            // MFA is required and the user has chosen nothing: a code to where we can send one,
+            // or an authenticator app to set up.
+            let m = &pool.settings.mfa;
+            if m.sms && user.attribute("phone_number").is_some() {
+                "SMS_MFA"
+            } else if m.email && user.attribute("email").is_some() {
+                "EMAIL_OTP"
+            } else if m.software_token {
+                "MFA_SETUP"
+            } else {
+                return Err(CoreError::NotAuthorized(
+                    "The user pool requires MFA and the user has no phone number or email to receive a code.".into(),
+                ));
+            }
+        } else {
+            match user.mfa.preferred.as_deref().and_then(|p| usable.iter().find(|f| **f == p)) {
+                Some(p) => p,
+                None if usable.len() == 1 => usable[0],
+                None => "SELECT_MFA_TYPE",
+            }
+        };
+        self.mfa_challenge(pool, client, user, factor, device, now).await.map(Some)
+    }
+
+    async fn mfa_challenge(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        factor: &str,
+        device: Option<&str>,
+        now: i64,
+    ) -> CoreResult<AuthOutcome> {
+        let name: &'static str = match factor {
+            "SMS_MFA" => "SMS_MFA",
+            "EMAIL_OTP" => "EMAIL_OTP",
+            "SOFTWARE_TOKEN_MFA" => "SOFTWARE_TOKEN_MFA",
+            "SELECT_MFA_TYPE" => "SELECT_MFA_TYPE",
+            _ => "MFA_SETUP",
+        };
+        let mut parameters = BTreeMap::from([("USER_ID_FOR_SRP".to_string(), user.username.clone())]);
+        match name {
+            "SMS_MFA" | "EMAIL_OTP" => {
+                self.count_send(pool, user, now).await?;
+                let code = self.issue_code(pool, user, &code_purpose(name), MFA_CODE_TTL_MS).await?;
+                let attr = if name == "SMS_MFA" { "phone_number" } else { "email" };
+                let d = self.deliver_code(pool, user, attr, &code, CodeKind::Mfa).await?;
+                parameters.insert("CODE_DELIVERY_DELIVERY_MEDIUM".into(), d.medium.into());
+                parameters.insert("CODE_DELIVERY_DESTINATION".into(), d.destination);
+            }
+            "SOFTWARE_TOKEN_MFA" => {
+                if let Some(n) = &user.mfa.totp_name {
+                    parameters.insert("FRIENDLY_DEVICE_NAME".into(), n.clone());
+                }
+            }
+            "SELECT_MFA_TYPE" => {
+                let choices = serde_json::to_string(&usable_factors(pool, user)).unwrap_or_default();
+                parameters.insert("MFAS_CAN_CHOOSE".into(), choices);
+            }
+            _ => {
+                parameters.insert("MFAS_CAN_SETUP".into(), r#"["SOFTWARE_TOKEN_MFA"]"#.into());
+            }
+        }
+        let session = ChallengeSession {
+            pool: pool.id.to_string(),
+            client: client.client_id.to_string(),
+            user: user.username_key.clone(),
+            challenge: name.into(),
+            exp: now + client.settings.auth_session_validity * 60_000,
+            device: device.map(String::from),
+            verified: false,
+            nonce: crate::crypto::random_hex(16),
+        };
+        Ok(AuthOutcome::Challenge { name, session: session.seal(&self.master), parameters })
+    }
+
+    /// Counts a sign-in code sent to the user: more than `MAX_SENDS` in `SEND_WINDOW_MS` is
+    /// refused (LimitExceeded), so a stolen password cannot flood a phone or a mailbox.
+    async fn count_send(&self, pool: &UserPool, user: &User, now: i64) -> CoreResult<()> {
+        let purpose = "mfa-sends";
+        match self.store.get_code(&pool.id, &user.username_key, purpose).await? {
+            Some(c) if c.expires_at > now => {
+                if c.attempts >= MAX_SENDS {
+                    return Err(CoreError::LimitExceeded("Attempt limit exceeded, please try after some time.".into()));
+                }
+                self.store.bump_code_attempts(&pool.id, &user.username_key, purpose).await?;
+            }
+            _ => {
+                let c = StoredCode {
+                    code_hash: String::new(),
+                    expires_at: now + SEND_WINDOW_MS,
+                    attempts: 1,
+                    created_at: now,
+                };
+                self.store.put_code(&pool.id, &user.username_key, purpose, &c).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// RespondToAuthChallenge for SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE and
+    /// MFA_SETUP.
+    pub(crate) async fn mfa_respond(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        challenge: &str,
+        session: Option<&str>,
+        responses: &HashMap<String, String>,
+    ) -> CoreResult<AuthOutcome> {
+        let now = now_millis();
+        let session =
+            session.ok_or_else(|| CoreError::InvalidParameter("Missing required parameter Session".into()))?;
+        let s = ChallengeSession::open(&self.master, session, challenge, client.client_id.as_str(), now)?;
+        let expired = || CoreError::NotAuthorized("Invalid session for the user, session is expired.".into());
+        let user = self.store.get_user(&pool.id, &s.user).await?.ok_or_else(expired)?;
+        let typed = responses.get("USERNAME").map(String::as_str).unwrap_or(&user.username);
+        self.check_secret_hash(client, responses.get("SECRET_HASH").map(String::as_str), &[typed, &user.username])?;
+        if self.locked(&pool.id, &user.username_key, now).await? {
+            self.record_failure(&pool.id, &user.username_key).await?;
+            return Err(CoreError::NotAuthorized("Password attempts exceeded".into()));
+        }
+        if !user.enabled {
+            return Err(CoreError::NotAuthorized("User is disabled.".into()));
+        }
+        match challenge {
+            "SELECT_MFA_TYPE" => {
+                let answer = param(responses, "ANSWER")?;
+                if !usable_factors(pool, &user).contains(&answer) {
+                    return Err(CoreError::InvalidParameter(format!("{answer} is not an MFA method of this user.")));
+                }
+                return self.mfa_challenge(pool, client, &user, answer, s.device.as_deref(), now).await;
+            }
+            "SMS_MFA" | "EMAIL_OTP" => {
+                let code = param(responses, if challenge == "SMS_MFA" { "SMS_MFA_CODE" } else { "EMAIL_OTP_CODE" })?;
+                match self.check_code(pool, &user, &code_purpose(challenge), code).await {
+                    Ok(()) => {}
+                    Err(CoreError::CodeMismatch(_) | CoreError::LimitExceeded(_)) => {
+                        self.record_failure(&pool.id, &user.username_key).await?;
+                        return Err(code_mismatch());
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            "SOFTWARE_TOKEN_MFA" => {
+                let code = param(responses, "SOFTWARE_TOKEN_MFA_CODE")?;
+                self.check_totp_sign_in(pool, &user, code, now).await?;
+            }
+            _ => {
+                // MFA_SETUP: VerifySoftwareToken must have accepted a code in this session; the
+                // finished session is good for one sign-in.
+                if !s.verified {
+                    return Err(CoreError::InvalidParameter(
+                        "Set up an authenticator app (AssociateSoftwareToken, VerifySoftwareToken) first.".into(),
+                    ));
+                }
+                let mark = StoredCode { code_hash: String::new(), expires_at: s.exp, attempts: 0, created_at: now };
+                if !self
+                    .store
+                    .claim_code(&pool.id, &user.username_key, &format!("mfa-setup:{}", s.nonce), &mark)
+                    .await?
+                {
+                    return Err(expired());
+                }
+            }
+        }
+        self.store.clear_failures(&pool.id, &user.username_key).await?;
+        self.complete_sign_in(pool, client, &user, s.device.as_deref()).await
+    }
+}
+
+fn code_purpose(factor: &str) -> String {
+    format!("mfa:{factor}")
+}
+
+fn pool_mfa_view(pool: &UserPool) -> PoolMfaConfig {
+    let s = &pool.settings;
+    let extra = |k: &str| s.extra.get(k).cloned();
+    PoolMfaConfig {
+        mode: Some(if s.mfa_configuration.is_empty() { "OFF".into() } else { s.mfa_configuration.clone() }),
+        sms: s.mfa.sms.then(|| SmsMfa {
+            message: extra("SmsAuthenticationMessage").and_then(|v| v.as_str().map(String::from)),
+            configuration: extra("SmsConfiguration"),
+        }),
+        software_token: s.mfa.software_token,
+        email: s
+            .mfa
+            .email
+            .then(|| EmailMfa { message: s.mfa.email_message.clone(), subject: s.mfa.email_subject.clone() }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cognate_model::{ClientId, ClientSettings};
+
+    /// An SMS code past its three minutes is refused even when it is right; so is a session
+    /// past its validity.
+    #[tokio::test]
+    async fn expired_codes_and_sessions_are_refused() {
+        let (svc, mut pool, user) = crate::tests::service().await;
+        pool.settings.mfa_configuration = "OPTIONAL".into();
+        pool.settings.mfa.sms = true;
+        svc.store.update_pool(&pool).await.unwrap();
+        let client = AppClient {
+            pool_id: pool.id.clone(),
+            client_id: ClientId::new("client1"),
+            name: "c".into(),
+            secret_sealed: None,
+            created_at: 1,
+            updated_at: 1,
+            settings: ClientSettings::default(),
+        };
+        let now = now_millis();
+        let code = svc.issue_code(&pool, &user, &code_purpose("SMS_MFA"), MFA_CODE_TTL_MS).await.unwrap();
+        let mut stored = svc.store.get_code(&pool.id, &user.username_key, "mfa:SMS_MFA").await.unwrap().unwrap();
+        stored.expires_at = now - 1;
+        svc.store.put_code(&pool.id, &user.username_key, "mfa:SMS_MFA", &stored).await.unwrap();
+        let session = |exp: i64| {
+            ChallengeSession {
+                pool: pool.id.to_string(),
+                client: "client1".into(),
+                user: user.username_key.clone(),
+                challenge: "SMS_MFA".into(),
+                exp,
+                ..Default::default()
+            }
+            .seal(&svc.master)
+        };
+        let responses = HashMap::from([("SMS_MFA_CODE".to_string(), code.clone())]);
+        let r = svc.mfa_respond(&pool, &client, "SMS_MFA", Some(&session(now + 60_000)), &responses).await;
+        assert!(matches!(r, Err(CoreError::ExpiredCode(_))), "{r:?}");
+        let r = svc.mfa_respond(&pool, &client, "SMS_MFA", Some(&session(now - 1)), &responses).await;
+        assert!(matches!(r, Err(CoreError::NotAuthorized(m)) if m.contains("session is expired")));
+    }
+}
