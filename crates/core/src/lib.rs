@@ -93,7 +93,7 @@ impl Cognate {
             outbox,
             config: Arc::new(config),
         };
-        svc.sync(false).await?;
+        svc.sync(false, false).await?;
         Ok(svc)
     }
 

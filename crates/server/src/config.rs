@@ -46,6 +46,10 @@ struct FileConfig {
     smtp_url: Option<Secret>,
     email_from: Option<String>,
     sms_webhook_url: Option<Secret>,
+    database_url: Option<Secret>,
+    database_max_connections: Option<u32>,
+    database_acquire_timeout_secs: Option<u64>,
+    key_reload_secs: Option<u32>,
 }
 
 /// The effective configuration.
@@ -79,6 +83,21 @@ pub struct Config {
     pub email_from: String,
     /// Webhook that sends SMS (may carry a token).
     pub sms_webhook_url: Option<Secret>,
+    /// `postgres://…` for PostgreSQL (several nodes); none means SQLite in the data dir.
+    pub database_url: Option<Secret>,
+    /// PostgreSQL pool size per node.
+    pub database_max_connections: u32,
+    /// How long a request waits for a PostgreSQL connection.
+    pub database_acquire_timeout_secs: u64,
+    /// How often a node re-reads the signing keys (after a rotation elsewhere), in seconds.
+    pub key_reload_secs: u32,
+}
+
+fn env_number<T: std::str::FromStr>(name: &str, file: Option<T>, default: T) -> Result<T, String> {
+    match env(name) {
+        Some(v) => v.parse().map_err(|_| format!("{name} '{v}' is not a number")),
+        None => Ok(file.unwrap_or(default)),
+    }
 }
 
 fn env(name: &str) -> Option<String> {
@@ -169,6 +188,19 @@ impl Config {
                 .or(f.email_from)
                 .unwrap_or_else(|| "Cognate <no-reply@cognate.invalid>".into()),
             sms_webhook_url: env_secret("COGNATE_SMS_WEBHOOK_URL")?.or(f.sms_webhook_url),
+            database_url: match env_secret("COGNATE_DATABASE_URL")?.or(f.database_url) {
+                Some(u) if !(u.expose().starts_with("postgres://") || u.expose().starts_with("postgresql://")) => {
+                    return Err("COGNATE_DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)".into())
+                }
+                u => u,
+            },
+            database_max_connections: env_number("COGNATE_DATABASE_MAX_CONNECTIONS", f.database_max_connections, 16)?,
+            database_acquire_timeout_secs: env_number(
+                "COGNATE_DATABASE_ACQUIRE_TIMEOUT_SECS",
+                f.database_acquire_timeout_secs,
+                10,
+            )?,
+            key_reload_secs: env_number("COGNATE_KEY_RELOAD_SECS", f.key_reload_secs, 30)?,
         })
     }
 }

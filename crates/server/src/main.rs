@@ -22,6 +22,8 @@ struct Cli {
 enum Command {
     /// Run the server (SQLite in the data dir by default).
     Serve(ServeArgs),
+    /// Apply pending database migrations and exit (`serve` also applies them at start).
+    Migrate(ServeArgs),
     /// Manage the token signing keys.
     Keys {
         #[command(subcommand)]
@@ -31,9 +33,16 @@ enum Command {
 
 #[derive(Subcommand)]
 enum KeysCommand {
-    /// Add a new signing key; running servers switch to it within 30 seconds. The old key stays
-    /// in the JWKS for a day, until every token it signed has expired.
-    Rotate(ServeArgs),
+    /// Add a new signing key. Running servers publish it in their JWKS at their next key reload
+    /// (every 30 s) and sign with it once `--activate-in` has passed, so no node signs with a key
+    /// that another node cannot verify yet. The old key stays in the JWKS for a day.
+    Rotate {
+        #[command(flatten)]
+        args: ServeArgs,
+        /// Seconds before the new key signs (default 60; 0 for a single server restarted now).
+        #[arg(long, default_value_t = 60)]
+        activate_in: u64,
+    },
 }
 
 #[derive(clap::Args)]
@@ -53,9 +62,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // One TLS crypto provider for every client in the process (SMTP, webhooks).
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-    let (args, rotate) = match cli.command {
-        Command::Serve(args) => (args, false),
-        Command::Keys { command: KeysCommand::Rotate(args) } => (args, true),
+    let (args, task) = match cli.command {
+        Command::Serve(args) => (args, Task::Serve),
+        Command::Migrate(args) => (args, Task::Migrate),
+        Command::Keys { command: KeysCommand::Rotate { args, activate_in } } => (args, Task::Rotate(activate_in)),
     };
     let cfg = match config::Config::load(args.config, args.listen, args.data_dir) {
         Ok(c) => c,
@@ -64,13 +74,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match rotate {
-        true => {
-            init_logging("warn");
+    match task {
+        Task::Migrate => {
+            init_logging(&cfg.log);
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-            match rt.block_on(router::rotate_keys(cfg)) {
-                Ok(kid) => {
-                    println!("cognate: new signing key {kid}; running servers switch to it within 30 seconds");
+            match rt.block_on(router::migrate(cfg)) {
+                Ok(()) => {
+                    println!("cognate: the database is up to date");
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
@@ -79,7 +89,23 @@ fn main() -> ExitCode {
                 }
             }
         }
-        false => {
+        Task::Rotate(activate_in) => {
+            init_logging("warn");
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            match rt.block_on(router::rotate_keys(cfg, activate_in)) {
+                Ok(kid) => {
+                    println!(
+                        "cognate: new signing key {kid}; servers publish it within 30 seconds and sign with it after {activate_in} s"
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("cognate: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Task::Serve => {
             init_logging(&cfg.log);
             let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
                 Ok(rt) => rt,
@@ -97,6 +123,12 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+enum Task {
+    Serve,
+    Migrate,
+    Rotate(u64),
 }
 
 fn init_logging(filter: &str) {

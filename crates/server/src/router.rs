@@ -9,7 +9,9 @@ use cognate_core::outbox::FileOutbox;
 use cognate_core::password::PasswordHasher;
 use cognate_core::{Cognate, ServiceConfig};
 use cognate_sigv4::Verifier;
+use cognate_store::postgres::{PgOptions, PgStore};
 use cognate_store::sqlite::SqliteStore;
+use cognate_store::Store;
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::Arc;
@@ -35,15 +37,14 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
     bootstrap::data_dir(&cfg)?;
     let master = bootstrap::master_key(&cfg)?;
     let keys = bootstrap::admin_keys(&cfg)?;
-    let db = cfg.data_dir.join("cognate.db");
-    let store = SqliteStore::open(&db).await.map_err(|e| format!("cannot open the database {}: {e}", db.display()))?;
-    check_master_key(&store, &master).await?;
+    let store = open_store(&cfg).await?;
+    check_master_key(store.as_ref(), &master).await?;
     let listener =
         tokio::net::TcpListener::bind(cfg.listen).await.map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let public_url = cfg.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let svc = Cognate::start(
-        Arc::new(store),
+        store,
         master,
         PasswordHasher::new(cfg.hash_parallelism),
         Arc::new(crate::delivery::Delivery::new(
@@ -60,7 +61,7 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
     )
     .await
     .map_err(|e| format!("cannot start the service: {e}"))?;
-    let sync = tokio::spawn(sync_loop(svc.clone()));
+    let sync = tokio::spawn(sync_loop(svc.clone(), cfg.key_reload_secs));
     let state = Arc::new(AppState {
         svc: svc.clone(),
         idp: IdpApi::new(svc.clone()),
@@ -83,31 +84,68 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
 }
 
 /// `cognate keys rotate`: opens the store with the same checks as `serve` and adds a key.
-pub async fn rotate_keys(cfg: Config) -> Result<String, String> {
+pub async fn rotate_keys(cfg: Config, activate_in_secs: u64) -> Result<String, String> {
     let master = bootstrap::master_key(&cfg)?;
     let db = cfg.data_dir.join("cognate.db");
-    if !db.exists() {
+    if cfg.database_url.is_none() && !db.exists() {
         return Err(format!("no database at {}; start the server once first", db.display()));
     }
-    let store = SqliteStore::open(&db).await.map_err(|e| format!("cannot open the database {}: {e}", db.display()))?;
-    check_master_key(&store, &master).await?;
-    let kid = cognate_core::tokens::keys::rotate(&store, &master).await.map_err(|e| e.to_string())?;
-    cognate_store::Store::close(&store).await;
+    let store = open_store(&cfg).await?;
+    check_master_key(store.as_ref(), &master).await?;
+    let kid = cognate_core::tokens::keys::rotate(store.as_ref(), &master, activate_in_secs as i64 * 1000)
+        .await
+        .map_err(|e| e.to_string())?;
+    store.close().await;
     Ok(kid)
+}
+
+/// Opens the configured store and runs pending migrations: PostgreSQL when
+/// `COGNATE_DATABASE_URL` is set, else SQLite in the data dir.
+pub async fn open_store(cfg: &Config) -> Result<Arc<dyn Store>, String> {
+    match &cfg.database_url {
+        Some(url) => {
+            let opts = PgOptions {
+                max_connections: cfg.database_max_connections,
+                acquire_timeout: std::time::Duration::from_secs(cfg.database_acquire_timeout_secs),
+                ..PgOptions::default()
+            };
+            let store = PgStore::connect(url.expose(), &opts)
+                .await
+                .map_err(|e| format!("cannot open the PostgreSQL database: {e}"))?;
+            Ok(Arc::new(store))
+        }
+        None => {
+            let db = cfg.data_dir.join("cognate.db");
+            let store =
+                SqliteStore::open(&db).await.map_err(|e| format!("cannot open the database {}: {e}", db.display()))?;
+            Ok(Arc::new(store))
+        }
+    }
+}
+
+/// `cognate migrate`: applies pending migrations and exits.
+pub async fn migrate(cfg: Config) -> Result<(), String> {
+    if cfg.database_url.is_none() {
+        bootstrap::data_dir(&cfg)?;
+    }
+    let store = open_store(&cfg).await?;
+    store.close().await;
+    Ok(())
 }
 
 /// How often a node reads revocations made elsewhere: the bound on how stale it can be.
 pub const REVOCATION_POLL: std::time::Duration = std::time::Duration::from_secs(1);
-/// How often a node re-reads the signing keys (after `cognate keys rotate` or another node).
-pub const KEY_RELOAD_EVERY: u32 = 30;
+/// Every this many polls a node also sweeps the last five minutes of revocations (ids that
+/// committed out of order on a multi-writer database): their staleness bound.
+pub const SWEEP_EVERY: u32 = 5;
 
-async fn sync_loop(svc: Cognate) {
+async fn sync_loop(svc: Cognate, key_reload_every: u32) {
     let mut tick: u32 = 0;
     let mut interval = tokio::time::interval(REVOCATION_POLL);
     loop {
         interval.tick().await;
         tick = tick.wrapping_add(1);
-        if let Err(e) = svc.sync(tick % KEY_RELOAD_EVERY == 0).await {
+        if let Err(e) = svc.sync(tick % key_reload_every.max(1) == 0, tick % SWEEP_EVERY == 0).await {
             tracing::warn!(error = %e, "background sync failed; will retry");
         }
     }

@@ -54,11 +54,11 @@ async fn generated_secrets_are_private_and_a_wrong_master_key_stops_the_start() 
         assert_eq!(mode & 0o777, 0o600);
     }
     let wrong = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
-    let err = TestServer::try_start(BIN, &s.data_dir, &[("COGNATE_MASTER_KEY", wrong)]).await.err().expect("refused");
+    let err = s.try_start_sibling(&[("COGNATE_MASTER_KEY", wrong)]).await.err().expect("refused");
     assert!(err.contains("master key does not match"), "{err}");
-    let err = TestServer::try_start(BIN, &s.data_dir, &[("COGNATE_MASTER_KEY", "short")]).await.err().expect("refused");
+    let err = s.try_start_sibling(&[("COGNATE_MASTER_KEY", "short")]).await.err().expect("refused");
     assert!(err.contains("master key"), "{err}");
-    let err = TestServer::try_start(BIN, &s.data_dir, &[("COGNATE_REGION", "local")]).await.err().expect("refused");
+    let err = s.try_start_sibling(&[("COGNATE_REGION", "local")]).await.err().expect("refused");
     assert!(err.contains("region"), "{err}");
 }
 

@@ -496,8 +496,12 @@ async fn self_service_and_key_rotation() {
     // Rotation: the old key stays published, old tokens still verify, new tokens use the new key.
     let old_kid = decode_header(&access).unwrap().kid.unwrap();
     assert!(f.s.stop().await);
-    let out =
-        std::process::Command::new(BIN).args(["keys", "rotate", "--data-dir"]).arg(&f.s.data_dir).output().unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["keys", "rotate", "--activate-in", "0", "--data-dir"])
+        .arg(&f.s.data_dir)
+        .envs(f.s.backend_env())
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     f.s.restart_after_stop().await;
     f.c = f.s.client();

@@ -144,6 +144,8 @@ pub async fn tokens(store: &dyn Store) {
     assert_eq!(feed.iter().map(|r| r.origin_jti.as_str()).collect::<Vec<_>>(), vec!["j1", "j2"]);
     assert!(feed.windows(2).all(|w| w[0].id < w[1].id));
     assert!(store.revocations_since(before, 6_000).await.unwrap().is_empty());
+    let swept = store.revocations_recorded_since(0, 0).await.unwrap();
+    assert!(feed.iter().all(|r| swept.iter().any(|s| s.id == r.id)));
     store.purge_expired(2_000_000).await.unwrap();
     assert!(store.get_refresh_token("h2").await.unwrap().is_none());
     // Tokens go with their user.

@@ -19,6 +19,14 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
+        // A serialization failure or deadlock (SQLSTATE 40001, 40P01; CockroachDB and
+        // YugabyteDB raise them under contention) means "read again and retry", which is what
+        // the read-modify-write loops above the store do with `VersionMismatch`.
+        if let sqlx::Error::Database(db) = &e {
+            if matches!(db.code().as_deref(), Some("40001" | "40P01")) {
+                return StoreError::VersionMismatch;
+            }
+        }
         StoreError::Backend(e.to_string())
     }
 }

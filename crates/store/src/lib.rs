@@ -1,9 +1,14 @@
 //! Storage behind narrow async traits, split by aggregate, with one conformance suite that every
-//! backend must pass. Backends: [`sqlite`] (embedded default). SQL is written with `$N`
-//! placeholders in first-use order so the PostgreSQL backend can share it.
+//! backend must pass. Backends: [`sqlite`] (embedded default) and [`postgres`] (several nodes).
+//! Both compile the same SQL (`src/sql/`, `$N` placeholders in first-use order) against their
+//! own driver types.
+
+// Each backend compiles the shared SQL files in `src/sql/` as its own modules, on purpose.
+#![allow(clippy::duplicate_mod)]
 
 pub mod conformance;
 mod error;
+pub mod postgres;
 pub mod sqlite;
 mod traits;
 

@@ -298,6 +298,9 @@ pub trait TokenStore: Send + Sync {
     ) -> StoreResult<Vec<String>>;
     /// Revocations with id above `after` that have not expired at `now`.
     async fn revocations_since(&self, after: i64, now: i64) -> StoreResult<Vec<Revocation>>;
+    /// Revocations recorded at or after `since` (ms) that have not expired at `now`: the sweep
+    /// that catches ids committed out of order on a multi-writer database.
+    async fn revocations_recorded_since(&self, since: i64, now: i64) -> StoreResult<Vec<Revocation>>;
     /// Deletes expired refresh tokens and revocations.
     async fn purge_expired(&self, now: i64) -> StoreResult<()>;
 }

@@ -112,8 +112,24 @@ async fn spawn(bin: &Path, data_dir: &Path, env: &[(String, String)]) -> Result<
     }
 }
 
+/// The PostgreSQL server the tests may use (`COGNATE_TEST_POSTGRES_URL`, an admin URL).
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("COGNATE_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+}
+
+/// True when the integration suite runs on PostgreSQL (`COGNATE_TEST_BACKEND=postgres`).
+pub fn on_postgres() -> bool {
+    std::env::var("COGNATE_TEST_BACKEND").as_deref() == Ok("postgres")
+}
+
+/// A fresh PostgreSQL database for one test: its URL.
+pub async fn scratch_database() -> String {
+    let admin = postgres_admin_url().expect("COGNATE_TEST_POSTGRES_URL names a PostgreSQL server");
+    cognate_store::postgres::create_scratch_database(&admin).await.expect("scratch database").0
+}
+
 impl TestServer {
-    /// Starts `bin` with a fresh temp data dir.
+    /// Starts `bin` with a fresh temp data dir (and, on the PostgreSQL backend, a fresh database).
     pub async fn start(bin: &str) -> Self {
         Self::start_with(bin, &[]).await
     }
@@ -122,7 +138,10 @@ impl TestServer {
     pub async fn start_with(bin: &str, env: &[(&str, &str)]) -> Self {
         let tmp = tempfile::tempdir().expect("temp dir");
         let data_dir = tmp.path().to_path_buf();
-        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        if on_postgres() && !env.iter().any(|(k, _)| k == "COGNATE_DATABASE_URL") {
+            env.push(("COGNATE_DATABASE_URL".into(), scratch_database().await));
+        }
         let (child, endpoint) = spawn(Path::new(bin), &data_dir, &env).await.expect("cognate starts");
         Self { child: Some(child), endpoint, data_dir, _tmp: Some(tmp), bin: bin.into(), env }
     }
@@ -132,6 +151,26 @@ impl TestServer {
         let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let (child, endpoint) = spawn(Path::new(bin), data_dir, &env).await?;
         Ok(Self { child: Some(child), endpoint, data_dir: data_dir.into(), _tmp: None, bin: bin.into(), env })
+    }
+
+    /// Tries to start another server on this one's data dir and database, with `env` added.
+    pub async fn try_start_sibling(&self, env: &[(&str, &str)]) -> Result<Self, String> {
+        let mut all = self.backend_env();
+        all.extend(env.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let (child, endpoint) = spawn(&self.bin, &self.data_dir, &all).await?;
+        Ok(Self {
+            child: Some(child),
+            endpoint,
+            data_dir: self.data_dir.clone(),
+            _tmp: None,
+            bin: self.bin.clone(),
+            env: all,
+        })
+    }
+
+    /// The environment that points a process at this server's database (empty on SQLite).
+    pub fn backend_env(&self) -> Vec<(String, String)> {
+        self.env.iter().filter(|(k, _)| k == "COGNATE_DATABASE_URL").cloned().collect()
     }
 
     /// Stops with SIGTERM and waits; returns whether it exited successfully.
@@ -146,6 +185,14 @@ impl TestServer {
                 let _ = child.kill().await;
                 false
             }
+        }
+    }
+
+    /// Kills the process with SIGKILL (no shutdown at all) and reaps it.
+    pub async fn kill9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.start_kill();
+            let _ = child.wait().await;
         }
     }
 

@@ -49,7 +49,12 @@ async fn add_new_key(store: &dyn Store, master: &MasterKey, now: i64) -> CoreRes
 
 async fn read_ring(store: &dyn Store, master: &MasterKey) -> CoreResult<Option<KeyRing>> {
     let stored = store.list_keys().await?;
-    let Some(newest) = stored.last() else { return Ok(None) };
+    // A key is published at once but signs only from its `created_at` (a rotation dates it a
+    // little ahead, so that every node publishes it before any node signs with it).
+    let now = cognate_model::now_millis();
+    let Some(newest) = stored.iter().rev().find(|k| k.created_at <= now).or(stored.first()) else {
+        return Ok(None);
+    };
     let der = master.open(&newest.sealed_key, &aad(&newest.kid))?;
     let signing = SigningKey::from_pkcs8(&newest.kid, &der).map_err(CoreError::Internal)?;
     let ordered: Vec<PublicJwk> = stored.iter().rev().filter_map(|k| PublicJwk::new(&k.kid, &k.n, &k.e)).collect();
@@ -59,16 +64,27 @@ async fn read_ring(store: &dyn Store, master: &MasterKey) -> CoreResult<Option<K
 
 impl Keys {
     /// Loads the ring, generating the first key when the store has none.
+    /// Nodes starting together on an empty database: one claims the first key, the others wait
+    /// for it (and generate their own only if it never comes, e.g. the claimant died).
     pub async fn load(store: &dyn Store, master: &MasterKey) -> CoreResult<Self> {
-        let ring = match read_ring(store, master).await? {
-            Some(r) => r,
-            None => {
+        let mut ring = read_ring(store, master).await?;
+        if ring.is_none() {
+            if store.put_meta_if_absent("first-signing-key", "claimed").await? {
                 add_new_key(store, master, cognate_model::now_millis()).await?;
-                read_ring(store, master)
-                    .await?
-                    .ok_or_else(|| CoreError::Internal("no signing key after generation".into()))?
             }
-        };
+            for _ in 0..100 {
+                ring = read_ring(store, master).await?;
+                if ring.is_some() {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            if ring.is_none() {
+                add_new_key(store, master, cognate_model::now_millis()).await?;
+                ring = read_ring(store, master).await?;
+            }
+        }
+        let ring = ring.ok_or_else(|| CoreError::Internal("no signing key after generation".into()))?;
         Ok(Self { ring: RwLock::new(Arc::new(ring)) })
     }
 
@@ -92,9 +108,10 @@ impl Keys {
 
 /// Adds a new signing key and drops keys whose successor is older than the grace period.
 /// Returns the new kid.
-pub async fn rotate(store: &dyn Store, master: &MasterKey) -> CoreResult<String> {
+/// The new key signs from `activate_in_ms` from now; servers publish it at their next reload.
+pub async fn rotate(store: &dyn Store, master: &MasterKey, activate_in_ms: i64) -> CoreResult<String> {
     let now = cognate_model::now_millis();
-    let kid = add_new_key(store, master, now).await?;
+    let kid = add_new_key(store, master, now + activate_in_ms.max(0)).await?;
     let keys = store.list_keys().await?;
     // The oldest key that must stay: the first whose successor is younger than the grace.
     let keep_from = keys

@@ -261,14 +261,20 @@ impl Cognate {
         Ok(())
     }
 
-    /// Picks up what other nodes (or the CLI) changed: new revocations and rotated keys.
-    pub async fn sync(&self, reload_keys: bool) -> CoreResult<()> {
+    /// Picks up what other nodes (or the CLI) changed: new revocations and rotated keys. With
+    /// `sweep`, also re-reads the last five minutes of revocations: on a database with several
+    /// writers an id can commit after a higher one was already read.
+    pub async fn sync(&self, reload_keys: bool, sweep: bool) -> CoreResult<()> {
         let now = now_millis();
         let fresh = self.store.revocations_since(self.revocations.last_id(), now).await?;
         if let Some(last) = fresh.last() {
             self.revocations.seen(last.id);
         }
         self.revocations.add(fresh.into_iter().map(|r| (r.origin_jti, r.expires_at)));
+        if sweep {
+            let late = self.store.revocations_recorded_since(now - 300_000, now).await?;
+            self.revocations.add(late.into_iter().map(|r| (r.origin_jti, r.expires_at)));
+        }
         self.revocations.prune(now);
         if reload_keys {
             self.keys.reload(self.store.as_ref(), &self.master).await?;

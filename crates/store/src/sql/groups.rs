@@ -1,12 +1,12 @@
 use super::rows::user_from_row;
-use super::{conflict_or, SqliteStore};
+use super::DbRow;
+use super::{conflict_or, DbStore};
 use crate::{GroupStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use cognate_model::{Group, User, UserPoolId};
-use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
-fn group_from_row(row: &SqliteRow) -> StoreResult<Group> {
+fn group_from_row(row: &DbRow) -> StoreResult<Group> {
     Ok(Group {
         pool_id: UserPoolId::new(row.try_get::<String, _>("pool_id")?),
         name: row.try_get("name")?,
@@ -26,7 +26,7 @@ fn fk_is_not_found(e: sqlx::Error) -> StoreError {
 }
 
 #[async_trait]
-impl GroupStore for SqliteStore {
+impl GroupStore for DbStore {
     async fn create_group(&self, g: &Group) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO groups (pool_id, name, description, role_arn, precedence, created_at, updated_at) \

@@ -1,11 +1,11 @@
-use super::{conflict_or, SqliteStore};
+use super::DbRow;
+use super::{conflict_or, DbStore};
 use crate::{ClientStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use cognate_model::{AppClient, ClientId, UserPoolId};
-use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
-fn client_from_row(row: &SqliteRow) -> StoreResult<AppClient> {
+fn client_from_row(row: &DbRow) -> StoreResult<AppClient> {
     let settings: String = row.try_get("settings")?;
     Ok(AppClient {
         pool_id: UserPoolId::new(row.try_get::<String, _>("pool_id")?),
@@ -19,7 +19,7 @@ fn client_from_row(row: &SqliteRow) -> StoreResult<AppClient> {
 }
 
 #[async_trait]
-impl ClientStore for SqliteStore {
+impl ClientStore for DbStore {
     async fn create_client(&self, c: &AppClient) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO app_clients (client_id, pool_id, name, secret_sealed, created_at, updated_at, settings) \

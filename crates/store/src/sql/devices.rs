@@ -1,11 +1,11 @@
-use super::SqliteStore;
+use super::DbRow;
+use super::DbStore;
 use crate::{DeviceStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use cognate_model::{Device, UserPoolId};
-use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
-fn device_from_row(r: &SqliteRow) -> StoreResult<Device> {
+fn device_from_row(r: &DbRow) -> StoreResult<Device> {
     Ok(Device {
         pool_id: UserPoolId::new(r.try_get::<String, _>("pool_id")?),
         username_key: r.try_get("username_key")?,
@@ -23,7 +23,7 @@ fn device_from_row(r: &SqliteRow) -> StoreResult<Device> {
 }
 
 #[async_trait]
-impl DeviceStore for SqliteStore {
+impl DeviceStore for DbStore {
     async fn put_device(&self, d: &Device) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO devices (pool_id, username_key, device_key, group_key, name, status, confirmed, verifier, last_ip, \

@@ -1,11 +1,11 @@
-use super::{conflict_or, SqliteStore};
+use super::DbRow;
+use super::{conflict_or, DbStore};
 use crate::{PoolStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use cognate_model::{UserPool, UserPoolId};
-use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
-fn pool_from_row(row: &SqliteRow) -> StoreResult<UserPool> {
+fn pool_from_row(row: &DbRow) -> StoreResult<UserPool> {
     let settings: String = row.try_get("settings")?;
     Ok(UserPool {
         id: UserPoolId::new(row.try_get::<String, _>("id")?),
@@ -17,7 +17,7 @@ fn pool_from_row(row: &SqliteRow) -> StoreResult<UserPool> {
 }
 
 #[async_trait]
-impl PoolStore for SqliteStore {
+impl PoolStore for DbStore {
     async fn create_pool(&self, pool: &UserPool) -> StoreResult<()> {
         sqlx::query("INSERT INTO user_pools (id, name, created_at, updated_at, settings) VALUES ($1, $2, $3, $4, $5)")
             .bind(pool.id.as_str())

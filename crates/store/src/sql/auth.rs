@@ -1,16 +1,16 @@
 //! Signing keys, refresh tokens, revocations, sign-in failures and codes on SQLite.
 
-use super::SqliteStore;
+use super::DbRow;
+use super::DbStore;
 use crate::{
     Failures, GuardStore, KeyStore, RefreshToken, Revocation, StoreError, StoreResult, StoredCode, StoredKey,
     TokenStore,
 };
 use async_trait::async_trait;
 use cognate_model::{ClientId, UserPoolId};
-use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
-fn refresh_from_row(r: &SqliteRow) -> StoreResult<RefreshToken> {
+fn refresh_from_row(r: &DbRow) -> StoreResult<RefreshToken> {
     Ok(RefreshToken {
         token_hash: r.try_get("token_hash")?,
         pool_id: UserPoolId::new(r.try_get::<String, _>("pool_id")?),
@@ -26,7 +26,7 @@ fn refresh_from_row(r: &SqliteRow) -> StoreResult<RefreshToken> {
 }
 
 #[async_trait]
-impl KeyStore for SqliteStore {
+impl KeyStore for DbStore {
     async fn add_key(&self, k: &StoredKey) -> StoreResult<()> {
         sqlx::query("INSERT INTO signing_keys (kid, created_at, sealed_key, n, e) VALUES ($1, $2, $3, $4, $5)")
             .bind(&k.kid)
@@ -68,7 +68,7 @@ impl KeyStore for SqliteStore {
 }
 
 #[async_trait]
-impl TokenStore for SqliteStore {
+impl TokenStore for DbStore {
     async fn add_refresh_token(&self, t: &RefreshToken) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO refresh_tokens (token_hash, pool_id, client_id, username_key, origin_jti, auth_time, device_key, \
@@ -188,6 +188,25 @@ impl TokenStore for SqliteStore {
             .collect()
     }
 
+    async fn revocations_recorded_since(&self, since: i64, now: i64) -> StoreResult<Vec<Revocation>> {
+        let rows = sqlx::query(
+            "SELECT id, origin_jti, expires_at FROM revocations WHERE revoked_at >= $1 AND expires_at > $2 ORDER BY id",
+        )
+        .bind(since)
+        .bind(now)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Revocation {
+                    id: r.try_get("id")?,
+                    origin_jti: r.try_get("origin_jti")?,
+                    expires_at: r.try_get("expires_at")?,
+                })
+            })
+            .collect()
+    }
+
     async fn purge_expired(&self, now: i64) -> StoreResult<()> {
         sqlx::query("DELETE FROM refresh_tokens WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
         sqlx::query("DELETE FROM revocations WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
@@ -197,7 +216,7 @@ impl TokenStore for SqliteStore {
 }
 
 #[async_trait]
-impl GuardStore for SqliteStore {
+impl GuardStore for DbStore {
     async fn get_failures(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Failures> {
         let row = sqlx::query("SELECT failures, last_failure, locked_until FROM sign_in_failures WHERE pool_id = $1 AND username_key = $2")
             .bind(pool.as_str())

@@ -1,15 +1,15 @@
 //! Row ↔ entity mapping shared by the SQLite modules.
 
+use super::DbRow;
 use crate::StoreResult;
 use cognate_model::{User, UserPoolId, UserStatus};
-use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 pub(super) const USER_COLUMNS: &str =
     "pool_id, username_key, username, sub, status, enabled, attributes, password_hash, \
 password_set_at, tokens_valid_after, created_at, updated_at, version, mfa, srp_verifier, pending_attributes";
 
-pub(super) fn user_from_row(row: &SqliteRow) -> StoreResult<User> {
+pub(super) fn user_from_row(row: &DbRow) -> StoreResult<User> {
     let status: String = row.try_get("status")?;
     let attrs: String = row.try_get("attributes")?;
     Ok(User {

@@ -1,9 +1,10 @@
 use super::rows::{indexed_values, user_from_row, USER_COLUMNS};
-use super::{conflict_or, SqliteStore};
+use super::Db;
+use super::{conflict_or, DbStore};
 use crate::{FilterColumn, StoreError, StoreResult, UserCursor, UserFilter, UserPage, UserStore};
 use async_trait::async_trait;
 use cognate_model::{User, UserPoolId};
-use sqlx::{Sqlite, Transaction};
+use sqlx::Transaction;
 
 fn column(c: FilterColumn) -> &'static str {
     match c {
@@ -19,7 +20,7 @@ fn column(c: FilterColumn) -> &'static str {
 }
 
 /// The smallest string greater than every string starting with `prefix`, if there is one.
-fn prefix_successor(prefix: &str) -> Option<String> {
+pub(super) fn prefix_successor(prefix: &str) -> Option<String> {
     let mut chars: Vec<char> = prefix.chars().collect();
     while let Some(last) = chars.pop() {
         let mut next = last as u32 + 1;
@@ -34,7 +35,7 @@ fn prefix_successor(prefix: &str) -> Option<String> {
     None
 }
 
-async fn insert_keys(tx: &mut Transaction<'_, Sqlite>, user: &User, keys: &[String]) -> StoreResult<()> {
+async fn insert_keys(tx: &mut Transaction<'_, Db>, user: &User, keys: &[String]) -> StoreResult<()> {
     for key in keys {
         sqlx::query("INSERT INTO user_keys (pool_id, key, username_key) VALUES ($1, $2, $3)")
             .bind(user.pool_id.as_str())
@@ -48,7 +49,7 @@ async fn insert_keys(tx: &mut Transaction<'_, Sqlite>, user: &User, keys: &[Stri
 }
 
 #[async_trait]
-impl UserStore for SqliteStore {
+impl UserStore for DbStore {
     async fn create_user(&self, user: &User, keys: &[String]) -> StoreResult<()> {
         let mut tx = self.writer.begin().await?;
         let idx = indexed_values(user);
@@ -195,6 +196,7 @@ impl UserStore for SqliteStore {
             q = match b {
                 Bind::Text(t) => q.bind(t.clone()),
                 Bind::Int(i) => q.bind(*i),
+                Bind::Bool(b) => q.bind(*b),
             };
         }
         let rows = q.fetch_all(&self.reader).await?;
@@ -223,6 +225,7 @@ impl UserStore for SqliteStore {
 pub(super) enum Bind {
     Text(String),
     Int(i64),
+    Bool(bool),
 }
 
 /// The SQL, binds, and whether rows are sorted by a filter column (then `sort_value` is
@@ -287,62 +290,8 @@ pub(super) fn list_query(
                 "SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND enabled = $2 AND username_key > $3 \
                  ORDER BY username_key LIMIT $4"
             ),
-            vec![p, Bind::Int(*enabled as i64), Bind::Text(after_key), Bind::Int(fetch)],
+            vec![p, Bind::Bool(*enabled), Bind::Text(after_key), Bind::Int(fetch)],
             false,
         ),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{list_query, prefix_successor, Bind};
-    use crate::sqlite::SqliteStore;
-    use crate::{FilterColumn, UserFilter};
-    use cognate_model::{UserPoolId, UserStatus};
-
-    /// Every ListUsers filter is answered by an index search, never a table scan.
-    #[tokio::test]
-    async fn every_filter_uses_an_index() {
-        let store = SqliteStore::open_in_memory().await.unwrap();
-        let pool = UserPoolId::new("us-east-1_abc");
-        let cols = [
-            FilterColumn::Username,
-            FilterColumn::Email,
-            FilterColumn::PhoneNumber,
-            FilterColumn::Name,
-            FilterColumn::GivenName,
-            FilterColumn::FamilyName,
-            FilterColumn::PreferredUsername,
-            FilterColumn::Sub,
-        ];
-        let mut filters =
-            vec![UserFilter::All, UserFilter::StatusIn(vec![UserStatus::Confirmed]), UserFilter::Enabled(false)];
-        for c in cols {
-            filters.push(UserFilter::Equals(c, "x".into()));
-            filters.push(UserFilter::Prefix(c, "x".into()));
-        }
-        for f in filters {
-            let (sql, binds, _) = list_query(&pool, &f, None, 60).unwrap();
-            let explain = format!("EXPLAIN QUERY PLAN {sql}");
-            let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(&explain);
-            for b in binds {
-                q = match b {
-                    Bind::Text(t) => q.bind(t),
-                    Bind::Int(i) => q.bind(i),
-                };
-            }
-            let plan: Vec<String> = q.fetch_all(&store.reader).await.unwrap().into_iter().map(|r| r.3).collect();
-            let text = plan.join(" | ");
-            assert!(text.contains("SEARCH users USING"), "{f:?}: {text}");
-            assert!(!text.contains("SCAN users"), "{f:?}: {text}");
-        }
-    }
-
-    #[test]
-    fn successor() {
-        assert_eq!(prefix_successor("ab").as_deref(), Some("ac"));
-        assert_eq!(prefix_successor("a\u{D7FF}").as_deref(), Some("a\u{E000}"));
-        assert_eq!(prefix_successor("a\u{10FFFF}").as_deref(), Some("b"));
-        assert_eq!(prefix_successor(""), None);
-    }
 }

@@ -1,0 +1,293 @@
+//! Two `cognate` nodes on one fresh PostgreSQL database: sessions, revocations, lockout, keys
+//! and SRP challenges cross nodes; concurrent writes lose nothing; SIGKILL loses no acknowledged
+//! write. Runs when `COGNATE_TEST_POSTGRES_URL` names a server (the test command sets it).
+
+mod common;
+use base64::Engine;
+use cognate_testkit::srp_client::{answer, now_timestamp, N};
+use cognate_testkit::{postgres_admin_url, scratch_database};
+use common::*;
+use idp::types::*;
+use num_bigint::BigUint;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "Multi-Passw0rd!";
+
+/// Two nodes sharing one new database and one master key; `None` without PostgreSQL.
+async fn nodes() -> Option<(TestServer, TestServer, Vec<(String, String)>)> {
+    if postgres_admin_url().is_none() {
+        eprintln!("COGNATE_TEST_POSTGRES_URL is not set: multi-node tests skipped");
+        return None;
+    }
+    let url = scratch_database().await;
+    let key = base64::engine::general_purpose::STANDARD.encode(uuid::Uuid::new_v4().as_bytes().repeat(2));
+    let env = vec![
+        ("COGNATE_DATABASE_URL".to_string(), url),
+        ("COGNATE_MASTER_KEY".to_string(), key),
+        ("COGNATE_KEY_RELOAD_SECS".to_string(), "1".to_string()),
+        // Every node of a deployment has the same public URL (the load balancer's): the issuer.
+        ("COGNATE_PUBLIC_URL".to_string(), "http://cognate.multinode.test".to_string()),
+    ];
+    let e: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (a, b) = tokio::join!(TestServer::start_with(BIN, &e), TestServer::start_with(BIN, &e));
+    Some((a, b, env))
+}
+
+async fn setup(c: &idp::Client) -> (String, String) {
+    let pool = pool(c).await;
+    let client = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("app")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    (pool, client)
+}
+
+async fn user(c: &idp::Client, pool: &str, name: &str) {
+    c.admin_create_user()
+        .user_pool_id(pool)
+        .username(name)
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    c.admin_set_user_password()
+        .user_pool_id(pool)
+        .username(name)
+        .password(PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+}
+
+async fn sign_in(
+    c: &idp::Client,
+    client: &str,
+    name: &str,
+    password: &str,
+) -> Result<AuthenticationResultType, String> {
+    c.initiate_auth()
+        .client_id(client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", name)
+        .auth_parameters("PASSWORD", password)
+        .send()
+        .await
+        .map(|r| r.authentication_result.unwrap())
+        .map_err(|e| message(&e))
+}
+
+#[tokio::test]
+async fn sessions_revocations_lockout_keys_and_srp_cross_nodes() {
+    let Some((a, b, env)) = nodes().await else { return };
+    let (ca, cb) = (a.client(), b.client());
+    let (pool, client) = setup(&ca).await;
+    user(&ca, &pool, "nina").await;
+    // Sign in on A, refresh and call on B.
+    let t = sign_in(&ca, &client, "nina", PASSWORD).await.unwrap();
+    let access = t.access_token.unwrap();
+    let refreshed = cb
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::RefreshTokenAuth)
+        .auth_parameters("REFRESH_TOKEN", t.refresh_token.unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(refreshed.authentication_result.unwrap().access_token.is_some());
+    cb.get_user().access_token(&access).send().await.unwrap();
+    // GlobalSignOut on A: B refuses the token within the documented staleness (1 s poll).
+    ca.global_sign_out().access_token(&access).send().await.unwrap();
+    let started = Instant::now();
+    loop {
+        match cb.get_user().access_token(&access).send().await {
+            Err(e) => {
+                assert_eq!(code(&e), "NotAuthorizedException");
+                break;
+            }
+            Ok(_) => {
+                assert!(started.elapsed() < Duration::from_secs(3), "B still accepts a revoked token");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+    eprintln!("revocation seen by the other node after {:?}", started.elapsed());
+
+    // Lockout counted across both nodes: 3 failures on A and 2 on B lock the user everywhere.
+    user(&ca, &pool, "lena").await;
+    for (i, c) in [&ca, &ca, &ca, &cb, &cb].into_iter().enumerate() {
+        assert_eq!(
+            sign_in(c, &client, "lena", "Wrong-Passw0rd!").await.unwrap_err(),
+            "Incorrect username or password.",
+            "{i}"
+        );
+    }
+    assert_eq!(sign_in(&ca, &client, "lena", PASSWORD).await.unwrap_err(), "Password attempts exceeded");
+
+    // A key rotated through the shared database shows up in B's JWKS.
+    let out = std::process::Command::new(BIN)
+        .args(["keys", "rotate", "--data-dir"])
+        .arg(&a.data_dir)
+        .envs(env.iter().cloned())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let kid = text.split("new signing key ").nth(1).unwrap().split(';').next().unwrap().trim().to_string();
+    let started = Instant::now();
+    loop {
+        let jwks: serde_json::Value = b
+            .http()
+            .get(format!("{}/{pool}/.well-known/jwks.json", b.endpoint))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if jwks["keys"].as_array().unwrap().iter().any(|k| k["kid"] == kid.as_str()) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(5), "B never published {kid}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // An SRP challenge started on A is answered on B.
+    let n = BigUint::parse_bytes(N.as_bytes(), 16).unwrap();
+    let secret = BigUint::from_bytes_be(&uuid::Uuid::new_v4().as_bytes().repeat(2));
+    let big_a = BigUint::from(2u32).modpow(&secret, &n);
+    let ch = ca
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::UserSrpAuth)
+        .auth_parameters("USERNAME", "nina")
+        .auth_parameters("SRP_A", big_a.to_str_radix(16))
+        .send()
+        .await
+        .unwrap();
+    let p: HashMap<String, String> = ch.challenge_parameters.unwrap().into_iter().collect();
+    let ts = now_timestamp();
+    let done = cb
+        .respond_to_auth_challenge()
+        .client_id(&client)
+        .challenge_name(ChallengeNameType::PasswordVerifier)
+        .challenge_responses("USERNAME", &p["USERNAME"])
+        .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", &p["SECRET_BLOCK"])
+        .challenge_responses("TIMESTAMP", &ts)
+        .challenge_responses("PASSWORD_CLAIM_SIGNATURE", answer(&pool, &p, &secret, PASSWORD, &ts))
+        .send()
+        .await
+        .unwrap();
+    assert!(done.authentication_result.unwrap().id_token.is_some());
+}
+
+#[tokio::test]
+async fn concurrent_writes_on_two_nodes_lose_nothing() {
+    let Some((a, b, _)) = nodes().await else { return };
+    let (ca, cb) = (a.client(), b.client());
+    let (pool, _) = setup(&ca).await;
+    // Many clients create one user name through both nodes: exactly one wins.
+    let mut tasks = vec![];
+    for i in 0..24 {
+        let c = if i % 2 == 0 { ca.clone() } else { cb.clone() };
+        let pool = pool.clone();
+        tasks.push(tokio::spawn(async move {
+            c.admin_create_user()
+                .user_pool_id(&pool)
+                .username("raced")
+                .message_action(MessageActionType::Suppress)
+                .send()
+                .await
+                .map_err(|e| code(&e))
+        }));
+    }
+    let mut wins = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => wins += 1,
+            Err(code) => assert_eq!(code, "UsernameExistsException"),
+        }
+    }
+    assert_eq!(wins, 1);
+    // Concurrent updates of different attributes through both nodes: every write is kept.
+    let names = ["name", "given_name", "family_name", "middle_name", "nickname", "profile", "website", "locale"];
+    let mut tasks = vec![];
+    for (i, n) in names.into_iter().enumerate() {
+        let c = if i % 2 == 0 { ca.clone() } else { cb.clone() };
+        let pool = pool.clone();
+        tasks.push(tokio::spawn(async move {
+            c.admin_update_user_attributes()
+                .user_pool_id(&pool)
+                .username("raced")
+                .user_attributes(attr(n, &format!("value-{n}")))
+                .send()
+                .await
+                .unwrap();
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let u = cb.admin_get_user().user_pool_id(&pool).username("raced").send().await.unwrap();
+    for n in names {
+        assert_eq!(value_of(u.user_attributes(), n), Some(format!("value-{n}").as_str()), "{n}");
+    }
+}
+
+#[tokio::test]
+async fn sigkill_loses_no_acknowledged_write() {
+    let Some((mut a, b, _)) = nodes().await else { return };
+    let (ca, cb) = (a.client(), b.client());
+    let (pool, _) = setup(&ca).await;
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut tasks = vec![];
+    for t in 0..4 {
+        let (c, pool, acked) = (ca.clone(), pool.clone(), acked.clone());
+        tasks.push(tokio::spawn(async move {
+            for i in 0.. {
+                let name = format!("burst-{t}-{i}");
+                let r = c
+                    .admin_create_user()
+                    .user_pool_id(&pool)
+                    .username(&name)
+                    .user_attributes(attr("email", &format!("{name}@example.com")))
+                    .message_action(MessageActionType::Suppress)
+                    .send()
+                    .await;
+                match r {
+                    Ok(_) => acked.lock().unwrap().push(name),
+                    Err(_) => break, // the node is gone
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    a.kill9().await;
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(acked.len() >= 4, "the burst wrote something before the kill ({})", acked.len());
+    for name in &acked {
+        let u = cb.admin_get_user().user_pool_id(&pool).username(name).send().await.unwrap();
+        assert_eq!(value_of(u.user_attributes(), "email"), Some(format!("{name}@example.com").as_str()));
+    }
+    // Whatever else exists is whole: every listed user has its email.
+    let listed = cb.list_users().user_pool_id(&pool).send().await.unwrap();
+    for u in listed.users() {
+        let name = u.username.clone().unwrap();
+        assert_eq!(value_of(u.attributes(), "email"), Some(format!("{name}@example.com").as_str()));
+    }
+    eprintln!("{} acknowledged writes before SIGKILL, all readable on the other node", acked.len());
+}

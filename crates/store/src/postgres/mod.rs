@@ -1,0 +1,217 @@
+//! The PostgreSQL backend, for several stateless nodes on one database. It runs the same SQL as
+//! the SQLite backend (`crate::sql`, `$N` placeholders, `ON CONFLICT`, row-value comparisons)
+//! against PostgreSQL's migrations (`migrations/postgres`, same numbers). No advisory locks or
+//! LISTEN/NOTIFY: migrations exclude each other through the unique key of their own record.
+
+#[path = "../sql/auth.rs"]
+mod auth;
+#[path = "../sql/clients.rs"]
+mod clients;
+#[path = "../sql/devices.rs"]
+mod devices;
+#[path = "../sql/groups.rs"]
+mod groups;
+#[path = "../sql/pools.rs"]
+mod pools;
+#[path = "../sql/rows.rs"]
+mod rows;
+#[path = "../sql/users.rs"]
+mod users;
+
+use crate::{MetaStore, Store, StoreError, StoreResult};
+use async_trait::async_trait;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use std::str::FromStr;
+use std::time::Duration;
+
+type Db = sqlx::Postgres;
+type DbRow = sqlx::postgres::PgRow;
+type DbStore = PgStore;
+
+/// Numbered migrations, the same numbers as SQLite's.
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../../migrations/postgres/0001_init.sql")),
+    (2, "auth", include_str!("../../migrations/postgres/0002_auth.sql")),
+    (3, "user_mfa", include_str!("../../migrations/postgres/0003_user_mfa.sql")),
+    (4, "srp", include_str!("../../migrations/postgres/0004_srp.sql")),
+    (5, "devices", include_str!("../../migrations/postgres/0005_devices.sql")),
+    (6, "pending_attributes", include_str!("../../migrations/postgres/0006_pending_attributes.sql")),
+];
+
+/// Connection pool settings (`COGNATE_DATABASE_MAX_CONNECTIONS`, `..._ACQUIRE_TIMEOUT_SECS`).
+#[derive(Debug, Clone)]
+pub struct PgOptions {
+    /// Connections per node.
+    pub max_connections: u32,
+    /// How long a request waits for a free connection.
+    pub acquire_timeout: Duration,
+    /// Server-side limit for one statement.
+    pub statement_timeout: Duration,
+}
+
+impl Default for PgOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(10),
+            statement_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The PostgreSQL store. `writer` and `reader` are the same pool (the shared SQL names both).
+#[derive(Clone)]
+pub struct PgStore {
+    writer: PgPool,
+    reader: PgPool,
+}
+
+impl PgStore {
+    /// Connects without touching the schema.
+    pub async fn connect_only(url: &str, opts: &PgOptions) -> StoreResult<Self> {
+        let timeout = format!("{}", opts.statement_timeout.as_millis());
+        let connect = PgConnectOptions::from_str(url)?.options([("statement_timeout", timeout.as_str())]);
+        let pool = PgPoolOptions::new()
+            .max_connections(opts.max_connections)
+            .acquire_timeout(opts.acquire_timeout)
+            .connect_with(connect)
+            .await?;
+        Ok(Self { writer: pool.clone(), reader: pool })
+    }
+
+    /// Connects and runs pending migrations (safe when several nodes start together).
+    pub async fn connect(url: &str, opts: &PgOptions) -> StoreResult<Self> {
+        let store = Self::connect_only(url, opts).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Runs pending migrations. Each runs in one transaction that first claims its own row in
+    /// `cognate_migrations`: a second node claiming the same version waits for the first to
+    /// commit, then finds it done. Refuses a database that is ahead of this binary.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        let pool = &self.writer;
+        let create = "CREATE TABLE IF NOT EXISTS cognate_migrations \
+                      (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
+        // Two nodes creating the table at once can collide in the catalog: try again.
+        for attempt in 0.. {
+            match sqlx::raw_sql(create).execute(pool).await {
+                Ok(_) => break,
+                Err(e) if attempt < 5 => {
+                    tracing::debug!(error = %e, "creating the migrations table, retrying");
+                    tokio::time::sleep(Duration::from_millis(100 * (attempt + 1))).await;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        for (version, name, sql) in MIGRATIONS {
+            let mut tx = pool.begin().await?;
+            let claimed = sqlx::query(
+                "INSERT INTO cognate_migrations (version, name, applied_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (version) DO NOTHING",
+            )
+            .bind(version)
+            .bind(name)
+            .bind(cognate_model::now_millis())
+            .execute(&mut *tx)
+            .await?;
+            if claimed.rows_affected() == 0 {
+                tx.rollback().await?;
+                continue;
+            }
+            sqlx::raw_sql(sql).execute(&mut *tx).await?;
+            tx.commit().await?;
+            tracing::info!(version, name, "applied migration");
+        }
+        let latest: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM cognate_migrations").fetch_one(pool).await?;
+        let known = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
+        if latest.unwrap_or(0) > known {
+            return Err(StoreError::Backend(format!(
+                "the database is at migration {} but this cognate knows only up to {known}; run a newer cognate",
+                latest.unwrap_or(0)
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Maps a unique-constraint failure to `Conflict(what)`, anything else to `Backend`.
+fn conflict_or(e: sqlx::Error, what: &str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what.to_string()),
+        _ => e.into(),
+    }
+}
+
+#[async_trait]
+impl MetaStore for PgStore {
+    async fn get_meta(&self, key: &str) -> StoreResult<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1").bind(key).fetch_optional(&self.reader).await?)
+    }
+
+    async fn put_meta_if_absent(&self, key: &str, value: &str) -> StoreResult<bool> {
+        let r = sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+            .bind(key)
+            .bind(value)
+            .execute(&self.writer)
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn close(&self) {
+        self.writer.close().await;
+    }
+}
+
+/// A fresh, empty database on the server of `admin_url` (for tests): `(url, name)`.
+pub async fn create_scratch_database(admin_url: &str) -> StoreResult<(String, String)> {
+    use sqlx::Connection;
+    // `cognate_test_<unix seconds>_…`: the test command drops the ones older than an hour.
+    let secs = cognate_model::now_millis() / 1000;
+    let name = format!("cognate_test_{secs}_{}_{}", std::process::id(), rand_suffix());
+    let mut conn = sqlx::PgConnection::connect(admin_url).await?;
+    sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
+    conn.close().await?;
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
+    Ok((format!("{base}/{name}"), name))
+}
+
+fn rand_suffix() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(cognate_model::now_millis() as u64);
+    format!("{:08x}", h.finish() as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The conformance suite on a fresh PostgreSQL database, when `COGNATE_TEST_POSTGRES_URL`
+    /// names a server (the test command sets it where PostgreSQL is reachable).
+    #[tokio::test]
+    async fn conformance_on_postgres() {
+        let Ok(admin) = std::env::var("COGNATE_TEST_POSTGRES_URL") else {
+            eprintln!("COGNATE_TEST_POSTGRES_URL is not set: PostgreSQL conformance skipped");
+            return;
+        };
+        let (url, _) = create_scratch_database(&admin).await.unwrap();
+        let opts = PgOptions::default();
+        // Two nodes migrating at once: both succeed, the schema is applied once.
+        let (a, b) = tokio::join!(PgStore::connect(&url, &opts), PgStore::connect(&url, &opts));
+        let (store, other) = (a.unwrap(), b.unwrap());
+        let applied: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM cognate_migrations").fetch_one(&store.reader).await.unwrap();
+        assert_eq!(applied, MIGRATIONS.len() as i64);
+        other.close().await;
+        crate::conformance::run_all(&store).await;
+        crate::conformance::concurrent_unique_names(std::sync::Arc::new(store.clone())).await;
+        assert!(store.put_meta_if_absent("k", "v").await.unwrap());
+        assert!(!store.put_meta_if_absent("k", "w").await.unwrap());
+        store.close().await;
+    }
+}
