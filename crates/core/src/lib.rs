@@ -62,6 +62,7 @@ pub struct Cognate {
     pub(crate) master: Arc<MasterKey>,
     pub(crate) keys: Arc<tokens::keys::Keys>,
     pub(crate) revocations: Arc<tokens::revocations::Revocations>,
+    pub(crate) verified: Arc<tokens::verified::VerifiedTokens>,
     pub(crate) hasher: PasswordHasher,
     pub(crate) dummy_hash: Arc<String>,
     pub(crate) srp: Arc<srp::SrpGroup>,
@@ -81,12 +82,13 @@ impl Cognate {
     ) -> CoreResult<Self> {
         let keys = tokens::keys::Keys::load(store.as_ref(), &master).await?;
         // Unknown users are checked against this hash so they take as long as known ones.
-        let dummy_hash = hasher.hash("cognate timing equalizer").await?;
+        let dummy_hash = hasher.dummy_phc()?;
         let svc = Self {
             store,
             master: Arc::new(master),
             keys: Arc::new(keys),
             revocations: Arc::new(Default::default()),
+            verified: Arc::new(Default::default()),
             hasher,
             dummy_hash: Arc::new(dummy_hash),
             srp: Arc::new(srp::SrpGroup::default()),

@@ -2,11 +2,12 @@
 //! blocking threads, so a burst of hashing cannot starve the async workers.
 
 use crate::{CoreError, CoreResult};
-use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use cognate_model::PasswordPolicy;
 use rand::Rng;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use subtle::ConstantTimeEq;
 use tokio::sync::Semaphore;
 
 /// The characters Cognito counts as symbols (a space inside the password counts too).
@@ -61,10 +62,13 @@ pub fn generate_temporary_password(policy: &PasswordPolicy) -> String {
 }
 
 /// argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane), at most `permits` at a time.
+/// The 19 MiB working memory is kept and reused (one buffer per permit), so a sign-in does not
+/// allocate, zero and page-fault it every time.
 #[derive(Clone)]
 pub struct PasswordHasher {
-    argon: Arc<Argon2<'static>>,
+    params: Params,
     permits: Arc<Semaphore>,
+    memory: Arc<Mutex<Vec<Vec<Block>>>>,
 }
 
 impl PasswordHasher {
@@ -76,34 +80,89 @@ impl PasswordHasher {
     /// A hasher with explicit memory (KiB) and pass counts (tests use small ones).
     pub fn with_params(parallelism: usize, memory_kib: u32, passes: u32) -> Self {
         let params = Params::new(memory_kib, passes, 1, None).expect("valid argon2 parameters");
-        Self {
-            argon: Arc::new(Argon2::new(Algorithm::Argon2id, Version::V0x13, params)),
-            permits: Arc::new(Semaphore::new(parallelism.max(1))),
+        Self { params, permits: Arc::new(Semaphore::new(parallelism.max(1))), memory: Arc::default() }
+    }
+
+    /// Runs argon2id with `params` over a reused buffer (a bigger one is made when needed).
+    fn derive(
+        memory: &Mutex<Vec<Vec<Block>>>,
+        params: &Params,
+        pwd: &[u8],
+        salt: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), String> {
+        let mut blocks = memory.lock().map(|mut m| m.pop()).unwrap_or(None).unwrap_or_default();
+        if blocks.len() < params.block_count() {
+            blocks = vec![Block::default(); params.block_count()];
         }
+        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+        let r = argon.hash_password_into_with_memory(pwd, salt, out, &mut blocks[..params.block_count()]);
+        if let Ok(mut m) = memory.lock() {
+            m.push(blocks);
+        }
+        r.map_err(|e| e.to_string())
+    }
+
+    /// A PHC string with this hasher's parameters, a random salt and a random output: verifying
+    /// anything against it costs what a real verification costs and never succeeds (the
+    /// timing equalizer for unknown users), and making it costs no hashing at start.
+    pub fn dummy_phc(&self) -> CoreResult<String> {
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut out);
+        let phc = PasswordHash {
+            algorithm: argon2::ARGON2ID_IDENT,
+            version: Some(Version::V0x13.into()),
+            params: ParamsString::try_from(&self.params).map_err(|e| CoreError::Internal(e.to_string()))?,
+            salt: Some(salt.as_salt()),
+            hash: Some(Output::new(&out).map_err(|e| CoreError::Internal(e.to_string()))?),
+        };
+        Ok(phc.to_string())
     }
 
     /// Hashes a password into a PHC string.
     pub async fn hash(&self, password: &str) -> CoreResult<String> {
         let _permit = self.permits.acquire().await.map_err(|e| CoreError::Internal(e.to_string()))?;
-        let argon = self.argon.clone();
-        let password = password.to_string();
+        let (params, memory, password) = (self.params.clone(), self.memory.clone(), password.to_string());
         tokio::task::spawn_blocking(move || {
             let salt = SaltString::generate(&mut rand::rngs::OsRng);
-            argon.hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+            let mut raw_salt = [0u8; 64];
+            let salt_bytes = salt.decode_b64(&mut raw_salt).map_err(|e| e.to_string())?;
+            let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+            Self::derive(&memory, &params, password.as_bytes(), salt_bytes, &mut out)?;
+            let phc = PasswordHash {
+                algorithm: argon2::ARGON2ID_IDENT,
+                version: Some(Version::V0x13.into()),
+                params: ParamsString::try_from(&params).map_err(|e| e.to_string())?,
+                salt: Some(salt.as_salt()),
+                hash: Some(Output::new(&out).map_err(|e| e.to_string())?),
+            };
+            Ok::<_, String>(phc.to_string())
         })
         .await
         .map_err(|e| CoreError::Internal(e.to_string()))?
         .map_err(|e| CoreError::Internal(format!("password hashing failed: {e}")))
     }
 
-    /// Checks a password against a PHC string (constant-time inside argon2).
+    /// Checks a password against a PHC string (argon2id with the parameters it names; the
+    /// comparison is constant-time).
     pub async fn verify(&self, password: &str, phc: &str) -> CoreResult<bool> {
         let _permit = self.permits.acquire().await.map_err(|e| CoreError::Internal(e.to_string()))?;
-        let argon = self.argon.clone();
-        let (password, phc) = (password.to_string(), phc.to_string());
+        let (memory, password, phc) = (self.memory.clone(), password.to_string(), phc.to_string());
         tokio::task::spawn_blocking(move || {
             let parsed = PasswordHash::new(&phc).map_err(|e| e.to_string())?;
-            Ok::<_, String>(argon.verify_password(password.as_bytes(), &parsed).is_ok())
+            if parsed.algorithm != argon2::ARGON2ID_IDENT {
+                return Err(format!("unsupported password hash algorithm {}", parsed.algorithm));
+            }
+            let params = Params::try_from(&parsed).map_err(|e| e.to_string())?;
+            let (Some(salt), Some(want)) = (parsed.salt, parsed.hash) else {
+                return Err("the stored password hash has no salt or output".into());
+            };
+            let mut raw_salt = [0u8; 64];
+            let salt_bytes = salt.decode_b64(&mut raw_salt).map_err(|e| e.to_string())?;
+            let mut out = vec![0u8; want.len()];
+            Self::derive(&memory, &params, password.as_bytes(), salt_bytes, &mut out)?;
+            Ok(bool::from(out.as_slice().ct_eq(want.as_bytes())))
         })
         .await
         .map_err(|e| CoreError::Internal(e.to_string()))?
@@ -139,5 +198,26 @@ mod tests {
         assert!(h.verify("Passw0rd!", &phc).await.unwrap());
         assert!(!h.verify("passw0rd!", &phc).await.unwrap());
         assert!(h.verify("x", "garbage").await.is_err());
+    }
+
+    /// PHC strings interoperate with the argon2 crate's own hasher both ways (hashes stored
+    /// before the buffer reuse, imported ones), including other parameters than ours.
+    #[tokio::test]
+    async fn phc_interop_with_the_reference_api() {
+        use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+        let ours = PasswordHasher::with_params(1, 64, 1);
+        let reference = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(128, 2, 1, None).unwrap());
+        let salt = SaltString::generate(&mut rand::rngs::OsRng);
+        let theirs = reference.hash_password(b"Passw0rd!", &salt).unwrap().to_string();
+        assert!(ours.verify("Passw0rd!", &theirs).await.unwrap());
+        assert!(!ours.verify("Passw0rd?", &theirs).await.unwrap());
+        let mine = ours.hash("Passw0rd!").await.unwrap();
+        assert!(Argon2::default().verify_password(b"Passw0rd!", &PasswordHash::new(&mine).unwrap()).is_ok());
+        // A bigger stored parameter set than the pool's buffers: still verified.
+        assert!(ours.verify("Passw0rd!", &theirs).await.unwrap());
+        // The timing equalizer parses, costs a verification, and never matches.
+        let dummy = ours.dummy_phc().unwrap();
+        assert!(!ours.verify("", &dummy).await.unwrap());
+        assert_eq!(Params::try_from(&PasswordHash::new(&dummy).unwrap()).unwrap().m_cost(), 64);
     }
 }

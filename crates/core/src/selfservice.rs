@@ -20,9 +20,13 @@ impl Cognate {
         Ok((pool, user))
     }
 
-    /// GetUser.
+    /// GetUser: one read (the pool is looked at only to tell a deleted pool from a deleted user).
     pub async fn get_user(&self, ctx: &UserCtx) -> CoreResult<User> {
-        Ok(self.ctx_user(ctx).await?.1)
+        match self.store.get_user_by_sub(ctx.pool_id(), ctx.sub()).await? {
+            Some(user) if user.enabled => Ok(user),
+            Some(_) => Err(CoreError::NotAuthorized("User is disabled.".into())),
+            None => Err(self.ctx_user(ctx).await.err().unwrap_or(CoreError::UserNotFound)),
+        }
     }
 
     /// GlobalSignOut: every session of the user ends, on every node.

@@ -4,6 +4,7 @@
 pub mod jwt;
 pub mod keys;
 pub mod revocations;
+pub mod verified;
 
 use crate::{Cognate, CoreError, CoreResult};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -211,6 +212,16 @@ impl Cognate {
     /// expiry, revocation (in memory), and the `aws.cognito.signin.user.admin` scope.
     pub fn authenticate(&self, access_token: &str) -> CoreResult<UserCtx> {
         let invalid = || CoreError::NotAuthorized("Invalid Access Token".into());
+        let cache_key = verified::key(access_token);
+        if let Some((ctx, exp)) = self.verified.get(&cache_key) {
+            if exp <= now_millis() / 1000 {
+                return Err(CoreError::NotAuthorized("Access Token has expired".into()));
+            }
+            if self.revocations.contains(&ctx.origin_jti) {
+                return Err(CoreError::NotAuthorized("Access Token has been revoked".into()));
+            }
+            return Ok(ctx);
+        }
         let ring = self.keys.current();
         let claims = jwt::verify(access_token, |kid| ring.public.get(kid)).map_err(|_| invalid())?;
         if claims["token_use"] != "access" {
@@ -234,13 +245,15 @@ impl Cognate {
         if !scopes.split(' ').any(|s| s == ADMIN_SCOPE) {
             return Err(CoreError::NotAuthorized("Access Token does not have required scopes".into()));
         }
-        Ok(UserCtx {
+        let ctx = UserCtx {
             pool_id: UserPoolId::new(pool_id),
             sub: claims["sub"].as_str().ok_or_else(invalid)?.to_string(),
             username: claims["username"].as_str().unwrap_or_default().to_string(),
             client_id: claims["client_id"].as_str().unwrap_or_default().to_string(),
             origin_jti: origin_jti.to_string(),
-        })
+        };
+        self.verified.put(cache_key, ctx.clone(), exp);
+        Ok(ctx)
     }
 
     /// Revokes every session of a user, here and (through the store) on every node.

@@ -1,0 +1,448 @@
+//! The load harness: runs one scenario (or all) against a Cognito endpoint for a fixed time at a
+//! fixed concurrency through the official AWS SDK for Rust, and reports req/s, p50/p99/max
+//! latency, errors, and — with `--server-pid` — the server's CPU seconds and peak RSS.
+//!
+//! Usage: cognate-bench --endpoint URL [--scenario NAME|all] [--secs N] [--conc N] [--server-pid PID]
+//! Scenarios: signup, password, refresh, get-tokens, get-user, admin-get-user, list-users, srp,
+//! get-user-under-hashing (GetUser from 2 tasks while `conc` tasks keep the password hashing
+//! saturated; the latencies reported are GetUser's).
+//! Admin credentials (for the setup and admin-get-user) come from AWS_ACCESS_KEY_ID and
+//! AWS_SECRET_ACCESS_KEY.
+
+use aws_sdk_cognitoidentityprovider as idp;
+use cognate_testkit::srp_client::{now_timestamp, proof, x_of, N};
+use idp::config::{BehaviorVersion, Credentials, Region};
+use idp::types::*;
+use num_bigint::BigUint;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "Bench-Passw0rd!";
+const SCENARIOS: [&str; 9] = [
+    "signup",
+    "password",
+    "refresh",
+    "get-tokens",
+    "get-user",
+    "admin-get-user",
+    "list-users",
+    "srp",
+    "get-user-under-hashing",
+];
+
+struct Args {
+    endpoint: String,
+    scenario: String,
+    secs: u64,
+    conc: usize,
+    server_pid: Option<u32>,
+}
+
+fn args() -> Args {
+    let mut a =
+        Args { endpoint: "http://127.0.0.1:9229".into(), scenario: "all".into(), secs: 10, conc: 8, server_pid: None };
+    let mut it = std::env::args().skip(1);
+    while let Some(k) = it.next() {
+        let v = it.next().unwrap_or_else(|| panic!("{k} needs a value"));
+        match k.as_str() {
+            "--endpoint" => a.endpoint = v,
+            "--scenario" => a.scenario = v,
+            "--secs" => a.secs = v.parse().expect("--secs N"),
+            "--conc" => a.conc = v.parse().expect("--conc N"),
+            "--server-pid" => a.server_pid = Some(v.parse().expect("--server-pid PID")),
+            _ => panic!("unknown option {k}"),
+        }
+    }
+    a
+}
+
+fn client(endpoint: &str) -> idp::Client {
+    let id = std::env::var("AWS_ACCESS_KEY_ID").unwrap_or_else(|_| "x".into());
+    let secret = std::env::var("AWS_SECRET_ACCESS_KEY").unwrap_or_else(|_| "x".into());
+    let conf = idp::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new(id, secret, None, None, "bench"))
+        .retry_config(idp::config::retry::RetryConfig::disabled())
+        .build();
+    idp::Client::from_conf(conf)
+}
+
+/// utime + stime (clock ticks) and peak RSS (KiB) of a process.
+fn proc_stats(pid: u32) -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let hwm = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some((ticks, hwm))
+}
+
+/// What one scenario measured: ok latencies, errors, wall time, server CPU ticks.
+type Measured = (Vec<Duration>, u64, Duration, Option<u64>);
+
+/// Runs `op(task, i)` from `conc` tasks for `secs` (after the scenario's setup), measuring the
+/// server's CPU over exactly that window.
+async fn drive<F, Fut>(secs: u64, conc: usize, pid: Option<u32>, op: F) -> Measured
+where
+    F: Fn(usize, u64) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), String>> + Send,
+{
+    let op = Arc::new(op);
+    let before = pid.and_then(proc_stats);
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(secs);
+    let mut tasks = vec![];
+    for t in 0..conc {
+        let op = op.clone();
+        tasks.push(tokio::spawn(async move {
+            let (mut lat, mut errors, mut i) = (vec![], 0u64, 0u64);
+            let mut first_error = None;
+            while Instant::now() < deadline {
+                let began = Instant::now();
+                match op(t, i).await {
+                    Ok(()) => lat.push(began.elapsed()),
+                    Err(e) => {
+                        errors += 1;
+                        first_error.get_or_insert(e);
+                    }
+                }
+                i += 1;
+            }
+            (lat, errors, first_error)
+        }));
+    }
+    let (mut all, mut errors) = (vec![], 0);
+    for t in tasks {
+        let (l, e, first) = t.await.unwrap();
+        if let Some(first) = first {
+            eprintln!("  first error: {first}");
+        }
+        all.extend(l);
+        errors += e;
+    }
+    let took = start.elapsed();
+    let cpu = match (before, pid.and_then(proc_stats)) {
+        (Some(b), Some(a)) => Some(a.0 - b.0),
+        _ => None,
+    };
+    (all, errors, took, cpu)
+}
+
+struct Fixture {
+    c: idp::Client,
+    pool: String,
+    client: String,
+    users: Vec<String>,
+}
+
+async fn fixture(c: &idp::Client, users: usize) -> Fixture {
+    let pool = c
+        .create_user_pool()
+        .pool_name(format!("bench-{}", std::process::id()))
+        .schema(SchemaAttributeType::builder().name("email").attribute_data_type(AttributeDataType::String).build())
+        .send()
+        .await
+        .expect("CreateUserPool")
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    let client = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("bench")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .expect("CreateUserPoolClient")
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    let mut names = vec![];
+    for i in 0..users {
+        let name = format!("user{i:05}");
+        c.admin_create_user()
+            .user_pool_id(&pool)
+            .username(&name)
+            .user_attributes(
+                AttributeType::builder().name("email").value(format!("{name}@example.com")).build().unwrap(),
+            )
+            .message_action(MessageActionType::Suppress)
+            .send()
+            .await
+            .expect("AdminCreateUser");
+        c.admin_set_user_password()
+            .user_pool_id(&pool)
+            .username(&name)
+            .password(PASSWORD)
+            .permanent(true)
+            .send()
+            .await
+            .expect("AdminSetUserPassword");
+        names.push(name);
+    }
+    Fixture { c: c.clone(), pool, client, users: names }
+}
+
+async fn sign_in(f: &Fixture, user: &str) -> AuthenticationResultType {
+    f.c.initiate_auth()
+        .client_id(&f.client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", user)
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .expect("sign-in")
+        .authentication_result
+        .unwrap()
+}
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    let s = format!("{e:?}");
+    s.chars().take(300).collect()
+}
+
+async fn run(name: &str, a: &Args, admin: &idp::Client, public: &idp::Client) -> Option<Measured> {
+    let (secs, conc, pid) = (a.secs, a.conc, a.server_pid);
+    let users = if matches!(name, "list-users") { 200 } else { conc.max(1) };
+    let f = Arc::new(fixture(admin, users).await);
+    let pc = public.clone();
+    Some(match name {
+        "signup" => {
+            let (pc, client) = (pc, f.client.clone());
+            let run_id = std::process::id();
+            drive(secs, conc, pid, move |t, i| {
+                let (pc, client) = (pc.clone(), client.clone());
+                async move {
+                    pc.sign_up()
+                        .client_id(&client)
+                        .username(format!("new-{run_id}-{t}-{i}"))
+                        .password(PASSWORD)
+                        .send()
+                        .await
+                        .map(|_| ())
+                        .map_err(err)
+                }
+            })
+            .await
+        }
+        "password" => {
+            let f2 = f.clone();
+            drive(secs, conc, pid, move |t, _| {
+                let (f, pc) = (f2.clone(), pc.clone());
+                async move {
+                    pc.initiate_auth()
+                        .client_id(&f.client)
+                        .auth_flow(AuthFlowType::UserPasswordAuth)
+                        .auth_parameters("USERNAME", &f.users[t % f.users.len()])
+                        .auth_parameters("PASSWORD", PASSWORD)
+                        .send()
+                        .await
+                        .map(|_| ())
+                        .map_err(err)
+                }
+            })
+            .await
+        }
+        "refresh" | "get-tokens" => {
+            let mut tokens = vec![];
+            for u in &f.users {
+                tokens.push(sign_in(&f, u).await.refresh_token.unwrap());
+            }
+            let tokens = Arc::new(tokens);
+            let (f2, by_get) = (f.clone(), name == "get-tokens");
+            drive(secs, conc, pid, move |t, _| {
+                let (f, pc, tokens) = (f2.clone(), pc.clone(), tokens.clone());
+                async move {
+                    let token = &tokens[t % tokens.len()];
+                    if by_get {
+                        pc.get_tokens_from_refresh_token()
+                            .client_id(&f.client)
+                            .refresh_token(token)
+                            .send()
+                            .await
+                            .map(|_| ())
+                            .map_err(err)
+                    } else {
+                        pc.initiate_auth()
+                            .client_id(&f.client)
+                            .auth_flow(AuthFlowType::RefreshTokenAuth)
+                            .auth_parameters("REFRESH_TOKEN", token)
+                            .send()
+                            .await
+                            .map(|_| ())
+                            .map_err(err)
+                    }
+                }
+            })
+            .await
+        }
+        "get-user" | "get-user-under-hashing" => {
+            if name == "get-user-under-hashing" {
+                let deadline = Instant::now() + Duration::from_secs(secs + 1);
+                for t in 0..conc {
+                    let (f, pc) = (f.clone(), pc.clone());
+                    tokio::spawn(async move {
+                        while Instant::now() < deadline {
+                            let _ = pc
+                                .initiate_auth()
+                                .client_id(&f.client)
+                                .auth_flow(AuthFlowType::UserPasswordAuth)
+                                .auth_parameters("USERNAME", &f.users[t % f.users.len()])
+                                .auth_parameters("PASSWORD", PASSWORD)
+                                .send()
+                                .await;
+                        }
+                    });
+                }
+            }
+            let conc = if name == "get-user" { conc } else { 2 };
+            let mut tokens = vec![];
+            for u in &f.users {
+                tokens.push(sign_in(&f, u).await.access_token.unwrap());
+            }
+            let tokens = Arc::new(tokens);
+            drive(secs, conc, pid, move |t, _| {
+                let (pc, tokens) = (pc.clone(), tokens.clone());
+                async move {
+                    pc.get_user().access_token(&tokens[t % tokens.len()]).send().await.map(|_| ()).map_err(err)
+                }
+            })
+            .await
+        }
+        "admin-get-user" => {
+            let (f2, ac) = (f.clone(), admin.clone());
+            drive(secs, conc, pid, move |t, _| {
+                let (f, ac) = (f2.clone(), ac.clone());
+                async move {
+                    ac.admin_get_user()
+                        .user_pool_id(&f.pool)
+                        .username(&f.users[t % f.users.len()])
+                        .send()
+                        .await
+                        .map(|_| ())
+                        .map_err(err)
+                }
+            })
+            .await
+        }
+        "list-users" => {
+            let (f2, ac) = (f.clone(), admin.clone());
+            drive(secs, conc, pid, move |t, i| {
+                let (f, ac) = (f2.clone(), ac.clone());
+                async move {
+                    let prefix = format!("user{:03}", (t as u64 * 7 + i) % 200 / 10);
+                    ac.list_users()
+                        .user_pool_id(&f.pool)
+                        .filter(format!("email ^= \"{prefix}\""))
+                        .limit(10)
+                        .send()
+                        .await
+                        .map(|_| ())
+                        .map_err(err)
+                }
+            })
+            .await
+        }
+        "srp" => {
+            let f2 = f.clone();
+            let n = Arc::new(BigUint::parse_bytes(N.as_bytes(), 16).unwrap());
+            let gx_cache = Arc::new(std::sync::Mutex::new(HashMap::<String, BigUint>::new()));
+            drive(secs, conc, pid, move |t, _| {
+                let (f, pc, n, cache) = (f2.clone(), pc.clone(), n.clone(), gx_cache.clone());
+                async move {
+                    let user = &f.users[t % f.users.len()];
+                    let a = BigUint::from_bytes_be(&[t as u8 + 7; 32]);
+                    let big_a = BigUint::from(2u32).modpow(&a, &n);
+                    let r = pc
+                        .initiate_auth()
+                        .client_id(&f.client)
+                        .auth_flow(AuthFlowType::UserSrpAuth)
+                        .auth_parameters("USERNAME", user)
+                        .auth_parameters("SRP_A", big_a.to_str_radix(16))
+                        .send()
+                        .await
+                        .map_err(err)?;
+                    let p: HashMap<String, String> = r.challenge_parameters.unwrap_or_default().into_iter().collect();
+                    if ["USER_ID_FOR_SRP", "SALT", "SRP_B", "SECRET_BLOCK"].iter().any(|k| !p.contains_key(*k)) {
+                        return Err(format!("PASSWORD_VERIFIER without the SRP parameters: {p:?}"));
+                    }
+                    let prefix = f.pool.split('_').nth(1).unwrap();
+                    let id = p["USER_ID_FOR_SRP"].clone();
+                    let key = format!("{id}:{}", p["SALT"]);
+                    let cached = cache.lock().unwrap().get(&key).cloned();
+                    let gx = match cached {
+                        Some(v) => v,
+                        None => {
+                            let v = BigUint::from(2u32).modpow(&x_of(prefix, &id, &p, PASSWORD), &n);
+                            cache.lock().unwrap().insert(key, v.clone());
+                            v
+                        }
+                    };
+                    let ts = now_timestamp();
+                    pc.respond_to_auth_challenge()
+                        .client_id(&f.client)
+                        .challenge_name(ChallengeNameType::PasswordVerifier)
+                        .challenge_responses("USERNAME", &id)
+                        .challenge_responses("PASSWORD_CLAIM_SECRET_BLOCK", &p["SECRET_BLOCK"])
+                        .challenge_responses("TIMESTAMP", &ts)
+                        .challenge_responses(
+                            "PASSWORD_CLAIM_SIGNATURE",
+                            proof(prefix, &id, &p, &a, &big_a, &gx, PASSWORD, &ts),
+                        )
+                        .send()
+                        .await
+                        .map(|_| ())
+                        .map_err(err)
+                }
+            })
+            .await
+        }
+        _ => return None,
+    })
+}
+
+fn pct(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1e3
+}
+
+#[tokio::main]
+async fn main() {
+    let a = args();
+    let admin = client(&a.endpoint);
+    let public = client(&a.endpoint);
+    let names: Vec<&str> = if a.scenario == "all" { SCENARIOS.to_vec() } else { vec![a.scenario.as_str()] };
+    let ticks_per_sec = 100.0; // Linux USER_HZ
+    println!(
+        "scenario        req/s   p50 ms   p99 ms   max ms  errors  server-cpu-s  peak-rss-MiB  (conc {}, {} s)",
+        a.conc, a.secs
+    );
+    for name in names {
+        let Some((mut lat, errors, took, cpu)) = run(name, &a, &admin, &public).await else {
+            eprintln!("unknown scenario {name}; one of {SCENARIOS:?}");
+            std::process::exit(2);
+        };
+        lat.sort();
+        let cpu = cpu.map(|t| format!("{:.2}", t as f64 / ticks_per_sec)).unwrap_or_else(|| "-".into());
+        let rss = a.server_pid.and_then(proc_stats).map(|s| format!("{:.1}", s.1 as f64 / 1024.0));
+        let rss = rss.unwrap_or_else(|| "-".into());
+        println!(
+            "{name:<14} {:>7.1} {:>8.2} {:>8.2} {:>8.2} {errors:>7} {cpu:>13} {rss:>13}",
+            lat.len() as f64 / took.as_secs_f64(),
+            pct(&lat, 0.5),
+            pct(&lat, 0.99),
+            lat.last().map(|d| d.as_secs_f64() * 1e3).unwrap_or(0.0),
+        );
+    }
+}
