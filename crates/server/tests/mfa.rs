@@ -51,41 +51,20 @@ async fn fx(mode: UserPoolMfaType, sms: bool, totp_on: bool, email: bool) -> Fx 
         );
     }
     set.send().await.unwrap();
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("app")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
+    let client = app_client(&c, &pool).await;
     Fx { _s: s, c, pool, client, smtp, sms: hook }
 }
 
 impl Fx {
     async fn user(&self, name: &str, phone: Option<&str>, email: Option<&str>) {
-        let mut req = self.c.admin_create_user().user_pool_id(&self.pool).username(name);
+        let mut attrs = vec![];
         if let Some(p) = phone {
-            req = req.user_attributes(attr("phone_number", p)).user_attributes(attr("phone_number_verified", "true"));
+            attrs.extend([("phone_number", p), ("phone_number_verified", "true")]);
         }
         if let Some(e) = email {
-            req = req.user_attributes(attr("email", e)).user_attributes(attr("email_verified", "true"));
+            attrs.extend([("email", e), ("email_verified", "true")]);
         }
-        req.message_action(MessageActionType::Suppress).send().await.unwrap();
-        self.c
-            .admin_set_user_password()
-            .user_pool_id(&self.pool)
-            .username(name)
-            .password(PASSWORD)
-            .permanent(true)
-            .send()
-            .await
-            .unwrap();
+        password_user(&self.c, &self.pool, name, PASSWORD, &attrs).await;
     }
 
     async fn sign_in(&self, name: &str) -> idp::operation::initiate_auth::InitiateAuthOutput {

@@ -36,39 +36,12 @@ async fn nodes() -> Option<(TestServer, TestServer, Vec<(String, String)>)> {
 
 async fn setup(c: &idp::Client) -> (String, String) {
     let pool = pool(c).await;
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("app")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserSrpAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
+    let client = app_client(c, &pool).await;
     (pool, client)
 }
 
 async fn user(c: &idp::Client, pool: &str, name: &str) {
-    c.admin_create_user()
-        .user_pool_id(pool)
-        .username(name)
-        .message_action(MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    c.admin_set_user_password()
-        .user_pool_id(pool)
-        .username(name)
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    password_user(c, pool, name, PASSWORD, &[]).await;
 }
 
 async fn sign_in(

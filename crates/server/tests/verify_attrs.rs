@@ -31,36 +31,9 @@ async fn held_email_change_and_immediate_phone_change() {
         .unwrap()
         .id
         .unwrap();
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("app")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
-    c.admin_create_user()
-        .user_pool_id(&pool)
-        .username("vic")
-        .user_attributes(attr("email", "old@example.com"))
-        .user_attributes(attr("email_verified", "true"))
-        .message_action(MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    c.admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("vic")
-        .password("Verify-Passw0rd!")
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    let client = app_client(&c, &pool).await;
+    let attrs = [("email", "old@example.com"), ("email_verified", "true")];
+    password_user(&c, &pool, "vic", "Verify-Passw0rd!", &attrs).await;
     let sign_in = |name: &'static str| {
         let (c, client) = (c.clone(), client.clone());
         async move {

@@ -48,3 +48,38 @@ pub async fn pool(c: &idp::Client) -> String {
 pub fn value_of<'a>(attrs: &'a [AttributeType], name: &str) -> Option<&'a str> {
     attrs.iter().find(|a| a.name == name).and_then(|a| a.value.as_deref())
 }
+
+/// An app client allowing the password, SRP and refresh flows; returns its id.
+pub async fn app_client(c: &idp::Client, pool: &str) -> String {
+    use idp::types::ExplicitAuthFlowsType as F;
+    c.create_user_pool_client()
+        .user_pool_id(pool)
+        .client_name("app")
+        .explicit_auth_flows(F::AllowUserPasswordAuth)
+        .explicit_auth_flows(F::AllowUserSrpAuth)
+        .explicit_auth_flows(F::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap()
+}
+
+/// A confirmed user with a permanent password and the given attributes (no invitation sent).
+pub async fn password_user(c: &idp::Client, pool: &str, name: &str, password: &str, attrs: &[(&str, &str)]) {
+    let mut req = c.admin_create_user().user_pool_id(pool).username(name);
+    for (n, v) in attrs {
+        req = req.user_attributes(attr(n, v));
+    }
+    req.message_action(idp::types::MessageActionType::Suppress).send().await.unwrap();
+    c.admin_set_user_password()
+        .user_pool_id(pool)
+        .username(name)
+        .password(password)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+}
