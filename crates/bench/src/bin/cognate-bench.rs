@@ -167,13 +167,12 @@ async fn fixture(c: &idp::Client, users: usize) -> Fixture {
         .unwrap();
     let mut names = vec![];
     for i in 0..users {
-        let name = format!("user{i:05}");
+        // Email-shaped names: cognito-local insists on them; Cognito and Cognate accept them.
+        let name = format!("user{i:05}@example.com");
         c.admin_create_user()
             .user_pool_id(&pool)
             .username(&name)
-            .user_attributes(
-                AttributeType::builder().name("email").value(format!("{name}@example.com")).build().unwrap(),
-            )
+            .user_attributes(AttributeType::builder().name("email").value(&name).build().unwrap())
             .message_action(MessageActionType::Suppress)
             .send()
             .await
@@ -223,7 +222,7 @@ async fn run(name: &str, a: &Args, admin: &idp::Client, public: &idp::Client) ->
                 async move {
                     pc.sign_up()
                         .client_id(&client)
-                        .username(format!("new-{run_id}-{t}-{i}"))
+                        .username(format!("new-{run_id}-{t}-{i}@example.com"))
                         .password(PASSWORD)
                         .send()
                         .await
