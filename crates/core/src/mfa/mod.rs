@@ -83,13 +83,25 @@ fn no_delivery(factor: &str) -> CoreError {
     CoreError::InvalidParameter(format!("User does not have delivery config set to turn on {factor}"))
 }
 
+/// The factors a pool offers. MFA on without any factor recorded (pools made before factors
+/// were stored) means SMS, as CreateUserPool's MfaConfiguration does.
+pub(crate) fn pool_factors(pool: &UserPool) -> cognate_model::PoolMfa {
+    let mut m = pool.settings.mfa.clone();
+    let on = matches!(pool.settings.mfa_configuration.as_str(), "ON" | "OPTIONAL");
+    if on && !m.sms && !m.software_token && !m.email {
+        m.sms = true;
+    }
+    m
+}
+
 /// The factors the user can be asked for now: enabled for the user, offered by the pool, and
 /// with somewhere to send the code.
 pub(crate) fn usable_factors(pool: &UserPool, user: &User) -> Vec<&'static str> {
+    let offered = pool_factors(pool);
     user.mfa
         .enabled()
         .into_iter()
-        .filter(|f| pool.settings.mfa.offers(f))
+        .filter(|f| offered.offers(f))
         .filter(|f| match *f {
             "SMS_MFA" => user.attribute("phone_number").is_some(),
             "EMAIL_OTP" => user.attribute("email").is_some(),
@@ -244,7 +256,7 @@ impl Cognate {
             }
             // MFA is required and the user has chosen nothing: a code to where we can send one,
             // or an authenticator app to set up.
-            let m = &pool.settings.mfa;
+            let m = &pool_factors(pool);
             if m.sms && user.attribute("phone_number").is_some() {
                 "SMS_MFA"
             } else if m.email && user.attribute("email").is_some() {
@@ -419,18 +431,16 @@ fn code_purpose(factor: &str) -> String {
 
 fn pool_mfa_view(pool: &UserPool) -> PoolMfaConfig {
     let s = &pool.settings;
+    let f = pool_factors(pool);
     let extra = |k: &str| s.extra.get(k).cloned();
     PoolMfaConfig {
         mode: Some(if s.mfa_configuration.is_empty() { "OFF".into() } else { s.mfa_configuration.clone() }),
-        sms: s.mfa.sms.then(|| SmsMfa {
+        sms: f.sms.then(|| SmsMfa {
             message: extra("SmsAuthenticationMessage").and_then(|v| v.as_str().map(String::from)),
             configuration: extra("SmsConfiguration"),
         }),
-        software_token: s.mfa.software_token,
-        email: s
-            .mfa
-            .email
-            .then(|| EmailMfa { message: s.mfa.email_message.clone(), subject: s.mfa.email_subject.clone() }),
+        software_token: f.software_token,
+        email: f.email.then(|| EmailMfa { message: s.mfa.email_message.clone(), subject: s.mfa.email_subject.clone() }),
     }
 }
 
@@ -438,6 +448,24 @@ fn pool_mfa_view(pool: &UserPool) -> PoolMfaConfig {
 mod tests {
     use super::*;
     use cognate_model::{ClientId, ClientSettings};
+
+    #[test]
+    fn pools_with_mfa_on_and_no_recorded_factor_offer_sms() {
+        let mut pool = UserPool {
+            id: cognate_model::UserPoolId::new("us-east-1_Legacy123"),
+            name: "p".into(),
+            created_at: 1,
+            updated_at: 1,
+            settings: Default::default(),
+        };
+        pool.settings.mfa_configuration = "ON".into();
+        assert!(pool_factors(&pool).sms);
+        pool.settings.mfa_configuration = "OFF".into();
+        assert!(!pool_factors(&pool).sms);
+        pool.settings.mfa_configuration = "OPTIONAL".into();
+        pool.settings.mfa.software_token = true;
+        assert!(!pool_factors(&pool).sms && pool_factors(&pool).software_token);
+    }
 
     /// An SMS code past its three minutes is refused even when it is right; so is a session
     /// past its validity.
