@@ -35,8 +35,12 @@ fn main() {
 }
 
 async fn run(n: usize) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("cognate.db");
+    // KEEP_DIR=/some/dir keeps the database there (a data dir `cognate serve` can open, to
+    // measure the same through the API with `cognate-bench --existing-pool`).
+    let tmp = tempfile::tempdir().unwrap();
+    let dir_path = std::env::var("KEEP_DIR").map(std::path::PathBuf::from).unwrap_or_else(|_| tmp.path().to_path_buf());
+    std::fs::create_dir_all(&dir_path).unwrap();
+    let path = dir_path.join("cognate.db");
     let store = SqliteStore::open(&path).await.unwrap();
     let pool = UserPool {
         id: UserPoolId::new("us-east-1_Bench1M00"),
@@ -103,7 +107,7 @@ async fn run(n: usize) {
     drop(conn);
     println!("loaded {n} users in {:.1} s", started.elapsed().as_secs_f64());
     let size = std::fs::metadata(&path).unwrap().len()
-        + std::fs::metadata(dir.path().join("cognate.db-wal")).map(|m| m.len()).unwrap_or(0);
+        + std::fs::metadata(dir_path.join("cognate.db-wal")).map(|m| m.len()).unwrap_or(0);
     println!("store size: {:.1} MiB = {:.0} bytes per user", size as f64 / 1048576.0, size as f64 / n as f64);
 
     // ListUsers email ^= "userNNNN" (about 100 matches; a page of 60), as the API runs it.

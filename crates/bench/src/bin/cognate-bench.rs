@@ -38,11 +38,20 @@ struct Args {
     secs: u64,
     conc: usize,
     server_pid: Option<u32>,
+    /// `POOL:COUNT`: use a pool that already holds COUNT users named `user0000000`… (made by
+    /// the users_1m bench) for admin-get-user and list-users.
+    existing: Option<(String, u64)>,
 }
 
 fn args() -> Args {
-    let mut a =
-        Args { endpoint: "http://127.0.0.1:9229".into(), scenario: "all".into(), secs: 10, conc: 8, server_pid: None };
+    let mut a = Args {
+        endpoint: "http://127.0.0.1:9229".into(),
+        scenario: "all".into(),
+        secs: 10,
+        conc: 8,
+        server_pid: None,
+        existing: None,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
         let v = it.next().unwrap_or_else(|| panic!("{k} needs a value"));
@@ -52,6 +61,10 @@ fn args() -> Args {
             "--secs" => a.secs = v.parse().expect("--secs N"),
             "--conc" => a.conc = v.parse().expect("--conc N"),
             "--server-pid" => a.server_pid = Some(v.parse().expect("--server-pid PID")),
+            "--existing-pool" => {
+                let (p, n) = v.split_once(':').expect("--existing-pool POOL:COUNT");
+                a.existing = Some((p.to_string(), n.parse().expect("COUNT")));
+            }
             _ => panic!("unknown option {k}"),
         }
     }
@@ -208,7 +221,48 @@ fn err<E: std::fmt::Debug>(e: E) -> String {
     s.chars().take(300).collect()
 }
 
+/// admin-get-user and list-users over a big existing pool: random users and prefixes.
+async fn run_existing(name: &str, a: &Args, admin: &idp::Client, pool: &str, count: u64) -> Option<Measured> {
+    let (ac, pool) = (admin.clone(), pool.to_string());
+    let seed = Arc::new(std::sync::atomic::AtomicU64::new(0x9E3779B97F4A7C15));
+    let next = move |s: &std::sync::atomic::AtomicU64| {
+        let x = s.fetch_add(0x9E3779B97F4A7C15, std::sync::atomic::Ordering::Relaxed);
+        (x ^ (x >> 29)).wrapping_mul(0xBF58476D1CE4E5B9) >> 11
+    };
+    let list = match name {
+        "admin-get-user" => false,
+        "list-users" => true,
+        _ => return None,
+    };
+    Some(
+        drive(a.secs, a.conc, a.server_pid, move |_, _| {
+            let (ac, pool, seed) = (ac.clone(), pool.clone(), seed.clone());
+            async move {
+                let r = next(&seed);
+                if list {
+                    let prefix = format!("user{:04}", r % (count / 1000).max(1));
+                    ac.list_users()
+                        .user_pool_id(&pool)
+                        .filter(format!("email ^= \"{prefix}\""))
+                        .limit(60)
+                        .send()
+                        .await
+                        .map(|_| ())
+                        .map_err(err)
+                } else {
+                    let user = format!("user{:07}", r % count);
+                    ac.admin_get_user().user_pool_id(&pool).username(user).send().await.map(|_| ()).map_err(err)
+                }
+            }
+        })
+        .await,
+    )
+}
+
 async fn run(name: &str, a: &Args, admin: &idp::Client, public: &idp::Client) -> Option<Measured> {
+    if let Some((pool, count)) = &a.existing {
+        return run_existing(name, a, admin, pool, *count).await;
+    }
     let (secs, conc, pid) = (a.secs, a.conc, a.server_pid);
     let users = if matches!(name, "list-users") { 200 } else { conc.max(1) };
     let f = Arc::new(fixture(admin, users).await);
