@@ -162,3 +162,56 @@ async fn pycognito_srp_sign_in_and_token_verification() {
     assert_eq!(bad["ok"], false);
     assert!(bad["error"].as_str().unwrap().contains("Incorrect username or password."), "{bad}");
 }
+
+/// amazon-cognito-identity-js enrolls an authenticator and answers SOFTWARE_TOKEN_MFA; with a
+/// pool that requires MFA it goes through MFA_SETUP on its own.
+#[tokio::test]
+async fn amazon_cognito_identity_js_totp_mfa() {
+    let Ok(dir) = std::env::var("COGNATE_JS_CLIENT_DIR") else {
+        eprintln!("skipped: run ./scripts/test to install amazon-cognito-identity-js");
+        return;
+    };
+    let script = PathBuf::from(&dir).join("totp-mfa.js");
+    let script = script.to_str().unwrap();
+    for (mode, mfa) in [("enroll", UserPoolMfaType::Optional), ("setup", UserPoolMfaType::On)] {
+        let (s, pool, client) = setup().await;
+        let c = s.client();
+        c.set_user_pool_mfa_config()
+            .user_pool_id(&pool)
+            .mfa_configuration(mfa)
+            .software_token_mfa_configuration(SoftwareTokenMfaConfigType::builder().enabled(true).build())
+            .send()
+            .await
+            .unwrap();
+        let out = run("node", &[script, mode, &s.endpoint, &pool, &client, "dora", PASSWORD]);
+        assert_eq!(out["ok"], true, "{mode}: {out}");
+        let want = if mode == "enroll" { "SOFTWARE_TOKEN_MFA" } else { "MFA_SETUP" };
+        assert_eq!((out["challenge"].as_str(), out["tokenUse"].as_str()), (Some(want), Some("access")), "{mode}");
+        let u = c.admin_get_user().user_pool_id(&pool).username("dora").send().await.unwrap();
+        assert_eq!(u.user_mfa_setting_list(), ["SOFTWARE_TOKEN_MFA"], "{mode}");
+    }
+}
+
+/// aws-amplify v6: TOTP setup during sign-in (MFA required), then a TOTP code at the next sign-in.
+#[tokio::test]
+async fn aws_amplify_v6_totp_mfa() {
+    let Ok(dir) = std::env::var("COGNATE_JS_CLIENT_DIR") else {
+        eprintln!("skipped: run ./scripts/test to install aws-amplify");
+        return;
+    };
+    let (s, pool, client) = setup().await;
+    s.client()
+        .set_user_pool_mfa_config()
+        .user_pool_id(&pool)
+        .mfa_configuration(UserPoolMfaType::On)
+        .software_token_mfa_configuration(SoftwareTokenMfaConfigType::builder().enabled(true).build())
+        .send()
+        .await
+        .unwrap();
+    let script = PathBuf::from(&dir).join("amplify-totp.mjs");
+    let out = run("node", &[script.to_str().unwrap(), &s.endpoint, &pool, &client, "dora", PASSWORD]);
+    assert_eq!(out["ok"], true, "{out}");
+    assert_eq!(out["setupStep"], "CONTINUE_SIGN_IN_WITH_TOTP_SETUP");
+    assert_eq!(out["codeStep"], "CONFIRM_SIGN_IN_WITH_TOTP_CODE");
+    assert_eq!(out["tokenUse"], "access");
+}
