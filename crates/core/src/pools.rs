@@ -20,15 +20,6 @@ pub struct PoolInput {
     pub tags_given: bool,
 }
 
-/// CreateUserPool/UpdateUserPool turn MFA on without naming factors: that has always meant SMS
-/// (authenticator apps and email are switched on by SetUserPoolMfaConfig).
-fn default_factors(s: &mut PoolSettings) {
-    let m = &s.mfa;
-    if s.mfa_configuration != "OFF" && !m.sms && !m.software_token && !m.email {
-        s.mfa.sms = true;
-    }
-}
-
 fn check_settings(s: &PoolSettings) -> CoreResult<()> {
     let invalid = |m: &str| Err(CoreError::InvalidParameter(m.into()));
     if !s.alias_attributes.is_empty() && !s.username_attributes.is_empty() {
@@ -62,7 +53,6 @@ impl Cognate {
     pub async fn create_pool(&self, _ctx: &AdminCtx, input: PoolInput) -> CoreResult<UserPool> {
         let name = input.name.ok_or_else(|| CoreError::InvalidParameter("PoolName is required.".into()))?;
         let mut settings = input.settings;
-        default_factors(&mut settings);
         check_settings(&settings)?;
         let mut schema = standard_schema();
         for entry in std::mem::take(&mut settings.schema) {
@@ -104,8 +94,9 @@ impl Cognate {
         if !input.tags_given {
             s.tags = std::mem::take(&mut pool.settings.tags);
         }
+        // The factors are SetUserPoolMfaConfig's; MFA on with none recorded reads as SMS
+        // (`mfa::pool_factors`), as CreateUserPool's MfaConfiguration has always meant.
         s.mfa = std::mem::take(&mut pool.settings.mfa);
-        default_factors(&mut s);
         check_settings(&s)?;
         if let Some(name) = input.name {
             pool.name = name;

@@ -12,6 +12,10 @@ pub enum StoreError {
     /// Someone changed the row since it was read (optimistic concurrency); read and retry.
     #[error("concurrent modification")]
     VersionMismatch,
+    /// The database aborted a transaction for a serialization failure or a deadlock (SQLSTATE
+    /// 40001, 40P01: CockroachDB and YugabyteDB raise them under contention); run it again.
+    #[error("transaction aborted by the database; retry")]
+    Retry,
     /// The database failed.
     #[error("storage backend: {0}")]
     Backend(String),
@@ -19,12 +23,9 @@ pub enum StoreError {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        // A serialization failure or deadlock (SQLSTATE 40001, 40P01; CockroachDB and
-        // YugabyteDB raise them under contention) means "read again and retry", which is what
-        // the read-modify-write loops above the store do with `VersionMismatch`.
         if let sqlx::Error::Database(db) = &e {
             if matches!(db.code().as_deref(), Some("40001" | "40P01")) {
-                return StoreError::VersionMismatch;
+                return StoreError::Retry;
             }
         }
         StoreError::Backend(e.to_string())
@@ -34,5 +35,61 @@ impl From<sqlx::Error> for StoreError {
 impl From<serde_json::Error> for StoreError {
     fn from(e: serde_json::Error) -> Self {
         StoreError::Backend(format!("corrupt document: {e}"))
+    }
+}
+
+/// Runs a transaction again when the database aborts it with [`StoreError::Retry`], up to four
+/// times with a short growing pause; the last error is returned as it is.
+pub(crate) async fn retrying<T, F, Fut>(mut body: F) -> crate::StoreResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = crate::StoreResult<T>>,
+{
+    let mut attempt = 0u64;
+    loop {
+        match body().await {
+            Err(StoreError::Retry) if attempt < 3 => {
+                attempt += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(5 * attempt)).await;
+            }
+            r => return r,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    #[tokio::test]
+    async fn retrying_reruns_aborted_transactions_only() {
+        let calls = AtomicU32::new(0);
+        let r = retrying(|| async {
+            let n = calls.fetch_add(1, Ordering::SeqCst);
+            if n < 2 {
+                Err(StoreError::Retry)
+            } else {
+                Ok(n)
+            }
+        })
+        .await;
+        assert_eq!(r.unwrap(), 2);
+        let calls = AtomicU32::new(0);
+        let r: crate::StoreResult<()> = retrying(|| async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(StoreError::Retry)
+        })
+        .await;
+        assert!(matches!(r, Err(StoreError::Retry)));
+        assert_eq!(calls.load(Ordering::SeqCst), 4);
+        let calls = AtomicU32::new(0);
+        let r: crate::StoreResult<()> = retrying(|| async {
+            calls.fetch_add(1, Ordering::SeqCst);
+            Err(StoreError::VersionMismatch)
+        })
+        .await;
+        assert!(matches!(r, Err(StoreError::VersionMismatch)));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 }

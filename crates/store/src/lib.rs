@@ -12,6 +12,7 @@ pub mod postgres;
 pub mod sqlite;
 mod traits;
 
+pub(crate) use error::retrying;
 pub use error::StoreError;
 pub use traits::*;
 

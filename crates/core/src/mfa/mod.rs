@@ -83,8 +83,8 @@ fn no_delivery(factor: &str) -> CoreError {
     CoreError::InvalidParameter(format!("User does not have delivery config set to turn on {factor}"))
 }
 
-/// The factors a pool offers. MFA on without any factor recorded (pools made before factors
-/// were stored) means SMS, as CreateUserPool's MfaConfiguration does.
+/// The factors a pool offers. MFA on without any factor recorded (CreateUserPool or
+/// UpdateUserPool with MfaConfiguration, and pools made before factors were stored) means SMS.
 pub(crate) fn pool_factors(pool: &UserPool) -> cognate_model::PoolMfa {
     let mut m = pool.settings.mfa.clone();
     let on = matches!(pool.settings.mfa_configuration.as_str(), "ON" | "OPTIONAL");

@@ -191,6 +191,32 @@ fn rand_suffix() -> String {
 mod tests {
     use super::*;
 
+    /// A real serialization failure (write skew under SERIALIZABLE) becomes `StoreError::Retry`,
+    /// which the store's transactions run again.
+    #[tokio::test]
+    async fn serialization_failures_are_retryable() {
+        let Ok(admin) = std::env::var("COGNATE_TEST_POSTGRES_URL") else { return };
+        let (url, _) = create_scratch_database(&admin).await.unwrap();
+        let store = PgStore::connect(&url, &PgOptions::default()).await.unwrap();
+        let (mut a, mut b) = (store.writer.acquire().await.unwrap(), store.writer.acquire().await.unwrap());
+        for c in [&mut a, &mut b] {
+            sqlx::raw_sql("BEGIN ISOLATION LEVEL SERIALIZABLE").execute(&mut **c).await.unwrap();
+            let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM meta").fetch_one(&mut **c).await.unwrap();
+        }
+        sqlx::query("INSERT INTO meta (key, value) VALUES ('a', 'x')").execute(&mut *a).await.unwrap();
+        // PostgreSQL may notice the write skew at b's insert or at its commit.
+        let failed = match sqlx::query("INSERT INTO meta (key, value) VALUES ('b', 'x')").execute(&mut *b).await {
+            Err(e) => e,
+            Ok(_) => {
+                sqlx::raw_sql("COMMIT").execute(&mut *a).await.unwrap();
+                sqlx::raw_sql("COMMIT").execute(&mut *b).await.unwrap_err()
+            }
+        };
+        assert!(matches!(StoreError::from(failed), StoreError::Retry));
+        drop((a, b));
+        store.close().await;
+    }
+
     /// The conformance suite on a fresh PostgreSQL database, when `COGNATE_TEST_POSTGRES_URL`
     /// names a server (the test command sets it where PostgreSQL is reachable).
     #[tokio::test]

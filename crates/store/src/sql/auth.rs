@@ -112,23 +112,27 @@ impl TokenStore for DbStore {
     }
 
     async fn revoke_session(&self, pool: &UserPoolId, origin_jti: &str, now: i64, until: i64) -> StoreResult<bool> {
-        let mut tx = self.writer.begin().await?;
-        let r = sqlx::query(
-            "UPDATE refresh_tokens SET revoked_at = $1 WHERE pool_id = $2 AND origin_jti = $3 AND revoked_at IS NULL",
-        )
-        .bind(now)
-        .bind(pool.as_str())
-        .bind(origin_jti)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("INSERT INTO revocations (origin_jti, revoked_at, expires_at) VALUES ($1, $2, $3)")
-            .bind(origin_jti)
+        // Run again if the database aborts it (serialization failure, deadlock).
+        crate::retrying(|| async move {
+            let mut tx = self.writer.begin().await?;
+            let r = sqlx::query(
+                "UPDATE refresh_tokens SET revoked_at = $1 WHERE pool_id = $2 AND origin_jti = $3 AND revoked_at IS NULL",
+            )
             .bind(now)
-            .bind(until)
+            .bind(pool.as_str())
+            .bind(origin_jti)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
-        Ok(r.rows_affected() > 0)
+            sqlx::query("INSERT INTO revocations (origin_jti, revoked_at, expires_at) VALUES ($1, $2, $3)")
+                .bind(origin_jti)
+                .bind(now)
+                .bind(until)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(r.rows_affected() > 0)
+        })
+        .await
     }
 
     async fn revoke_user_sessions(
@@ -138,35 +142,39 @@ impl TokenStore for DbStore {
         now: i64,
         until: i64,
     ) -> StoreResult<Vec<String>> {
-        let mut tx = self.writer.begin().await?;
-        let jtis: Vec<String> = sqlx::query_scalar(
-            // Sessions not revoked yet whose access tokens may still be alive (they live at most a day).
-            "SELECT DISTINCT origin_jti FROM refresh_tokens WHERE pool_id = $1 AND username_key = $2 AND expires_at > $3 \
-             AND revoked_at IS NULL",
-        )
-        .bind(pool.as_str())
-        .bind(username_key)
-        .bind(now - 86_400_000)
-        .fetch_all(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE refresh_tokens SET revoked_at = $1 WHERE pool_id = $2 AND username_key = $3 AND revoked_at IS NULL",
-        )
-        .bind(now)
-        .bind(pool.as_str())
-        .bind(username_key)
-        .execute(&mut *tx)
-        .await?;
-        for j in &jtis {
-            sqlx::query("INSERT INTO revocations (origin_jti, revoked_at, expires_at) VALUES ($1, $2, $3)")
-                .bind(j)
-                .bind(now)
-                .bind(until)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(jtis)
+        // Run again if the database aborts it (serialization failure, deadlock).
+        crate::retrying(|| async move {
+            let mut tx = self.writer.begin().await?;
+            let jtis: Vec<String> = sqlx::query_scalar(
+                // Sessions not revoked yet whose access tokens may still be alive (they live at most a day).
+                "SELECT DISTINCT origin_jti FROM refresh_tokens WHERE pool_id = $1 AND username_key = $2 AND expires_at > $3 \
+                 AND revoked_at IS NULL",
+            )
+            .bind(pool.as_str())
+            .bind(username_key)
+            .bind(now - 86_400_000)
+            .fetch_all(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE refresh_tokens SET revoked_at = $1 WHERE pool_id = $2 AND username_key = $3 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(pool.as_str())
+            .bind(username_key)
+            .execute(&mut *tx)
+            .await?;
+            for j in &jtis {
+                sqlx::query("INSERT INTO revocations (origin_jti, revoked_at, expires_at) VALUES ($1, $2, $3)")
+                    .bind(j)
+                    .bind(now)
+                    .bind(until)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(jtis)
+        })
+        .await
     }
 
     async fn revocations_since(&self, after: i64, now: i64) -> StoreResult<Vec<Revocation>> {

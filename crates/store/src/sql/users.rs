@@ -51,43 +51,47 @@ async fn insert_keys(tx: &mut Transaction<'_, Db>, user: &User, keys: &[String])
 #[async_trait]
 impl UserStore for DbStore {
     async fn create_user(&self, user: &User, keys: &[String]) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await?;
-        let idx = indexed_values(user);
-        sqlx::query(&format!(
-            "INSERT INTO users ({USER_COLUMNS}, email, phone_number, name, given_name, family_name, preferred_username) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
-        ))
-        .bind(user.pool_id.as_str())
-        .bind(&user.username_key)
-        .bind(&user.username)
-        .bind(&user.sub)
-        .bind(user.status.as_str())
-        .bind(user.enabled)
-        .bind(serde_json::to_string(&user.attributes)?)
-        .bind(&user.password_hash)
-        .bind(user.password_set_at)
-        .bind(0i64) // tokens_valid_after: legacy column, unused since revocation is per session
-        .bind(user.created_at)
-        .bind(user.updated_at)
-        .bind(user.version)
-        .bind(serde_json::to_string(&user.mfa)?)
-        .bind(&user.srp_verifier)
-        .bind(serde_json::to_string(&user.pending_attributes)?)
-        .bind(&idx[0])
-        .bind(&idx[1])
-        .bind(&idx[2])
-        .bind(&idx[3])
-        .bind(&idx[4])
-        .bind(&idx[5])
-        .execute(&mut *tx)
+        // Run again if the database aborts it (serialization failure, deadlock).
+        crate::retrying(|| async move {
+            let mut tx = self.writer.begin().await?;
+            let idx = indexed_values(user);
+            sqlx::query(&format!(
+                "INSERT INTO users ({USER_COLUMNS}, email, phone_number, name, given_name, family_name, preferred_username) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
+            ))
+            .bind(user.pool_id.as_str())
+            .bind(&user.username_key)
+            .bind(&user.username)
+            .bind(&user.sub)
+            .bind(user.status.as_str())
+            .bind(user.enabled)
+            .bind(serde_json::to_string(&user.attributes)?)
+            .bind(&user.password_hash)
+            .bind(user.password_set_at)
+            .bind(0i64) // tokens_valid_after: legacy column, unused since revocation is per session
+            .bind(user.created_at)
+            .bind(user.updated_at)
+            .bind(user.version)
+            .bind(serde_json::to_string(&user.mfa)?)
+            .bind(&user.srp_verifier)
+            .bind(serde_json::to_string(&user.pending_attributes)?)
+            .bind(&idx[0])
+            .bind(&idx[1])
+            .bind(&idx[2])
+            .bind(&idx[3])
+            .bind(&idx[4])
+            .bind(&idx[5])
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+                _ => conflict_or(e, "username"),
+            })?;
+            insert_keys(&mut tx, user, keys).await?;
+            tx.commit().await?;
+            Ok(())
+        })
         .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
-            _ => conflict_or(e, "username"),
-        })?;
-        insert_keys(&mut tx, user, keys).await?;
-        tx.commit().await?;
-        Ok(())
     }
 
     async fn get_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<User>> {
@@ -119,54 +123,58 @@ impl UserStore for DbStore {
     }
 
     async fn update_user(&self, user: &User, keys: Option<&[String]>) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await?;
-        let idx = indexed_values(user);
-        let r = sqlx::query(
-            "UPDATE users SET status = $1, enabled = $2, attributes = $3, password_hash = $4, password_set_at = $5, \
-             tokens_valid_after = $6, updated_at = $7, version = version + 1, email = $8, phone_number = $9, name = $10, \
-             given_name = $11, family_name = $12, preferred_username = $13, mfa = $14, srp_verifier = $15, \
-             pending_attributes = $16 WHERE pool_id = $17 AND username_key = $18 AND version = $19",
-        )
-        .bind(user.status.as_str())
-        .bind(user.enabled)
-        .bind(serde_json::to_string(&user.attributes)?)
-        .bind(&user.password_hash)
-        .bind(user.password_set_at)
-        .bind(0i64) // tokens_valid_after: legacy column, unused since revocation is per session
-        .bind(user.updated_at)
-        .bind(&idx[0])
-        .bind(&idx[1])
-        .bind(&idx[2])
-        .bind(&idx[3])
-        .bind(&idx[4])
-        .bind(&idx[5])
-        .bind(serde_json::to_string(&user.mfa)?)
-        .bind(&user.srp_verifier)
-        .bind(serde_json::to_string(&user.pending_attributes)?)
-        .bind(user.pool_id.as_str())
-        .bind(&user.username_key)
-        .bind(user.version)
-        .execute(&mut *tx)
-        .await?;
-        if r.rows_affected() == 0 {
-            let exists: Option<i64> =
-                sqlx::query_scalar("SELECT version FROM users WHERE pool_id = $1 AND username_key = $2")
+        // Run again if the database aborts it (serialization failure, deadlock).
+        crate::retrying(|| async move {
+            let mut tx = self.writer.begin().await?;
+            let idx = indexed_values(user);
+            let r = sqlx::query(
+                "UPDATE users SET status = $1, enabled = $2, attributes = $3, password_hash = $4, password_set_at = $5, \
+                 tokens_valid_after = $6, updated_at = $7, version = version + 1, email = $8, phone_number = $9, name = $10, \
+                 given_name = $11, family_name = $12, preferred_username = $13, mfa = $14, srp_verifier = $15, \
+                 pending_attributes = $16 WHERE pool_id = $17 AND username_key = $18 AND version = $19",
+            )
+            .bind(user.status.as_str())
+            .bind(user.enabled)
+            .bind(serde_json::to_string(&user.attributes)?)
+            .bind(&user.password_hash)
+            .bind(user.password_set_at)
+            .bind(0i64) // tokens_valid_after: legacy column, unused since revocation is per session
+            .bind(user.updated_at)
+            .bind(&idx[0])
+            .bind(&idx[1])
+            .bind(&idx[2])
+            .bind(&idx[3])
+            .bind(&idx[4])
+            .bind(&idx[5])
+            .bind(serde_json::to_string(&user.mfa)?)
+            .bind(&user.srp_verifier)
+            .bind(serde_json::to_string(&user.pending_attributes)?)
+            .bind(user.pool_id.as_str())
+            .bind(&user.username_key)
+            .bind(user.version)
+            .execute(&mut *tx)
+            .await?;
+            if r.rows_affected() == 0 {
+                let exists: Option<i64> =
+                    sqlx::query_scalar("SELECT version FROM users WHERE pool_id = $1 AND username_key = $2")
+                        .bind(user.pool_id.as_str())
+                        .bind(&user.username_key)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                return Err(if exists.is_some() { StoreError::VersionMismatch } else { StoreError::NotFound });
+            }
+            if let Some(keys) = keys {
+                sqlx::query("DELETE FROM user_keys WHERE pool_id = $1 AND username_key = $2")
                     .bind(user.pool_id.as_str())
                     .bind(&user.username_key)
-                    .fetch_optional(&mut *tx)
+                    .execute(&mut *tx)
                     .await?;
-            return Err(if exists.is_some() { StoreError::VersionMismatch } else { StoreError::NotFound });
-        }
-        if let Some(keys) = keys {
-            sqlx::query("DELETE FROM user_keys WHERE pool_id = $1 AND username_key = $2")
-                .bind(user.pool_id.as_str())
-                .bind(&user.username_key)
-                .execute(&mut *tx)
-                .await?;
-            insert_keys(&mut tx, user, keys).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+                insert_keys(&mut tx, user, keys).await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 
     async fn delete_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<()> {
