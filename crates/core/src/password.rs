@@ -61,6 +61,10 @@ pub fn generate_temporary_password(policy: &PasswordPolicy) -> String {
     String::from_utf8(chars).expect("ASCII")
 }
 
+/// Stored hashes (imported ones included) may name other parameters; beyond this much memory a
+/// hash is refused rather than allowed to exhaust the server.
+const MAX_VERIFY_MEMORY_KIB: u32 = 256 * 1024;
+
 /// argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane), at most `permits` at a time.
 /// The 19 MiB working memory is kept and reused (one buffer per permit), so a sign-in does not
 /// allocate, zero and page-fault it every time.
@@ -155,6 +159,9 @@ impl PasswordHasher {
                 return Err(format!("unsupported password hash algorithm {}", parsed.algorithm));
             }
             let params = Params::try_from(&parsed).map_err(|e| e.to_string())?;
+            if params.m_cost() > MAX_VERIFY_MEMORY_KIB {
+                return Err(format!("a stored password hash asks for {} KiB of memory", params.m_cost()));
+            }
             let (Some(salt), Some(want)) = (parsed.salt, parsed.hash) else {
                 return Err("the stored password hash has no salt or output".into());
             };
@@ -219,5 +226,7 @@ mod tests {
         let dummy = ours.dummy_phc().unwrap();
         assert!(!ours.verify("", &dummy).await.unwrap());
         assert_eq!(Params::try_from(&PasswordHash::new(&dummy).unwrap()).unwrap().m_cost(), 64);
+        // A stored hash asking for a gigabyte is refused, not computed.
+        assert!(ours.verify("", &dummy.replace("m=64,", "m=1048576,")).await.is_err());
     }
 }
