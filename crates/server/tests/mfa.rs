@@ -383,13 +383,16 @@ async fn wrong_codes_lock_and_sends_are_limited() {
         .send()
         .await
         .unwrap();
-    let ch = f.sign_in("lou").await;
-    let session = ch.session.unwrap();
-    let right = WebhookSink::code(&f.sms.wait_for("+15555550122", 1).await);
-    let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000);
-    for _ in 0..5 {
-        let e = f.answer("lou", ChallengeNameType::SmsMfa, &session, "SMS_MFA_CODE", &wrong).await.unwrap_err();
-        assert_eq!(code(&e), "CodeMismatchException");
+    // Three wrong codes, the password again (a new code), two more wrong codes: re-entering
+    // the password does not reset the count.
+    for (round, wrong_codes) in [(1, 3), (2, 2)] {
+        let session = f.sign_in("lou").await.session.unwrap();
+        let right = WebhookSink::code(&f.sms.wait_for("+15555550122", round).await);
+        let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000);
+        for _ in 0..wrong_codes {
+            let e = f.answer("lou", ChallengeNameType::SmsMfa, &session, "SMS_MFA_CODE", &wrong).await.unwrap_err();
+            assert_eq!(code(&e), "CodeMismatchException");
+        }
     }
     // Five wrong codes lock the user like five wrong passwords.
     let e =

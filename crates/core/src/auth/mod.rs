@@ -280,8 +280,10 @@ impl Cognate {
         Ok(())
     }
 
-    /// What follows a correct password or SRP proof: the failure count resets, then the user's
-    /// status decides between an error, NEW_PASSWORD_REQUIRED and tokens.
+    /// What follows a correct password or SRP proof: the user's status decides between an
+    /// error, NEW_PASSWORD_REQUIRED and the rest of the sign-in. The failure count resets only
+    /// when tokens are issued (`complete_sign_in`): re-entering the password must not wipe the
+    /// wrong MFA codes counted so far.
     pub(crate) async fn after_first_factor(
         &self,
         pool: &UserPool,
@@ -290,7 +292,6 @@ impl Cognate {
         now: i64,
         device_key: Option<&str>,
     ) -> CoreResult<AuthOutcome> {
-        self.store.clear_failures(&pool.id, &user.username_key).await?;
         match user.status {
             UserStatus::Unconfirmed => Err(CoreError::UserNotConfirmed("User is not confirmed.".into())),
             UserStatus::ForceChangePassword => {
@@ -352,8 +353,8 @@ impl Cognate {
         self.complete_sign_in(pool, client, user, None).await
     }
 
-    /// Tokens at the end of a sign-in: for a device that proved itself, or with a new device
-    /// when the pool tracks devices.
+    /// Tokens at the end of a sign-in (every factor passed, so the failure count resets): for a
+    /// device that proved itself, or with a new device when the pool tracks devices.
     pub(crate) async fn complete_sign_in(
         &self,
         pool: &UserPool,
@@ -361,6 +362,7 @@ impl Cognate {
         user: &User,
         proven_device: Option<&str>,
     ) -> CoreResult<AuthOutcome> {
+        self.store.clear_failures(&pool.id, &user.username_key).await?;
         if let Some(key) = proven_device {
             let t = self.issue_tokens(pool, client, user, &SessionInfo::new(), true, Some(key)).await?;
             return Ok(AuthOutcome::Tokens(t));

@@ -195,7 +195,6 @@ impl Cognate {
             // The device proved itself after the password: tokens for that device.
             d.last_auth_at = now;
             self.store.put_device(&d).await?;
-            self.store.clear_failures(&pool.id, &user.username_key).await?;
             // A remembered device stands in for the second factor only when the pool says so
             // (ChallengeRequiredOnNewDevice); otherwise MFA still follows.
             let skip_mfa =

@@ -420,7 +420,6 @@ impl Cognate {
                 }
             }
         }
-        self.store.clear_failures(&pool.id, &user.username_key).await?;
         self.complete_sign_in(pool, client, &user, s.device.as_deref()).await
     }
 }
