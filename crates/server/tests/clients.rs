@@ -13,33 +13,8 @@ async fn setup() -> (TestServer, String, String) {
     let s = server().await;
     let c = s.client();
     let pool = pool(&c).await;
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("real-clients")
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
-    c.admin_create_user()
-        .user_pool_id(&pool)
-        .username("dora")
-        .user_attributes(attr("email", "dora@example.com"))
-        .message_action(MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    c.admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("dora")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    let client = client_with(&c, &pool, "real-clients", &[]).await;
+    password_user(&c, &pool, "dora", PASSWORD, &[("email", "dora@example.com")]).await;
     (s, pool, client)
 }
 
@@ -91,32 +66,8 @@ async fn amazon_cognito_identity_js_remembers_the_device() {
         .unwrap()
         .id
         .unwrap();
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("js")
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
-    c.admin_create_user()
-        .user_pool_id(&pool)
-        .username("eve")
-        .message_action(MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    c.admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("eve")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    let client = client_with(&c, &pool, "js", &[]).await;
+    password_user(&c, &pool, "eve", PASSWORD, &[]).await;
     let script = PathBuf::from(&dir).join("device-sign-in.js");
     let out = run("node", &[script.to_str().unwrap(), &s.endpoint, &pool, &client, "eve", PASSWORD]);
     assert_eq!(out["ok"], true, "{out}");

@@ -458,19 +458,13 @@ async fn remembered_device_case(skip: bool) {
             .unwrap()
             .id
             .unwrap();
-    let client =
-        f.c.create_user_pool_client()
-            .user_pool_id(&pool)
-            .client_name("app")
-            .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-            .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-            .send()
-            .await
-            .unwrap()
-            .user_pool_client
-            .unwrap()
-            .client_id
-            .unwrap();
+    let client = client_with(
+        &f.c,
+        &pool,
+        "app",
+        &[ExplicitAuthFlowsType::AllowUserPasswordAuth, ExplicitAuthFlowsType::AllowRefreshTokenAuth],
+    )
+    .await;
     let g = Fx { _s: f._s, c: f.c, pool, client, smtp: f.smtp, sms: f.sms };
     let phone = if skip { "+15555550144" } else { "+15555550155" };
     g.user("dee", Some(phone), None).await;

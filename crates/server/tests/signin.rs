@@ -19,44 +19,24 @@ async fn fixture() -> Fixture {
     let s = server().await;
     let c = s.client();
     let pool = pool(&c).await;
-    let client_id = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("app")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
+    let client_id = client_with(
+        &c,
+        &pool,
+        "app",
+        &[
+            ExplicitAuthFlowsType::AllowUserPasswordAuth,
+            ExplicitAuthFlowsType::AllowAdminUserPasswordAuth,
+            ExplicitAuthFlowsType::AllowRefreshTokenAuth,
+        ],
+    )
+    .await;
     Fixture { s, c, pool, client_id }
 }
 
 impl Fixture {
     async fn user(&self, name: &str) {
-        self.c
-            .admin_create_user()
-            .user_pool_id(&self.pool)
-            .username(name)
-            .user_attributes(attr("email", &format!("{name}@example.com")))
-            .user_attributes(attr("email_verified", "true"))
-            .message_action(MessageActionType::Suppress)
-            .send()
-            .await
-            .unwrap();
-        self.c
-            .admin_set_user_password()
-            .user_pool_id(&self.pool)
-            .username(name)
-            .password(PASSWORD)
-            .permanent(true)
-            .send()
-            .await
-            .unwrap();
+        let email = format!("{name}@example.com");
+        password_user(&self.c, &self.pool, name, PASSWORD, &[("email", &email), ("email_verified", "true")]).await;
     }
 
     async fn sign_in(&self, name: &str, password: &str) -> Result<AuthenticationResultType, String> {
@@ -583,18 +563,7 @@ async fn new_password_challenge_collects_required_attributes() {
             .unwrap()
             .id
             .unwrap();
-    let client =
-        f.c.create_user_pool_client()
-            .user_pool_id(&pool)
-            .client_name("c")
-            .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
-            .send()
-            .await
-            .unwrap()
-            .user_pool_client
-            .unwrap()
-            .client_id
-            .unwrap();
+    let client = client_with(&f.c, &pool, "c", &[ExplicitAuthFlowsType::AllowAdminUserPasswordAuth]).await;
     // AdminCreateUser enforces required attributes too.
     let e = f.c.admin_create_user().user_pool_id(&pool).username("wes").send().await.unwrap_err();
     assert_eq!(code(&e), "InvalidParameterException");

@@ -44,19 +44,13 @@ async fn fx(sms_status: u16, username_email: bool) -> Fx {
         req = req.username_attributes(UsernameAttributeType::Email);
     }
     let pool = req.send().await.unwrap().user_pool.unwrap().id.unwrap();
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("web")
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
-        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
+    let client = client_with(
+        &c,
+        &pool,
+        "web",
+        &[ExplicitAuthFlowsType::AllowUserPasswordAuth, ExplicitAuthFlowsType::AllowRefreshTokenAuth],
+    )
+    .await;
     Fx { _s: s, c, pool, client, smtp, sms }
 }
 
@@ -177,23 +171,7 @@ async fn resend_and_attempt_limit() {
 #[tokio::test]
 async fn forgot_password_flow() {
     let f = fx(200, false).await;
-    f.c.admin_create_user()
-        .user_pool_id(&f.pool)
-        .username("xena")
-        .user_attributes(attr("email", "xena@example.com"))
-        .user_attributes(attr("email_verified", "true"))
-        .message_action(MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    f.c.admin_set_user_password()
-        .user_pool_id(&f.pool)
-        .username("xena")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    password_user(&f.c, &f.pool, "xena", PASSWORD, &[("email", "xena@example.com"), ("email_verified", "true")]).await;
     let before = f.sign_in("xena", PASSWORD).await.unwrap();
     let r = f.c.forgot_password().client_id(&f.client).username("xena").send().await.unwrap();
     assert_eq!(r.code_delivery_details.unwrap().destination.as_deref(), Some("x***@e***"));
@@ -305,18 +283,7 @@ async fn sms_codes_and_delivery_failures() {
         .unwrap()
         .id
         .unwrap();
-    let cid = broken
-        .c
-        .create_user_pool_client()
-        .user_pool_id(&id)
-        .client_name("m")
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
+    let cid = client_with(&broken.c, &id, "m", &[]).await;
     let e = broken
         .c
         .sign_up()

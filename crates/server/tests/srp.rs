@@ -47,23 +47,7 @@ async fn fx(prevent: PreventUserExistenceErrorTypes) -> Fx {
         .client_id
         .unwrap();
     for (name, email) in [("ann", "ann@example.com"), ("ben", "ben@example.com")] {
-        c.admin_create_user()
-            .user_pool_id(&pool)
-            .username(name)
-            .user_attributes(attr("email", email))
-            .user_attributes(attr("email_verified", "true"))
-            .message_action(MessageActionType::Suppress)
-            .send()
-            .await
-            .unwrap();
-        c.admin_set_user_password()
-            .user_pool_id(&pool)
-            .username(name)
-            .password(PASSWORD)
-            .permanent(true)
-            .send()
-            .await
-            .unwrap();
+        password_user(&c, &pool, name, PASSWORD, &[("email", email), ("email_verified", "true")]).await;
     }
     Fx { _s: s, c, pool, client }
 }
@@ -236,32 +220,8 @@ async fn remembered_device_sign_in() {
         .unwrap()
         .id
         .unwrap();
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("app")
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
-    c.admin_create_user()
-        .user_pool_id(&pool)
-        .username("dev")
-        .message_action(MessageActionType::Suppress)
-        .send()
-        .await
-        .unwrap();
-    c.admin_set_user_password()
-        .user_pool_id(&pool)
-        .username("dev")
-        .password(PASSWORD)
-        .permanent(true)
-        .send()
-        .await
-        .unwrap();
+    let client = client_with(&c, &pool, "app", &[]).await;
+    password_user(&c, &pool, "dev", PASSWORD, &[]).await;
     let n = BigUint::parse_bytes(N.as_bytes(), 16).unwrap();
     let srp = |device: Option<String>| {
         let c = c.clone();

@@ -38,6 +38,18 @@ impl From<serde_json::Error> for StoreError {
     }
 }
 
+/// Refuses a database whose latest applied migration is newer than any this binary knows
+/// (`migrations` are `(number, name, sql)`, in order).
+pub(crate) fn refuse_newer_schema(latest: Option<i64>, migrations: &[(i64, &str, &str)]) -> crate::StoreResult<()> {
+    let (latest, known) = (latest.unwrap_or(0), migrations.last().map(|m| m.0).unwrap_or(0));
+    if latest > known {
+        return Err(StoreError::Backend(format!(
+            "the database is at migration {latest} but this cognate knows only up to {known}; run a newer cognate"
+        )));
+    }
+    Ok(())
+}
+
 /// Runs a transaction again when the database aborts it with [`StoreError::Retry`], up to four
 /// times with a short growing pause; the last error is returned as it is.
 pub(crate) async fn retrying<T, F, Fut>(mut body: F) -> crate::StoreResult<T>

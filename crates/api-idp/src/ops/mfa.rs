@@ -66,13 +66,9 @@ fn subject<'a>(
     svc: &Cognate,
     access_token: &Option<String>,
     session: &'a Option<String>,
-    ctx: &'a mut Option<cognate_core::tokens::UserCtx>,
 ) -> Result<TokenSubject<'a>, crate::ApiError> {
     match (access_token, session) {
-        (Some(t), _) => {
-            *ctx = Some(svc.authenticate(t)?);
-            Ok(TokenSubject::Access(ctx.as_ref().expect("just set")))
-        }
+        (Some(t), _) => Ok(TokenSubject::Access(svc.authenticate(t)?)),
         (None, Some(s)) => Ok(TokenSubject::Session(s)),
         (None, None) => Err(CoreError::InvalidParameter("Either AccessToken or Session must be given.".into()).into()),
     }
@@ -80,16 +76,14 @@ fn subject<'a>(
 
 /// AssociateSoftwareToken. Errors: NotAuthorized, SoftwareTokenMFANotFound, InvalidParameter.
 pub async fn associate(svc: &Cognate, req: AssociateSoftwareTokenRequest) -> Out<AssociateSoftwareTokenResponse> {
-    let mut ctx = None;
-    let who = subject(svc, &req.access_token, &req.session, &mut ctx)?;
+    let who = subject(svc, &req.access_token, &req.session)?;
     let (secret, session) = svc.associate_software_token(who).await?;
     Ok(AssociateSoftwareTokenResponse { secret_code: Some(secret), session })
 }
 
 /// VerifySoftwareToken. Errors: NotAuthorized, EnableSoftwareTokenMFA, InvalidParameter.
 pub async fn verify(svc: &Cognate, req: VerifySoftwareTokenRequest) -> Out<VerifySoftwareTokenResponse> {
-    let mut ctx = None;
-    let who = subject(svc, &req.access_token, &req.session, &mut ctx)?;
+    let who = subject(svc, &req.access_token, &req.session)?;
     let session = svc.verify_software_token(who, &req.user_code, req.friendly_device_name.as_deref()).await?;
     Ok(VerifySoftwareTokenResponse { session, status: Some(VerifySoftwareTokenResponseType::Success) })
 }

@@ -16,8 +16,8 @@ const MAX_VERIFY_ATTEMPTS: u32 = 5;
 /// Who AssociateSoftwareToken/VerifySoftwareToken act for: a signed-in user, or a sign-in in
 /// its MFA_SETUP step.
 pub enum TokenSubject<'a> {
-    /// `AccessToken`.
-    Access(&'a UserCtx),
+    /// `AccessToken` (already authenticated).
+    Access(UserCtx),
     /// `Session` of an MFA_SETUP challenge.
     Session(&'a str),
 }

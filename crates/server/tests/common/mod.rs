@@ -52,12 +52,20 @@ pub fn value_of<'a>(attrs: &'a [AttributeType], name: &str) -> Option<&'a str> {
 /// An app client allowing the password, SRP and refresh flows; returns its id.
 pub async fn app_client(c: &idp::Client, pool: &str) -> String {
     use idp::types::ExplicitAuthFlowsType as F;
+    client_with(c, pool, "app", &[F::AllowUserPasswordAuth, F::AllowUserSrpAuth, F::AllowRefreshTokenAuth]).await
+}
+
+/// An app client named `name` with these explicit flows (none: the service's defaults).
+pub async fn client_with(
+    c: &idp::Client,
+    pool: &str,
+    name: &str,
+    flows: &[idp::types::ExplicitAuthFlowsType],
+) -> String {
     c.create_user_pool_client()
         .user_pool_id(pool)
-        .client_name("app")
-        .explicit_auth_flows(F::AllowUserPasswordAuth)
-        .explicit_auth_flows(F::AllowUserSrpAuth)
-        .explicit_auth_flows(F::AllowRefreshTokenAuth)
+        .client_name(name)
+        .set_explicit_auth_flows((!flows.is_empty()).then(|| flows.to_vec()))
         .send()
         .await
         .unwrap()

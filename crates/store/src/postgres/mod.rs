@@ -125,14 +125,7 @@ impl PgStore {
         }
         let latest: Option<i64> =
             sqlx::query_scalar("SELECT MAX(version) FROM cognate_migrations").fetch_one(pool).await?;
-        let known = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
-        if latest.unwrap_or(0) > known {
-            return Err(StoreError::Backend(format!(
-                "the database is at migration {} but this cognate knows only up to {known}; run a newer cognate",
-                latest.unwrap_or(0)
-            )));
-        }
-        Ok(())
+        crate::error::refuse_newer_schema(latest, MIGRATIONS)
     }
 }
 

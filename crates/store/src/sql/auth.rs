@@ -10,6 +10,10 @@ use async_trait::async_trait;
 use cognate_model::{ClientId, UserPoolId};
 use sqlx::Row;
 
+fn revocation_from_row(r: &DbRow) -> StoreResult<Revocation> {
+    Ok(Revocation { id: r.try_get("id")?, origin_jti: r.try_get("origin_jti")?, expires_at: r.try_get("expires_at")? })
+}
+
 fn refresh_from_row(r: &DbRow) -> StoreResult<RefreshToken> {
     Ok(RefreshToken {
         token_hash: r.try_get("token_hash")?,
@@ -185,15 +189,7 @@ impl TokenStore for DbStore {
         .bind(now)
         .fetch_all(&self.reader)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Revocation {
-                    id: r.try_get("id")?,
-                    origin_jti: r.try_get("origin_jti")?,
-                    expires_at: r.try_get("expires_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(revocation_from_row).collect()
     }
 
     async fn revocations_recorded_since(&self, since: i64, now: i64) -> StoreResult<Vec<Revocation>> {
@@ -204,15 +200,7 @@ impl TokenStore for DbStore {
         .bind(now)
         .fetch_all(&self.reader)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Revocation {
-                    id: r.try_get("id")?,
-                    origin_jti: r.try_get("origin_jti")?,
-                    expires_at: r.try_get("expires_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(revocation_from_row).collect()
     }
 
     async fn purge_expired(&self, now: i64) -> StoreResult<()> {
