@@ -1,13 +1,9 @@
 //! Keeps the README's coverage table true: every operation is listed once, and "served"
 //! exactly when the dispatcher serves it.
 
-use crate::{dispatch::dispatch, ApiError, Auth, Operation};
-use cognate_core::crypto::{generate_master_key_b64, MasterKey};
-use cognate_core::outbox::FileOutbox;
-use cognate_core::password::PasswordHasher;
-use cognate_core::{Cognate, ServiceConfig};
+use crate::{dispatch::dispatch, ApiError, Authorized, Operation};
+use cognate_core::RequestContext;
 use std::collections::HashMap;
-use std::sync::Arc;
 
 #[tokio::test]
 async fn readme_coverage_table_matches_the_dispatcher() {
@@ -20,18 +16,13 @@ async fn readme_coverage_table_matches_the_dispatcher() {
         })
         .collect();
     assert_eq!(table.len(), Operation::ALL.len(), "every operation has one row");
-    let store = cognate_store::sqlite::SqliteStore::open_in_memory().await.unwrap();
-    let svc = Cognate::start(
-        Arc::new(store),
-        MasterKey::from_base64(&generate_master_key_b64()).unwrap(),
-        PasswordHasher::with_params(1, 64, 1),
-        Arc::new(FileOutbox::new(std::env::temp_dir().join("cognate-coverage-outbox.jsonl"))),
-        ServiceConfig { region: "us-east-1".into(), account_id: "000000000000".into(), public_url: "http://x".into() },
-    )
-    .await
-    .unwrap();
+    let svc = cognate_core::testing::service().await;
+    let rc = RequestContext::internal();
     for op in Operation::ALL {
-        let served = !matches!(dispatch(&svc, op, &Auth::Public, Default::default()).await, Err(ApiError::NotBuilt(_)));
+        let served = !matches!(
+            dispatch(&svc, op, &Authorized::Public, &rc, Default::default()).await,
+            Err(ApiError::NotBuilt(_))
+        );
         let want = if served { "served" } else { "not yet" };
         assert_eq!(table[op.name()], want, "README row for {}", op.name());
     }

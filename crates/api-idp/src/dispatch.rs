@@ -2,16 +2,23 @@
 //! answers `UnsupportedOperationException` naming it (README's coverage table lists them).
 
 use crate::ops::{self, auth, clients, devices, groups, me, mfa, pools, signup, users};
-use crate::{ApiError, Auth, Operation};
-use cognate_core::{AdminCtx, Cognate};
+use crate::{ApiError, Authorized, Operation};
+use cognate_core::{AdminCtx, Cognate, RequestContext, UserCtx};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-fn admin(auth: &Auth) -> Result<&AdminCtx, ApiError> {
+fn admin(auth: &Authorized) -> Result<&AdminCtx, ApiError> {
     match auth {
-        Auth::Admin(ctx) => Ok(ctx),
-        Auth::Public => Err(ApiError::MissingAuthority),
+        Authorized::Admin(ctx) => Ok(ctx),
+        _ => Err(ApiError::MissingAuthority),
+    }
+}
+
+fn user(auth: &Authorized) -> Result<&UserCtx, ApiError> {
+    match auth {
+        Authorized::User(ctx) => Ok(ctx),
+        _ => Err(ApiError::MissingAuthority),
     }
 }
 
@@ -23,97 +30,118 @@ fn output<T: Serialize>(out: T) -> Result<Value, ApiError> {
     serde_json::to_value(out).map_err(|e| ApiError::Core(cognate_core::CoreError::Internal(e.to_string())))
 }
 
-/// Calls an admin handler: requires the admin context, reads the typed input, writes the output.
+/// An admin handler: gets the admin view, which only an admin context opens.
 macro_rules! admin_op {
-    ($svc:expr, $auth:expr, $map:expr, $handler:path) => {{
+    ($svc:expr, $auth:expr, $rc:expr, $map:expr, $handler:path) => {{
         let ctx = admin($auth)?;
-        output($handler($svc, ctx, input($map)?).await?)
+        output($handler($svc.admin(ctx, $rc), input($map)?).await?)
     }};
 }
 
-/// Calls a public handler (authorized by its own tokens, or not at all).
-macro_rules! public_op {
-    ($svc:expr, $map:expr, $handler:path) => {{
-        output($handler($svc, input($map)?).await?)
+/// A user handler: gets the user view of the checked access token.
+macro_rules! user_op {
+    ($svc:expr, $auth:expr, $rc:expr, $map:expr, $handler:path) => {{
+        let ctx = user($auth)?;
+        output($handler($svc.user(ctx, $rc), input($map)?).await?)
     }};
 }
 
-/// Runs `op`. The caller has validated `map` against the model and verified SigV4 for every
-/// operation that is not public.
-pub async fn dispatch(svc: &Cognate, op: Operation, auth: &Auth, map: Map<String, Value>) -> Result<Value, ApiError> {
+/// A sign-in handler (the flow authorizes itself).
+macro_rules! sign_in_op {
+    ($svc:expr, $rc:expr, $map:expr, $handler:path) => {{
+        output($handler($svc.sign_in($rc), input($map)?).await?)
+    }};
+}
+
+/// A sign-up or recovery handler.
+macro_rules! account_op {
+    ($svc:expr, $rc:expr, $map:expr, $handler:path) => {{
+        output($handler($svc.account($rc), input($map)?).await?)
+    }};
+}
+
+/// Runs `op`. The caller has validated `map` against the model and checked what the
+/// operation's auth kind asks for (`Authorized`).
+pub async fn dispatch(
+    svc: &Cognate,
+    op: Operation,
+    auth: &Authorized,
+    rc: &RequestContext,
+    map: Map<String, Value>,
+) -> Result<Value, ApiError> {
     use Operation::*;
     match op {
-        AddCustomAttributes => admin_op!(svc, auth, map, pools::add_custom_attributes),
-        AdminAddUserToGroup => admin_op!(svc, auth, map, groups::add_user),
-        AdminConfirmSignUp => admin_op!(svc, auth, map, users::confirm_sign_up),
-        AdminCreateUser => admin_op!(svc, auth, map, users::create),
-        AdminDeleteUser => admin_op!(svc, auth, map, users::delete),
-        AdminDeleteUserAttributes => admin_op!(svc, auth, map, users::delete_attributes),
-        AdminDisableUser => admin_op!(svc, auth, map, users::disable),
-        AdminEnableUser => admin_op!(svc, auth, map, users::enable),
-        AdminGetUser => admin_op!(svc, auth, map, users::get),
-        AdminListGroupsForUser => admin_op!(svc, auth, map, groups::groups_for_user),
-        AdminRemoveUserFromGroup => admin_op!(svc, auth, map, groups::remove_user),
-        AdminResetUserPassword => admin_op!(svc, auth, map, users::reset_password),
-        AdminSetUserPassword => admin_op!(svc, auth, map, users::set_password),
-        AdminUpdateUserAttributes => admin_op!(svc, auth, map, users::update_attributes),
-        AdminUserGlobalSignOut => admin_op!(svc, auth, map, users::global_sign_out),
-        CreateGroup => admin_op!(svc, auth, map, groups::create),
-        CreateUserPool => admin_op!(svc, auth, map, pools::create),
-        CreateUserPoolClient => admin_op!(svc, auth, map, clients::create),
-        DeleteGroup => admin_op!(svc, auth, map, groups::delete),
-        DeleteUserPool => admin_op!(svc, auth, map, pools::delete),
-        DeleteUserPoolClient => admin_op!(svc, auth, map, clients::delete),
-        DescribeUserPool => admin_op!(svc, auth, map, pools::describe),
-        DescribeUserPoolClient => admin_op!(svc, auth, map, clients::describe),
-        GetGroup => admin_op!(svc, auth, map, groups::get),
-        ListGroups => admin_op!(svc, auth, map, groups::list),
-        ListTagsForResource => admin_op!(svc, auth, map, pools::list_tags),
-        ListUserPoolClients => admin_op!(svc, auth, map, clients::list),
-        ListUserPools => admin_op!(svc, auth, map, pools::list),
-        ListUsers => admin_op!(svc, auth, map, users::list),
-        ListUsersInGroup => admin_op!(svc, auth, map, groups::users_in_group),
-        TagResource => admin_op!(svc, auth, map, pools::tag),
-        UntagResource => admin_op!(svc, auth, map, pools::untag),
-        UpdateGroup => admin_op!(svc, auth, map, groups::update),
-        UpdateUserPool => admin_op!(svc, auth, map, pools::update),
-        UpdateUserPoolClient => admin_op!(svc, auth, map, clients::update),
-        InitiateAuth => public_op!(svc, map, auth::initiate),
-        RespondToAuthChallenge => public_op!(svc, map, auth::respond),
-        GetTokensFromRefreshToken => public_op!(svc, map, auth::refresh),
-        RevokeToken => public_op!(svc, map, auth::revoke),
-        GetUser => public_op!(svc, map, me::get_user),
-        GlobalSignOut => public_op!(svc, map, me::global_sign_out),
-        ChangePassword => public_op!(svc, map, me::change_password),
-        DeleteUser => public_op!(svc, map, me::delete_user),
-        UpdateUserAttributes => public_op!(svc, map, me::update_attributes),
-        DeleteUserAttributes => public_op!(svc, map, me::delete_attributes),
-        AdminInitiateAuth => admin_op!(svc, auth, map, auth::admin_initiate),
-        AdminRespondToAuthChallenge => admin_op!(svc, auth, map, auth::admin_respond),
-        SignUp => public_op!(svc, map, signup::sign_up),
-        ConfirmSignUp => public_op!(svc, map, signup::confirm_sign_up),
-        ResendConfirmationCode => public_op!(svc, map, signup::resend),
-        ForgotPassword => public_op!(svc, map, signup::forgot_password),
-        ConfirmForgotPassword => public_op!(svc, map, signup::confirm_forgot_password),
-        GetUserAttributeVerificationCode => public_op!(svc, map, me::attribute_code),
-        VerifyUserAttribute => public_op!(svc, map, me::verify_attribute),
-        SetUserSettings => public_op!(svc, map, me::set_settings),
-        AdminSetUserSettings => admin_op!(svc, auth, map, users::set_settings),
-        ConfirmDevice => public_op!(svc, map, devices::confirm),
-        GetDevice => public_op!(svc, map, devices::get),
-        ListDevices => public_op!(svc, map, devices::list),
-        UpdateDeviceStatus => public_op!(svc, map, devices::update_status),
-        ForgetDevice => public_op!(svc, map, devices::forget),
-        AdminGetDevice => admin_op!(svc, auth, map, devices::admin_get),
-        AdminListDevices => admin_op!(svc, auth, map, devices::admin_list),
-        AdminUpdateDeviceStatus => admin_op!(svc, auth, map, devices::admin_update_status),
-        AdminForgetDevice => admin_op!(svc, auth, map, devices::admin_forget),
-        SetUserPoolMfaConfig => admin_op!(svc, auth, map, mfa::set_config),
-        GetUserPoolMfaConfig => admin_op!(svc, auth, map, mfa::get_config),
-        AdminSetUserMFAPreference => admin_op!(svc, auth, map, mfa::admin_set_preference),
-        AssociateSoftwareToken => public_op!(svc, map, mfa::associate),
-        VerifySoftwareToken => public_op!(svc, map, mfa::verify),
-        SetUserMFAPreference => public_op!(svc, map, mfa::set_preference),
+        AddCustomAttributes => admin_op!(svc, auth, rc, map, pools::add_custom_attributes),
+        AdminAddUserToGroup => admin_op!(svc, auth, rc, map, groups::add_user),
+        AdminConfirmSignUp => admin_op!(svc, auth, rc, map, users::confirm_sign_up),
+        AdminCreateUser => admin_op!(svc, auth, rc, map, users::create),
+        AdminDeleteUser => admin_op!(svc, auth, rc, map, users::delete),
+        AdminDeleteUserAttributes => admin_op!(svc, auth, rc, map, users::delete_attributes),
+        AdminDisableUser => admin_op!(svc, auth, rc, map, users::disable),
+        AdminEnableUser => admin_op!(svc, auth, rc, map, users::enable),
+        AdminGetUser => admin_op!(svc, auth, rc, map, users::get),
+        AdminListGroupsForUser => admin_op!(svc, auth, rc, map, groups::groups_for_user),
+        AdminRemoveUserFromGroup => admin_op!(svc, auth, rc, map, groups::remove_user),
+        AdminResetUserPassword => admin_op!(svc, auth, rc, map, users::reset_password),
+        AdminSetUserPassword => admin_op!(svc, auth, rc, map, users::set_password),
+        AdminUpdateUserAttributes => admin_op!(svc, auth, rc, map, users::update_attributes),
+        AdminUserGlobalSignOut => admin_op!(svc, auth, rc, map, users::global_sign_out),
+        CreateGroup => admin_op!(svc, auth, rc, map, groups::create),
+        CreateUserPool => admin_op!(svc, auth, rc, map, pools::create),
+        CreateUserPoolClient => admin_op!(svc, auth, rc, map, clients::create),
+        DeleteGroup => admin_op!(svc, auth, rc, map, groups::delete),
+        DeleteUserPool => admin_op!(svc, auth, rc, map, pools::delete),
+        DeleteUserPoolClient => admin_op!(svc, auth, rc, map, clients::delete),
+        DescribeUserPool => admin_op!(svc, auth, rc, map, pools::describe),
+        DescribeUserPoolClient => admin_op!(svc, auth, rc, map, clients::describe),
+        GetGroup => admin_op!(svc, auth, rc, map, groups::get),
+        ListGroups => admin_op!(svc, auth, rc, map, groups::list),
+        ListTagsForResource => admin_op!(svc, auth, rc, map, pools::list_tags),
+        ListUserPoolClients => admin_op!(svc, auth, rc, map, clients::list),
+        ListUserPools => admin_op!(svc, auth, rc, map, pools::list),
+        ListUsers => admin_op!(svc, auth, rc, map, users::list),
+        ListUsersInGroup => admin_op!(svc, auth, rc, map, groups::users_in_group),
+        TagResource => admin_op!(svc, auth, rc, map, pools::tag),
+        UntagResource => admin_op!(svc, auth, rc, map, pools::untag),
+        UpdateGroup => admin_op!(svc, auth, rc, map, groups::update),
+        UpdateUserPool => admin_op!(svc, auth, rc, map, pools::update),
+        UpdateUserPoolClient => admin_op!(svc, auth, rc, map, clients::update),
+        InitiateAuth => sign_in_op!(svc, rc, map, auth::initiate),
+        RespondToAuthChallenge => sign_in_op!(svc, rc, map, auth::respond),
+        GetTokensFromRefreshToken => sign_in_op!(svc, rc, map, auth::refresh),
+        RevokeToken => sign_in_op!(svc, rc, map, auth::revoke),
+        GetUser => user_op!(svc, auth, rc, map, me::get_user),
+        GlobalSignOut => user_op!(svc, auth, rc, map, me::global_sign_out),
+        ChangePassword => user_op!(svc, auth, rc, map, me::change_password),
+        DeleteUser => user_op!(svc, auth, rc, map, me::delete_user),
+        UpdateUserAttributes => user_op!(svc, auth, rc, map, me::update_attributes),
+        DeleteUserAttributes => user_op!(svc, auth, rc, map, me::delete_attributes),
+        AdminInitiateAuth => admin_op!(svc, auth, rc, map, auth::admin_initiate),
+        AdminRespondToAuthChallenge => admin_op!(svc, auth, rc, map, auth::admin_respond),
+        SignUp => account_op!(svc, rc, map, signup::sign_up),
+        ConfirmSignUp => account_op!(svc, rc, map, signup::confirm_sign_up),
+        ResendConfirmationCode => account_op!(svc, rc, map, signup::resend),
+        ForgotPassword => account_op!(svc, rc, map, signup::forgot_password),
+        ConfirmForgotPassword => account_op!(svc, rc, map, signup::confirm_forgot_password),
+        GetUserAttributeVerificationCode => user_op!(svc, auth, rc, map, me::attribute_code),
+        VerifyUserAttribute => user_op!(svc, auth, rc, map, me::verify_attribute),
+        SetUserSettings => user_op!(svc, auth, rc, map, me::set_settings),
+        AdminSetUserSettings => admin_op!(svc, auth, rc, map, users::set_settings),
+        ConfirmDevice => user_op!(svc, auth, rc, map, devices::confirm),
+        GetDevice => user_op!(svc, auth, rc, map, devices::get),
+        ListDevices => user_op!(svc, auth, rc, map, devices::list),
+        UpdateDeviceStatus => user_op!(svc, auth, rc, map, devices::update_status),
+        ForgetDevice => user_op!(svc, auth, rc, map, devices::forget),
+        AdminGetDevice => admin_op!(svc, auth, rc, map, devices::admin_get),
+        AdminListDevices => admin_op!(svc, auth, rc, map, devices::admin_list),
+        AdminUpdateDeviceStatus => admin_op!(svc, auth, rc, map, devices::admin_update_status),
+        AdminForgetDevice => admin_op!(svc, auth, rc, map, devices::admin_forget),
+        SetUserPoolMfaConfig => admin_op!(svc, auth, rc, map, mfa::set_config),
+        GetUserPoolMfaConfig => admin_op!(svc, auth, rc, map, mfa::get_config),
+        AdminSetUserMFAPreference => admin_op!(svc, auth, rc, map, mfa::admin_set_preference),
+        AssociateSoftwareToken => sign_in_op!(svc, rc, map, mfa::associate),
+        VerifySoftwareToken => sign_in_op!(svc, rc, map, mfa::verify),
+        SetUserMFAPreference => user_op!(svc, auth, rc, map, mfa::set_preference),
         AddUserPoolClientSecret
         | AdminDeleteSoftwareToken
         | AdminDisableProviderForUser

@@ -17,6 +17,10 @@ pub enum ApiError {
     NotBuilt(&'static str),
     /// The server called an admin handler without an admin context (a bug; never a bypass).
     MissingAuthority,
+    /// A principal that is not an administrator called an admin operation.
+    AccessDenied(String),
+    /// An envelope error (the body is not a JSON object).
+    Wire(WireError),
 }
 
 impl From<CoreError> for ApiError {
@@ -30,6 +34,8 @@ impl ApiError {
     pub fn to_wire(&self) -> WireError {
         use CoreError as C;
         let (code, message) = match self {
+            ApiError::Wire(e) => return e.clone(),
+            ApiError::AccessDenied(m) => ("AccessDeniedException", m.clone()),
             ApiError::Invalid(Invalid::Constraints(m)) => ("InvalidParameterException", m.clone()),
             ApiError::Invalid(Invalid::Type(m)) | ApiError::Serialization(m) => ("SerializationException", m.clone()),
             ApiError::NotBuilt(op) => (

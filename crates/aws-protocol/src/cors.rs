@@ -1,5 +1,6 @@
 //! CORS for browser clients (amazon-cognito-identity-js, Amplify): preflight and response headers.
-//! Header lists follow ../shared/spec/cognito-wire.md §2.3.
+//! Header lists: what the AWS SDK for JavaScript v3 and amazon-cognito-identity-js send
+//! (`x-amz-target`, `x-amz-user-agent`, `amz-sdk-*`) and what they read back.
 
 use http::header::{HeaderMap, HeaderValue};
 

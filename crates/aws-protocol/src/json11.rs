@@ -1,7 +1,7 @@
 //! awsJson1_1: `POST /` with `X-Amz-Target: <Prefix>.<Operation>` and a JSON object body.
 //! Errors carry `{"__type","message"}` in the body and `x-amzn-ErrorType`/`x-amzn-ErrorMessage`
 //! headers, because botocore reads only the body and aws-sdk-rust/Amplify prefer the header
-//! (../shared/spec/cognito-wire.md trap 6).
+//! (smithy's awsJson1_1 protocol: the error type may come from either).
 
 use bytes::Bytes;
 use http::header::{HeaderValue, CONTENT_TYPE};

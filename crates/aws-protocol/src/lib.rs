@@ -1,10 +1,13 @@
 //! AWS wire envelopes shared by every API Cognate speaks: the JSON 1.1 (`X-Amz-Target`) request
-//! and response, the error body and headers, request ids, CORS. No domain knowledge lives here.
+//! and response, the answers and errors of each [`Protocol`], request ids, CORS. No domain
+//! knowledge lives here.
 
 pub mod cors;
 pub mod json11;
+pub mod protocol;
 
 pub use json11::{error_response, json_response, parse_json_body, split_target, WireError};
+pub use protocol::{xml_escape, Protocol};
 
 /// Content type of awsJson1_1 requests and responses.
 pub const CONTENT_TYPE_JSON11: &str = "application/x-amz-json-1.1";

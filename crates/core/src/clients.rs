@@ -1,6 +1,7 @@
 //! App clients: CRUD with generated secrets (sealed at rest), flow defaults, token validity.
 
-use crate::{paging, AdminCtx, Cognate, CoreError, CoreResult};
+use crate::views::AdminView;
+use crate::{paging, Cognate, CoreError, CoreResult};
 use cognate_model::ids::generate_client_secret;
 use cognate_model::{now_millis, AppClient, ClientId, ClientSettings, UserPoolId};
 use cognate_store::StoreError;
@@ -98,14 +99,11 @@ impl Cognate {
             _ => Err(CoreError::ResourceNotFound(format!("User pool client {id} does not exist."))),
         }
     }
+}
 
+impl AdminView<'_> {
     /// CreateUserPoolClient.
-    pub async fn create_client(
-        &self,
-        _ctx: &AdminCtx,
-        pool: &UserPoolId,
-        mut input: ClientInput,
-    ) -> CoreResult<NewClient> {
+    pub async fn create_client(&self, pool: &UserPoolId, mut input: ClientInput) -> CoreResult<NewClient> {
         self.pool(pool).await?;
         check_settings(&mut input.settings, input.generate_secret)?;
         let now = now_millis();
@@ -125,7 +123,7 @@ impl Cognate {
     }
 
     /// DescribeUserPoolClient.
-    pub async fn describe_client(&self, _ctx: &AdminCtx, pool: &UserPoolId, id: &ClientId) -> CoreResult<NewClient> {
+    pub async fn describe_client(&self, pool: &UserPoolId, id: &ClientId) -> CoreResult<NewClient> {
         let client = self.client_in_pool(pool, id).await?;
         let secret = self.open_secret(&client)?;
         Ok(NewClient { client, secret })
@@ -134,7 +132,6 @@ impl Cognate {
     /// UpdateUserPoolClient: replaces every setting; the secret stays.
     pub async fn update_client(
         &self,
-        _ctx: &AdminCtx,
         pool: &UserPoolId,
         id: &ClientId,
         mut input: ClientInput,
@@ -152,7 +149,7 @@ impl Cognate {
     }
 
     /// DeleteUserPoolClient.
-    pub async fn delete_client(&self, _ctx: &AdminCtx, pool: &UserPoolId, id: &ClientId) -> CoreResult<()> {
+    pub async fn delete_client(&self, pool: &UserPoolId, id: &ClientId) -> CoreResult<()> {
         self.client_in_pool(pool, id).await?;
         self.store.delete_client(pool, id).await.map_err(|e| match e {
             StoreError::NotFound => CoreError::ResourceNotFound(format!("User pool client {id} does not exist.")),
@@ -163,7 +160,6 @@ impl Cognate {
     /// ListUserPoolClients.
     pub async fn list_clients(
         &self,
-        _ctx: &AdminCtx,
         pool: &UserPoolId,
         max: Option<i64>,
         token: Option<&str>,

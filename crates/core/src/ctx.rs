@@ -1,20 +1,61 @@
-use cognate_sigv4::VerifiedPrincipal;
+//! Who is calling, and from where: the contexts that authorize a call ([`AdminCtx`], and
+//! [`crate::UserCtx`] in `tokens`) and the [`RequestContext`] every call carries.
 
-/// Authority to call the admin API. The only way to get one is from a [`VerifiedPrincipal`],
-/// which only the SigV4 verifier produces, so a handler without it cannot reach admin functions.
+use crate::principal::{Principal, PrincipalKind};
+use std::net::IpAddr;
+
+/// Authority to call the admin API. The only way to get one is [`AdminCtx::new`] from a
+/// [`Principal`] of kind [`PrincipalKind::Admin`], and a `Principal` only comes from a verified
+/// SigV4 signature: a handler without an `AdminCtx` cannot reach admin functions, and temporary
+/// credentials of an identity are never an administrator.
 #[derive(Debug, Clone)]
 pub struct AdminCtx {
-    principal: VerifiedPrincipal,
+    access_key_id: String,
+}
+
+/// A principal that is not an administrator asked for an admin operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAdmin {
+    /// The principal's ARN, for the `AccessDeniedException` message.
+    pub arn: String,
 }
 
 impl AdminCtx {
-    /// Wraps a verified SigV4 principal.
-    pub fn new(principal: VerifiedPrincipal) -> Self {
-        Self { principal }
+    /// The admin context of `principal`, when it is an administrator.
+    pub fn new(principal: &Principal, account_id: &str) -> Result<Self, NotAdmin> {
+        match principal.kind() {
+            PrincipalKind::Admin => Ok(Self { access_key_id: principal.access_key_id().to_string() }),
+            _ => Err(NotAdmin { arn: principal.arn(account_id) }),
+        }
     }
 
     /// The access key that signed the request (for logs and audit).
     pub fn access_key_id(&self) -> &str {
-        self.principal.access_key_id()
+        &self.access_key_id
+    }
+}
+
+/// Where a request came from, for every operation: the request id, the client's IP address
+/// (the socket peer, or `X-Forwarded-For` when the peer is a trusted proxy) and its user agent.
+/// Devices record it, and threat protection and auth events read it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestContext {
+    /// The id sent back as `x-amzn-RequestId`.
+    pub request_id: String,
+    /// The client's address, when known.
+    pub source_ip: Option<IpAddr>,
+    /// The `User-Agent` header, when sent.
+    pub user_agent: Option<String>,
+}
+
+impl RequestContext {
+    /// The context of work that no request started (the command line, tests).
+    pub fn internal() -> Self {
+        Self { request_id: "internal".into(), source_ip: None, user_agent: None }
+    }
+
+    /// The source address as text (empty when unknown).
+    pub fn ip_string(&self) -> String {
+        self.source_ip.map(|ip| ip.to_string()).unwrap_or_default()
     }
 }

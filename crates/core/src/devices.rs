@@ -2,7 +2,8 @@
 //! confirmed with the client's SRP verifier (ConfirmDevice), then signed in with DEVICE_SRP_AUTH.
 
 use crate::srp::Verifier;
-use crate::{paging, AdminCtx, Cognate, CoreError, CoreResult, UserCtx};
+use crate::views::{AdminView, SignInView, UserView};
+use crate::{paging, Cognate, CoreError, CoreResult, UserCtx};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use cognate_model::ids::random_string;
@@ -18,30 +19,6 @@ fn aad(pool: &UserPoolId, key: &str) -> String {
 }
 
 impl Cognate {
-    /// A new, unconfirmed device for the user (its key and group key go back as NewDeviceMetadata).
-    pub(crate) async fn new_device(&self, pool: &UserPool, user: &User) -> CoreResult<Device> {
-        let now = now_millis();
-        let d = Device {
-            pool_id: pool.id.clone(),
-            username_key: user.username_key.clone(),
-            device_key: format!("{}_{}", pool.id.region(), uuid::Uuid::new_v4()),
-            group_key: format!(
-                "-{}",
-                random_string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 8)
-            ),
-            name: None,
-            status: "not_remembered".into(),
-            confirmed: false,
-            verifier: None,
-            last_ip: None,
-            created_at: now,
-            updated_at: now,
-            last_auth_at: now,
-        };
-        self.store.put_device(&d).await?;
-        Ok(d)
-    }
-
     /// The user's device `key`, or `ResourceNotFoundException: Device does not exist.`.
     pub(crate) async fn device_of(&self, pool: &UserPoolId, user: &User, key: &str) -> CoreResult<Device> {
         match self.store.get_device(pool, key).await? {
@@ -60,17 +37,76 @@ impl Cognate {
         self.store.get_user_by_sub(ctx.pool_id(), ctx.sub()).await?.ok_or(CoreError::UserNotFound)
     }
 
+    async fn device_ctx(&self, pool: &UserPoolId, username_key: &str, key: &str) -> CoreResult<Device> {
+        match self.store.get_device(pool, key).await? {
+            Some(d) if d.username_key == username_key => Ok(d),
+            _ => Err(missing()),
+        }
+    }
+
+    async fn admin_user(&self, pool_id: &UserPoolId, username: &str) -> CoreResult<User> {
+        let pool = self.pool(pool_id).await?;
+        self.resolve_user(&pool, username).await
+    }
+
+    async fn list_for(
+        &self,
+        pool: &UserPoolId,
+        user: &User,
+        limit: Option<i64>,
+        token: Option<&str>,
+    ) -> CoreResult<(Vec<Device>, Option<String>)> {
+        let (after, limit) = (paging::after(token)?, paging::limit(limit));
+        let devices = self.store.list_devices(pool, &user.username_key, after.as_deref(), limit + 1).await?;
+        Ok(paging::split(devices, limit, |d| &d.device_key))
+    }
+
+    async fn set_status(&self, mut d: Device, status: &str) -> CoreResult<()> {
+        d.status = status.into();
+        d.updated_at = now_millis();
+        self.store.put_device(&d).await?;
+        Ok(())
+    }
+}
+
+impl SignInView<'_> {
+    /// A new, unconfirmed device for the user (its key and group key go back as NewDeviceMetadata).
+    pub(crate) async fn new_device(&self, pool: &UserPool, user: &User) -> CoreResult<Device> {
+        let now = now_millis();
+        let d = Device {
+            pool_id: pool.id.clone(),
+            username_key: user.username_key.clone(),
+            device_key: format!("{}_{}", pool.id.region(), uuid::Uuid::new_v4()),
+            group_key: format!(
+                "-{}",
+                random_string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 8)
+            ),
+            name: None,
+            status: "not_remembered".into(),
+            confirmed: false,
+            verifier: None,
+            last_ip: self.req.source_ip.map(|ip| ip.to_string()),
+            created_at: now,
+            updated_at: now,
+            last_auth_at: now,
+        };
+        self.store.put_device(&d).await?;
+        Ok(d)
+    }
+}
+
+impl UserView<'_> {
     /// ConfirmDevice: stores the device's verifier (`PasswordVerifier` = base64 of v's bytes,
     /// `Salt` = base64 of the salt's bytes). Returns whether the user must still choose to
     /// remember it (`DeviceOnlyRememberedOnUserPrompt`).
     pub async fn confirm_device(
         &self,
-        ctx: &UserCtx,
         key: &str,
         name: Option<String>,
         verifier: &str,
         salt: &str,
     ) -> CoreResult<bool> {
+        let ctx = self.ctx;
         let pool = self.pool(ctx.pool_id()).await?;
         let user = self.user_for(ctx).await?;
         let mut d = self.device_of(&pool.id, &user, key).await?;
@@ -92,63 +128,48 @@ impl Cognate {
         Ok(prompt)
     }
 
-    async fn device_ctx(&self, pool: &UserPoolId, username_key: &str, key: &str) -> CoreResult<Device> {
-        match self.store.get_device(pool, key).await? {
-            Some(d) if d.username_key == username_key => Ok(d),
-            _ => Err(missing()),
-        }
-    }
-
-    async fn admin_user(&self, pool_id: &UserPoolId, username: &str) -> CoreResult<User> {
-        let pool = self.pool(pool_id).await?;
-        self.resolve_user(&pool, username).await
-    }
-
     /// GetDevice (own).
-    pub async fn get_device(&self, ctx: &UserCtx, key: &str) -> CoreResult<Device> {
+    pub async fn get_device(&self, key: &str) -> CoreResult<Device> {
+        let ctx = self.ctx;
         let user = self.user_for(ctx).await?;
         self.device_ctx(ctx.pool_id(), &user.username_key, key).await
-    }
-
-    /// AdminGetDevice.
-    pub async fn admin_get_device(
-        &self,
-        _ctx: &AdminCtx,
-        pool: &UserPoolId,
-        username: &str,
-        key: &str,
-    ) -> CoreResult<Device> {
-        let user = self.admin_user(pool, username).await?;
-        self.device_ctx(pool, &user.username_key, key).await
-    }
-
-    async fn list_for(
-        &self,
-        pool: &UserPoolId,
-        user: &User,
-        limit: Option<i64>,
-        token: Option<&str>,
-    ) -> CoreResult<(Vec<Device>, Option<String>)> {
-        let (after, limit) = (paging::after(token)?, paging::limit(limit));
-        let devices = self.store.list_devices(pool, &user.username_key, after.as_deref(), limit + 1).await?;
-        Ok(paging::split(devices, limit, |d| &d.device_key))
     }
 
     /// ListDevices (own).
     pub async fn list_devices(
         &self,
-        ctx: &UserCtx,
         limit: Option<i64>,
         token: Option<&str>,
     ) -> CoreResult<(Vec<Device>, Option<String>)> {
+        let ctx = self.ctx;
         let user = self.user_for(ctx).await?;
         self.list_for(ctx.pool_id(), &user, limit, token).await
     }
 
+    /// UpdateDeviceStatus (own): `remembered` or `not_remembered`.
+    pub async fn update_device_status(&self, key: &str, status: &str) -> CoreResult<()> {
+        let d = self.get_device(key).await?;
+        self.set_status(d, status).await
+    }
+
+    /// ForgetDevice (own).
+    pub async fn forget_device(&self, key: &str) -> CoreResult<()> {
+        let ctx = self.ctx;
+        self.get_device(key).await?;
+        self.store.delete_device(ctx.pool_id(), key).await.map_err(|_| missing())
+    }
+}
+
+impl AdminView<'_> {
+    /// AdminGetDevice.
+    pub async fn get_device(&self, pool: &UserPoolId, username: &str, key: &str) -> CoreResult<Device> {
+        let user = self.admin_user(pool, username).await?;
+        self.device_ctx(pool, &user.username_key, key).await
+    }
+
     /// AdminListDevices.
-    pub async fn admin_list_devices(
+    pub async fn list_devices(
         &self,
-        _ctx: &AdminCtx,
         pool: &UserPoolId,
         username: &str,
         limit: Option<i64>,
@@ -158,47 +179,21 @@ impl Cognate {
         self.list_for(pool, &user, limit, token).await
     }
 
-    async fn set_status(&self, mut d: Device, status: &str) -> CoreResult<()> {
-        d.status = status.into();
-        d.updated_at = now_millis();
-        self.store.put_device(&d).await?;
-        Ok(())
-    }
-
-    /// UpdateDeviceStatus (own): `remembered` or `not_remembered`.
-    pub async fn update_device_status(&self, ctx: &UserCtx, key: &str, status: &str) -> CoreResult<()> {
-        let d = self.get_device(ctx, key).await?;
-        self.set_status(d, status).await
-    }
-
     /// AdminUpdateDeviceStatus.
-    pub async fn admin_update_device_status(
+    pub async fn update_device_status(
         &self,
-        ctx: &AdminCtx,
         pool: &UserPoolId,
         username: &str,
         key: &str,
         status: &str,
     ) -> CoreResult<()> {
-        let d = self.admin_get_device(ctx, pool, username, key).await?;
+        let d = self.get_device(pool, username, key).await?;
         self.set_status(d, status).await
     }
 
-    /// ForgetDevice (own).
-    pub async fn forget_device(&self, ctx: &UserCtx, key: &str) -> CoreResult<()> {
-        self.get_device(ctx, key).await?;
-        self.store.delete_device(ctx.pool_id(), key).await.map_err(|_| missing())
-    }
-
     /// AdminForgetDevice.
-    pub async fn admin_forget_device(
-        &self,
-        ctx: &AdminCtx,
-        pool: &UserPoolId,
-        username: &str,
-        key: &str,
-    ) -> CoreResult<()> {
-        self.admin_get_device(ctx, pool, username, key).await?;
+    pub async fn forget_device(&self, pool: &UserPoolId, username: &str, key: &str) -> CoreResult<()> {
+        self.get_device(pool, username, key).await?;
         self.store.delete_device(pool, key).await.map_err(|_| missing())
     }
 }

@@ -1,6 +1,7 @@
 //! Groups and group membership.
 
-use crate::{paging, AdminCtx, Cognate, CoreError, CoreResult};
+use crate::views::AdminView;
+use crate::{paging, Cognate, CoreError, CoreResult};
 use cognate_model::{now_millis, Group, User, UserPoolId};
 use cognate_store::StoreError;
 
@@ -24,15 +25,11 @@ impl Cognate {
         self.pool(pool).await?;
         self.store.get_group(pool, name).await?.ok_or_else(group_not_found)
     }
+}
 
+impl AdminView<'_> {
     /// CreateGroup.
-    pub async fn create_group(
-        &self,
-        _ctx: &AdminCtx,
-        pool: &UserPoolId,
-        name: &str,
-        input: GroupInput,
-    ) -> CoreResult<Group> {
+    pub async fn create_group(&self, pool: &UserPoolId, name: &str, input: GroupInput) -> CoreResult<Group> {
         self.pool(pool).await?;
         let now = now_millis();
         let g = Group {
@@ -52,18 +49,12 @@ impl Cognate {
     }
 
     /// GetGroup.
-    pub async fn get_group(&self, _ctx: &AdminCtx, pool: &UserPoolId, name: &str) -> CoreResult<Group> {
+    pub async fn get_group(&self, pool: &UserPoolId, name: &str) -> CoreResult<Group> {
         self.group(pool, name).await
     }
 
     /// UpdateGroup: members given replace the stored ones; absent members stay.
-    pub async fn update_group(
-        &self,
-        _ctx: &AdminCtx,
-        pool: &UserPoolId,
-        name: &str,
-        input: GroupInput,
-    ) -> CoreResult<Group> {
+    pub async fn update_group(&self, pool: &UserPoolId, name: &str, input: GroupInput) -> CoreResult<Group> {
         let mut g = self.group(pool, name).await?;
         if input.description.is_some() {
             g.description = input.description;
@@ -80,7 +71,7 @@ impl Cognate {
     }
 
     /// DeleteGroup.
-    pub async fn delete_group(&self, _ctx: &AdminCtx, pool: &UserPoolId, name: &str) -> CoreResult<()> {
+    pub async fn delete_group(&self, pool: &UserPoolId, name: &str) -> CoreResult<()> {
         self.group(pool, name).await?;
         self.store.delete_group(pool, name).await.map_err(|e| match e {
             StoreError::NotFound => group_not_found(),
@@ -91,7 +82,6 @@ impl Cognate {
     /// ListGroups.
     pub async fn list_groups(
         &self,
-        _ctx: &AdminCtx,
         pool: &UserPoolId,
         max: Option<i64>,
         token: Option<&str>,
@@ -103,13 +93,7 @@ impl Cognate {
     }
 
     /// AdminAddUserToGroup.
-    pub async fn add_user_to_group(
-        &self,
-        _ctx: &AdminCtx,
-        pool: &UserPoolId,
-        username: &str,
-        group: &str,
-    ) -> CoreResult<()> {
+    pub async fn add_user_to_group(&self, pool: &UserPoolId, username: &str, group: &str) -> CoreResult<()> {
         let p = self.pool(pool).await?;
         let user = self.resolve_user(&p, username).await?;
         self.group(pool, group).await?;
@@ -120,13 +104,7 @@ impl Cognate {
     }
 
     /// AdminRemoveUserFromGroup.
-    pub async fn remove_user_from_group(
-        &self,
-        _ctx: &AdminCtx,
-        pool: &UserPoolId,
-        username: &str,
-        group: &str,
-    ) -> CoreResult<()> {
+    pub async fn remove_user_from_group(&self, pool: &UserPoolId, username: &str, group: &str) -> CoreResult<()> {
         let p = self.pool(pool).await?;
         let user = self.resolve_user(&p, username).await?;
         self.group(pool, group).await?;
@@ -137,7 +115,6 @@ impl Cognate {
     /// AdminListGroupsForUser.
     pub async fn groups_for_user(
         &self,
-        _ctx: &AdminCtx,
         pool: &UserPoolId,
         username: &str,
         max: Option<i64>,
@@ -153,7 +130,6 @@ impl Cognate {
     /// ListUsersInGroup.
     pub async fn users_in_group(
         &self,
-        _ctx: &AdminCtx,
         pool: &UserPoolId,
         group: &str,
         max: Option<i64>,

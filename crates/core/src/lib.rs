@@ -1,6 +1,8 @@
 //! The identity service itself: user pools, app clients, users, groups, password policy and
-//! hashing, secrets at rest. It depends on the store traits and never on HTTP; every privileged
-//! function takes an [`AdminCtx`], which only a verified SigV4 principal can produce.
+//! hashing, sign-in, tokens, secrets at rest. It depends on the store traits and never on HTTP.
+//! [`Cognate`] holds the shared parts and hands out [`views`]: the admin API only to an
+//! [`AdminCtx`] (which only an admin SigV4 [`principal::Principal`] can produce), a user's own
+//! account only to a [`UserCtx`] (which only a checked access token produces).
 
 pub mod attributes;
 pub mod auth;
@@ -18,11 +20,14 @@ pub mod outbox;
 pub mod paging;
 pub mod password;
 mod pools;
+pub mod principal;
 mod selfservice;
 mod signup;
 pub mod srp;
+pub mod testing;
 pub mod tokens;
 mod users;
+pub mod views;
 
 #[cfg(test)]
 mod tests;
@@ -30,13 +35,14 @@ mod tests;
 pub use auth::{AuthFlow, AuthOutcome};
 pub use clients::{ClientInput, NewClient};
 pub use codes::CodeDelivery;
-pub use ctx::AdminCtx;
+pub use ctx::{AdminCtx, NotAdmin, RequestContext};
 pub use error::{CoreError, CoreResult};
 pub use groups::GroupInput;
 pub use pools::PoolInput;
 pub use signup::{SignUpInput, SignUpResult};
 pub use tokens::{IssuedTokens, UserCtx};
 pub use users::{CreateUserInput, ListUsersInput, MessageAction, UserListing};
+pub use views::{AccountView, AdminView, SignInView, UserView};
 
 use cognate_store::Store;
 use crypto::MasterKey;
@@ -53,6 +59,8 @@ pub struct ServiceConfig {
     pub account_id: String,
     /// Base URL clients use; issuers are `{public_url}/{poolId}`.
     pub public_url: String,
+    /// The administrator keys (SigV4 principals of kind admin).
+    pub admin_keys: principal::AdminKeys,
 }
 
 /// The service: cheap to clone, shared by every request.
@@ -68,6 +76,7 @@ pub struct Cognate {
     pub(crate) srp: Arc<srp::SrpGroup>,
     pub(crate) outbox: Arc<dyn Outbox>,
     pub(crate) config: Arc<ServiceConfig>,
+    pub(crate) admin_keys: principal::AdminKeys,
 }
 
 impl Cognate {
@@ -93,6 +102,7 @@ impl Cognate {
             dummy_hash: Arc::new(dummy_hash),
             srp: Arc::new(srp::SrpGroup::default()),
             outbox,
+            admin_keys: config.admin_keys.clone(),
             config: Arc::new(config),
         };
         svc.sync(false, false).await?;

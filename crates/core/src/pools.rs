@@ -3,7 +3,8 @@
 
 use crate::attributes::{add_schema_entry, standard_schema};
 use crate::error::pool_not_found;
-use crate::{paging, AdminCtx, Cognate, CoreError, CoreResult};
+use crate::views::AdminView;
+use crate::{paging, Cognate, CoreError, CoreResult};
 use cognate_model::{now_millis, PoolSettings, SchemaAttribute, UserPool, UserPoolId};
 use cognate_store::StoreError;
 use std::collections::BTreeMap;
@@ -49,8 +50,18 @@ impl Cognate {
         matches!(self.store.get_pool(id).await, Ok(Some(_)))
     }
 
+    fn pool_id_from_arn(&self, arn: &str) -> CoreResult<UserPoolId> {
+        let prefix = format!("arn:aws:cognito-idp:{}:{}:userpool/", self.config.region, self.config.account_id);
+        arn.strip_prefix(&prefix)
+            .filter(|id| !id.is_empty())
+            .map(UserPoolId::new)
+            .ok_or_else(|| CoreError::ResourceNotFound(format!("Resource {arn} does not exist.")))
+    }
+}
+
+impl AdminView<'_> {
     /// CreateUserPool. Requires admin. Errors: InvalidParameter, LimitExceeded.
-    pub async fn create_pool(&self, _ctx: &AdminCtx, input: PoolInput) -> CoreResult<UserPool> {
+    pub async fn create_pool(&self, input: PoolInput) -> CoreResult<UserPool> {
         let name = input.name.ok_or_else(|| CoreError::InvalidParameter("PoolName is required.".into()))?;
         let mut settings = input.settings;
         check_settings(&settings)?;
@@ -77,14 +88,14 @@ impl Cognate {
     }
 
     /// DescribeUserPool. Requires admin. Returns the pool and its user count.
-    pub async fn describe_pool(&self, _ctx: &AdminCtx, id: &UserPoolId) -> CoreResult<(UserPool, i64)> {
+    pub async fn describe_pool(&self, id: &UserPoolId) -> CoreResult<(UserPool, i64)> {
         let pool = self.pool(id).await?;
         let count = self.store.count_users(id).await?;
         Ok((pool, count))
     }
 
     /// UpdateUserPool: replaces every mutable setting; omitted ones return to their defaults.
-    pub async fn update_pool(&self, _ctx: &AdminCtx, id: &UserPoolId, input: PoolInput) -> CoreResult<UserPool> {
+    pub async fn update_pool(&self, id: &UserPoolId, input: PoolInput) -> CoreResult<UserPool> {
         let mut pool = self.pool(id).await?;
         let mut s = input.settings;
         s.schema = std::mem::take(&mut pool.settings.schema);
@@ -111,7 +122,7 @@ impl Cognate {
     }
 
     /// DeleteUserPool, with everything in it. Refused while deletion protection is active.
-    pub async fn delete_pool(&self, _ctx: &AdminCtx, id: &UserPoolId) -> CoreResult<()> {
+    pub async fn delete_pool(&self, id: &UserPoolId) -> CoreResult<()> {
         let pool = self.pool(id).await?;
         if pool.settings.deletion_protection {
             return Err(CoreError::InvalidParameter(
@@ -125,12 +136,7 @@ impl Cognate {
     }
 
     /// ListUserPools: a page of pools and the token for the next.
-    pub async fn list_pools(
-        &self,
-        _ctx: &AdminCtx,
-        max: i64,
-        token: Option<&str>,
-    ) -> CoreResult<(Vec<UserPool>, Option<String>)> {
+    pub async fn list_pools(&self, max: i64, token: Option<&str>) -> CoreResult<(Vec<UserPool>, Option<String>)> {
         let after = paging::after(token)?;
         let limit = paging::limit(Some(max));
         let pools = self.store.list_pools(after.as_deref(), limit + 1).await?;
@@ -138,12 +144,7 @@ impl Cognate {
     }
 
     /// AddCustomAttributes.
-    pub async fn add_custom_attributes(
-        &self,
-        _ctx: &AdminCtx,
-        id: &UserPoolId,
-        attrs: Vec<SchemaAttribute>,
-    ) -> CoreResult<()> {
+    pub async fn add_custom_attributes(&self, id: &UserPoolId, attrs: Vec<SchemaAttribute>) -> CoreResult<()> {
         let mut pool = self.pool(id).await?;
         for mut a in attrs {
             if !a.name.starts_with("custom:") {
@@ -156,27 +157,13 @@ impl Cognate {
         Ok(())
     }
 
-    fn pool_id_from_arn(&self, arn: &str) -> CoreResult<UserPoolId> {
-        let prefix = format!("arn:aws:cognito-idp:{}:{}:userpool/", self.config.region, self.config.account_id);
-        arn.strip_prefix(&prefix)
-            .filter(|id| !id.is_empty())
-            .map(UserPoolId::new)
-            .ok_or_else(|| CoreError::ResourceNotFound(format!("Resource {arn} does not exist.")))
-    }
-
     /// ListTagsForResource (user pools are the only taggable resource).
-    pub async fn list_tags(&self, _ctx: &AdminCtx, arn: &str) -> CoreResult<BTreeMap<String, String>> {
+    pub async fn list_tags(&self, arn: &str) -> CoreResult<BTreeMap<String, String>> {
         Ok(self.pool(&self.pool_id_from_arn(arn)?).await?.settings.tags)
     }
 
     /// TagResource / UntagResource: adds `add` and removes `remove` keys.
-    pub async fn change_tags(
-        &self,
-        _ctx: &AdminCtx,
-        arn: &str,
-        add: BTreeMap<String, String>,
-        remove: &[String],
-    ) -> CoreResult<()> {
+    pub async fn change_tags(&self, arn: &str, add: BTreeMap<String, String>, remove: &[String]) -> CoreResult<()> {
         let mut pool = self.pool(&self.pool_id_from_arn(arn)?).await?;
         pool.settings.tags.extend(add);
         for k in remove {

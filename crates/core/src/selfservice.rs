@@ -5,6 +5,7 @@ use crate::attributes::check_write;
 use crate::codes::{CodeDelivery, CodeKind, VERIFY_TTL_MS};
 use crate::password::check_policy;
 use crate::tokens::refresh_hash;
+use crate::views::{SignInView, UserView};
 use crate::{Cognate, CoreError, CoreResult, UserCtx};
 use cognate_model::{now_millis, User, UserPool};
 use subtle::ConstantTimeEq;
@@ -20,8 +21,46 @@ impl Cognate {
         Ok((pool, user))
     }
 
+    pub(crate) async fn set_sms_mfa(&self, pool: &UserPool, key: &str, sms: bool) -> CoreResult<()> {
+        self.modify_user_by_key(pool, key, |u| {
+            if sms && u.attribute("phone_number").is_none() {
+                return Err(CoreError::InvalidParameter("SMS MFA needs a phone_number attribute.".into()));
+            }
+            u.mfa.sms_enabled = sms;
+            if !sms && u.mfa.preferred.as_deref() == Some("SMS_MFA") {
+                u.mfa.preferred = None;
+            }
+            Ok(())
+        })
+        .await?;
+        Ok(())
+    }
+}
+
+/// The pool's `UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate`.
+pub(crate) fn verify_before_update(pool: &UserPool) -> Vec<String> {
+    let list = pool.settings.extra.get("UserAttributeUpdateSettings");
+    let list = list.and_then(|v| v.get("AttributesRequireVerificationBeforeUpdate")).and_then(|a| a.as_array());
+    list.map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
+}
+
+fn pending_value(user: &User, attr: &str) -> Option<String> {
+    user.pending_attributes.iter().find(|(k, _)| k == attr).map(|(_, v)| v.clone())
+}
+
+/// The user as a code for `attr` should see it: with the value waiting for verification.
+fn with_pending(user: &User, attr: &str) -> User {
+    let mut u = user.clone();
+    if let Some(v) = pending_value(user, attr) {
+        u.set_attribute(attr, &v);
+    }
+    u
+}
+
+impl UserView<'_> {
     /// GetUser: one read (the pool is looked at only to tell a deleted pool from a deleted user).
-    pub async fn get_user(&self, ctx: &UserCtx) -> CoreResult<User> {
+    pub async fn get_user(&self) -> CoreResult<User> {
+        let ctx = self.ctx;
         match self.store.get_user_by_sub(ctx.pool_id(), ctx.sub()).await? {
             Some(user) if user.enabled => Ok(user),
             Some(_) => Err(CoreError::NotAuthorized("User is disabled.".into())),
@@ -30,13 +69,15 @@ impl Cognate {
     }
 
     /// GlobalSignOut: every session of the user ends, on every node.
-    pub async fn global_sign_out(&self, ctx: &UserCtx) -> CoreResult<()> {
+    pub async fn global_sign_out(&self) -> CoreResult<()> {
+        let ctx = self.ctx;
         let (pool, user) = self.ctx_user(ctx).await?;
         self.revoke_all_sessions(&pool.id, &user.username_key).await
     }
 
     /// ChangePassword: the previous password must match (failures count toward lockout).
-    pub async fn change_password(&self, ctx: &UserCtx, previous: &str, proposed: &str) -> CoreResult<()> {
+    pub async fn change_password(&self, previous: &str, proposed: &str) -> CoreResult<()> {
+        let ctx = self.ctx;
         let (pool, user) = self.ctx_user(ctx).await?;
         if self.store.get_failures(&pool.id, &user.username_key).await?.locked_until > now_millis() {
             return Err(CoreError::LimitExceeded("Attempt limit exceeded, please try after some time.".into()));
@@ -61,7 +102,8 @@ impl Cognate {
     }
 
     /// DeleteUser: the user deletes their own account.
-    pub async fn delete_self(&self, ctx: &UserCtx) -> CoreResult<()> {
+    pub async fn delete_self(&self) -> CoreResult<()> {
+        let ctx = self.ctx;
         let (pool, user) = self.ctx_user(ctx).await?;
         self.revoke_all_sessions(&pool.id, &user.username_key).await?;
         self.store.delete_user(&pool.id, &user.username_key).await.map_err(|_| CoreError::UserNotFound)
@@ -69,11 +111,8 @@ impl Cognate {
 
     /// UpdateUserAttributes: a changed email or phone number becomes unverified and, when the
     /// pool auto-verifies it, gets a code. Returns where the codes went.
-    pub async fn update_own_attributes(
-        &self,
-        ctx: &UserCtx,
-        attrs: &[(String, String)],
-    ) -> CoreResult<Vec<CodeDelivery>> {
+    pub async fn update_attributes(&self, attrs: &[(String, String)]) -> CoreResult<Vec<CodeDelivery>> {
+        let ctx = self.ctx;
         let (pool, user) = self.ctx_user(ctx).await?;
         let client = self.store.get_client(&cognate_model::ClientId::new(ctx.client_id())).await?;
         let writable = client.map(|c| c.settings.write_attributes).unwrap_or_default();
@@ -126,28 +165,15 @@ impl Cognate {
     }
 
     /// SetUserSettings (legacy MFA options): `sms` turns SMS MFA to `phone_number` on or off.
-    pub async fn set_user_settings(&self, ctx: &UserCtx, sms: bool) -> CoreResult<()> {
+    pub async fn set_user_settings(&self, sms: bool) -> CoreResult<()> {
+        let ctx = self.ctx;
         let (pool, user) = self.ctx_user(ctx).await?;
         self.set_sms_mfa(&pool, &user.username_key, sms).await
     }
 
-    pub(crate) async fn set_sms_mfa(&self, pool: &UserPool, key: &str, sms: bool) -> CoreResult<()> {
-        self.modify_user_by_key(pool, key, |u| {
-            if sms && u.attribute("phone_number").is_none() {
-                return Err(CoreError::InvalidParameter("SMS MFA needs a phone_number attribute.".into()));
-            }
-            u.mfa.sms_enabled = sms;
-            if !sms && u.mfa.preferred.as_deref() == Some("SMS_MFA") {
-                u.mfa.preferred = None;
-            }
-            Ok(())
-        })
-        .await?;
-        Ok(())
-    }
-
     /// GetUserAttributeVerificationCode: sends a code for `email` or `phone_number`.
-    pub async fn send_attribute_code(&self, ctx: &UserCtx, attribute: &str) -> CoreResult<CodeDelivery> {
+    pub async fn send_attribute_code(&self, attribute: &str) -> CoreResult<CodeDelivery> {
+        let ctx = self.ctx;
         let (pool, user) = self.ctx_user(ctx).await?;
         if attribute != "email" && attribute != "phone_number" {
             return Err(CoreError::InvalidParameter(format!("{attribute} cannot be verified.")));
@@ -158,7 +184,8 @@ impl Cognate {
 
     /// VerifyUserAttribute: marks the attribute verified (it may then become a sign-in alias);
     /// a value waiting for verification replaces the old one now.
-    pub async fn verify_attribute(&self, ctx: &UserCtx, attribute: &str, code: &str) -> CoreResult<()> {
+    pub async fn verify_attribute(&self, attribute: &str, code: &str) -> CoreResult<()> {
+        let ctx = self.ctx;
         let (pool, user) = self.ctx_user(ctx).await?;
         self.check_code(&pool, &user, &format!("verify:{attribute}"), code).await?;
         self.modify_user_by_key(&pool, &user.username_key, |u| {
@@ -174,7 +201,8 @@ impl Cognate {
     }
 
     /// DeleteUserAttributes (self-service).
-    pub async fn delete_own_attributes(&self, ctx: &UserCtx, names: &[String]) -> CoreResult<()> {
+    pub async fn delete_attributes(&self, names: &[String]) -> CoreResult<()> {
+        let ctx = self.ctx;
         let (pool, user) = self.ctx_user(ctx).await?;
         for n in names {
             let a = pool
@@ -196,7 +224,9 @@ impl Cognate {
         .await?;
         Ok(())
     }
+}
 
+impl SignInView<'_> {
     /// RevokeToken: revokes a refresh token and every token derived from it. Unknown tokens are
     /// accepted silently (RFC 7009).
     pub async fn revoke_token(&self, client_id: &str, token: &str, client_secret: Option<&str>) -> CoreResult<()> {
@@ -217,24 +247,4 @@ impl Cognate {
         }
         self.revoke_session(&row.pool_id, &row.origin_jti).await
     }
-}
-
-/// The pool's `UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate`.
-pub(crate) fn verify_before_update(pool: &UserPool) -> Vec<String> {
-    let list = pool.settings.extra.get("UserAttributeUpdateSettings");
-    let list = list.and_then(|v| v.get("AttributesRequireVerificationBeforeUpdate")).and_then(|a| a.as_array());
-    list.map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
-}
-
-fn pending_value(user: &User, attr: &str) -> Option<String> {
-    user.pending_attributes.iter().find(|(k, _)| k == attr).map(|(_, v)| v.clone())
-}
-
-/// The user as a code for `attr` should see it: with the value waiting for verification.
-fn with_pending(user: &User, attr: &str) -> User {
-    let mut u = user.clone();
-    if let Some(v) = pending_value(user, attr) {
-        u.set_attribute(attr, &v);
-    }
-    u
 }

@@ -6,6 +6,7 @@ use crate::attributes::{check_required, check_write};
 use crate::codes::{mask, CodeDelivery, CodeKind, RESET_TTL_MS, VERIFY_TTL_MS};
 use crate::password::check_policy;
 use crate::users::{create_error, identity, sign_in_keys, username_key};
+use crate::views::AccountView;
 use crate::{Cognate, CoreError, CoreResult};
 use cognate_model::{now_millis, AppClient, User, UserPool, UserStatus};
 
@@ -93,6 +94,22 @@ impl Cognate {
         }
     }
 
+    /// Takes an alias away from whoever holds it (ForceAliasCreation): their attribute becomes
+    /// unverified.
+    pub(crate) async fn release_alias(&self, pool: &UserPool, attr: &str, value: &str) -> CoreResult<()> {
+        let key = format!("{attr}:{}", if attr == "email" { value.to_lowercase() } else { value.to_string() });
+        if let Some(holder) = self.store.find_key(&pool.id, &key).await? {
+            self.modify_user_by_key(pool, &holder, |u| {
+                u.set_attribute(&format!("{attr}_verified"), "false");
+                Ok(())
+            })
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+impl AccountView<'_> {
     /// SignUp. Errors: UsernameExists, InvalidPassword, InvalidParameter, NotAuthorized (secret
     /// hash, admin-only pool), CodeDeliveryFailure (the user stays, unconfirmed).
     pub async fn sign_up(&self, input: SignUpInput) -> CoreResult<SignUpResult> {
@@ -267,19 +284,5 @@ impl Cognate {
         .await?;
         self.store.clear_failures(&pool.id, &user.username_key).await?;
         self.revoke_all_sessions(&pool.id, &user.username_key).await
-    }
-
-    /// Takes an alias away from whoever holds it (ForceAliasCreation): their attribute becomes
-    /// unverified.
-    pub(crate) async fn release_alias(&self, pool: &UserPool, attr: &str, value: &str) -> CoreResult<()> {
-        let key = format!("{attr}:{}", if attr == "email" { value.to_lowercase() } else { value.to_string() });
-        if let Some(holder) = self.store.find_key(&pool.id, &key).await? {
-            self.modify_user_by_key(pool, &holder, |u| {
-                u.set_attribute(&format!("{attr}_verified"), "false");
-                Ok(())
-            })
-            .await?;
-        }
-        Ok(())
     }
 }

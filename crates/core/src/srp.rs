@@ -1,7 +1,7 @@
-//! SRP-6a as Cognito does it (../shared/spec/cognito-wire.md §3): Cognito's `padHex`,
+//! SRP-6a as Cognito does it (as amazon-cognito-identity-js implements it): Cognito's `padHex`,
 //! `k = H(padHex(N) || padHex(g))`, `x` from the pool name (or device group) and the user id,
 //! the "Caldera Derived Key" HKDF, and the signature over pool name, user id, secret block and
-//! the TIMESTAMP string as sent. Pinned by ../shared/spec/srp-test-vectors.json.
+//! the TIMESTAMP string as sent. Pinned by `testdata/srp-test-vectors.json`.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;

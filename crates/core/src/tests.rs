@@ -1,26 +1,12 @@
 //! Unit tests that need to move the clock: expired access tokens and expired codes.
 
-use crate::crypto::{generate_master_key_b64, MasterKey};
-use crate::outbox::FileOutbox;
-use crate::password::PasswordHasher;
-use crate::{Cognate, CoreError, ServiceConfig};
+use crate::{Cognate, CoreError};
 use cognate_model::{now_millis, PoolSettings, User, UserPool, UserPoolId, UserStatus};
-use cognate_store::sqlite::SqliteStore;
 use cognate_store::StoredCode;
 use serde_json::json;
-use std::sync::Arc;
 
 pub(crate) async fn service() -> (Cognate, UserPool, User) {
-    let store = SqliteStore::open_in_memory().await.unwrap();
-    let svc = Cognate::start(
-        Arc::new(store),
-        MasterKey::from_base64(&generate_master_key_b64()).unwrap(),
-        PasswordHasher::with_params(1, 64, 1),
-        Arc::new(FileOutbox::new(std::env::temp_dir().join("cognate-core-tests.jsonl"))),
-        ServiceConfig { region: "us-east-1".into(), account_id: "0".into(), public_url: "http://issuer".into() },
-    )
-    .await
-    .unwrap();
+    let svc = crate::testing::service().await;
     let pool = UserPool {
         id: UserPoolId::new("us-east-1_Test12345"),
         name: "t".into(),

@@ -4,7 +4,8 @@
 use crate::attributes::{check_required, check_write, is_email, is_phone};
 use crate::outbox::Message;
 use crate::password::{check_policy, generate_temporary_password};
-use crate::{filter, paging, AdminCtx, Cognate, CoreError, CoreResult};
+use crate::views::AdminView;
+use crate::{filter, paging, Cognate, CoreError, CoreResult};
 use cognate_model::{now_millis, PoolSettings, User, UserPool, UserPoolId, UserStatus};
 use cognate_store::{StoreError, UserCursor, UserFilter};
 
@@ -211,82 +212,6 @@ impl Cognate {
         Err(CoreError::Internal("too many concurrent updates of one user".into()))
     }
 
-    /// AdminCreateUser. Errors: UsernameExists, AliasExists, InvalidParameter, InvalidPassword,
-    /// UnsupportedUserState (RESEND for a user who already changed the password), CodeDeliveryFailure.
-    pub async fn admin_create_user(
-        &self,
-        _ctx: &AdminCtx,
-        pool_id: &UserPoolId,
-        input: CreateUserInput,
-    ) -> CoreResult<User> {
-        let pool = self.pool(pool_id).await?;
-        let s = &pool.settings;
-        let temp = match &input.temporary_password {
-            Some(p) => {
-                check_policy(p, &s.password_policy)?;
-                p.clone()
-            }
-            None => generate_temporary_password(&s.password_policy),
-        };
-        if input.message_action == Some(MessageAction::Resend) {
-            return self.resend_invitation(&pool, &input, temp).await;
-        }
-        let mut attrs: Vec<(String, String)> = vec![];
-        for (n, v) in &input.attributes {
-            check_write(s, n, v, true)?;
-            attrs.retain(|(k, _)| k != n);
-            attrs.push((n.clone(), v.clone()));
-        }
-        let (username, sub) = identity(s, &input.username, &mut attrs)?;
-        check_required(s, &attrs)?;
-        let now = now_millis();
-        let material = self.password_material(&pool.id, &username, &temp).await?;
-        let mut user = User {
-            pool_id: pool.id.clone(),
-            username_key: username_key(s, &username),
-            username,
-            sub,
-            status: UserStatus::ForceChangePassword,
-            enabled: true,
-            attributes: attrs,
-            password_hash: None,
-            password_set_at: None,
-            created_at: now,
-            updated_at: now,
-            version: 1,
-            mfa: Default::default(),
-            srp_verifier: None,
-            pending_attributes: vec![],
-        };
-        material.apply(&mut user);
-        let keys = sign_in_keys(s, &user);
-        let mut forced = false;
-        loop {
-            match self.store.create_user(&user, &keys).await {
-                Ok(()) => break,
-                Err(StoreError::Conflict(k)) if k != "username" && input.force_alias_creation && !forced => {
-                    // ForceAliasCreation: the alias moves; the old holder's attribute becomes unverified.
-                    let attr = k.split(':').next().unwrap_or("").to_string();
-                    if let Some(holder) = self.store.find_key(&pool.id, &k).await? {
-                        self.modify_user(&pool, &holder, |u| {
-                            u.set_attribute(&format!("{attr}_verified"), "false");
-                            Ok(())
-                        })
-                        .await?;
-                    }
-                    forced = true;
-                }
-                Err(StoreError::Conflict(k)) => return Err(conflict_error(s, &k)),
-                Err(StoreError::NotFound) => return Err(crate::error::pool_not_found(pool.id.as_str())),
-                Err(e) => return Err(e.into()),
-            }
-        }
-        if input.message_action != Some(MessageAction::Suppress) {
-            self.send_invitation(&pool, &user, &temp, input.delivery_mediums.as_deref()).await?;
-        }
-        Ok(user)
-    }
-
     async fn resend_invitation(&self, pool: &UserPool, input: &CreateUserInput, temp: String) -> CoreResult<User> {
         let existing = self.resolve_user(pool, &input.username).await?;
         let material = self.password_material(&pool.id, &existing.username, &temp).await?;
@@ -361,15 +286,88 @@ impl Cognate {
         }
         Ok(())
     }
+}
+
+impl AdminView<'_> {
+    /// AdminCreateUser. Errors: UsernameExists, AliasExists, InvalidParameter, InvalidPassword,
+    /// UnsupportedUserState (RESEND for a user who already changed the password), CodeDeliveryFailure.
+    pub async fn create_user(&self, pool_id: &UserPoolId, input: CreateUserInput) -> CoreResult<User> {
+        let pool = self.pool(pool_id).await?;
+        let s = &pool.settings;
+        let temp = match &input.temporary_password {
+            Some(p) => {
+                check_policy(p, &s.password_policy)?;
+                p.clone()
+            }
+            None => generate_temporary_password(&s.password_policy),
+        };
+        if input.message_action == Some(MessageAction::Resend) {
+            return self.resend_invitation(&pool, &input, temp).await;
+        }
+        let mut attrs: Vec<(String, String)> = vec![];
+        for (n, v) in &input.attributes {
+            check_write(s, n, v, true)?;
+            attrs.retain(|(k, _)| k != n);
+            attrs.push((n.clone(), v.clone()));
+        }
+        let (username, sub) = identity(s, &input.username, &mut attrs)?;
+        check_required(s, &attrs)?;
+        let now = now_millis();
+        let material = self.password_material(&pool.id, &username, &temp).await?;
+        let mut user = User {
+            pool_id: pool.id.clone(),
+            username_key: username_key(s, &username),
+            username,
+            sub,
+            status: UserStatus::ForceChangePassword,
+            enabled: true,
+            attributes: attrs,
+            password_hash: None,
+            password_set_at: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            mfa: Default::default(),
+            srp_verifier: None,
+            pending_attributes: vec![],
+        };
+        material.apply(&mut user);
+        let keys = sign_in_keys(s, &user);
+        let mut forced = false;
+        loop {
+            match self.store.create_user(&user, &keys).await {
+                Ok(()) => break,
+                Err(StoreError::Conflict(k)) if k != "username" && input.force_alias_creation && !forced => {
+                    // ForceAliasCreation: the alias moves; the old holder's attribute becomes unverified.
+                    let attr = k.split(':').next().unwrap_or("").to_string();
+                    if let Some(holder) = self.store.find_key(&pool.id, &k).await? {
+                        self.modify_user(&pool, &holder, |u| {
+                            u.set_attribute(&format!("{attr}_verified"), "false");
+                            Ok(())
+                        })
+                        .await?;
+                    }
+                    forced = true;
+                }
+                Err(StoreError::Conflict(k)) => return Err(conflict_error(s, &k)),
+                Err(StoreError::NotFound) => return Err(crate::error::pool_not_found(pool.id.as_str())),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if input.message_action != Some(MessageAction::Suppress) {
+            self.send_invitation(&pool, &user, &temp, input.delivery_mediums.as_deref()).await?;
+        }
+        Ok(user)
+    }
 
     /// AdminGetUser.
-    pub async fn admin_get_user(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, username: &str) -> CoreResult<User> {
+    pub async fn get_user(&self, pool_id: &UserPoolId, username: &str) -> CoreResult<User> {
         let pool = self.pool(pool_id).await?;
         self.resolve_user(&pool, username).await
     }
 
     /// AdminDeleteUser.
-    pub async fn admin_delete_user(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, username: &str) -> CoreResult<()> {
+    pub async fn delete_user(&self, pool_id: &UserPoolId, username: &str) -> CoreResult<()> {
         let pool = self.pool(pool_id).await?;
         let user = self.resolve_user(&pool, username).await?;
         self.store.delete_user(pool_id, &user.username_key).await.map_err(|e| match e {
@@ -380,9 +378,8 @@ impl Cognate {
 
     /// AdminUpdateUserAttributes. A changed email or phone number becomes unverified unless the
     /// same call sets its `_verified` attribute.
-    pub async fn admin_update_user_attributes(
+    pub async fn update_user_attributes(
         &self,
-        _ctx: &AdminCtx,
         pool_id: &UserPoolId,
         username: &str,
         attrs: &[(String, String)],
@@ -416,9 +413,8 @@ impl Cognate {
     }
 
     /// AdminDeleteUserAttributes. Required and immutable attributes cannot be deleted.
-    pub async fn admin_delete_user_attributes(
+    pub async fn delete_user_attributes(
         &self,
-        _ctx: &AdminCtx,
         pool_id: &UserPoolId,
         username: &str,
         names: &[String],
@@ -448,13 +444,7 @@ impl Cognate {
     }
 
     /// AdminEnableUser / AdminDisableUser. Disabling also ends the user's sessions.
-    pub async fn admin_set_enabled(
-        &self,
-        _ctx: &AdminCtx,
-        pool_id: &UserPoolId,
-        username: &str,
-        enabled: bool,
-    ) -> CoreResult<()> {
+    pub async fn set_enabled(&self, pool_id: &UserPoolId, username: &str, enabled: bool) -> CoreResult<()> {
         let pool = self.pool(pool_id).await?;
         let u = self
             .modify_user(&pool, username, |u| {
@@ -469,9 +459,8 @@ impl Cognate {
     }
 
     /// AdminSetUserPassword: `permanent` confirms the user; otherwise the password is temporary.
-    pub async fn admin_set_user_password(
+    pub async fn set_user_password(
         &self,
-        _ctx: &AdminCtx,
         pool_id: &UserPoolId,
         username: &str,
         password: &str,
@@ -495,12 +484,7 @@ impl Cognate {
 
     /// AdminResetUserPassword: the user must reset the password before signing in again, and
     /// every session ends.
-    pub async fn admin_reset_user_password(
-        &self,
-        _ctx: &AdminCtx,
-        pool_id: &UserPoolId,
-        username: &str,
-    ) -> CoreResult<()> {
+    pub async fn reset_user_password(&self, pool_id: &UserPoolId, username: &str) -> CoreResult<()> {
         let pool = self.pool(pool_id).await?;
         let u = self
             .modify_user(&pool, username, |u| {
@@ -515,20 +499,14 @@ impl Cognate {
     }
 
     /// AdminSetUserSettings (legacy MFA options).
-    pub async fn admin_set_user_settings(
-        &self,
-        _ctx: &AdminCtx,
-        pool_id: &UserPoolId,
-        username: &str,
-        sms: bool,
-    ) -> CoreResult<()> {
+    pub async fn set_user_settings(&self, pool_id: &UserPoolId, username: &str, sms: bool) -> CoreResult<()> {
         let pool = self.pool(pool_id).await?;
         let user = self.resolve_user(&pool, username).await?;
         self.set_sms_mfa(&pool, &user.username_key, sms).await
     }
 
     /// AdminConfirmSignUp: UNCONFIRMED → CONFIRMED.
-    pub async fn admin_confirm_sign_up(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, username: &str) -> CoreResult<()> {
+    pub async fn confirm_sign_up(&self, pool_id: &UserPoolId, username: &str) -> CoreResult<()> {
         let pool = self.pool(pool_id).await?;
         self.modify_user(&pool, username, |u| {
             if u.status != UserStatus::Unconfirmed {
@@ -545,19 +523,14 @@ impl Cognate {
     }
 
     /// AdminUserGlobalSignOut: every token issued before now stops working.
-    pub async fn admin_global_sign_out(&self, _ctx: &AdminCtx, pool_id: &UserPoolId, username: &str) -> CoreResult<()> {
+    pub async fn global_sign_out(&self, pool_id: &UserPoolId, username: &str) -> CoreResult<()> {
         let pool = self.pool(pool_id).await?;
         let u = self.resolve_user(&pool, username).await?;
         self.revoke_all_sessions(pool_id, &u.username_key).await
     }
 
     /// ListUsers with the `Filter` grammar, answered from the store's indexes.
-    pub async fn list_users(
-        &self,
-        _ctx: &AdminCtx,
-        pool_id: &UserPoolId,
-        input: ListUsersInput,
-    ) -> CoreResult<UserListing> {
+    pub async fn list_users(&self, pool_id: &UserPoolId, input: ListUsersInput) -> CoreResult<UserListing> {
         let pool = self.pool(pool_id).await?;
         let store_filter = match input.filter.as_deref().map(str::trim) {
             None | Some("") => UserFilter::All,

@@ -50,6 +50,7 @@ struct FileConfig {
     database_max_connections: Option<u32>,
     database_acquire_timeout_secs: Option<u64>,
     key_reload_secs: Option<u32>,
+    trusted_proxies: Option<String>,
 }
 
 /// The effective configuration.
@@ -91,6 +92,8 @@ pub struct Config {
     pub database_acquire_timeout_secs: u64,
     /// How often a node re-reads the signing keys (after a rotation elsewhere), in seconds.
     pub key_reload_secs: u32,
+    /// Proxies (addresses or networks) whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<crate::client_ip::IpNet>,
 }
 
 fn env_number<T: std::str::FromStr>(name: &str, file: Option<T>, default: T) -> Result<T, String> {
@@ -201,6 +204,12 @@ impl Config {
                 10,
             )?,
             key_reload_secs: env_number("COGNATE_KEY_RELOAD_SECS", f.key_reload_secs, 30)?,
+            trusted_proxies: match env("COGNATE_TRUSTED_PROXIES").or(f.trusted_proxies) {
+                Some(list) => {
+                    crate::client_ip::parse_list(&list).map_err(|e| format!("COGNATE_TRUSTED_PROXIES: {e}"))?
+                }
+                None => vec![],
+            },
         })
     }
 }

@@ -18,32 +18,38 @@ fn json_reply(status: u16, body: serde_json::Value) -> Response {
     r
 }
 
-/// Answers the two issuer documents; `None` for any other path.
-pub async fn handle(svc: &Cognate, path: &str) -> Option<Response> {
-    let rest = path.strip_prefix('/')?;
-    let (pool, doc) = rest.split_once("/.well-known/")?;
-    if pool.contains('/') || !matches!(doc, "jwks.json" | "openid-configuration") {
-        return None;
+async fn known(svc: &Cognate, pool: &str) -> Result<(), Response> {
+    if svc.pool_exists(&UserPoolId::new(pool)).await {
+        Ok(())
+    } else {
+        Err(json_reply(404, json!({"message": format!("User pool {pool} does not exist.")})))
     }
-    if !svc.pool_exists(&UserPoolId::new(pool)).await {
-        return Some(json_reply(404, json!({"message": format!("User pool {pool} does not exist.")})));
+}
+
+/// `/{poolId}/.well-known/jwks.json`: every published signing key.
+pub async fn jwks(svc: &Cognate, pool: &str) -> Response {
+    match known(svc, pool).await {
+        Ok(()) => json_reply(200, svc.jwks()),
+        Err(r) => r,
     }
-    Some(match doc {
-        "jwks.json" => json_reply(200, svc.jwks()),
-        _ => {
-            let iss = svc.issuer(pool);
-            json_reply(
-                200,
-                json!({
-                    "issuer": iss,
-                    "jwks_uri": format!("{iss}/.well-known/jwks.json"),
-                    "id_token_signing_alg_values_supported": ["RS256"],
-                    "response_types_supported": ["code", "token"],
-                    "scopes_supported": ["openid", "email", "phone", "profile"],
-                    "subject_types_supported": ["public"],
-                    "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-                }),
-            )
-        }
-    })
+}
+
+/// `/{poolId}/.well-known/openid-configuration`.
+pub async fn openid_configuration(svc: &Cognate, pool: &str) -> Response {
+    if let Err(r) = known(svc, pool).await {
+        return r;
+    }
+    let iss = svc.issuer(pool);
+    json_reply(
+        200,
+        json!({
+            "issuer": iss,
+            "jwks_uri": format!("{iss}/.well-known/jwks.json"),
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "response_types_supported": ["code", "token"],
+            "scopes_supported": ["openid", "email", "phone", "profile"],
+            "subject_types_supported": ["public"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        }),
+    )
 }

@@ -1,11 +1,14 @@
 //! `cognate`: a self-hostable identity service that speaks the AWS Cognito APIs.
 
 mod bootstrap;
+mod client_ip;
 mod config;
 mod delivery;
-mod generic;
+mod front_door;
 mod issuer;
-mod router;
+mod metrics;
+mod routes;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -78,7 +81,7 @@ fn main() -> ExitCode {
         Task::Migrate => {
             init_logging(&cfg.log);
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-            match rt.block_on(router::migrate(cfg)) {
+            match rt.block_on(serve::migrate(cfg)) {
                 Ok(()) => {
                     println!("cognate: the database is up to date");
                     ExitCode::SUCCESS
@@ -92,7 +95,7 @@ fn main() -> ExitCode {
         Task::Rotate(activate_in) => {
             init_logging("warn");
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-            match rt.block_on(router::rotate_keys(cfg, activate_in)) {
+            match rt.block_on(serve::rotate_keys(cfg, activate_in)) {
                 Ok(kid) => {
                     println!(
                         "cognate: new signing key {kid}; servers publish it within 30 seconds and sign with it after {activate_in} s"
@@ -114,7 +117,7 @@ fn main() -> ExitCode {
                     return ExitCode::FAILURE;
                 }
             };
-            match rt.block_on(router::serve(cfg)) {
+            match rt.block_on(serve::serve(cfg)) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("cognate: {e}");

@@ -1,5 +1,5 @@
 //! USER_SRP_AUTH through the official SDK, with an SRP client written here from the protocol
-//! description (../shared/spec/cognito-wire.md §3), independent of the server's module.
+//! description (amazon-cognito-identity-js's AuthenticationHelper), independent of the server's module.
 
 mod common;
 use base64::engine::general_purpose::STANDARD;

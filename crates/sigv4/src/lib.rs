@@ -36,7 +36,9 @@ pub struct Request<'a> {
     pub body: &'a [u8],
 }
 
-/// Where secrets come from: the access key id → secret access key.
+/// Where secrets come from, for the synchronous [`Verifier::verify`]: access key id → secret.
+/// Servers that look secrets up asynchronously use [`Verifier::parse`] and
+/// [`SignedRequest::verify`] instead.
 pub trait SecretLookup {
     /// The secret for `access_key_id`, if that key is known.
     fn secret(&self, access_key_id: &str) -> Option<&str>;
@@ -48,16 +50,21 @@ impl SecretLookup for std::collections::HashMap<String, String> {
     }
 }
 
-/// Proof that a request carried a valid signature. Only [`Verifier::verify`] makes one.
+/// Proof that a request carried a valid signature. Only [`SignedRequest::verify`] makes one.
 #[derive(Debug, Clone)]
 pub struct VerifiedPrincipal {
     access_key_id: String,
+    session_token: Option<String>,
 }
 
 impl VerifiedPrincipal {
     /// The access key id that signed the request.
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id
+    }
+    /// The `X-Amz-Security-Token` the signature covered (temporary credentials), if any.
+    pub fn session_token(&self) -> Option<&str> {
+        self.session_token.as_deref()
     }
 }
 
@@ -79,19 +86,30 @@ struct AuthHeader<'a> {
     signature: &'a str,
 }
 
+/// The one algorithm accepted, followed by the space that separates it from its parameters.
+const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+
 fn parse_auth_header(value: &str) -> Result<AuthHeader<'_>, SigV4Error> {
-    let rest = value.strip_prefix("AWS4-HMAC-SHA256").ok_or_else(|| {
+    let rest = value.strip_prefix(ALGORITHM).filter(|r| r.starts_with(' ')).ok_or_else(|| {
         SigV4Error::Incomplete("Unsupported signing algorithm; only AWS4-HMAC-SHA256 is accepted.".into())
     })?;
     let (mut credential, mut signed, mut signature) = (None, None, None);
     for part in rest.split(',') {
         let part = part.trim();
-        if let Some(v) = part.strip_prefix("Credential=") {
-            credential = Some(v);
+        let (slot, v) = if let Some(v) = part.strip_prefix("Credential=") {
+            (&mut credential, v)
         } else if let Some(v) = part.strip_prefix("SignedHeaders=") {
-            signed = Some(v);
+            (&mut signed, v)
         } else if let Some(v) = part.strip_prefix("Signature=") {
-            signature = Some(v);
+            (&mut signature, v)
+        } else {
+            continue;
+        };
+        if slot.replace(v).is_some() {
+            return Err(SigV4Error::Incomplete(format!(
+                "Authorization header has a repeated parameter: '{}'.",
+                part.split('=').next().unwrap_or(part)
+            )));
         }
     }
     let missing = |name: &str| {
@@ -145,35 +163,106 @@ pub fn signature(secret: &str, date: &str, region: &str, service: &str, string_t
     hex::encode(hmac(&signing_key(secret, date, region, service), string_to_sign.as_bytes()))
 }
 
+/// The one value of a header that may appear once only; `Ok(None)` when absent.
+fn single_header<'a>(headers: &'a http::HeaderMap, name: &str) -> Result<Option<&'a str>, SigV4Error> {
+    let mut values = headers.get_all(name).iter();
+    let Some(first) = values.next() else { return Ok(None) };
+    if values.next().is_some() {
+        return Err(SigV4Error::Incomplete(format!("The request carries the '{name}' header more than once.")));
+    }
+    first.to_str().map(Some).map_err(|_| SigV4Error::Incomplete(format!("The '{name}' header is not valid ASCII.")))
+}
+
+/// Headers that must be covered by the signature whenever the request carries them: the ones
+/// that say what the request does or who sends it. (`host` and `x-amz-date` are always required.)
+const SIGNED_WHEN_PRESENT: [&str; 2] = ["x-amz-target", "x-amz-security-token"];
+
+/// A request whose `Authorization` header parsed and whose scope and clock are right: what is
+/// left is to look the access key's secret up and [`verify`](SignedRequest::verify).
+pub struct SignedRequest<'r> {
+    req: &'r Request<'r>,
+    auth: AuthHeader<'r>,
+    amz_date: &'r str,
+    session_token: Option<&'r str>,
+}
+
+impl<'r> SignedRequest<'r> {
+    /// The access key id the request names.
+    pub fn access_key_id(&self) -> &'r str {
+        self.auth.access_key_id
+    }
+
+    /// The `X-Amz-Security-Token` header (temporary credentials), if present.
+    pub fn session_token(&self) -> Option<&'r str> {
+        self.session_token
+    }
+
+    /// Checks the signature against `secret` (compared in constant time).
+    pub fn verify(self, secret: &str) -> Result<VerifiedPrincipal, SigV4Error> {
+        let payload_hash = sha256_hex(self.req.body);
+        if let Some(claimed) = single_header(self.req.headers, "x-amz-content-sha256")? {
+            if claimed != payload_hash {
+                return Err(SigV4Error::Signature(
+                    "The provided 'x-amz-content-sha256' header does not match what was computed.".into(),
+                ));
+            }
+        }
+        let a = &self.auth;
+        let creq = canonical_request(self.req, &a.signed_headers, &payload_hash)?;
+        let scope = format!("{}/{}/{}/aws4_request", a.date, a.region, a.service);
+        let sts = string_to_sign(self.amz_date, &scope, &creq);
+        let expected = signature(secret, a.date, a.region, a.service, &sts);
+        if expected.as_bytes().ct_eq(a.signature.as_bytes()).into() {
+            Ok(VerifiedPrincipal {
+                access_key_id: a.access_key_id.to_string(),
+                session_token: self.session_token.map(str::to_string),
+            })
+        } else {
+            Err(SigV4Error::Signature(
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.".into(),
+            ))
+        }
+    }
+}
+
 impl Verifier {
     /// A verifier for requests scoped to `region`/`service`.
     pub fn new(service: impl Into<String>, region: impl Into<String>) -> Self {
         Self { service: service.into(), region: region.into() }
     }
 
-    /// Checks the request's signature. `now` is the server clock in Unix seconds.
-    pub fn verify(
-        &self,
-        req: &Request<'_>,
-        keys: &dyn SecretLookup,
-        now: i64,
-    ) -> Result<VerifiedPrincipal, SigV4Error> {
-        let auth = req
-            .headers
-            .get(http::header::AUTHORIZATION)
-            .ok_or(SigV4Error::Missing)?
-            .to_str()
-            .map_err(|_| SigV4Error::Incomplete("The Authorization header is not valid ASCII.".into()))?;
+    /// The service name of the credential scope this verifier accepts.
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    /// Parses the `Authorization` header and checks everything that needs no secret: one
+    /// `Authorization` and one `X-Amz-Date` header, the algorithm, the signed-header list (it
+    /// must cover `host`, `x-amz-date`, and `x-amz-target`/`x-amz-security-token` when they are
+    /// present, so a captured signature cannot be replayed for another operation), the credential
+    /// scope (date, region, service) and the ±15 minute skew. `now` is Unix seconds.
+    pub fn parse<'r>(&self, req: &'r Request<'r>, now: i64) -> Result<SignedRequest<'r>, SigV4Error> {
+        let auth = single_header(req.headers, http::header::AUTHORIZATION.as_str())?.ok_or(SigV4Error::Missing)?;
         let auth = parse_auth_header(auth)?;
-        let amz_date = header_str(req.headers, "x-amz-date").ok_or_else(|| {
+        let amz_date = single_header(req.headers, "x-amz-date")?.ok_or_else(|| {
             SigV4Error::Incomplete("Authorization header requires existence of the 'X-Amz-Date' header.".into())
         })?;
         let signed_at = parse_amz_date(amz_date).ok_or_else(|| {
             SigV4Error::Incomplete(format!("X-Amz-Date '{amz_date}' is not of the form yyyyMMddTHHmmssZ."))
         })?;
-        if !auth.signed_headers.contains(&"host") {
-            return Err(SigV4Error::Incomplete("The host header must be signed.".into()));
+        for name in ["host", "x-amz-date"] {
+            if !auth.signed_headers.contains(&name) {
+                return Err(SigV4Error::Incomplete(format!("The {name} header must be signed.")));
+            }
         }
+        for name in SIGNED_WHEN_PRESENT {
+            if req.headers.contains_key(name) && !auth.signed_headers.contains(&name) {
+                return Err(SigV4Error::Incomplete(format!(
+                    "The {name} header is present but not signed; it must be in SignedHeaders."
+                )));
+            }
+        }
+        let session_token = single_header(req.headers, "x-amz-security-token")?;
         if auth.date != &amz_date[..8] {
             return Err(SigV4Error::Signature(format!(
                 "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{}' != '{}', from '{amz_date}'.",
@@ -208,31 +297,20 @@ impl Verifier {
                 )
             }));
         }
-        let secret = keys.secret(auth.access_key_id).ok_or(SigV4Error::UnknownKey)?;
-        let payload_hash = sha256_hex(req.body);
-        if let Some(claimed) = header_str(req.headers, "x-amz-content-sha256") {
-            if claimed != payload_hash {
-                return Err(SigV4Error::Signature(
-                    "The provided 'x-amz-content-sha256' header does not match what was computed.".into(),
-                ));
-            }
-        }
-        let creq = canonical_request(req, &auth.signed_headers, &payload_hash)?;
-        let scope = format!("{}/{}/{}/aws4_request", auth.date, auth.region, auth.service);
-        let sts = string_to_sign(amz_date, &scope, &creq);
-        let expected = signature(secret, auth.date, auth.region, auth.service, &sts);
-        if expected.as_bytes().ct_eq(auth.signature.as_bytes()).into() {
-            Ok(VerifiedPrincipal { access_key_id: auth.access_key_id.to_string() })
-        } else {
-            Err(SigV4Error::Signature(
-                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.".into(),
-            ))
-        }
+        Ok(SignedRequest { req, auth, amz_date, session_token })
     }
-}
 
-fn header_str<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
+    /// Parses and verifies in one step with a synchronous secret lookup.
+    pub fn verify(
+        &self,
+        req: &Request<'_>,
+        keys: &dyn SecretLookup,
+        now: i64,
+    ) -> Result<VerifiedPrincipal, SigV4Error> {
+        let signed = self.parse(req, now)?;
+        let secret = keys.secret(signed.access_key_id()).ok_or(SigV4Error::UnknownKey)?;
+        signed.verify(secret)
+    }
 }
 
 #[cfg(test)]

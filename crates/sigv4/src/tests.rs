@@ -134,3 +134,56 @@ fn rejections() {
         assert_eq!(v.verify(&req, &keys(), T).unwrap_err().aws_code(), "IncompleteSignatureException", "{auth}");
     }
 }
+
+fn vanilla_with(extra: &[(&str, &str)], auth: &str) -> Result<VerifiedPrincipal, SigV4Error> {
+    let mut pairs = vec![("host", "example.amazonaws.com"), ("x-amz-date", "20150830T123600Z")];
+    if !auth.is_empty() {
+        pairs.push(("authorization", auth));
+    }
+    pairs.extend_from_slice(extra);
+    let h = headers(&pairs);
+    let req = Request { method: "GET", path: "/", query: "", headers: &h, body: b"" };
+    Verifier::new("service", "us-east-1").verify(&req, &keys(), T)
+}
+
+const VANILLA: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+
+#[test]
+fn signed_headers_must_cover_what_the_request_does() {
+    assert!(vanilla_with(&[], VANILLA).is_ok());
+    // A signature that leaves X-Amz-Target out could be replayed with another target.
+    let e = vanilla_with(&[("x-amz-target", "AWSCognitoIdentityProviderService.AdminDisableUser")], VANILLA);
+    assert_eq!(e.unwrap_err().aws_code(), "IncompleteSignatureException");
+    let e = vanilla_with(&[("x-amz-security-token", "t")], VANILLA);
+    assert_eq!(e.unwrap_err().aws_code(), "IncompleteSignatureException");
+    // x-amz-date itself must be signed.
+    let only_host = VANILLA.replace("SignedHeaders=host;x-amz-date", "SignedHeaders=host");
+    assert_eq!(vanilla_with(&[], &only_host).unwrap_err().aws_code(), "IncompleteSignatureException");
+}
+
+#[test]
+fn duplicates_and_lookalike_algorithms_are_refused() {
+    // Two Authorization headers: a proxy reading the last one would disagree with us.
+    let e = vanilla_with(&[("authorization", VANILLA)], VANILLA).unwrap_err();
+    assert_eq!(e.aws_code(), "IncompleteSignatureException");
+    let e = vanilla_with(&[("x-amz-date", "20150830T123600Z")], VANILLA).unwrap_err();
+    assert_eq!(e.aws_code(), "IncompleteSignatureException");
+    let lookalike = VANILLA.replacen("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA256X", 1);
+    assert_eq!(vanilla_with(&[], &lookalike).unwrap_err().aws_code(), "IncompleteSignatureException");
+    let repeated = format!("{VANILLA}, Signature=00");
+    assert_eq!(vanilla_with(&[], &repeated).unwrap_err().aws_code(), "IncompleteSignatureException");
+}
+
+#[test]
+fn parse_then_verify_with_a_looked_up_secret() {
+    let h =
+        headers(&[("host", "example.amazonaws.com"), ("x-amz-date", "20150830T123600Z"), ("authorization", VANILLA)]);
+    let req = Request { method: "GET", path: "/", query: "", headers: &h, body: b"" };
+    let signed = Verifier::new("service", "us-east-1").parse(&req, T).unwrap();
+    assert_eq!(signed.access_key_id(), "AKIDEXAMPLE");
+    assert_eq!(signed.session_token(), None);
+    let p = signed.verify(SECRET).unwrap();
+    assert_eq!(p.access_key_id(), "AKIDEXAMPLE");
+    let signed = Verifier::new("service", "us-east-1").parse(&req, T).unwrap();
+    assert!(matches!(signed.verify("wrong"), Err(SigV4Error::Signature(_))));
+}

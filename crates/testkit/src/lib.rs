@@ -249,21 +249,7 @@ impl TestServer {
                 Signing::UnknownKey => ("AKIAUNKNOWN000000000", SECRET_KEY),
                 _ => (ACCESS_KEY, SECRET_KEY),
             };
-            let mut signed = http::HeaderMap::new();
-            signed.insert("host", host.parse().unwrap());
-            for (k, v) in headers.iter() {
-                signed.insert(k.as_str().parse::<http::HeaderName>().unwrap(), v.to_str().unwrap().parse().unwrap());
-            }
-            let names = ["content-type", "host", "x-amz-date", "x-amz-target"];
-            let req = cognate_sigv4::Request { method: "POST", path: "/", query: "", headers: &signed, body };
-            let creq = cognate_sigv4::canonical_request(&req, &names, &cognate_sigv4::sha256_hex(body)).unwrap();
-            let scope = format!("{}/{REGION}/cognito-idp/aws4_request", &amz_date[..8]);
-            let sts = cognate_sigv4::string_to_sign(&amz_date, &scope, &creq);
-            let sig = cognate_sigv4::signature(secret, &amz_date[..8], REGION, "cognito-idp", &sts);
-            let auth = format!(
-                "AWS4-HMAC-SHA256 Credential={key}/{scope}, SignedHeaders={}, Signature={sig}",
-                names.join(";")
-            );
+            let auth = sign(key, secret, "cognito-idp", &host, &headers, body, &amz_date);
             headers.insert("authorization", auth.parse().unwrap());
         }
         let body = if signing == Signing::TamperedBody {
@@ -290,6 +276,32 @@ impl TestServer {
     pub fn http(&self) -> reqwest::Client {
         http_client()
     }
+}
+
+/// The `Authorization` header of a POST to `/` on `host` with `headers` (which must hold
+/// `x-amz-date` = `amz_date`) and `body`, signing every header given plus `host`.
+pub fn sign(
+    key: &str,
+    secret: &str,
+    service: &str,
+    host: &str,
+    headers: &reqwest::header::HeaderMap,
+    body: &[u8],
+    amz_date: &str,
+) -> String {
+    let mut signed = http::HeaderMap::new();
+    signed.insert("host", host.parse().unwrap());
+    for (k, v) in headers.iter() {
+        signed.insert(k.as_str().parse::<http::HeaderName>().unwrap(), v.to_str().unwrap().parse().unwrap());
+    }
+    let mut names: Vec<&str> = signed.keys().map(|k| k.as_str()).collect();
+    names.sort_unstable();
+    let req = cognate_sigv4::Request { method: "POST", path: "/", query: "", headers: &signed, body };
+    let creq = cognate_sigv4::canonical_request(&req, &names, &cognate_sigv4::sha256_hex(body)).unwrap();
+    let scope = format!("{}/{REGION}/{service}/aws4_request", &amz_date[..8]);
+    let sts = cognate_sigv4::string_to_sign(amz_date, &scope, &creq);
+    let sig = cognate_sigv4::signature(secret, &amz_date[..8], REGION, service, &sts);
+    format!("AWS4-HMAC-SHA256 Credential={key}/{scope}, SignedHeaders={}, Signature={sig}", names.join(";"))
 }
 
 /// A plain HTTP client (rustls needs one process-wide crypto provider; install it first).

@@ -1,5 +1,5 @@
-//! A Cognito SRP client written from the protocol description (../shared/spec/cognito-wire.md
-//! §3), independent of the server's module: the tests and the load generator sign in with it.
+//! A Cognito SRP client written from the protocol description (amazon-cognito-identity-js's
+//! AuthenticationHelper), independent of the server's module: the tests and the load generator sign in with it.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;

@@ -4,7 +4,7 @@
 use super::Out;
 use crate::convert::wire_enum;
 use crate::shapes::*;
-use cognate_core::{AdminCtx, AuthOutcome, Cognate, IssuedTokens};
+use cognate_core::{AdminView, AuthOutcome, IssuedTokens, SignInView};
 use cognate_model::UserPoolId;
 use std::collections::{BTreeMap, HashMap};
 
@@ -41,8 +41,8 @@ fn map(m: Option<BTreeMap<String, String>>) -> HashMap<String, String> {
 
 /// InitiateAuth. Errors: NotAuthorized, UserNotFound, UserNotConfirmed, PasswordResetRequired,
 /// InvalidParameter, ResourceNotFound.
-pub async fn initiate(svc: &Cognate, req: InitiateAuthRequest) -> Out<InitiateAuthResponse> {
-    let o = svc.initiate_auth(&req.client_id, req.auth_flow.as_str(), &map(req.auth_parameters)).await?;
+pub async fn initiate(sign_in: SignInView<'_>, req: InitiateAuthRequest) -> Out<InitiateAuthResponse> {
+    let o = sign_in.initiate_auth(&req.client_id, req.auth_flow.as_str(), &map(req.auth_parameters)).await?;
     let (authentication_result, challenge_name, challenge_parameters, session) = parts(o);
     Ok(InitiateAuthResponse {
         authentication_result,
@@ -54,14 +54,9 @@ pub async fn initiate(svc: &Cognate, req: InitiateAuthRequest) -> Out<InitiateAu
 }
 
 /// AdminInitiateAuth. Same errors as InitiateAuth.
-pub async fn admin_initiate(
-    svc: &Cognate,
-    ctx: &AdminCtx,
-    req: AdminInitiateAuthRequest,
-) -> Out<AdminInitiateAuthResponse> {
+pub async fn admin_initiate(admin: AdminView<'_>, req: AdminInitiateAuthRequest) -> Out<AdminInitiateAuthResponse> {
     let pool = UserPoolId::new(req.user_pool_id);
-    let o =
-        svc.admin_initiate_auth(ctx, &pool, &req.client_id, req.auth_flow.as_str(), &map(req.auth_parameters)).await?;
+    let o = admin.initiate_auth(&pool, &req.client_id, req.auth_flow.as_str(), &map(req.auth_parameters)).await?;
     let (authentication_result, challenge_name, challenge_parameters, session) = parts(o);
     Ok(AdminInitiateAuthResponse {
         authentication_result,
@@ -73,8 +68,11 @@ pub async fn admin_initiate(
 }
 
 /// RespondToAuthChallenge. Errors: NotAuthorized (expired session), InvalidPassword, InvalidParameter.
-pub async fn respond(svc: &Cognate, req: RespondToAuthChallengeRequest) -> Out<RespondToAuthChallengeResponse> {
-    let o = svc
+pub async fn respond(
+    sign_in: SignInView<'_>,
+    req: RespondToAuthChallengeRequest,
+) -> Out<RespondToAuthChallengeResponse> {
+    let o = sign_in
         .respond_to_auth_challenge(
             &req.client_id,
             req.challenge_name.as_str(),
@@ -94,14 +92,12 @@ pub async fn respond(svc: &Cognate, req: RespondToAuthChallengeRequest) -> Out<R
 
 /// AdminRespondToAuthChallenge.
 pub async fn admin_respond(
-    svc: &Cognate,
-    ctx: &AdminCtx,
+    admin: AdminView<'_>,
     req: AdminRespondToAuthChallengeRequest,
 ) -> Out<AdminRespondToAuthChallengeResponse> {
     let pool = UserPoolId::new(req.user_pool_id);
-    let o = svc
-        .admin_respond_to_auth_challenge(
-            ctx,
+    let o = admin
+        .respond_to_auth_challenge(
             &pool,
             &req.client_id,
             req.challenge_name.as_str(),
@@ -120,13 +116,17 @@ pub async fn admin_respond(
 }
 
 /// GetTokensFromRefreshToken (Amplify v6 refreshes with it). Errors: NotAuthorized, RefreshTokenReuse.
-pub async fn refresh(svc: &Cognate, req: GetTokensFromRefreshTokenRequest) -> Out<GetTokensFromRefreshTokenResponse> {
-    let t = svc.get_tokens_from_refresh_token(&req.client_id, &req.refresh_token, req.client_secret.as_deref()).await?;
+pub async fn refresh(
+    sign_in: SignInView<'_>,
+    req: GetTokensFromRefreshTokenRequest,
+) -> Out<GetTokensFromRefreshTokenResponse> {
+    let t =
+        sign_in.get_tokens_from_refresh_token(&req.client_id, &req.refresh_token, req.client_secret.as_deref()).await?;
     Ok(GetTokensFromRefreshTokenResponse { authentication_result: Some(result(t)) })
 }
 
 /// RevokeToken. Errors: Unauthorized, UnsupportedOperation.
-pub async fn revoke(svc: &Cognate, req: RevokeTokenRequest) -> Out<super::Empty> {
-    svc.revoke_token(&req.client_id, &req.token, req.client_secret.as_deref()).await?;
+pub async fn revoke(sign_in: SignInView<'_>, req: RevokeTokenRequest) -> Out<super::Empty> {
+    sign_in.revoke_token(&req.client_id, &req.token, req.client_secret.as_deref()).await?;
     Ok(super::Empty {})
 }

@@ -3,51 +3,39 @@
 use super::{ser, Empty, Out};
 use crate::convert::client::{client_type, input_from};
 use crate::shapes::*;
-use cognate_core::{AdminCtx, Cognate};
+use cognate_core::AdminView;
 use cognate_model::{ClientId, UserPoolId};
 
 /// CreateUserPoolClient. Errors: ResourceNotFound, InvalidParameter, InvalidOAuthFlow.
-pub async fn create(
-    svc: &Cognate,
-    ctx: &AdminCtx,
-    req: CreateUserPoolClientRequest,
-) -> Out<CreateUserPoolClientResponse> {
+pub async fn create(admin: AdminView<'_>, req: CreateUserPoolClientRequest) -> Out<CreateUserPoolClientResponse> {
     let input = input_from(&req).map_err(ser)?;
-    let c = svc.create_client(ctx, &UserPoolId::new(req.user_pool_id), input).await?;
+    let c = admin.create_client(&UserPoolId::new(req.user_pool_id), input).await?;
     Ok(CreateUserPoolClientResponse { user_pool_client: Some(client_type(&c)) })
 }
 
 /// DescribeUserPoolClient. Errors: ResourceNotFound.
-pub async fn describe(
-    svc: &Cognate,
-    ctx: &AdminCtx,
-    req: DescribeUserPoolClientRequest,
-) -> Out<DescribeUserPoolClientResponse> {
-    let c = svc.describe_client(ctx, &UserPoolId::new(req.user_pool_id), &ClientId::new(req.client_id)).await?;
+pub async fn describe(admin: AdminView<'_>, req: DescribeUserPoolClientRequest) -> Out<DescribeUserPoolClientResponse> {
+    let c = admin.describe_client(&UserPoolId::new(req.user_pool_id), &ClientId::new(req.client_id)).await?;
     Ok(DescribeUserPoolClientResponse { user_pool_client: Some(client_type(&c)) })
 }
 
 /// UpdateUserPoolClient: replaces every setting. Errors: ResourceNotFound, InvalidParameter.
-pub async fn update(
-    svc: &Cognate,
-    ctx: &AdminCtx,
-    req: UpdateUserPoolClientRequest,
-) -> Out<UpdateUserPoolClientResponse> {
+pub async fn update(admin: AdminView<'_>, req: UpdateUserPoolClientRequest) -> Out<UpdateUserPoolClientResponse> {
     let input = input_from(&req).map_err(ser)?;
-    let c = svc.update_client(ctx, &UserPoolId::new(req.user_pool_id), &ClientId::new(req.client_id), input).await?;
+    let c = admin.update_client(&UserPoolId::new(req.user_pool_id), &ClientId::new(req.client_id), input).await?;
     Ok(UpdateUserPoolClientResponse { user_pool_client: Some(client_type(&c)) })
 }
 
 /// DeleteUserPoolClient. Errors: ResourceNotFound.
-pub async fn delete(svc: &Cognate, ctx: &AdminCtx, req: DeleteUserPoolClientRequest) -> Out<Empty> {
-    svc.delete_client(ctx, &UserPoolId::new(req.user_pool_id), &ClientId::new(req.client_id)).await?;
+pub async fn delete(admin: AdminView<'_>, req: DeleteUserPoolClientRequest) -> Out<Empty> {
+    admin.delete_client(&UserPoolId::new(req.user_pool_id), &ClientId::new(req.client_id)).await?;
     Ok(Empty {})
 }
 
 /// ListUserPoolClients. Errors: ResourceNotFound, InvalidParameter (bad token).
-pub async fn list(svc: &Cognate, ctx: &AdminCtx, req: ListUserPoolClientsRequest) -> Out<ListUserPoolClientsResponse> {
+pub async fn list(admin: AdminView<'_>, req: ListUserPoolClientsRequest) -> Out<ListUserPoolClientsResponse> {
     let (clients, next) =
-        svc.list_clients(ctx, &UserPoolId::new(req.user_pool_id), req.max_results, req.next_token.as_deref()).await?;
+        admin.list_clients(&UserPoolId::new(req.user_pool_id), req.max_results, req.next_token.as_deref()).await?;
     Ok(ListUserPoolClientsResponse {
         user_pool_clients: Some(
             clients

@@ -4,8 +4,7 @@
 use super::{Empty, Out};
 use crate::convert::secs;
 use crate::shapes::*;
-use crate::ApiError;
-use cognate_core::{AdminCtx, Cognate, CoreError};
+use cognate_core::{AdminView, UserView};
 use cognate_model::{Device, UserPoolId};
 
 fn device_type(d: &Device) -> DeviceType {
@@ -29,17 +28,11 @@ fn status(s: Option<DeviceRememberedStatusType>) -> &'static str {
     s.map(|s| s.as_str()).unwrap_or("not_remembered")
 }
 
-fn token(t: Option<String>) -> Result<String, ApiError> {
-    t.ok_or_else(|| ApiError::Core(CoreError::NotAuthorized("Missing access token.".into())))
-}
-
 /// ConfirmDevice. Errors: NotAuthorized, ResourceNotFound ("Device does not exist."), InvalidParameter.
-pub async fn confirm(svc: &Cognate, req: ConfirmDeviceRequest) -> Out<ConfirmDeviceResponse> {
-    let ctx = svc.authenticate(&req.access_token)?;
+pub async fn confirm(me: UserView<'_>, req: ConfirmDeviceRequest) -> Out<ConfirmDeviceResponse> {
     let cfg = req.device_secret_verifier_config.unwrap_or_default();
-    let prompt = svc
+    let prompt = me
         .confirm_device(
-            &ctx,
             &req.device_key,
             req.device_name,
             cfg.password_verifier.as_deref().unwrap_or(""),
@@ -50,62 +43,51 @@ pub async fn confirm(svc: &Cognate, req: ConfirmDeviceRequest) -> Out<ConfirmDev
 }
 
 /// GetDevice. Errors: NotAuthorized, ResourceNotFound.
-pub async fn get(svc: &Cognate, req: GetDeviceRequest) -> Out<GetDeviceResponse> {
-    let ctx = svc.authenticate(&token(req.access_token)?)?;
-    Ok(GetDeviceResponse { device: device_type(&svc.get_device(&ctx, &req.device_key).await?) })
+pub async fn get(me: UserView<'_>, req: GetDeviceRequest) -> Out<GetDeviceResponse> {
+    Ok(GetDeviceResponse { device: device_type(&me.get_device(&req.device_key).await?) })
 }
 
 /// ListDevices. Errors: NotAuthorized, InvalidParameter (token).
-pub async fn list(svc: &Cognate, req: ListDevicesRequest) -> Out<ListDevicesResponse> {
-    let ctx = svc.authenticate(&req.access_token)?;
-    let (devices, next) = svc.list_devices(&ctx, req.limit, req.pagination_token.as_deref()).await?;
+pub async fn list(me: UserView<'_>, req: ListDevicesRequest) -> Out<ListDevicesResponse> {
+    let (devices, next) = me.list_devices(req.limit, req.pagination_token.as_deref()).await?;
     Ok(ListDevicesResponse { devices: Some(devices.iter().map(device_type).collect()), pagination_token: next })
 }
 
 /// UpdateDeviceStatus. Errors: NotAuthorized, ResourceNotFound.
-pub async fn update_status(svc: &Cognate, req: UpdateDeviceStatusRequest) -> Out<Empty> {
-    let ctx = svc.authenticate(&req.access_token)?;
-    svc.update_device_status(&ctx, &req.device_key, status(req.device_remembered_status)).await?;
+pub async fn update_status(me: UserView<'_>, req: UpdateDeviceStatusRequest) -> Out<Empty> {
+    me.update_device_status(&req.device_key, status(req.device_remembered_status)).await?;
     Ok(Empty {})
 }
 
 /// ForgetDevice. Errors: NotAuthorized, ResourceNotFound.
-pub async fn forget(svc: &Cognate, req: ForgetDeviceRequest) -> Out<Empty> {
-    let ctx = svc.authenticate(&token(req.access_token)?)?;
-    svc.forget_device(&ctx, &req.device_key).await?;
+pub async fn forget(me: UserView<'_>, req: ForgetDeviceRequest) -> Out<Empty> {
+    me.forget_device(&req.device_key).await?;
     Ok(Empty {})
 }
 
 /// AdminGetDevice. Errors: UserNotFound, ResourceNotFound.
-pub async fn admin_get(svc: &Cognate, ctx: &AdminCtx, req: AdminGetDeviceRequest) -> Out<AdminGetDeviceResponse> {
-    let d = svc.admin_get_device(ctx, &UserPoolId::new(req.user_pool_id), &req.username, &req.device_key).await?;
+pub async fn admin_get(admin: AdminView<'_>, req: AdminGetDeviceRequest) -> Out<AdminGetDeviceResponse> {
+    let d = admin.get_device(&UserPoolId::new(req.user_pool_id), &req.username, &req.device_key).await?;
     Ok(AdminGetDeviceResponse { device: device_type(&d) })
 }
 
 /// AdminListDevices. Errors: UserNotFound.
-pub async fn admin_list(svc: &Cognate, ctx: &AdminCtx, req: AdminListDevicesRequest) -> Out<AdminListDevicesResponse> {
-    let (devices, next) = svc
-        .admin_list_devices(
-            ctx,
-            &UserPoolId::new(req.user_pool_id),
-            &req.username,
-            req.limit,
-            req.pagination_token.as_deref(),
-        )
+pub async fn admin_list(admin: AdminView<'_>, req: AdminListDevicesRequest) -> Out<AdminListDevicesResponse> {
+    let (devices, next) = admin
+        .list_devices(&UserPoolId::new(req.user_pool_id), &req.username, req.limit, req.pagination_token.as_deref())
         .await?;
     Ok(AdminListDevicesResponse { devices: Some(devices.iter().map(device_type).collect()), pagination_token: next })
 }
 
 /// AdminUpdateDeviceStatus. Errors: UserNotFound, ResourceNotFound.
-pub async fn admin_update_status(svc: &Cognate, ctx: &AdminCtx, req: AdminUpdateDeviceStatusRequest) -> Out<Empty> {
+pub async fn admin_update_status(admin: AdminView<'_>, req: AdminUpdateDeviceStatusRequest) -> Out<Empty> {
     let pool = UserPoolId::new(req.user_pool_id);
-    svc.admin_update_device_status(ctx, &pool, &req.username, &req.device_key, status(req.device_remembered_status))
-        .await?;
+    admin.update_device_status(&pool, &req.username, &req.device_key, status(req.device_remembered_status)).await?;
     Ok(Empty {})
 }
 
 /// AdminForgetDevice. Errors: UserNotFound, ResourceNotFound.
-pub async fn admin_forget(svc: &Cognate, ctx: &AdminCtx, req: AdminForgetDeviceRequest) -> Out<Empty> {
-    svc.admin_forget_device(ctx, &UserPoolId::new(req.user_pool_id), &req.username, &req.device_key).await?;
+pub async fn admin_forget(admin: AdminView<'_>, req: AdminForgetDeviceRequest) -> Out<Empty> {
+    admin.forget_device(&UserPoolId::new(req.user_pool_id), &req.username, &req.device_key).await?;
     Ok(Empty {})
 }

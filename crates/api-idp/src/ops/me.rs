@@ -1,14 +1,13 @@
-//! Self-service operations, authorized by the `AccessToken` member alone.
+//! Self-service operations: each gets the `UserView` of its checked `AccessToken`.
 
 use super::{Empty, Out};
 use crate::convert::{attrs_in, attrs_out, mfa_options, mfa_settings, sms_requested};
 use crate::shapes::*;
-use cognate_core::Cognate;
+use cognate_core::UserView;
 
 /// GetUser. Errors: NotAuthorized (invalid, expired, revoked token), UserNotFound.
-pub async fn get_user(svc: &Cognate, req: GetUserRequest) -> Out<GetUserResponse> {
-    let ctx = svc.authenticate(&req.access_token)?;
-    let u = svc.get_user(&ctx).await?;
+pub async fn get_user(me: UserView<'_>, _req: GetUserRequest) -> Out<GetUserResponse> {
+    let u = me.get_user().await?;
     Ok(GetUserResponse {
         username: u.username.clone(),
         user_attributes: attrs_out(&u, None),
@@ -19,63 +18,58 @@ pub async fn get_user(svc: &Cognate, req: GetUserRequest) -> Out<GetUserResponse
 }
 
 /// GlobalSignOut. Errors: NotAuthorized.
-pub async fn global_sign_out(svc: &Cognate, req: GlobalSignOutRequest) -> Out<Empty> {
-    let ctx = svc.authenticate(&req.access_token)?;
-    svc.global_sign_out(&ctx).await?;
+pub async fn global_sign_out(me: UserView<'_>, _req: GlobalSignOutRequest) -> Out<Empty> {
+    me.global_sign_out().await?;
     Ok(Empty {})
 }
 
 /// ChangePassword. Errors: NotAuthorized, InvalidPassword, LimitExceeded.
-pub async fn change_password(svc: &Cognate, req: ChangePasswordRequest) -> Out<Empty> {
-    let ctx = svc.authenticate(&req.access_token)?;
-    svc.change_password(&ctx, req.previous_password.as_deref().unwrap_or(""), &req.proposed_password).await?;
+pub async fn change_password(me: UserView<'_>, req: ChangePasswordRequest) -> Out<Empty> {
+    me.change_password(req.previous_password.as_deref().unwrap_or(""), &req.proposed_password).await?;
     Ok(Empty {})
 }
 
 /// DeleteUser. Errors: NotAuthorized.
-pub async fn delete_user(svc: &Cognate, req: DeleteUserRequest) -> Out<Empty> {
-    let ctx = svc.authenticate(&req.access_token)?;
-    svc.delete_self(&ctx).await?;
+pub async fn delete_user(me: UserView<'_>, _req: DeleteUserRequest) -> Out<Empty> {
+    me.delete_self().await?;
     Ok(Empty {})
 }
 
 /// UpdateUserAttributes. Errors: NotAuthorized, InvalidParameter, AliasExists.
-pub async fn update_attributes(svc: &Cognate, req: UpdateUserAttributesRequest) -> Out<UpdateUserAttributesResponse> {
-    let ctx = svc.authenticate(&req.access_token)?;
-    let sent = svc.update_own_attributes(&ctx, &attrs_in(Some(req.user_attributes))).await?;
+pub async fn update_attributes(
+    me: UserView<'_>,
+    req: UpdateUserAttributesRequest,
+) -> Out<UpdateUserAttributesResponse> {
+    let sent = me.update_attributes(&attrs_in(Some(req.user_attributes))).await?;
     Ok(UpdateUserAttributesResponse {
         code_delivery_details_list: (!sent.is_empty()).then(|| sent.into_iter().map(super::signup::details).collect()),
     })
 }
 
 /// DeleteUserAttributes. Errors: NotAuthorized, InvalidParameter.
-pub async fn delete_attributes(svc: &Cognate, req: DeleteUserAttributesRequest) -> Out<Empty> {
-    let ctx = svc.authenticate(&req.access_token)?;
-    svc.delete_own_attributes(&ctx, &req.user_attribute_names).await?;
+pub async fn delete_attributes(me: UserView<'_>, req: DeleteUserAttributesRequest) -> Out<Empty> {
+    me.delete_attributes(&req.user_attribute_names).await?;
     Ok(Empty {})
 }
 
 /// GetUserAttributeVerificationCode. Errors: NotAuthorized, InvalidParameter, CodeDeliveryFailure.
 pub async fn attribute_code(
-    svc: &Cognate,
+    me: UserView<'_>,
     req: GetUserAttributeVerificationCodeRequest,
 ) -> Out<GetUserAttributeVerificationCodeResponse> {
-    let ctx = svc.authenticate(&req.access_token)?;
-    let d = svc.send_attribute_code(&ctx, &req.attribute_name).await?;
+    let d = me.send_attribute_code(&req.attribute_name).await?;
     Ok(GetUserAttributeVerificationCodeResponse { code_delivery_details: Some(super::signup::details(d)) })
 }
 
 /// VerifyUserAttribute. Errors: NotAuthorized, CodeMismatch, ExpiredCode, LimitExceeded.
-pub async fn verify_attribute(svc: &Cognate, req: VerifyUserAttributeRequest) -> Out<Empty> {
-    let ctx = svc.authenticate(&req.access_token)?;
-    svc.verify_attribute(&ctx, &req.attribute_name, &req.code).await?;
+pub async fn verify_attribute(me: UserView<'_>, req: VerifyUserAttributeRequest) -> Out<Empty> {
+    me.verify_attribute(&req.attribute_name, &req.code).await?;
     Ok(Empty {})
 }
 
 /// SetUserSettings (legacy MFA options). Errors: NotAuthorized, InvalidParameter.
-pub async fn set_settings(svc: &Cognate, req: SetUserSettingsRequest) -> Out<Empty> {
-    let ctx = svc.authenticate(&req.access_token)?;
+pub async fn set_settings(me: UserView<'_>, req: SetUserSettingsRequest) -> Out<Empty> {
     let sms = sms_requested(&req.mfa_options)?;
-    svc.set_user_settings(&ctx, sms).await?;
+    me.set_user_settings(sms).await?;
     Ok(Empty {})
 }

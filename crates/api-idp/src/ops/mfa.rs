@@ -6,7 +6,7 @@ use super::{ser, Empty, Out};
 use crate::convert::wire_enum;
 use crate::shapes::*;
 use cognate_core::mfa::{EmailMfa, FactorSetting, MfaPreference, PoolMfaConfig, SmsMfa, TokenSubject};
-use cognate_core::{AdminCtx, Cognate, CoreError};
+use cognate_core::{AdminView, CoreError, SignInView, UserView};
 use cognate_model::UserPoolId;
 
 fn config_out(c: PoolMfaConfig) -> Result<GetUserPoolMfaConfigResponse, crate::ApiError> {
@@ -26,11 +26,7 @@ fn config_out(c: PoolMfaConfig) -> Result<GetUserPoolMfaConfigResponse, crate::A
 }
 
 /// SetUserPoolMfaConfig. Errors: ResourceNotFound, InvalidParameter.
-pub async fn set_config(
-    svc: &Cognate,
-    ctx: &AdminCtx,
-    req: SetUserPoolMfaConfigRequest,
-) -> Out<GetUserPoolMfaConfigResponse> {
+pub async fn set_config(admin: AdminView<'_>, req: SetUserPoolMfaConfigRequest) -> Out<GetUserPoolMfaConfigResponse> {
     if req.web_authn_configuration.is_some() {
         return Err(CoreError::InvalidParameter(
             "WebAuthn (passkey) configuration is not supported by Cognate.".into(),
@@ -50,41 +46,40 @@ pub async fn set_config(
         software_token: req.software_token_mfa_configuration.and_then(|t| t.enabled).unwrap_or(false),
         email: req.email_mfa_configuration.map(|e| EmailMfa { message: e.message, subject: e.subject }),
     };
-    config_out(svc.set_pool_mfa_config(ctx, &UserPoolId::new(req.user_pool_id), cfg).await?)
+    config_out(admin.set_pool_mfa_config(&UserPoolId::new(req.user_pool_id), cfg).await?)
 }
 
 /// GetUserPoolMfaConfig. Errors: ResourceNotFound.
-pub async fn get_config(
-    svc: &Cognate,
-    ctx: &AdminCtx,
-    req: GetUserPoolMfaConfigRequest,
-) -> Out<GetUserPoolMfaConfigResponse> {
-    config_out(svc.get_pool_mfa_config(ctx, &UserPoolId::new(req.user_pool_id)).await?)
+pub async fn get_config(admin: AdminView<'_>, req: GetUserPoolMfaConfigRequest) -> Out<GetUserPoolMfaConfigResponse> {
+    config_out(admin.get_pool_mfa_config(&UserPoolId::new(req.user_pool_id)).await?)
 }
 
 fn subject<'a>(
-    svc: &Cognate,
+    sign_in: &SignInView<'_>,
     access_token: &Option<String>,
     session: &'a Option<String>,
 ) -> Result<TokenSubject<'a>, crate::ApiError> {
     match (access_token, session) {
-        (Some(t), _) => Ok(TokenSubject::Access(svc.authenticate(t)?)),
+        (Some(t), _) => Ok(TokenSubject::Access(sign_in.authenticate(t)?)),
         (None, Some(s)) => Ok(TokenSubject::Session(s)),
         (None, None) => Err(CoreError::InvalidParameter("Either AccessToken or Session must be given.".into()).into()),
     }
 }
 
 /// AssociateSoftwareToken. Errors: NotAuthorized, SoftwareTokenMFANotFound, InvalidParameter.
-pub async fn associate(svc: &Cognate, req: AssociateSoftwareTokenRequest) -> Out<AssociateSoftwareTokenResponse> {
-    let who = subject(svc, &req.access_token, &req.session)?;
-    let (secret, session) = svc.associate_software_token(who).await?;
+pub async fn associate(
+    sign_in: SignInView<'_>,
+    req: AssociateSoftwareTokenRequest,
+) -> Out<AssociateSoftwareTokenResponse> {
+    let who = subject(&sign_in, &req.access_token, &req.session)?;
+    let (secret, session) = sign_in.associate_software_token(who).await?;
     Ok(AssociateSoftwareTokenResponse { secret_code: Some(secret), session })
 }
 
 /// VerifySoftwareToken. Errors: NotAuthorized, EnableSoftwareTokenMFA, InvalidParameter.
-pub async fn verify(svc: &Cognate, req: VerifySoftwareTokenRequest) -> Out<VerifySoftwareTokenResponse> {
-    let who = subject(svc, &req.access_token, &req.session)?;
-    let session = svc.verify_software_token(who, &req.user_code, req.friendly_device_name.as_deref()).await?;
+pub async fn verify(sign_in: SignInView<'_>, req: VerifySoftwareTokenRequest) -> Out<VerifySoftwareTokenResponse> {
+    let who = subject(&sign_in, &req.access_token, &req.session)?;
+    let session = sign_in.verify_software_token(who, &req.user_code, req.friendly_device_name.as_deref()).await?;
     Ok(VerifySoftwareTokenResponse { session, status: Some(VerifySoftwareTokenResponseType::Success) })
 }
 
@@ -109,26 +104,25 @@ fn preference(
 }
 
 /// SetUserMFAPreference. Errors: NotAuthorized, InvalidParameter.
-pub async fn set_preference(svc: &Cognate, req: SetUserMFAPreferenceRequest) -> Out<Empty> {
-    let ctx = svc.authenticate(&req.access_token)?;
+pub async fn set_preference(me: UserView<'_>, req: SetUserMFAPreferenceRequest) -> Out<Empty> {
     let p = preference(
         req.sms_mfa_settings,
         req.software_token_mfa_settings,
         req.email_mfa_settings,
         req.web_authn_mfa_settings.is_some(),
     )?;
-    svc.set_mfa_preference(&ctx, &p).await?;
+    me.set_mfa_preference(&p).await?;
     Ok(Empty {})
 }
 
 /// AdminSetUserMFAPreference. Errors: ResourceNotFound, UserNotFound, InvalidParameter.
-pub async fn admin_set_preference(svc: &Cognate, ctx: &AdminCtx, req: AdminSetUserMFAPreferenceRequest) -> Out<Empty> {
+pub async fn admin_set_preference(admin: AdminView<'_>, req: AdminSetUserMFAPreferenceRequest) -> Out<Empty> {
     let p = preference(
         req.sms_mfa_settings,
         req.software_token_mfa_settings,
         req.email_mfa_settings,
         req.web_authn_mfa_settings.is_some(),
     )?;
-    svc.admin_set_mfa_preference(ctx, &UserPoolId::new(req.user_pool_id), &req.username, &p).await?;
+    admin.set_mfa_preference(&UserPoolId::new(req.user_pool_id), &req.username, &p).await?;
     Ok(Empty {})
 }

@@ -5,7 +5,7 @@ use super::{Empty, Out};
 use crate::convert::{attrs_in, wire_enum};
 use crate::shapes::*;
 use crate::ApiError;
-use cognate_core::{CodeDelivery, Cognate, CoreError, SignUpInput};
+use cognate_core::{AccountView, CodeDelivery, CoreError, SignUpInput};
 
 /// `CodeDeliveryDetailsType` from the core's delivery record.
 pub fn details(d: CodeDelivery) -> CodeDeliveryDetailsType {
@@ -17,11 +17,11 @@ pub fn details(d: CodeDelivery) -> CodeDeliveryDetailsType {
 }
 
 /// SignUp. Errors: UsernameExists, InvalidPassword, InvalidParameter, NotAuthorized, CodeDeliveryFailure.
-pub async fn sign_up(svc: &Cognate, req: SignUpRequest) -> Out<SignUpResponse> {
+pub async fn sign_up(account: AccountView<'_>, req: SignUpRequest) -> Out<SignUpResponse> {
     let password = req
         .password
         .ok_or_else(|| ApiError::Core(CoreError::InvalidParameter("Missing required parameter Password".into())))?;
-    let r = svc
+    let r = account
         .sign_up(SignUpInput {
             client_id: req.client_id,
             secret_hash: req.secret_hash,
@@ -39,39 +39,44 @@ pub async fn sign_up(svc: &Cognate, req: SignUpRequest) -> Out<SignUpResponse> {
 }
 
 /// ConfirmSignUp. Errors: CodeMismatch, ExpiredCode, LimitExceeded, NotAuthorized, AliasExists.
-pub async fn confirm_sign_up(svc: &Cognate, req: ConfirmSignUpRequest) -> Out<ConfirmSignUpResponse> {
-    svc.confirm_sign_up(
-        &req.client_id,
-        req.secret_hash.as_deref(),
-        &req.username,
-        &req.confirmation_code,
-        req.force_alias_creation.unwrap_or(false),
-    )
-    .await?;
+pub async fn confirm_sign_up(account: AccountView<'_>, req: ConfirmSignUpRequest) -> Out<ConfirmSignUpResponse> {
+    account
+        .confirm_sign_up(
+            &req.client_id,
+            req.secret_hash.as_deref(),
+            &req.username,
+            &req.confirmation_code,
+            req.force_alias_creation.unwrap_or(false),
+        )
+        .await?;
     Ok(ConfirmSignUpResponse { session: None })
 }
 
 /// ResendConfirmationCode. Errors: InvalidParameter, UserNotFound (LEGACY), CodeDeliveryFailure.
-pub async fn resend(svc: &Cognate, req: ResendConfirmationCodeRequest) -> Out<ResendConfirmationCodeResponse> {
-    let d = svc.resend_confirmation_code(&req.client_id, req.secret_hash.as_deref(), &req.username).await?;
+pub async fn resend(
+    account: AccountView<'_>,
+    req: ResendConfirmationCodeRequest,
+) -> Out<ResendConfirmationCodeResponse> {
+    let d = account.resend_confirmation_code(&req.client_id, req.secret_hash.as_deref(), &req.username).await?;
     Ok(ResendConfirmationCodeResponse { code_delivery_details: Some(details(d)) })
 }
 
 /// ForgotPassword. Errors: InvalidParameter (no verified contact), UserNotFound (LEGACY), CodeDeliveryFailure.
-pub async fn forgot_password(svc: &Cognate, req: ForgotPasswordRequest) -> Out<ForgotPasswordResponse> {
-    let d = svc.forgot_password(&req.client_id, req.secret_hash.as_deref(), &req.username).await?;
+pub async fn forgot_password(account: AccountView<'_>, req: ForgotPasswordRequest) -> Out<ForgotPasswordResponse> {
+    let d = account.forgot_password(&req.client_id, req.secret_hash.as_deref(), &req.username).await?;
     Ok(ForgotPasswordResponse { code_delivery_details: Some(details(d)) })
 }
 
 /// ConfirmForgotPassword. Errors: CodeMismatch, ExpiredCode, LimitExceeded, InvalidPassword.
-pub async fn confirm_forgot_password(svc: &Cognate, req: ConfirmForgotPasswordRequest) -> Out<Empty> {
-    svc.confirm_forgot_password(
-        &req.client_id,
-        req.secret_hash.as_deref(),
-        &req.username,
-        &req.confirmation_code,
-        &req.password,
-    )
-    .await?;
+pub async fn confirm_forgot_password(account: AccountView<'_>, req: ConfirmForgotPasswordRequest) -> Out<Empty> {
+    account
+        .confirm_forgot_password(
+            &req.client_id,
+            req.secret_hash.as_deref(),
+            &req.username,
+            &req.confirmation_code,
+            &req.password,
+        )
+        .await?;
     Ok(Empty {})
 }

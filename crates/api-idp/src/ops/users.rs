@@ -4,12 +4,12 @@ use super::{Empty, Out};
 use crate::convert::{attrs_in, attrs_out, mfa_options, mfa_settings, secs, sms_requested, user_type, wire_enum};
 use crate::shapes::*;
 use crate::ApiError;
-use cognate_core::{AdminCtx, Cognate, CoreError, CreateUserInput, ListUsersInput, MessageAction};
+use cognate_core::{AdminView, CoreError, CreateUserInput, ListUsersInput, MessageAction};
 use cognate_model::UserPoolId;
 
 /// AdminCreateUser. Errors: UsernameExists, AliasExists, InvalidParameter, InvalidPassword,
 /// UnsupportedUserState, CodeDeliveryFailure, ResourceNotFound.
-pub async fn create(svc: &Cognate, ctx: &AdminCtx, req: AdminCreateUserRequest) -> Out<AdminCreateUserResponse> {
+pub async fn create(admin: AdminView<'_>, req: AdminCreateUserRequest) -> Out<AdminCreateUserResponse> {
     let input = CreateUserInput {
         username: req.username,
         attributes: attrs_in(req.user_attributes),
@@ -21,13 +21,13 @@ pub async fn create(svc: &Cognate, ctx: &AdminCtx, req: AdminCreateUserRequest) 
         }),
         delivery_mediums: req.desired_delivery_mediums.map(|m| m.iter().map(|d| d.as_str().to_string()).collect()),
     };
-    let user = svc.admin_create_user(ctx, &UserPoolId::new(req.user_pool_id), input).await?;
+    let user = admin.create_user(&UserPoolId::new(req.user_pool_id), input).await?;
     Ok(AdminCreateUserResponse { user: Some(user_type(&user, None)) })
 }
 
 /// AdminGetUser. Errors: UserNotFound, ResourceNotFound.
-pub async fn get(svc: &Cognate, ctx: &AdminCtx, req: AdminGetUserRequest) -> Out<AdminGetUserResponse> {
-    let u = svc.admin_get_user(ctx, &UserPoolId::new(req.user_pool_id), &req.username).await?;
+pub async fn get(admin: AdminView<'_>, req: AdminGetUserRequest) -> Out<AdminGetUserResponse> {
+    let u = admin.get_user(&UserPoolId::new(req.user_pool_id), &req.username).await?;
     Ok(AdminGetUserResponse {
         username: u.username.clone(),
         user_attributes: Some(attrs_out(&u, None)),
@@ -42,86 +42,84 @@ pub async fn get(svc: &Cognate, ctx: &AdminCtx, req: AdminGetUserRequest) -> Out
 }
 
 /// AdminSetUserSettings (legacy MFA options). Errors: UserNotFound, InvalidParameter.
-pub async fn set_settings(svc: &Cognate, ctx: &AdminCtx, req: AdminSetUserSettingsRequest) -> Out<Empty> {
+pub async fn set_settings(admin: AdminView<'_>, req: AdminSetUserSettingsRequest) -> Out<Empty> {
     let sms = sms_requested(&req.mfa_options)?;
-    svc.admin_set_user_settings(ctx, &UserPoolId::new(req.user_pool_id), &req.username, sms).await?;
+    admin.set_user_settings(&UserPoolId::new(req.user_pool_id), &req.username, sms).await?;
     Ok(Empty {})
 }
 
 /// AdminDeleteUser. Errors: UserNotFound, ResourceNotFound.
-pub async fn delete(svc: &Cognate, ctx: &AdminCtx, req: AdminDeleteUserRequest) -> Out<Empty> {
-    svc.admin_delete_user(ctx, &UserPoolId::new(req.user_pool_id), &req.username).await?;
+pub async fn delete(admin: AdminView<'_>, req: AdminDeleteUserRequest) -> Out<Empty> {
+    admin.delete_user(&UserPoolId::new(req.user_pool_id), &req.username).await?;
     Ok(Empty {})
 }
 
 /// AdminUpdateUserAttributes. Errors: UserNotFound, InvalidParameter, AliasExists.
-pub async fn update_attributes(svc: &Cognate, ctx: &AdminCtx, req: AdminUpdateUserAttributesRequest) -> Out<Empty> {
+pub async fn update_attributes(admin: AdminView<'_>, req: AdminUpdateUserAttributesRequest) -> Out<Empty> {
     let attrs = attrs_in(Some(req.user_attributes));
-    svc.admin_update_user_attributes(ctx, &UserPoolId::new(req.user_pool_id), &req.username, &attrs).await?;
+    admin.update_user_attributes(&UserPoolId::new(req.user_pool_id), &req.username, &attrs).await?;
     Ok(Empty {})
 }
 
 /// AdminDeleteUserAttributes. Errors: UserNotFound, InvalidParameter.
-pub async fn delete_attributes(svc: &Cognate, ctx: &AdminCtx, req: AdminDeleteUserAttributesRequest) -> Out<Empty> {
-    svc.admin_delete_user_attributes(ctx, &UserPoolId::new(req.user_pool_id), &req.username, &req.user_attribute_names)
-        .await?;
+pub async fn delete_attributes(admin: AdminView<'_>, req: AdminDeleteUserAttributesRequest) -> Out<Empty> {
+    admin.delete_user_attributes(&UserPoolId::new(req.user_pool_id), &req.username, &req.user_attribute_names).await?;
     Ok(Empty {})
 }
 
 /// AdminEnableUser. Errors: UserNotFound.
-pub async fn enable(svc: &Cognate, ctx: &AdminCtx, req: AdminEnableUserRequest) -> Out<Empty> {
-    svc.admin_set_enabled(ctx, &UserPoolId::new(req.user_pool_id), &req.username, true).await?;
+pub async fn enable(admin: AdminView<'_>, req: AdminEnableUserRequest) -> Out<Empty> {
+    admin.set_enabled(&UserPoolId::new(req.user_pool_id), &req.username, true).await?;
     Ok(Empty {})
 }
 
 /// AdminDisableUser (also ends the user's sessions). Errors: UserNotFound.
-pub async fn disable(svc: &Cognate, ctx: &AdminCtx, req: AdminDisableUserRequest) -> Out<Empty> {
-    svc.admin_set_enabled(ctx, &UserPoolId::new(req.user_pool_id), &req.username, false).await?;
+pub async fn disable(admin: AdminView<'_>, req: AdminDisableUserRequest) -> Out<Empty> {
+    admin.set_enabled(&UserPoolId::new(req.user_pool_id), &req.username, false).await?;
     Ok(Empty {})
 }
 
 /// AdminSetUserPassword. Errors: UserNotFound, InvalidPassword.
-pub async fn set_password(svc: &Cognate, ctx: &AdminCtx, req: AdminSetUserPasswordRequest) -> Out<Empty> {
-    svc.admin_set_user_password(
-        ctx,
-        &UserPoolId::new(req.user_pool_id),
-        &req.username,
-        &req.password,
-        req.permanent.unwrap_or(false),
-    )
-    .await?;
+pub async fn set_password(admin: AdminView<'_>, req: AdminSetUserPasswordRequest) -> Out<Empty> {
+    admin
+        .set_user_password(
+            &UserPoolId::new(req.user_pool_id),
+            &req.username,
+            &req.password,
+            req.permanent.unwrap_or(false),
+        )
+        .await?;
     Ok(Empty {})
 }
 
 /// AdminResetUserPassword. Errors: UserNotFound, NotAuthorized (disabled user).
-pub async fn reset_password(svc: &Cognate, ctx: &AdminCtx, req: AdminResetUserPasswordRequest) -> Out<Empty> {
-    svc.admin_reset_user_password(ctx, &UserPoolId::new(req.user_pool_id), &req.username).await?;
+pub async fn reset_password(admin: AdminView<'_>, req: AdminResetUserPasswordRequest) -> Out<Empty> {
+    admin.reset_user_password(&UserPoolId::new(req.user_pool_id), &req.username).await?;
     Ok(Empty {})
 }
 
 /// AdminConfirmSignUp. Errors: UserNotFound, NotAuthorized (not UNCONFIRMED).
-pub async fn confirm_sign_up(svc: &Cognate, ctx: &AdminCtx, req: AdminConfirmSignUpRequest) -> Out<Empty> {
-    svc.admin_confirm_sign_up(ctx, &UserPoolId::new(req.user_pool_id), &req.username).await?;
+pub async fn confirm_sign_up(admin: AdminView<'_>, req: AdminConfirmSignUpRequest) -> Out<Empty> {
+    admin.confirm_sign_up(&UserPoolId::new(req.user_pool_id), &req.username).await?;
     Ok(Empty {})
 }
 
 /// AdminUserGlobalSignOut. Errors: UserNotFound.
-pub async fn global_sign_out(svc: &Cognate, ctx: &AdminCtx, req: AdminUserGlobalSignOutRequest) -> Out<Empty> {
-    svc.admin_global_sign_out(ctx, &UserPoolId::new(req.user_pool_id), &req.username).await?;
+pub async fn global_sign_out(admin: AdminView<'_>, req: AdminUserGlobalSignOutRequest) -> Out<Empty> {
+    admin.global_sign_out(&UserPoolId::new(req.user_pool_id), &req.username).await?;
     Ok(Empty {})
 }
 
 /// ListUsers with `Filter`, `AttributesToGet`, `Limit`, `PaginationToken`.
 /// Errors: ResourceNotFound, InvalidParameter (filter grammar, unknown attribute, bad token).
-pub async fn list(svc: &Cognate, ctx: &AdminCtx, req: ListUsersRequest) -> Out<ListUsersResponse> {
+pub async fn list(admin: AdminView<'_>, req: ListUsersRequest) -> Out<ListUsersResponse> {
     if let Some(names) = &req.attributes_to_get {
         if let Some(bad) = names.iter().find(|n| n.is_empty() || n.contains(char::is_whitespace)) {
             return Err(ApiError::Core(CoreError::InvalidParameter(format!("Invalid attribute name {bad}."))));
         }
     }
-    let listing = svc
+    let listing = admin
         .list_users(
-            ctx,
             &UserPoolId::new(req.user_pool_id),
             ListUsersInput { filter: req.filter, limit: req.limit, pagination_token: req.pagination_token },
         )

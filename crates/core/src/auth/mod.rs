@@ -7,7 +7,8 @@ mod srp_flow;
 use crate::attributes::check_write;
 use crate::password::check_policy;
 use crate::tokens::{refresh_hash, IssuedTokens, SessionInfo};
-use crate::{AdminCtx, Cognate, CoreError, CoreResult};
+use crate::views::{AdminView, SignInView};
+use crate::{Cognate, CoreError, CoreResult};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use cognate_model::{now_millis, AppClient, ClientId, User, UserPool, UserPoolId, UserStatus};
@@ -156,7 +157,9 @@ impl Cognate {
         self.store.put_failures(pool, key, &f).await?;
         Ok(())
     }
+}
 
+impl SignInView<'_> {
     /// InitiateAuth (public). Errors: NotAuthorized, UserNotFound (LEGACY), UserNotConfirmed,
     /// PasswordResetRequired, InvalidParameter, ResourceNotFound.
     pub async fn initiate_auth(
@@ -169,27 +172,6 @@ impl Cognate {
         let f =
             AuthFlow::parse(flow).ok_or_else(|| CoreError::InvalidParameter(format!("Unknown auth flow {flow}.")))?;
         if matches!(f, AuthFlow::AdminNoSrp | AuthFlow::AdminUserPassword) {
-            return Err(CoreError::InvalidParameter("Initiate Auth method not supported.".into()));
-        }
-        self.run_flow(&pool, &client, f, flow, params).await
-    }
-
-    /// AdminInitiateAuth. Requires admin; the client must belong to the pool.
-    pub async fn admin_initiate_auth(
-        &self,
-        _ctx: &AdminCtx,
-        pool_id: &UserPoolId,
-        client_id: &str,
-        flow: &str,
-        params: &HashMap<String, String>,
-    ) -> CoreResult<AuthOutcome> {
-        let (client, pool) = self.client_and_pool(client_id).await?;
-        if &pool.id != pool_id {
-            return Err(CoreError::ResourceNotFound(format!("User pool client {client_id} does not exist.")));
-        }
-        let f =
-            AuthFlow::parse(flow).ok_or_else(|| CoreError::InvalidParameter(format!("Unknown auth flow {flow}.")))?;
-        if f == AuthFlow::UserPassword {
             return Err(CoreError::InvalidParameter("Initiate Auth method not supported.".into()));
         }
         self.run_flow(&pool, &client, f, flow, params).await
@@ -421,23 +403,6 @@ impl Cognate {
         self.respond(&pool, &client, challenge, session, responses).await
     }
 
-    /// AdminRespondToAuthChallenge.
-    pub async fn admin_respond_to_auth_challenge(
-        &self,
-        _ctx: &AdminCtx,
-        pool_id: &UserPoolId,
-        client_id: &str,
-        challenge: &str,
-        session: Option<&str>,
-        responses: &HashMap<String, String>,
-    ) -> CoreResult<AuthOutcome> {
-        let (client, pool) = self.client_and_pool(client_id).await?;
-        if &pool.id != pool_id {
-            return Err(CoreError::ResourceNotFound(format!("User pool client {client_id} does not exist.")));
-        }
-        self.respond(&pool, &client, challenge, session, responses).await
-    }
-
     async fn respond(
         &self,
         pool: &UserPool,
@@ -551,11 +516,50 @@ impl Cognate {
     }
 }
 
+impl AdminView<'_> {
+    /// AdminInitiateAuth. Requires admin; the client must belong to the pool.
+    pub async fn initiate_auth(
+        &self,
+        pool_id: &UserPoolId,
+        client_id: &str,
+        flow: &str,
+        params: &HashMap<String, String>,
+    ) -> CoreResult<AuthOutcome> {
+        let (client, pool) = self.client_and_pool(client_id).await?;
+        if &pool.id != pool_id {
+            return Err(CoreError::ResourceNotFound(format!("User pool client {client_id} does not exist.")));
+        }
+        let f =
+            AuthFlow::parse(flow).ok_or_else(|| CoreError::InvalidParameter(format!("Unknown auth flow {flow}.")))?;
+        if f == AuthFlow::UserPassword {
+            return Err(CoreError::InvalidParameter("Initiate Auth method not supported.".into()));
+        }
+        self.flows().run_flow(&pool, &client, f, flow, params).await
+    }
+
+    /// AdminRespondToAuthChallenge.
+    pub async fn respond_to_auth_challenge(
+        &self,
+        pool_id: &UserPoolId,
+        client_id: &str,
+        challenge: &str,
+        session: Option<&str>,
+        responses: &HashMap<String, String>,
+    ) -> CoreResult<AuthOutcome> {
+        let (client, pool) = self.client_and_pool(client_id).await?;
+        if &pool.id != pool_id {
+            return Err(CoreError::ResourceNotFound(format!("User pool client {client_id} does not exist.")));
+        }
+        self.flows().respond(&pool, &client, challenge, session, responses).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn secret_hash_vector() {
-        // ../shared/spec/srp-test-vectors.json, `secret_hash`.
+        // testdata/srp-test-vectors.json, `secret_hash` (the value Cognito's documented
+        // SECRET_HASH formula gives).
         assert_eq!(
             super::secret_hash(
                 "examplesecret0123456789abcdefghijklmnopqrstuvwxy",

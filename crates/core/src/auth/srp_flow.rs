@@ -5,7 +5,8 @@
 use super::session::ChallengeSession;
 use super::{incorrect, param, AuthOutcome};
 use crate::srp::{claim_signature, from_hex, pad_hex};
-use crate::{Cognate, CoreError, CoreResult};
+use crate::views::SignInView;
+use crate::{CoreError, CoreResult};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use cognate_model::{now_millis, AppClient, UserPool};
@@ -47,7 +48,7 @@ fn nonce_purpose(nonce: &str) -> String {
     format!("srp:{nonce}")
 }
 
-impl Cognate {
+impl SignInView<'_> {
     fn seal_state(&self, state: &SrpState) -> String {
         let sealed = self.master.seal(&serde_json::to_vec(state).unwrap_or_default(), AAD);
         sealed.trim_start_matches("v1:").to_string()
@@ -194,6 +195,9 @@ impl Cognate {
         if let Some(mut d) = device {
             // The device proved itself after the password: tokens for that device.
             d.last_auth_at = now;
+            if let Some(ip) = self.req.source_ip {
+                d.last_ip = Some(ip.to_string());
+            }
             self.store.put_device(&d).await?;
             // A remembered device stands in for the second factor only when the pool says so
             // (ChallengeRequiredOnNewDevice); otherwise MFA still follows.
@@ -309,11 +313,17 @@ mod tests {
         };
         let responses = HashMap::from([
             ("USERNAME".to_string(), user.username.clone()),
-            ("PASSWORD_CLAIM_SECRET_BLOCK".to_string(), svc.seal_state(&state)),
+            (
+                "PASSWORD_CLAIM_SECRET_BLOCK".to_string(),
+                svc.sign_in(&crate::RequestContext::internal()).seal_state(&state),
+            ),
             ("TIMESTAMP".to_string(), "Tue Jan 2 03:04:05 UTC 2024".to_string()),
             ("PASSWORD_CLAIM_SIGNATURE".to_string(), "AAAA".to_string()),
         ]);
-        let r = svc.srp_verify(&pool, &client, "PASSWORD_VERIFIER", &responses).await;
+        let r = svc
+            .sign_in(&crate::RequestContext::internal())
+            .srp_verify(&pool, &client, "PASSWORD_VERIFIER", &responses)
+            .await;
         assert!(matches!(r, Err(CoreError::NotAuthorized(m)) if m == "Incorrect username or password."));
         // The refused attempt did not even claim the nonce.
         assert!(svc.store.get_code(&pool.id, &user.username_key, &nonce_purpose("n1")).await.unwrap().is_none());

@@ -10,8 +10,8 @@ pub use totp::TokenSubject;
 use crate::auth::session::ChallengeSession;
 use crate::auth::{param, AuthOutcome};
 use crate::codes::CodeKind;
-use crate::tokens::UserCtx;
-use crate::{AdminCtx, Cognate, CoreError, CoreResult};
+use crate::views::{AdminView, SignInView, UserView};
+use crate::{Cognate, CoreError, CoreResult};
 use cognate_model::{now_millis, AppClient, User, UserPool, UserPoolId};
 use cognate_store::StoredCode;
 use std::collections::{BTreeMap, HashMap};
@@ -111,73 +111,6 @@ pub(crate) fn usable_factors(pool: &UserPool, user: &User) -> Vec<&'static str> 
 }
 
 impl Cognate {
-    /// SetUserPoolMfaConfig.
-    pub async fn set_pool_mfa_config(
-        &self,
-        _ctx: &AdminCtx,
-        id: &UserPoolId,
-        cfg: PoolMfaConfig,
-    ) -> CoreResult<PoolMfaConfig> {
-        let mut pool = self.pool(id).await?;
-        let has_code = |m: &Option<String>| m.as_deref().is_none_or(|m| m.contains("{####}"));
-        if !cfg.sms.as_ref().is_none_or(|s| has_code(&s.message)) {
-            return Err(CoreError::InvalidParameter("SmsAuthenticationMessage must contain {####}.".into()));
-        }
-        if !cfg.email.as_ref().is_none_or(|e| has_code(&e.message)) {
-            return Err(CoreError::InvalidParameter("EmailMfaConfiguration.Message must contain {####}.".into()));
-        }
-        let mode = cfg.mode.clone().unwrap_or_else(|| pool.settings.mfa_configuration.clone());
-        if mode != "OFF" && cfg.sms.is_none() && !cfg.software_token && cfg.email.is_none() {
-            return Err(CoreError::InvalidParameter(format!(
-                "Invalid MFA configuration given: MFA {mode} needs at least one of SMS, software token or email MFA."
-            )));
-        }
-        let s = &mut pool.settings;
-        s.mfa_configuration = mode;
-        s.mfa.sms = cfg.sms.is_some();
-        s.mfa.software_token = cfg.software_token;
-        s.mfa.email = cfg.email.is_some();
-        if let Some(sms) = cfg.sms {
-            if let Some(m) = sms.message {
-                s.extra.insert("SmsAuthenticationMessage".into(), m.into());
-            }
-            if let Some(c) = sms.configuration {
-                s.extra.insert("SmsConfiguration".into(), c);
-            }
-        }
-        if let Some(e) = cfg.email {
-            s.mfa.email_message = e.message;
-            s.mfa.email_subject = e.subject;
-        }
-        pool.updated_at = now_millis();
-        self.store.update_pool(&pool).await?;
-        Ok(pool_mfa_view(&pool))
-    }
-
-    /// GetUserPoolMfaConfig.
-    pub async fn get_pool_mfa_config(&self, _ctx: &AdminCtx, id: &UserPoolId) -> CoreResult<PoolMfaConfig> {
-        Ok(pool_mfa_view(&self.pool(id).await?))
-    }
-
-    /// SetUserMFAPreference (with an access token).
-    pub async fn set_mfa_preference(&self, ctx: &UserCtx, p: &MfaPreference) -> CoreResult<()> {
-        let (pool, user) = self.ctx_user(ctx).await?;
-        self.apply_preference(&pool, &user.username_key, p).await
-    }
-
-    /// AdminSetUserMFAPreference.
-    pub async fn admin_set_mfa_preference(
-        &self,
-        _ctx: &AdminCtx,
-        pool_id: &UserPoolId,
-        username: &str,
-        p: &MfaPreference,
-    ) -> CoreResult<()> {
-        let pool = self.pool(pool_id).await?;
-        let user = self.resolve_user(&pool, username).await?;
-        self.apply_preference(&pool, &user.username_key, p).await
-    }
-
     async fn apply_preference(&self, pool: &UserPool, key: &str, p: &MfaPreference) -> CoreResult<()> {
         let preferred: Vec<&str> =
             [("SMS_MFA", p.sms), ("SOFTWARE_TOKEN_MFA", p.software_token), ("EMAIL_OTP", p.email)]
@@ -233,49 +166,6 @@ impl Cognate {
         })
         .await?;
         Ok(())
-    }
-
-    /// After the first factor: `Some(challenge)` when the pool and the user call for MFA.
-    /// `device` is a remembered device that already proved itself (its key goes into the tokens).
-    pub(crate) async fn mfa_gate(
-        &self,
-        pool: &UserPool,
-        client: &AppClient,
-        user: &User,
-        device: Option<&str>,
-        now: i64,
-    ) -> CoreResult<Option<AuthOutcome>> {
-        let mode = pool.settings.mfa_configuration.as_str();
-        if mode != "ON" && mode != "OPTIONAL" {
-            return Ok(None);
-        }
-        let usable = usable_factors(pool, user);
-        let factor = if usable.is_empty() {
-            if mode == "OPTIONAL" {
-                return Ok(None);
-            }
-            // MFA is required and the user has chosen nothing: a code to where we can send one,
-            // or an authenticator app to set up.
-            let m = &pool_factors(pool);
-            if m.sms && user.attribute("phone_number").is_some() {
-                "SMS_MFA"
-            } else if m.email && user.attribute("email").is_some() {
-                "EMAIL_OTP"
-            } else if m.software_token {
-                "MFA_SETUP"
-            } else {
-                return Err(CoreError::NotAuthorized(
-                    "The user pool requires MFA and the user has no phone number or email to receive a code.".into(),
-                ));
-            }
-        } else {
-            match user.mfa.preferred.as_deref().and_then(|p| usable.iter().find(|f| **f == p)) {
-                Some(p) => p,
-                None if usable.len() == 1 => usable[0],
-                None => "SELECT_MFA_TYPE",
-            }
-        };
-        self.mfa_challenge(pool, client, user, factor, device, now).await.map(Some)
     }
 
     async fn mfa_challenge(
@@ -353,6 +243,131 @@ impl Cognate {
         }
         Ok(())
     }
+}
+
+fn code_purpose(factor: &str) -> String {
+    format!("mfa:{factor}")
+}
+
+fn pool_mfa_view(pool: &UserPool) -> PoolMfaConfig {
+    let s = &pool.settings;
+    let f = pool_factors(pool);
+    let extra = |k: &str| s.extra.get(k).cloned();
+    PoolMfaConfig {
+        mode: Some(if s.mfa_configuration.is_empty() { "OFF".into() } else { s.mfa_configuration.clone() }),
+        sms: f.sms.then(|| SmsMfa {
+            message: extra("SmsAuthenticationMessage").and_then(|v| v.as_str().map(String::from)),
+            configuration: extra("SmsConfiguration"),
+        }),
+        software_token: f.software_token,
+        email: f.email.then(|| EmailMfa { message: s.mfa.email_message.clone(), subject: s.mfa.email_subject.clone() }),
+    }
+}
+
+impl AdminView<'_> {
+    /// SetUserPoolMfaConfig.
+    pub async fn set_pool_mfa_config(&self, id: &UserPoolId, cfg: PoolMfaConfig) -> CoreResult<PoolMfaConfig> {
+        let mut pool = self.pool(id).await?;
+        let has_code = |m: &Option<String>| m.as_deref().is_none_or(|m| m.contains("{####}"));
+        if !cfg.sms.as_ref().is_none_or(|s| has_code(&s.message)) {
+            return Err(CoreError::InvalidParameter("SmsAuthenticationMessage must contain {####}.".into()));
+        }
+        if !cfg.email.as_ref().is_none_or(|e| has_code(&e.message)) {
+            return Err(CoreError::InvalidParameter("EmailMfaConfiguration.Message must contain {####}.".into()));
+        }
+        let mode = cfg.mode.clone().unwrap_or_else(|| pool.settings.mfa_configuration.clone());
+        if mode != "OFF" && cfg.sms.is_none() && !cfg.software_token && cfg.email.is_none() {
+            return Err(CoreError::InvalidParameter(format!(
+                "Invalid MFA configuration given: MFA {mode} needs at least one of SMS, software token or email MFA."
+            )));
+        }
+        let s = &mut pool.settings;
+        s.mfa_configuration = mode;
+        s.mfa.sms = cfg.sms.is_some();
+        s.mfa.software_token = cfg.software_token;
+        s.mfa.email = cfg.email.is_some();
+        if let Some(sms) = cfg.sms {
+            if let Some(m) = sms.message {
+                s.extra.insert("SmsAuthenticationMessage".into(), m.into());
+            }
+            if let Some(c) = sms.configuration {
+                s.extra.insert("SmsConfiguration".into(), c);
+            }
+        }
+        if let Some(e) = cfg.email {
+            s.mfa.email_message = e.message;
+            s.mfa.email_subject = e.subject;
+        }
+        pool.updated_at = now_millis();
+        self.store.update_pool(&pool).await?;
+        Ok(pool_mfa_view(&pool))
+    }
+
+    /// GetUserPoolMfaConfig.
+    pub async fn get_pool_mfa_config(&self, id: &UserPoolId) -> CoreResult<PoolMfaConfig> {
+        Ok(pool_mfa_view(&self.pool(id).await?))
+    }
+
+    /// AdminSetUserMFAPreference.
+    pub async fn set_mfa_preference(&self, pool_id: &UserPoolId, username: &str, p: &MfaPreference) -> CoreResult<()> {
+        let pool = self.pool(pool_id).await?;
+        let user = self.resolve_user(&pool, username).await?;
+        self.apply_preference(&pool, &user.username_key, p).await
+    }
+}
+
+impl UserView<'_> {
+    /// SetUserMFAPreference (with an access token).
+    pub async fn set_mfa_preference(&self, p: &MfaPreference) -> CoreResult<()> {
+        let ctx = self.ctx;
+        let (pool, user) = self.ctx_user(ctx).await?;
+        self.apply_preference(&pool, &user.username_key, p).await
+    }
+}
+
+impl SignInView<'_> {
+    /// After the first factor: `Some(challenge)` when the pool and the user call for MFA.
+    /// `device` is a remembered device that already proved itself (its key goes into the tokens).
+    pub(crate) async fn mfa_gate(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        device: Option<&str>,
+        now: i64,
+    ) -> CoreResult<Option<AuthOutcome>> {
+        let mode = pool.settings.mfa_configuration.as_str();
+        if mode != "ON" && mode != "OPTIONAL" {
+            return Ok(None);
+        }
+        let usable = usable_factors(pool, user);
+        let factor = if usable.is_empty() {
+            if mode == "OPTIONAL" {
+                return Ok(None);
+            }
+            // MFA is required and the user has chosen nothing: a code to where we can send one,
+            // or an authenticator app to set up.
+            let m = &pool_factors(pool);
+            if m.sms && user.attribute("phone_number").is_some() {
+                "SMS_MFA"
+            } else if m.email && user.attribute("email").is_some() {
+                "EMAIL_OTP"
+            } else if m.software_token {
+                "MFA_SETUP"
+            } else {
+                return Err(CoreError::NotAuthorized(
+                    "The user pool requires MFA and the user has no phone number or email to receive a code.".into(),
+                ));
+            }
+        } else {
+            match user.mfa.preferred.as_deref().and_then(|p| usable.iter().find(|f| **f == p)) {
+                Some(p) => p,
+                None if usable.len() == 1 => usable[0],
+                None => "SELECT_MFA_TYPE",
+            }
+        };
+        self.mfa_challenge(pool, client, user, factor, device, now).await.map(Some)
+    }
 
     /// RespondToAuthChallenge for SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE and
     /// MFA_SETUP.
@@ -424,25 +439,6 @@ impl Cognate {
     }
 }
 
-fn code_purpose(factor: &str) -> String {
-    format!("mfa:{factor}")
-}
-
-fn pool_mfa_view(pool: &UserPool) -> PoolMfaConfig {
-    let s = &pool.settings;
-    let f = pool_factors(pool);
-    let extra = |k: &str| s.extra.get(k).cloned();
-    PoolMfaConfig {
-        mode: Some(if s.mfa_configuration.is_empty() { "OFF".into() } else { s.mfa_configuration.clone() }),
-        sms: f.sms.then(|| SmsMfa {
-            message: extra("SmsAuthenticationMessage").and_then(|v| v.as_str().map(String::from)),
-            configuration: extra("SmsConfiguration"),
-        }),
-        software_token: f.software_token,
-        email: f.email.then(|| EmailMfa { message: s.mfa.email_message.clone(), subject: s.mfa.email_subject.clone() }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,9 +496,15 @@ mod tests {
             .seal(&svc.master)
         };
         let responses = HashMap::from([("SMS_MFA_CODE".to_string(), code.clone())]);
-        let r = svc.mfa_respond(&pool, &client, "SMS_MFA", Some(&session(now + 60_000)), &responses).await;
+        let r = svc
+            .sign_in(&crate::RequestContext::internal())
+            .mfa_respond(&pool, &client, "SMS_MFA", Some(&session(now + 60_000)), &responses)
+            .await;
         assert!(matches!(r, Err(CoreError::ExpiredCode(_))), "{r:?}");
-        let r = svc.mfa_respond(&pool, &client, "SMS_MFA", Some(&session(now - 1)), &responses).await;
+        let r = svc
+            .sign_in(&crate::RequestContext::internal())
+            .mfa_respond(&pool, &client, "SMS_MFA", Some(&session(now - 1)), &responses)
+            .await;
         assert!(matches!(r, Err(CoreError::NotAuthorized(m)) if m.contains("session is expired")));
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::auth::session::ChallengeSession;
 use crate::tokens::UserCtx;
+use crate::views::SignInView;
 use crate::{Cognate, CoreError, CoreResult};
 use cognate_model::{now_millis, User, UserPool};
 use subtle::ConstantTimeEq;
@@ -69,6 +70,43 @@ impl Cognate {
         }
     }
 
+    /// The SOFTWARE_TOKEN_MFA answer: right code, in the window, not used before.
+    pub(crate) async fn check_totp_sign_in(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        code: &str,
+        now: i64,
+    ) -> CoreResult<()> {
+        let sealed = user.mfa.totp_secret.as_deref().ok_or_else(|| {
+            CoreError::SoftwareTokenMfaNotFound("Software Token MFA does not exist for the user.".into())
+        })?;
+        let secret = self.master.open(sealed, &aad(pool, &user.username_key))?;
+        let Some(step) = matching_step(&secret, code, (now / 1000) as u64) else {
+            self.record_failure(&pool.id, &user.username_key).await?;
+            return Err(super::code_mismatch());
+        };
+        let used = || CoreError::ExpiredCode("Your software token has already been used once.".into());
+        let r = self
+            .modify_user_by_key(pool, &user.username_key, |u| {
+                if step <= u.mfa.totp_last_step {
+                    return Err(used());
+                }
+                u.mfa.totp_last_step = step;
+                Ok(())
+            })
+            .await;
+        if let Err(e) = r {
+            if matches!(e, CoreError::ExpiredCode(_)) {
+                self.record_failure(&pool.id, &user.username_key).await?;
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+}
+
+impl SignInView<'_> {
     /// AssociateSoftwareToken: a new secret (base32, 32 characters) kept pending until
     /// VerifySoftwareToken; with a Session, a fresh Session for the next call.
     pub async fn associate_software_token(&self, who: TokenSubject<'_>) -> CoreResult<(String, Option<String>)> {
@@ -146,41 +184,6 @@ impl Cognate {
             ChallengeSession { exp: now + 3 * 60_000, verified: true, nonce: crate::crypto::random_hex(16), ..s }
                 .seal(&self.master)
         }))
-    }
-
-    /// The SOFTWARE_TOKEN_MFA answer: right code, in the window, not used before.
-    pub(crate) async fn check_totp_sign_in(
-        &self,
-        pool: &UserPool,
-        user: &User,
-        code: &str,
-        now: i64,
-    ) -> CoreResult<()> {
-        let sealed = user.mfa.totp_secret.as_deref().ok_or_else(|| {
-            CoreError::SoftwareTokenMfaNotFound("Software Token MFA does not exist for the user.".into())
-        })?;
-        let secret = self.master.open(sealed, &aad(pool, &user.username_key))?;
-        let Some(step) = matching_step(&secret, code, (now / 1000) as u64) else {
-            self.record_failure(&pool.id, &user.username_key).await?;
-            return Err(super::code_mismatch());
-        };
-        let used = || CoreError::ExpiredCode("Your software token has already been used once.".into());
-        let r = self
-            .modify_user_by_key(pool, &user.username_key, |u| {
-                if step <= u.mfa.totp_last_step {
-                    return Err(used());
-                }
-                u.mfa.totp_last_step = step;
-                Ok(())
-            })
-            .await;
-        if let Err(e) = r {
-            if matches!(e, CoreError::ExpiredCode(_)) {
-                self.record_failure(&pool.id, &user.username_key).await?;
-            }
-            return Err(e);
-        }
-        Ok(())
     }
 }
 

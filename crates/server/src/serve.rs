@@ -1,33 +1,30 @@
-//! Startup, the router and graceful shutdown.
+//! Startup (store, keys, service, the APIs on the listener), the background sync, and
+//! graceful shutdown; `cognate migrate` and `cognate keys rotate`.
 
+use crate::bootstrap;
 use crate::config::Config;
-use crate::{bootstrap, generic};
-use axum::Router;
+use crate::front_door::{FrontDoor, Registry};
 use cognate_api_idp::IdpApi;
 use cognate_core::crypto::check_master_key;
 use cognate_core::outbox::FileOutbox;
 use cognate_core::password::PasswordHasher;
+use cognate_core::principal::AdminKeys;
 use cognate_core::{Cognate, ServiceConfig};
-use cognate_sigv4::Verifier;
 use cognate_store::postgres::{PgOptions, PgStore};
 use cognate_store::sqlite::SqliteStore;
 use cognate_store::Store;
-use std::collections::HashMap;
 use std::io::Write;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-/// What every request handler shares.
-pub struct AppState {
-    /// The service (issuer metadata is served from it directly).
-    pub svc: Cognate,
-    /// The cognito-idp API.
-    pub idp: IdpApi,
-    /// SigV4 verifier for `cognito-idp` in the configured region.
-    pub idp_verifier: Verifier,
-    /// Access key id → secret.
-    pub access_keys: HashMap<String, String>,
-    /// Largest accepted body.
-    pub max_body_bytes: usize,
+/// The front door with every API this build serves.
+pub fn front_door(svc: &Cognate, cfg: &Config) -> FrontDoor {
+    FrontDoor {
+        registry: Registry::new(&cfg.region, vec![Box::new(IdpApi::new(svc.clone()))]),
+        credentials: Arc::new(svc.clone()),
+        max_body_bytes: cfg.max_body_bytes,
+        trusted_proxies: cfg.trusted_proxies.clone(),
+    }
 }
 
 /// Starts the server and runs until SIGTERM/SIGINT; in-flight requests finish and the store is
@@ -57,27 +54,23 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
             region: cfg.region.clone(),
             account_id: cfg.account_id.clone(),
             public_url: public_url.clone(),
+            admin_keys: AdminKeys::new(keys.into_iter().map(|(id, s)| (id, s.expose().to_string()))),
         },
     )
     .await
     .map_err(|e| format!("cannot start the service: {e}"))?;
     let sync = tokio::spawn(sync_loop(svc.clone(), cfg.key_reload_secs));
-    let state = Arc::new(AppState {
-        svc: svc.clone(),
-        idp: IdpApi::new(svc.clone()),
-        idp_verifier: Verifier::new("cognito-idp", cfg.region.clone()),
-        access_keys: keys.into_iter().map(|(id, s)| (id, s.expose().to_string())).collect(),
-        max_body_bytes: cfg.max_body_bytes,
-    });
-    let app = Router::new().fallback(generic::handle).with_state(state);
+    let door = Arc::new(front_door(&svc, &cfg));
+    let app = crate::routes::app(svc.clone(), door.clone());
     tracing::info!(%addr, %public_url, data_dir = %cfg.data_dir.display(), region = %cfg.region, ms = started.elapsed().as_millis() as u64, "ready");
     println!("cognate listening on http://{addr}");
     let _ = std::io::stdout().flush();
-    axum::serve(listener, app)
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))?;
     sync.abort();
+    door.registry.log_summary();
     tracing::info!("shutting down: closing the store");
     svc.close().await;
     Ok(())

@@ -1,0 +1,223 @@
+//! The front door of the AWS APIs (garage's `ApiServer`): every request that no route of
+//! `routes` took comes here. It finds the API that claims the request, reads the body within the
+//! limit, names the operation, checks the SigV4 signature when the operation's auth kind asks
+//! for one (scoped to that API's service), and hands the call over; it owns the request id, the
+//! span named after the operation, the per-operation counters and the error rendering in that
+//! API's protocol.
+
+use crate::client_ip::{client_ip, IpNet};
+use crate::metrics::ApiStats;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::response::Response;
+use bytes::Bytes;
+use cognate_api::{Api, Call, Caller, RequestContext};
+use cognate_aws_protocol::{cors, new_request_id, Protocol, WireError};
+use cognate_core::principal::{CredentialLookup, Principal};
+use cognate_sigv4::{SigV4Error, Verifier};
+use http::{Method, StatusCode};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tracing::Instrument;
+
+/// One API on the listener, with what the front door keeps for it.
+pub struct Registered {
+    api: Box<dyn Api>,
+    verifier: Verifier,
+    /// Its per-operation counters.
+    pub stats: ApiStats,
+}
+
+/// Every API the listener serves, in the order they are asked to claim a request.
+pub struct Registry {
+    apis: Vec<Registered>,
+}
+
+impl Registry {
+    /// APIs whose SigV4 scopes name `region`.
+    pub fn new(region: &str, apis: Vec<Box<dyn Api>>) -> Self {
+        let apis = apis
+            .into_iter()
+            .map(|api| Registered {
+                verifier: Verifier::new(api.signing_service(), region),
+                stats: ApiStats::new(api.operations().len()),
+                api,
+            })
+            .collect();
+        Self { apis }
+    }
+
+    fn claiming(&self, head: &http::request::Parts) -> Option<&Registered> {
+        self.apis.iter().find(|r| r.api.claims(head))
+    }
+
+    /// Logs what each API served since the start: calls, errors and mean time per operation.
+    pub fn log_summary(&self) {
+        for reg in &self.apis {
+            for (i, name) in reg.api.operations().iter().enumerate() {
+                let Some(s) = reg.stats.get(i) else { continue };
+                let load = |a: &std::sync::atomic::AtomicU64| a.load(std::sync::atomic::Ordering::Relaxed);
+                let calls = load(&s.calls);
+                if let Some(mean_us) = load(&s.micros).checked_div(calls) {
+                    tracing::info!(
+                        api = reg.api.name(),
+                        op = name,
+                        calls,
+                        client_errors = load(&s.client_errors),
+                        server_errors = load(&s.server_errors),
+                        mean_us,
+                        "served"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// What the front door needs.
+pub struct FrontDoor {
+    /// The APIs.
+    pub registry: Registry,
+    /// Finds the secret (and kind) of a signing key.
+    pub credentials: Arc<dyn CredentialLookup>,
+    /// Largest accepted body.
+    pub max_body_bytes: usize,
+    /// Proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+fn reply(resp: http::Response<Bytes>) -> Response {
+    resp.map(Body::from)
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// The request's context: a fresh request id, the client address, the user agent.
+pub fn request_context(door: &FrontDoor, peer: SocketAddr, headers: &http::HeaderMap) -> RequestContext {
+    let forwarded: Vec<&str> = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    RequestContext {
+        request_id: new_request_id(),
+        source_ip: Some(client_ip(&door.trusted_proxies, peer.ip(), &forwarded)),
+        user_agent: headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(512).collect()),
+    }
+}
+
+/// The answer to a request no API claims: a JSON 1.1 call (it names a target) gets 400
+/// `UnknownOperationException`, anything else 404.
+fn unclaimed(request_id: &str, parts: &http::request::Parts) -> http::Response<Bytes> {
+    match parts.headers.get("x-amz-target").filter(|_| parts.method == Method::POST) {
+        Some(target) => {
+            let target = String::from_utf8_lossy(target.as_bytes());
+            Protocol::AwsJson11.error(
+                request_id,
+                &WireError::client("UnknownOperationException", format!("Unknown operation {target}.")),
+            )
+        }
+        None => {
+            let mut r = Protocol::AwsJson11.error(
+                request_id,
+                &WireError::client("UnknownOperationException", "No operation at this method and path."),
+            );
+            *r.status_mut() = StatusCode::NOT_FOUND;
+            r
+        }
+    }
+}
+
+/// Serves one request for whichever API claims it.
+pub async fn handle(
+    State(door): State<Arc<FrontDoor>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    if parts.method == Method::OPTIONS {
+        return reply(cors::preflight());
+    }
+    let rc = request_context(&door, peer, &parts.headers);
+    let Some(reg) = door.registry.claiming(&parts) else {
+        return reply(unclaimed(&rc.request_id, &parts));
+    };
+    let protocol = reg.api.protocol();
+    let body = match axum::body::to_bytes(body, door.max_body_bytes).await {
+        Ok(b) => b,
+        Err(_) => {
+            let e = WireError {
+                code: "SerializationException",
+                message: format!("The request body is larger than the limit of {} bytes.", door.max_body_bytes),
+                status: 413,
+            };
+            return reply(protocol.error(&rc.request_id, &e));
+        }
+    };
+    let op = match reg.api.operation(&parts, &body) {
+        Ok(op) => op,
+        Err(e) => return reply(protocol.error(&rc.request_id, &e)),
+    };
+    let span = tracing::info_span!("op", api = reg.api.name(), op = op.name, request_id = %rc.request_id);
+    let door = &door;
+    async move {
+        let started = std::time::Instant::now();
+        let rid = rc.request_id.clone();
+        let caller = if op.auth.needs_signature() {
+            verify(door, &reg.verifier, &parts, &body).await.map(Caller::Signed)
+        } else {
+            Ok(Caller::Anonymous)
+        };
+        let result = match caller {
+            Ok(caller) => reg.api.handle(Call { op: op.index, caller, request: rc, head: parts, body }).await,
+            Err(e) => Err(e),
+        };
+        let resp = match result {
+            Ok(out) => protocol.ok(&rid, out),
+            Err(e) => protocol.error(&rid, &e),
+        };
+        let status = resp.status().as_u16();
+        reg.stats.observe(op.index, status, started.elapsed());
+        tracing::info!(status, ms = started.elapsed().as_millis() as u64, "done");
+        reply(resp)
+    }
+    .instrument(span)
+    .await
+}
+
+/// Checks the SigV4 signature for the API's service and turns it into a principal: parse,
+/// look the key's credential up, verify with its secret, bind.
+async fn verify(
+    door: &FrontDoor,
+    verifier: &Verifier,
+    parts: &http::request::Parts,
+    body: &[u8],
+) -> Result<Principal, WireError> {
+    let req = cognate_sigv4::Request {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or(""),
+        headers: &parts.headers,
+        body,
+    };
+    let refuse = |e: SigV4Error| {
+        tracing::info!(reason = %e, "signature refused");
+        WireError { code: e.aws_code(), message: e.to_string(), status: e.http_status() }
+    };
+    let signed = verifier.parse(&req, unix_now()).map_err(refuse)?;
+    let credential = door
+        .credentials
+        .lookup(signed.access_key_id(), signed.session_token())
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "credential lookup failed");
+            WireError { code: "InternalFailure", message: "Internal server error.".into(), status: 500 }
+        })?
+        .ok_or_else(|| refuse(SigV4Error::UnknownKey))?;
+    let proof = signed.verify(credential.secret()).map_err(refuse)?;
+    credential.bind(proof).ok_or_else(|| refuse(SigV4Error::UnknownKey))
+}
+
+#[cfg(test)]
+mod tests;

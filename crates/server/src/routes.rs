@@ -1,0 +1,47 @@
+//! The listener's routes: the documents that are plain paths (`/health`, each user pool's
+//! issuer metadata), and the front door for everything the AWS APIs claim. Which path serves
+//! what is the contract clients rely on (README, "Requests, by what they carry").
+
+use crate::front_door::{self, FrontDoor};
+use crate::issuer;
+use axum::extract::{Path, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use cognate_aws_protocol::cors;
+use cognate_core::Cognate;
+use http::Method;
+use std::sync::Arc;
+
+/// The whole application.
+pub fn app(svc: Cognate, door: Arc<FrontDoor>) -> Router {
+    let documents = Router::new()
+        .route("/health", get(health))
+        .route("/{pool_id}/.well-known/jwks.json", get(jwks))
+        .route("/{pool_id}/.well-known/openid-configuration", get(openid_configuration))
+        .with_state(svc);
+    let aws = Router::new().fallback(front_door::handle).with_state(door);
+    documents.merge(aws).layer(middleware::from_fn(preflight))
+}
+
+/// Browsers ask before cross-origin calls (amazon-cognito-identity-js, Amplify): every path
+/// answers `OPTIONS` the same way.
+async fn preflight(req: Request, next: Next) -> Response {
+    if req.method() == Method::OPTIONS {
+        return cors::preflight().map(axum::body::Body::from);
+    }
+    next.run(req).await
+}
+
+async fn health() -> Response {
+    ([(http::header::CONTENT_TYPE, "application/json")], r#"{"status":"ok"}"#).into_response()
+}
+
+async fn jwks(State(svc): State<Cognate>, Path(pool_id): Path<String>) -> Response {
+    issuer::jwks(&svc, &pool_id).await
+}
+
+async fn openid_configuration(State(svc): State<Cognate>, Path(pool_id): Path<String>) -> Response {
+    issuer::openid_configuration(&svc, &pool_id).await
+}
