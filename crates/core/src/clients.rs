@@ -3,7 +3,7 @@
 use crate::views::AdminView;
 use crate::{paging, Cognate, CoreError, CoreResult};
 use cognate_model::ids::generate_client_secret;
-use cognate_model::{now_millis, AppClient, ClientId, ClientSettings, UserPoolId};
+use cognate_model::{now_millis, AppClient, ClientId, ClientSettings, ExplicitAuthFlow, OAuthFlow, UserPoolId};
 use cognate_store::StoreError;
 
 /// Create/UpdateUserPoolClient input.
@@ -26,20 +26,19 @@ pub struct NewClient {
     pub secret: Option<String>,
 }
 
-const LEGACY_FLOWS: [&str; 3] = ["ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"];
-
 /// The flows a client allows when `ExplicitAuthFlows` is empty (model documentation).
-pub const DEFAULT_FLOWS: [&str; 3] = ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_CUSTOM_AUTH"];
+pub const DEFAULT_FLOWS: [ExplicitAuthFlow; 3] =
+    [ExplicitAuthFlow::AllowRefreshTokenAuth, ExplicitAuthFlow::AllowUserSrpAuth, ExplicitAuthFlow::AllowCustomAuth];
 
 fn check_settings(s: &mut ClientSettings, has_secret: bool) -> CoreResult<()> {
     let invalid = |m: &str| Err(CoreError::InvalidParameter(m.into()));
-    let legacy = s.explicit_auth_flows.iter().any(|f| LEGACY_FLOWS.contains(&f.as_str()));
-    let modern = s.explicit_auth_flows.iter().any(|f| f.starts_with("ALLOW_"));
+    let legacy = s.explicit_auth_flows.iter().any(|f| f.is_legacy());
+    let modern = s.explicit_auth_flows.iter().any(|f| !f.is_legacy());
     if legacy && modern {
         return invalid("The ExplicitAuthFlows can either include legacy values or new values. Mixing is not allowed.");
     }
     if s.explicit_auth_flows.is_empty() {
-        s.explicit_auth_flows = DEFAULT_FLOWS.iter().map(|f| f.to_string()).collect();
+        s.explicit_auth_flows = DEFAULT_FLOWS.to_vec();
     }
     let tv = &mut s.token_validity;
     if tv.refresh == 0 {
@@ -63,7 +62,7 @@ fn check_settings(s: &mut ClientSettings, has_secret: bool) -> CoreResult<()> {
         return invalid("AuthSessionValidity must be between 3 and 15 minutes.");
     }
     let flows = &s.allowed_oauth_flows;
-    if flows.iter().any(|f| f == "client_credentials") {
+    if flows.contains(&OAuthFlow::ClientCredentials) {
         if flows.len() > 1 {
             return invalid("client_credentials flow can not be selected along with code flow or implicit flow.");
         }

@@ -4,7 +4,7 @@
 
 use crate::outbox::Message;
 use crate::{Cognate, CoreError, CoreResult};
-use cognate_model::{now_millis, User, UserPool};
+use cognate_model::{now_millis, DeliveryMedium, User, UserPool};
 use cognate_store::StoredCode;
 use rand::Rng;
 
@@ -20,8 +20,8 @@ pub const RESET_TTL_MS: i64 = 3_600_000;
 pub struct CodeDelivery {
     /// Masked address: `a***@e***` or `+*******1234`.
     pub destination: String,
-    /// `EMAIL` or `SMS`.
-    pub medium: &'static str,
+    /// Email or SMS.
+    pub medium: DeliveryMedium,
     /// `email` or `phone_number`.
     pub attribute: String,
 }
@@ -49,19 +49,22 @@ pub enum CodeKind {
     Mfa,
 }
 
-fn template(pool: &UserPool, key: &str) -> Option<String> {
-    let t = pool.settings.extra.get("VerificationMessageTemplate");
-    t.and_then(|t| t.get(key))
-        .or_else(|| {
-            let legacy = match key {
-                "EmailMessage" => "EmailVerificationMessage",
-                "EmailSubject" => "EmailVerificationSubject",
-                _ => "SmsVerificationMessage",
-            };
-            pool.settings.extra.get(legacy)
-        })
-        .and_then(|v| v.as_str())
-        .map(String::from)
+/// A verification message: `VerificationMessageTemplate`'s member when set, else the legacy one.
+#[derive(Clone, Copy)]
+enum Part {
+    SmsMessage,
+    EmailMessage,
+    EmailSubject,
+}
+
+fn template(pool: &UserPool, part: Part) -> Option<String> {
+    let t = pool.settings.verification_message_template.as_ref();
+    let legacy = &pool.settings.legacy_verification;
+    match part {
+        Part::SmsMessage => t.and_then(|t| t.sms_message.clone()).or_else(|| legacy.sms_message.clone()),
+        Part::EmailMessage => t.and_then(|t| t.email_message.clone()).or_else(|| legacy.email_message.clone()),
+        Part::EmailSubject => t.and_then(|t| t.email_subject.clone()).or_else(|| legacy.email_subject.clone()),
+    }
 }
 
 impl Cognate {
@@ -122,29 +125,29 @@ impl Cognate {
             .attribute(attribute)
             .ok_or_else(|| CoreError::InvalidParameter(format!("The user has no {attribute} to send a code to.")))?
             .to_string();
-        let medium = if attribute == "phone_number" { "SMS" } else { "EMAIL" };
+        let medium = DeliveryMedium::of_attribute(attribute);
         let default_body = match kind {
             CodeKind::Verification => "Your verification code is {####}.",
             CodeKind::Reset => "Your password reset code is {####}.",
             CodeKind::Mfa => "Your authentication code is {####}.",
         };
-        let extra = |k: &str| pool.settings.extra.get(k).and_then(|v| v.as_str()).map(String::from);
         let (subject, body) = if kind == CodeKind::Mfa {
             let m = &pool.settings.mfa;
-            if medium == "SMS" {
-                (String::new(), extra("SmsAuthenticationMessage").unwrap_or_else(|| default_body.into()))
+            if medium == DeliveryMedium::Sms {
+                let message = pool.settings.sms_authentication_message.clone();
+                (String::new(), message.unwrap_or_else(|| default_body.into()))
             } else {
                 (
                     m.email_subject.clone().unwrap_or_else(|| "Your sign-in code".into()),
                     m.email_message.clone().unwrap_or_else(|| default_body.into()),
                 )
             }
-        } else if medium == "SMS" {
-            (String::new(), template(pool, "SmsMessage").unwrap_or_else(|| default_body.into()))
+        } else if medium == DeliveryMedium::Sms {
+            (String::new(), template(pool, Part::SmsMessage).unwrap_or_else(|| default_body.into()))
         } else {
             (
-                template(pool, "EmailSubject").unwrap_or_else(|| "Your verification code".into()),
-                template(pool, "EmailMessage").unwrap_or_else(|| default_body.into()),
+                template(pool, Part::EmailSubject).unwrap_or_else(|| "Your verification code".into()),
+                template(pool, Part::EmailMessage).unwrap_or_else(|| default_body.into()),
             )
         };
         let body = body.replace("{####}", code).replace("{username}", &user.username);
@@ -155,7 +158,7 @@ impl Cognate {
         };
         let msg = Message { medium, to: to.clone(), subject, body, pool_id: pool.id.to_string(), purpose };
         self.outbox.send(&msg).await.map_err(|e| {
-            tracing::error!(error = %e, medium, "code delivery failed");
+            tracing::error!(error = %e, %medium, "code delivery failed");
             CoreError::CodeDeliveryFailure(format!("Unable to deliver the code by {medium}."))
         })?;
         Ok(CodeDelivery { destination: mask(attribute, &to), medium, attribute: attribute.into() })

@@ -7,7 +7,7 @@ use crate::{paging, Cognate, CoreError, CoreResult, UserCtx};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use cognate_model::ids::random_string;
-use cognate_model::{now_millis, Device, User, UserPool, UserPoolId};
+use cognate_model::{now_millis, Device, DeviceStatus, User, UserPool, UserPoolId};
 
 fn missing() -> CoreError {
     // amazon-cognito-identity-js retries without the device only when the message says "device".
@@ -61,8 +61,8 @@ impl Cognate {
         Ok(paging::split(devices, limit, |d| &d.device_key))
     }
 
-    async fn set_status(&self, mut d: Device, status: &str) -> CoreResult<()> {
-        d.status = status.into();
+    async fn set_status(&self, mut d: Device, status: DeviceStatus) -> CoreResult<()> {
+        d.status = status;
         d.updated_at = now_millis();
         self.store.put_device(&d).await?;
         Ok(())
@@ -82,7 +82,7 @@ impl SignInView<'_> {
                 random_string(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 8)
             ),
             name: None,
-            status: "not_remembered".into(),
+            status: DeviceStatus::NotRemembered,
             confirmed: false,
             verifier: None,
             last_ip: self.req.source_ip.map(|ip| ip.to_string()),
@@ -122,7 +122,7 @@ impl UserView<'_> {
         d.verifier = Some(self.master.seal(&json, &aad(&pool.id, key)));
         d.confirmed = true;
         d.name = name.or(d.name);
-        d.status = if prompt { "not_remembered" } else { "remembered" }.into();
+        d.status = if prompt { DeviceStatus::NotRemembered } else { DeviceStatus::Remembered };
         d.updated_at = now_millis();
         self.store.put_device(&d).await?;
         Ok(prompt)
@@ -147,7 +147,7 @@ impl UserView<'_> {
     }
 
     /// UpdateDeviceStatus (own): `remembered` or `not_remembered`.
-    pub async fn update_device_status(&self, key: &str, status: &str) -> CoreResult<()> {
+    pub async fn update_device_status(&self, key: &str, status: DeviceStatus) -> CoreResult<()> {
         let d = self.get_device(key).await?;
         self.set_status(d, status).await
     }
@@ -185,7 +185,7 @@ impl AdminView<'_> {
         pool: &UserPoolId,
         username: &str,
         key: &str,
-        status: &str,
+        status: DeviceStatus,
     ) -> CoreResult<()> {
         let d = self.get_device(pool, username, key).await?;
         self.set_status(d, status).await

@@ -32,7 +32,7 @@ pub mod views;
 #[cfg(test)]
 mod tests;
 
-pub use auth::{AuthFlow, AuthOutcome};
+pub use auth::{AuthOutcome, AuthParams};
 pub use clients::{ClientInput, NewClient};
 pub use codes::CodeDelivery;
 pub use ctx::{AdminCtx, NotAdmin, RequestContext};

@@ -1,5 +1,5 @@
-//! Where messages to users go. This issue ships the outbox file (one JSON line per message in
-//! the data dir); SMTP and the SMS webhook plug in behind the same trait with the sign-in issue.
+//! Where messages to users go: the [`Outbox`] trait, and the outbox file (one JSON line per
+//! message in the data dir) used when no SMTP server or SMS webhook is configured.
 
 use async_trait::async_trait;
 use serde::Serialize;
@@ -10,8 +10,8 @@ use tokio::sync::Mutex;
 /// One message to a user.
 #[derive(Debug, Clone, Serialize)]
 pub struct Message {
-    /// `EMAIL` or `SMS`.
-    pub medium: &'static str,
+    /// Email or SMS (`EMAIL` or `SMS` in the outbox file).
+    pub medium: cognate_model::DeliveryMedium,
     /// Address or phone number.
     pub to: String,
     /// Email subject (empty for SMS).

@@ -7,7 +7,7 @@ use crate::password::check_policy;
 use crate::tokens::refresh_hash;
 use crate::views::{SignInView, UserView};
 use crate::{Cognate, CoreError, CoreResult, UserCtx};
-use cognate_model::{now_millis, User, UserPool};
+use cognate_model::{now_millis, CodePurpose, MfaFactor, User, UserPool};
 use subtle::ConstantTimeEq;
 
 impl Cognate {
@@ -27,7 +27,7 @@ impl Cognate {
                 return Err(CoreError::InvalidParameter("SMS MFA needs a phone_number attribute.".into()));
             }
             u.mfa.sms_enabled = sms;
-            if !sms && u.mfa.preferred.as_deref() == Some("SMS_MFA") {
+            if !sms && u.mfa.preferred == Some(MfaFactor::Sms) {
                 u.mfa.preferred = None;
             }
             Ok(())
@@ -39,9 +39,7 @@ impl Cognate {
 
 /// The pool's `UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate`.
 pub(crate) fn verify_before_update(pool: &UserPool) -> Vec<String> {
-    let list = pool.settings.extra.get("UserAttributeUpdateSettings");
-    let list = list.and_then(|v| v.get("AttributesRequireVerificationBeforeUpdate")).and_then(|a| a.as_array());
-    list.map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
+    pool.settings.verify_before_update.clone().unwrap_or_default()
 }
 
 fn pending_value(user: &User, attr: &str) -> Option<String> {
@@ -157,7 +155,8 @@ impl UserView<'_> {
             if pending.is_none() && !pool.settings.auto_verified_attributes.contains(attr) {
                 continue;
             }
-            let code = self.issue_code(&pool, &updated, &format!("verify:{attr}"), VERIFY_TTL_MS).await?;
+            let code =
+                self.issue_code(&pool, &updated, &CodePurpose::Verify(attr.to_string()).key(), VERIFY_TTL_MS).await?;
             let target = with_pending(&updated, attr);
             sent.push(self.deliver_code(&pool, &target, attr, &code, CodeKind::Verification).await?);
         }
@@ -178,7 +177,8 @@ impl UserView<'_> {
         if attribute != "email" && attribute != "phone_number" {
             return Err(CoreError::InvalidParameter(format!("{attribute} cannot be verified.")));
         }
-        let code = self.issue_code(&pool, &user, &format!("verify:{attribute}"), VERIFY_TTL_MS).await?;
+        let code =
+            self.issue_code(&pool, &user, &CodePurpose::Verify(attribute.to_string()).key(), VERIFY_TTL_MS).await?;
         self.deliver_code(&pool, &with_pending(&user, attribute), attribute, &code, CodeKind::Verification).await
     }
 
@@ -187,7 +187,7 @@ impl UserView<'_> {
     pub async fn verify_attribute(&self, attribute: &str, code: &str) -> CoreResult<()> {
         let ctx = self.ctx;
         let (pool, user) = self.ctx_user(ctx).await?;
-        self.check_code(&pool, &user, &format!("verify:{attribute}"), code).await?;
+        self.check_code(&pool, &user, &CodePurpose::Verify(attribute.to_string()).key(), code).await?;
         self.modify_user_by_key(&pool, &user.username_key, |u| {
             if let Some(v) = pending_value(u, attribute) {
                 u.set_attribute(attribute, &v);

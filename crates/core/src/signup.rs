@@ -8,7 +8,9 @@ use crate::password::check_policy;
 use crate::users::{create_error, identity, sign_in_keys, username_key};
 use crate::views::AccountView;
 use crate::{Cognate, CoreError, CoreResult};
-use cognate_model::{now_millis, AppClient, User, UserPool, UserStatus};
+use cognate_model::{
+    now_millis, AppClient, CodePurpose, DeliveryMedium, ExistenceErrors, RecoveryMechanism, User, UserPool, UserStatus,
+};
 
 /// SignUp input.
 #[derive(Debug, Clone, Default)]
@@ -46,25 +48,18 @@ fn verification_target(pool: &UserPool, user: &User) -> Option<&'static str> {
 /// The attribute a password-reset code goes to, by `AccountRecoverySetting` priority
 /// (default: verified phone, then verified email).
 fn recovery_target(pool: &UserPool, user: &User) -> Option<&'static str> {
-    let mut order: Vec<(i64, &'static str)> = pool
-        .settings
-        .extra
-        .get("AccountRecoverySetting")
-        .and_then(|v| v.get("RecoveryMechanisms"))
-        .and_then(|v| v.as_array())
-        .map(|ms| {
-            ms.iter()
-                .filter_map(|m| {
-                    let attr = match m.get("Name")?.as_str()? {
-                        "verified_email" => "email",
-                        "verified_phone_number" => "phone_number",
-                        _ => return None,
-                    };
-                    Some((m.get("Priority")?.as_i64()?, attr))
-                })
-                .collect()
-        })
-        .unwrap_or_else(|| vec![(1, "phone_number"), (2, "email")]);
+    let mut order: Vec<(i64, &'static str)> = match &pool.settings.account_recovery {
+        Some(r) => r
+            .recovery_mechanisms
+            .iter()
+            .filter_map(|m| match m.name {
+                RecoveryMechanism::VerifiedEmail => Some((m.priority, "email")),
+                RecoveryMechanism::VerifiedPhoneNumber => Some((m.priority, "phone_number")),
+                RecoveryMechanism::AdminOnly => None,
+            })
+            .collect(),
+        None => vec![(1, "phone_number"), (2, "email")],
+    };
     order.sort();
     order.into_iter().map(|(_, a)| a).find(|a| user.attribute(a).is_some() && user.is_verified(a))
 }
@@ -78,7 +73,7 @@ fn fake_delivery(username: &str) -> CodeDelivery {
     };
     CodeDelivery {
         destination: mask(attribute, &shown),
-        medium: if attribute == "email" { "EMAIL" } else { "SMS" },
+        medium: DeliveryMedium::of_attribute(attribute),
         attribute: attribute.into(),
     }
 }
@@ -89,7 +84,11 @@ impl Cognate {
     async fn public_user(&self, pool: &UserPool, client: &AppClient, username: &str) -> CoreResult<Option<User>> {
         match self.resolve_user(pool, username).await {
             Ok(u) => Ok(Some(u)),
-            Err(CoreError::UserNotFound) if client.settings.prevent_user_existence_errors == "ENABLED" => Ok(None),
+            Err(CoreError::UserNotFound)
+                if client.settings.prevent_user_existence_errors == ExistenceErrors::Enabled =>
+            {
+                Ok(None)
+            }
             Err(e) => Err(e),
         }
     }
@@ -157,7 +156,7 @@ impl AccountView<'_> {
         self.store.create_user(&user, &sign_in_keys(s, &user)).await.map_err(|e| create_error(&pool, e))?;
         let delivery = match verification_target(&pool, &user) {
             Some(attr) => {
-                let code = self.issue_code(&pool, &user, "signup", VERIFY_TTL_MS).await?;
+                let code = self.issue_code(&pool, &user, &CodePurpose::SignUp.key(), VERIFY_TTL_MS).await?;
                 Some(self.deliver_code(&pool, &user, attr, &code, CodeKind::Verification).await?)
             }
             None => None,
@@ -187,7 +186,7 @@ impl AccountView<'_> {
             )));
         }
         let target = verification_target(&pool, &user);
-        self.check_code(&pool, &user, "signup", code).await?;
+        self.check_code(&pool, &user, &CodePurpose::SignUp.key(), code).await?;
         let confirmed = |u: &mut User| {
             u.status = UserStatus::Confirmed;
             if let Some(a) = target {
@@ -228,7 +227,7 @@ impl AccountView<'_> {
         let attr = verification_target(&pool, &user).ok_or_else(|| {
             CoreError::InvalidParameter("The user pool has no auto-verified attribute for this user.".into())
         })?;
-        let code = self.issue_code(&pool, &user, "signup", VERIFY_TTL_MS).await?;
+        let code = self.issue_code(&pool, &user, &CodePurpose::SignUp.key(), VERIFY_TTL_MS).await?;
         self.deliver_code(&pool, &user, attr, &code, CodeKind::Verification).await
     }
 
@@ -254,7 +253,7 @@ impl AccountView<'_> {
                 "Cannot reset password for the user as there is no registered/verified email or phone_number".into(),
             )
         })?;
-        let code = self.issue_code(&pool, &user, "reset", RESET_TTL_MS).await?;
+        let code = self.issue_code(&pool, &user, &CodePurpose::Reset.key(), RESET_TTL_MS).await?;
         self.deliver_code(&pool, &user, attr, &code, CodeKind::Reset).await
     }
 
@@ -274,7 +273,7 @@ impl AccountView<'_> {
         };
         self.check_secret_hash(&client, secret_hash, &[username, &user.username])?;
         check_policy(password, &pool.settings.password_policy)?;
-        self.check_code(&pool, &user, "reset", code).await?;
+        self.check_code(&pool, &user, &CodePurpose::Reset.key(), code).await?;
         let material = self.password_material(&pool.id, &user.username, password).await?;
         self.modify_user_by_key(&pool, &user.username_key, |u| {
             material.apply(u);

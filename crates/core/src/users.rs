@@ -6,7 +6,7 @@ use crate::outbox::Message;
 use crate::password::{check_policy, generate_temporary_password};
 use crate::views::AdminView;
 use crate::{filter, paging, Cognate, CoreError, CoreResult};
-use cognate_model::{now_millis, PoolSettings, User, UserPool, UserPoolId, UserStatus};
+use cognate_model::{now_millis, DeliveryMedium, PoolSettings, User, UserPool, UserPoolId, UserStatus};
 use cognate_store::{StoreError, UserCursor, UserFilter};
 
 /// `MessageAction` of AdminCreateUser.
@@ -31,8 +31,8 @@ pub struct CreateUserInput {
     pub force_alias_creation: bool,
     /// Resend or suppress the invitation.
     pub message_action: Option<MessageAction>,
-    /// `EMAIL` and/or `SMS`; `None` means Cognito's default.
-    pub delivery_mediums: Option<Vec<String>>,
+    /// Where to send the invitation; `None` means Cognito's default.
+    pub delivery_mediums: Option<Vec<DeliveryMedium>>,
 }
 
 /// ListUsers input.
@@ -238,39 +238,31 @@ impl Cognate {
         pool: &UserPool,
         user: &User,
         temp: &str,
-        mediums: Option<&[String]>,
+        mediums: Option<&[DeliveryMedium]>,
     ) -> CoreResult<()> {
         let t = &pool.settings.admin_create_user.invite_message;
         let shown_name =
             user.attribute("email").filter(|_| pool.settings.is_username_attribute("email")).unwrap_or(&user.username);
-        let mut targets = vec![];
-        let wanted: Vec<&str> = match mediums {
-            Some(m) => m.iter().map(String::as_str).collect(),
-            None if user.attribute("phone_number").is_some() => vec!["SMS"],
-            None => vec!["EMAIL"],
+        let wanted: Vec<DeliveryMedium> = match mediums {
+            Some(m) => m.to_vec(),
+            None if user.attribute("phone_number").is_some() => vec![DeliveryMedium::Sms],
+            None => vec![DeliveryMedium::Email],
         };
-        for medium in &wanted {
-            let attr = if *medium == "SMS" { "phone_number" } else { "email" };
-            if let Some(to) = user.attribute(attr) {
-                targets.push((if *medium == "SMS" { "SMS" } else { "EMAIL" }, to.to_string()));
-            }
-        }
+        let targets: Vec<(DeliveryMedium, String)> =
+            wanted.iter().filter_map(|m| user.attribute(m.attribute()).map(|to| (*m, to.to_string()))).collect();
         if targets.is_empty() {
             if mediums.is_some() {
+                let missing: Vec<&str> = wanted.iter().map(|m| m.attribute()).collect();
                 return Err(CoreError::InvalidParameter(format!(
                     "The user has no {} to deliver the invitation to.",
-                    wanted
-                        .iter()
-                        .map(|m| if *m == "SMS" { "phone_number" } else { "email" })
-                        .collect::<Vec<_>>()
-                        .join(" or ")
+                    missing.join(" or ")
                 )));
             }
             return Ok(());
         }
         for (medium, to) in targets {
             let default = "Your username is {username} and temporary password is {####}.";
-            let (subject, body) = if medium == "SMS" {
+            let (subject, body) = if medium == DeliveryMedium::Sms {
                 (String::new(), render(t.sms_message.as_deref(), default, shown_name, temp))
             } else {
                 (

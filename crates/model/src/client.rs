@@ -1,6 +1,7 @@
 //! An app client.
 
 use crate::ids::{ClientId, UserPoolId};
+use crate::vocab::{ExistenceErrors, ExplicitAuthFlow, OAuthFlow};
 use crate::Millis;
 use serde::{Deserialize, Serialize};
 
@@ -64,15 +65,15 @@ impl Default for TokenValidity {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClientSettings {
     /// Allowed auth flows (`ALLOW_*` and legacy names).
-    pub explicit_auth_flows: Vec<String>,
+    pub explicit_auth_flows: Vec<ExplicitAuthFlow>,
     /// Token lifetimes.
     pub token_validity: TokenValidity,
     /// Attributes the client may read; empty means all.
     pub read_attributes: Vec<String>,
     /// Attributes the client may write; empty means all writable.
     pub write_attributes: Vec<String>,
-    /// `LEGACY` or `ENABLED`.
-    pub prevent_user_existence_errors: String,
+    /// `PreventUserExistenceErrors`.
+    pub prevent_user_existence_errors: ExistenceErrors,
     /// RevokeToken allowed.
     pub enable_token_revocation: bool,
     /// Minutes a `Session` stays valid (3–15).
@@ -82,7 +83,7 @@ pub struct ClientSettings {
     /// Grace period for the old refresh token after rotation.
     pub refresh_token_retry_grace_seconds: i64,
     /// OAuth: `code`, `implicit`, `client_credentials`.
-    pub allowed_oauth_flows: Vec<String>,
+    pub allowed_oauth_flows: Vec<OAuthFlow>,
     /// OAuth scopes.
     pub allowed_oauth_scopes: Vec<String>,
     /// OAuth is enabled for this client.

@@ -1,6 +1,7 @@
 //! A remembered (tracked) device.
 
 use crate::ids::UserPoolId;
+use crate::vocab::DeviceStatus;
 use crate::Millis;
 use serde::{Deserialize, Serialize};
 
@@ -17,8 +18,8 @@ pub struct Device {
     pub group_key: String,
     /// Name given at ConfirmDevice.
     pub name: Option<String>,
-    /// `remembered` or `not_remembered`.
-    pub status: String,
+    /// Remembered or not.
+    pub status: DeviceStatus,
     /// ConfirmDevice has stored a verifier.
     pub confirmed: bool,
     /// The device's SRP verifier, sealed.

@@ -1,8 +1,7 @@
 //! The Cognate domain: identifiers, entities and enums. No I/O.
 //!
-//! Entities keep typed fields for everything the service interprets, and an `extra` map for
-//! members that are only stored and echoed back (for example a pool's `LambdaConfig` before the
-//! triggers issue lands).
+//! Entities keep typed fields for everything the service interprets (Cognito's fixed values as
+//! the enums of [`vocab`]), and an `extra` map for members that are only stored and echoed back.
 
 pub mod client;
 pub mod device;
@@ -10,13 +9,21 @@ pub mod group;
 pub mod ids;
 pub mod pool;
 pub mod user;
+pub mod vocab;
 
 pub use client::{AppClient, ClientSettings, TokenValidity};
 pub use device::Device;
 pub use group::Group;
 pub use ids::{ClientId, UserPoolId};
-pub use pool::{PasswordPolicy, PoolMfa, PoolSettings, SchemaAttribute, UserPool};
+pub use pool::{
+    AccountRecovery, LambdaConfig, PasswordPolicy, PoolMfa, PoolSettings, RecoveryOption, SchemaAttribute,
+    SmsConfiguration, UserPool, VerificationMessageTemplate, VersionedLambda,
+};
 pub use user::{User, UserMfa, UserStatus};
+pub use vocab::{
+    AuthFlow, ChallengeName, CodePurpose, DeliveryMedium, DeviceStatus, ExistenceErrors, ExplicitAuthFlow, MfaFactor,
+    MfaMode, OAuthFlow, RecoveryMechanism,
+};
 
 /// Milliseconds since the Unix epoch: how the store keeps time.
 pub type Millis = i64;

@@ -1,6 +1,7 @@
 //! A user pool and the settings the service interprets.
 
 use crate::ids::UserPoolId;
+use crate::vocab::{MfaFactor, MfaMode, RecoveryMechanism};
 use crate::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -121,8 +122,8 @@ pub struct DeviceConfiguration {
     pub device_only_remembered_on_user_prompt: bool,
 }
 
-/// The second factors a pool offers. The SMS message and configuration live in `extra`
-/// (`SmsAuthenticationMessage`, `SmsConfiguration`), as CreateUserPool gives them.
+/// The second factors a pool offers (the SMS message and configuration are
+/// [`PoolSettings::sms_authentication_message`] and [`PoolSettings::sms_configuration`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PoolMfa {
@@ -140,12 +141,11 @@ pub struct PoolMfa {
 
 impl PoolMfa {
     /// True when the pool offers `factor`.
-    pub fn offers(&self, factor: &str) -> bool {
+    pub fn offers(&self, factor: MfaFactor) -> bool {
         match factor {
-            "SMS_MFA" => self.sms,
-            "SOFTWARE_TOKEN_MFA" => self.software_token,
-            "EMAIL_OTP" => self.email,
-            _ => false,
+            MfaFactor::Sms => self.sms,
+            MfaFactor::SoftwareToken => self.software_token,
+            MfaFactor::Email => self.email,
         }
     }
 }
@@ -165,8 +165,8 @@ pub struct PoolSettings {
     pub case_sensitive: bool,
     /// Attributes verified automatically by a code at sign-up.
     pub auto_verified_attributes: Vec<String>,
-    /// `OFF`, `ON` or `OPTIONAL`.
-    pub mfa_configuration: String,
+    /// `MfaConfiguration`.
+    pub mfa_configuration: MfaMode,
     /// Which second factors the pool offers (SetUserPoolMfaConfig).
     #[serde(default)]
     pub mfa: PoolMfa,
@@ -178,11 +178,212 @@ pub struct PoolSettings {
     pub admin_create_user: AdminCreateUserConfig,
     /// Tags.
     pub tags: BTreeMap<String, String>,
+    /// `VerificationMessageTemplate`.
+    #[serde(default)]
+    pub verification_message_template: Option<VerificationMessageTemplate>,
+    /// The legacy `EmailVerificationMessage`, `EmailVerificationSubject` and `SmsVerificationMessage`.
+    #[serde(default)]
+    pub legacy_verification: LegacyVerificationMessages,
+    /// `SmsAuthenticationMessage` (sign-in codes; contains `{####}`).
+    #[serde(default)]
+    pub sms_authentication_message: Option<String>,
+    /// `SmsConfiguration`.
+    #[serde(default)]
+    pub sms_configuration: Option<SmsConfiguration>,
+    /// `AccountRecoverySetting`.
+    #[serde(default)]
+    pub account_recovery: Option<AccountRecovery>,
+    /// `UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate`.
+    #[serde(default)]
+    pub verify_before_update: Option<Vec<String>>,
+    /// `LambdaConfig`: the triggers.
+    #[serde(default)]
+    pub lambda_config: LambdaConfig,
     /// Members stored and echoed as given, keyed by their model name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// `VerificationMessageTemplate` (wire member names).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct VerificationMessageTemplate {
+    /// SMS body (contains `{####}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sms_message: Option<String>,
+    /// Email body (contains `{####}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_message: Option<String>,
+    /// Email subject.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_subject: Option<String>,
+    /// Email body with a link (contains `{##Verify Email##}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_message_by_link: Option<String>,
+    /// Email subject with a link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_subject_by_link: Option<String>,
+    /// `CONFIRM_WITH_CODE` or `CONFIRM_WITH_LINK`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_email_option: Option<String>,
+}
+
+/// The verification messages of the older pool members.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LegacyVerificationMessages {
+    /// `EmailVerificationMessage`.
+    pub email_message: Option<String>,
+    /// `EmailVerificationSubject`.
+    pub email_subject: Option<String>,
+    /// `SmsVerificationMessage`.
+    pub sms_message: Option<String>,
+}
+
+/// `SmsConfiguration` (wire member names; Cognate sends SMS through its webhook, so these are
+/// kept for the answer).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct SmsConfiguration {
+    /// `SnsCallerArn`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sns_caller_arn: Option<String>,
+    /// `ExternalId`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// `SnsRegion`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sns_region: Option<String>,
+    /// `EumsSms` (End User Messaging settings), as given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eums_sms: Option<serde_json::Value>,
+}
+
+/// `AccountRecoverySetting`: where password-reset codes go, in priority order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct AccountRecovery {
+    /// `RecoveryMechanisms`.
+    pub recovery_mechanisms: Vec<RecoveryOption>,
+}
+
+/// One recovery mechanism with its priority (1 first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RecoveryOption {
+    /// 1 or 2.
+    pub priority: i64,
+    /// The mechanism.
+    pub name: RecoveryMechanism,
+}
+
+/// A trigger given with the version of its event (`PreTokenGenerationConfig`,
+/// `CustomSMSSender`, `CustomEmailSender`, `InboundFederation`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct VersionedLambda {
+    /// The function's ARN.
+    pub lambda_arn: String,
+    /// The event version (`V1_0`, `V2_0`, `V3_0`).
+    pub lambda_version: String,
+}
+
+/// `LambdaConfig`: the function of each trigger (wire member names).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct LambdaConfig {
+    /// `PreSignUp`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pre_sign_up: Option<String>,
+    /// `CustomMessage`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_message: Option<String>,
+    /// `PostConfirmation`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post_confirmation: Option<String>,
+    /// `PreAuthentication`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pre_authentication: Option<String>,
+    /// `PostAuthentication`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post_authentication: Option<String>,
+    /// `DefineAuthChallenge`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub define_auth_challenge: Option<String>,
+    /// `CreateAuthChallenge`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_auth_challenge: Option<String>,
+    /// `VerifyAuthChallengeResponse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verify_auth_challenge_response: Option<String>,
+    /// `PreTokenGeneration` (the V1_0 event).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pre_token_generation: Option<String>,
+    /// `PreTokenGenerationConfig` (a versioned PreTokenGeneration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pre_token_generation_config: Option<VersionedLambda>,
+    /// `UserMigration`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_migration: Option<String>,
+    /// `CustomSMSSender`.
+    #[serde(rename = "CustomSMSSender", skip_serializing_if = "Option::is_none")]
+    pub custom_sms_sender: Option<VersionedLambda>,
+    /// `CustomEmailSender`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_email_sender: Option<VersionedLambda>,
+    /// `KMSKeyID`: the key the code of the custom senders is encrypted with.
+    #[serde(rename = "KMSKeyID", skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    /// `InboundFederation`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inbound_federation: Option<VersionedLambda>,
+}
+
 impl PoolSettings {
+    /// Reads a stored settings document. Documents written before a member became a typed
+    /// field kept it in `extra` under its wire name: it moves to its field here.
+    pub fn from_stored(json: &str) -> Result<Self, serde_json::Error> {
+        let mut s: PoolSettings = serde_json::from_str(json)?;
+        let mut take = |k: &str| s.extra.remove(k).filter(|v| !v.is_null());
+        let template = take("VerificationMessageTemplate");
+        let legacy =
+            [take("EmailVerificationMessage"), take("EmailVerificationSubject"), take("SmsVerificationMessage")];
+        let sms_message = take("SmsAuthenticationMessage");
+        let sms_config = take("SmsConfiguration");
+        let recovery = take("AccountRecoverySetting");
+        let update = take("UserAttributeUpdateSettings");
+        let lambda = take("LambdaConfig");
+        let text = |v: Option<serde_json::Value>| v.and_then(|v| v.as_str().map(String::from));
+        if let Some(v) = template {
+            s.verification_message_template = Some(serde_json::from_value(v)?);
+        }
+        let [email_message, email_subject, sms] = legacy;
+        if email_message.is_some() || email_subject.is_some() || sms.is_some() {
+            s.legacy_verification = LegacyVerificationMessages {
+                email_message: text(email_message),
+                email_subject: text(email_subject),
+                sms_message: text(sms),
+            };
+        }
+        if sms_message.is_some() {
+            s.sms_authentication_message = text(sms_message);
+        }
+        if let Some(v) = sms_config {
+            s.sms_configuration = Some(serde_json::from_value(v)?);
+        }
+        if let Some(v) = recovery {
+            s.account_recovery = Some(serde_json::from_value(v)?);
+        }
+        if let Some(v) =
+            update.and_then(|mut u| u.get_mut("AttributesRequireVerificationBeforeUpdate").map(|a| a.take()))
+        {
+            s.verify_before_update = Some(serde_json::from_value(v)?);
+        }
+        if let Some(v) = lambda {
+            s.lambda_config = serde_json::from_value(v)?;
+        }
+        Ok(s)
+    }
+
     /// True when `attr` is one of the pool's `UsernameAttributes`.
     pub fn is_username_attribute(&self, attr: &str) -> bool {
         self.username_attributes.iter().any(|a| a == attr)
@@ -194,5 +395,41 @@ impl PoolSettings {
     /// The schema entry for `name`.
     pub fn attribute(&self, name: &str) -> Option<&SchemaAttribute> {
         self.schema.iter().find(|a| a.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_with_members_in_extra_read_into_typed_fields() {
+        let old = r#"{"password_policy":{"minimum_length":8,"require_uppercase":true,"require_lowercase":true,
+            "require_numbers":true,"require_symbols":true,"temporary_password_validity_days":7,"password_history_size":null},
+            "schema":[],"username_attributes":[],"alias_attributes":[],"case_sensitive":true,"auto_verified_attributes":[],
+            "mfa_configuration":"OPTIONAL","deletion_protection":false,"device_configuration":null,
+            "admin_create_user":{"allow_admin_create_user_only":false,"unused_account_validity_days":null,
+            "invite_message":{"sms_message":null,"email_message":null,"email_subject":null}},"tags":{},
+            "extra":{"LambdaConfig":{"PreSignUp":"arn:aws:lambda:us-east-1:0:function:f",
+                "PreTokenGenerationConfig":{"LambdaArn":"arn:x","LambdaVersion":"V2_0"}},
+              "VerificationMessageTemplate":{"EmailMessage":"Code {####}","DefaultEmailOption":"CONFIRM_WITH_CODE"},
+              "EmailVerificationSubject":"Subject","SmsAuthenticationMessage":"Sign in {####}",
+              "AccountRecoverySetting":{"RecoveryMechanisms":[{"Priority":1,"Name":"verified_email"}]},
+              "UserAttributeUpdateSettings":{"AttributesRequireVerificationBeforeUpdate":["email"]},
+              "UserPoolTier":"ESSENTIALS"}}"#;
+        let s = PoolSettings::from_stored(old).unwrap();
+        assert_eq!(s.mfa_configuration, MfaMode::Optional);
+        assert_eq!(s.lambda_config.pre_sign_up.as_deref(), Some("arn:aws:lambda:us-east-1:0:function:f"));
+        assert_eq!(s.lambda_config.pre_token_generation_config.as_ref().unwrap().lambda_version, "V2_0");
+        assert_eq!(s.verification_message_template.as_ref().unwrap().email_message.as_deref(), Some("Code {####}"));
+        assert_eq!(s.legacy_verification.email_subject.as_deref(), Some("Subject"));
+        assert_eq!(s.sms_authentication_message.as_deref(), Some("Sign in {####}"));
+        assert_eq!(s.account_recovery.unwrap().recovery_mechanisms[0].name, RecoveryMechanism::VerifiedEmail);
+        assert_eq!(s.verify_before_update, Some(vec!["email".to_string()]));
+        // What is only echoed stays in extra.
+        assert_eq!(s.extra.keys().collect::<Vec<_>>(), ["UserPoolTier"]);
+        // And a document written now reads back the same.
+        let again = PoolSettings::from_stored(&serde_json::to_string(&PoolSettings::default()).unwrap()).unwrap();
+        assert_eq!(again, PoolSettings::default());
     }
 }

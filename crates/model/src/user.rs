@@ -1,6 +1,7 @@
 //! A user of a pool.
 
 use crate::ids::UserPoolId;
+use crate::vocab::MfaFactor;
 use crate::Millis;
 use serde::{Deserialize, Serialize};
 
@@ -69,8 +70,8 @@ pub struct UserMfa {
     pub totp_enabled: bool,
     /// Email codes to `email` are enabled.
     pub email_enabled: bool,
-    /// The preferred factor (`SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`), if any.
-    pub preferred: Option<String>,
+    /// The preferred factor, if any.
+    pub preferred: Option<MfaFactor>,
     /// The verified TOTP secret, sealed.
     pub totp_secret: Option<String>,
     /// A secret from AssociateSoftwareToken that VerifySoftwareToken has not confirmed yet, sealed.
@@ -85,18 +86,27 @@ pub struct UserMfa {
 
 impl UserMfa {
     /// The factors enabled for the user, in Cognito's order.
-    pub fn enabled(&self) -> Vec<&'static str> {
+    pub fn enabled(&self) -> Vec<MfaFactor> {
         let mut v = vec![];
         if self.sms_enabled {
-            v.push("SMS_MFA");
+            v.push(MfaFactor::Sms);
         }
         if self.totp_enabled && self.totp_secret.is_some() {
-            v.push("SOFTWARE_TOKEN_MFA");
+            v.push(MfaFactor::SoftwareToken);
         }
         if self.email_enabled {
-            v.push("EMAIL_OTP");
+            v.push(MfaFactor::Email);
         }
         v
+    }
+
+    /// Turns a factor on or off for the user.
+    pub fn set_enabled(&mut self, factor: MfaFactor, on: bool) {
+        match factor {
+            MfaFactor::Sms => self.sms_enabled = on,
+            MfaFactor::SoftwareToken => self.totp_enabled = on,
+            MfaFactor::Email => self.email_enabled = on,
+        }
     }
 }
 

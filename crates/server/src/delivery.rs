@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 use cognate_core::outbox::{FileOutbox, Message, Outbox};
+use cognate_model::DeliveryMedium;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::time::Duration;
@@ -56,7 +57,7 @@ impl Delivery {
 impl Outbox for Delivery {
     async fn send(&self, m: &Message) -> Result<(), String> {
         match (m.medium, &self.smtp, &self.sms) {
-            ("EMAIL", Some((transport, from)), _) => {
+            (DeliveryMedium::Email, Some((transport, from)), _) => {
                 let to: Mailbox = m.to.parse().map_err(|e| format!("bad recipient: {e}"))?;
                 let email = lettre::Message::builder()
                     .from(from.clone())
@@ -66,7 +67,7 @@ impl Outbox for Delivery {
                     .map_err(|e| format!("cannot build the email: {e}"))?;
                 transport.send(email).await.map(|_| ()).map_err(|e| format!("SMTP: {e}"))
             }
-            ("SMS", _, Some((client, url))) => {
+            (DeliveryMedium::Sms, _, Some((client, url))) => {
                 let body = serde_json::json!({
                     "to": m.to, "body": m.body, "poolId": m.pool_id, "purpose": m.purpose,
                 });

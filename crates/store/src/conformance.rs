@@ -66,7 +66,7 @@ pub async fn devices(store: &dyn Store) {
         device_key: "us-east-1_a".into(),
         group_key: "-abc".into(),
         name: None,
-        status: "not_remembered".into(),
+        status: cognate_model::DeviceStatus::NotRemembered,
         confirmed: false,
         verifier: None,
         last_ip: None,
@@ -222,7 +222,7 @@ pub async fn clients(store: &dyn Store) {
     store.create_client(&c).await.unwrap();
     assert_eq!(store.get_client(&c.client_id).await.unwrap().unwrap(), c);
     c.name = "web2".into();
-    c.settings.explicit_auth_flows = vec!["ALLOW_USER_SRP_AUTH".into()];
+    c.settings.explicit_auth_flows = vec![cognate_model::ExplicitAuthFlow::AllowUserSrpAuth];
     store.update_client(&c).await.unwrap();
     assert_eq!(store.get_client(&c.client_id).await.unwrap().unwrap(), c);
     assert_eq!(store.list_clients(&p.id, None, 10).await.unwrap().len(), 1);

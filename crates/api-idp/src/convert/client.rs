@@ -3,7 +3,7 @@
 use super::{secs, wire_enum};
 use crate::shapes::*;
 use cognate_core::{ClientInput, NewClient};
-use cognate_model::{ClientSettings, TokenValidity};
+use cognate_model::{ClientSettings, ExistenceErrors, ExplicitAuthFlow, OAuthFlow, TokenValidity};
 use serde::{Deserialize, Serialize};
 
 /// The settings members shared by Create and UpdateUserPoolClient.
@@ -84,16 +84,20 @@ pub fn input_from<T: Serialize>(req: &T) -> Result<ClientInput, serde_json::Erro
         name: f.client_name.unwrap_or_default(),
         generate_secret: f.generate_secret.unwrap_or(false),
         settings: ClientSettings {
-            explicit_auth_flows: f.explicit_auth_flows.unwrap_or_default(),
+            explicit_auth_flows: parse_all(f.explicit_auth_flows, ExplicitAuthFlow::parse),
             token_validity: TokenValidity { access, id, refresh, access_unit, id_unit, refresh_unit },
             read_attributes: f.read_attributes.unwrap_or_default(),
             write_attributes: f.write_attributes.unwrap_or_default(),
-            prevent_user_existence_errors: f.prevent_user_existence_errors.unwrap_or_else(|| "LEGACY".into()),
+            prevent_user_existence_errors: f
+                .prevent_user_existence_errors
+                .as_deref()
+                .and_then(ExistenceErrors::parse)
+                .unwrap_or_default(),
             enable_token_revocation: f.enable_token_revocation.unwrap_or(true),
             auth_session_validity: f.auth_session_validity.unwrap_or(3),
             refresh_token_rotation: rotation.as_ref().is_some_and(|r| r.feature == FeatureType::Enabled),
             refresh_token_retry_grace_seconds: rotation.and_then(|r| r.retry_grace_period_seconds).unwrap_or(0),
-            allowed_oauth_flows: f.allowed_oauth_flows.unwrap_or_default(),
+            allowed_oauth_flows: parse_all(f.allowed_oauth_flows, OAuthFlow::parse),
             allowed_oauth_scopes: f.allowed_oauth_scopes.unwrap_or_default(),
             allowed_oauth_flows_user_pool_client: f.allowed_oauth_flows_user_pool_client.unwrap_or(false),
             callback_urls: f.callback_urls.unwrap_or_default(),
@@ -105,8 +109,13 @@ pub fn input_from<T: Serialize>(req: &T) -> Result<ClientInput, serde_json::Erro
     })
 }
 
-fn opt_list<T: serde::de::DeserializeOwned>(v: &[String]) -> Option<Vec<T>> {
-    (!v.is_empty()).then(|| v.iter().filter_map(|x| wire_enum(x)).collect())
+/// Wire values (already checked against the model's enum) → the model's type.
+fn parse_all<T>(values: Option<Vec<String>>, parse: fn(&str) -> Option<T>) -> Vec<T> {
+    values.unwrap_or_default().iter().filter_map(|v| parse(v)).collect()
+}
+
+fn opt_list<M: std::fmt::Display, T: serde::de::DeserializeOwned>(v: &[M]) -> Option<Vec<T>> {
+    (!v.is_empty()).then(|| v.iter().filter_map(|x| wire_enum(&x.to_string())).collect())
 }
 
 /// The full `UserPoolClientType`.
@@ -143,7 +152,7 @@ pub fn client_type(c: &NewClient) -> UserPoolClientType {
             .extra
             .get("AnalyticsConfiguration")
             .and_then(|v| serde_json::from_value(v.clone()).ok()),
-        prevent_user_existence_errors: wire_enum(&s.prevent_user_existence_errors),
+        prevent_user_existence_errors: wire_enum(s.prevent_user_existence_errors.as_str()),
         enable_token_revocation: Some(s.enable_token_revocation),
         enable_propagate_additional_user_context_data: Some(
             s.extra.get("EnablePropagateAdditionalUserContextData").and_then(|v| v.as_bool()).unwrap_or(false),

@@ -1,5 +1,6 @@
 //! Conversions between the wire shapes and the domain model.
 
+pub mod auth;
 pub mod client;
 pub mod pool;
 
@@ -15,6 +16,12 @@ pub fn secs(ms: i64) -> f64 {
 /// A model enum from its wire value.
 pub fn wire_enum<T: DeserializeOwned>(s: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+}
+
+/// A value of the same wire form in another type (a shape ↔ a model type that keeps the wire
+/// member names, such as `SmsConfiguration`).
+pub fn reshape<A: serde::Serialize, B: DeserializeOwned>(a: &A) -> Result<B, crate::ApiError> {
+    serde_json::to_value(a).and_then(serde_json::from_value).map_err(crate::ops::ser)
 }
 
 /// Wire attributes → name/value pairs (a missing value counts as empty).
@@ -44,7 +51,7 @@ pub fn mfa_options(user: &User) -> Option<Vec<MFAOptionType>> {
 /// The `UserMFASettingList` of a user.
 pub fn mfa_settings(user: &User) -> Option<Vec<String>> {
     let on = user.mfa.enabled();
-    (!on.is_empty()).then(|| on.into_iter().map(String::from).collect())
+    (!on.is_empty()).then(|| on.into_iter().map(|f| f.as_str().to_string()).collect())
 }
 
 /// Reads `MFAOptions` of SetUserSettings: only SMS to `phone_number` exists.

@@ -1,39 +1,25 @@
-//! User pool shapes ↔ `PoolSettings`. Members the service does not interpret yet are kept in
-//! `PoolSettings::extra` under their model names and echoed back by DescribeUserPool.
+//! User pool shapes ↔ `PoolSettings`. Members the service reads are typed fields of the
+//! settings; members it only keeps are in `PoolSettings::extra` under their model names and
+//! echoed back by DescribeUserPool.
 
-use super::{secs, wire_enum};
+use super::{reshape, secs, wire_enum};
+use crate::ops::ser;
 use crate::shapes::*;
+use crate::ApiError;
 use cognate_core::PoolInput;
+use cognate_model::pool::LegacyVerificationMessages;
 use cognate_model::pool::{AdminCreateUserConfig, AttributeDataType as DataType, DeviceConfiguration, MessageTemplate};
-use cognate_model::{PasswordPolicy, PoolSettings, SchemaAttribute, UserPool};
+use cognate_model::{MfaMode, PasswordPolicy, PoolSettings, SchemaAttribute, UserPool};
 use serde::{Deserialize, Serialize};
 
 /// The stored-and-echoed members.
 #[derive(Default, Serialize, Deserialize)]
 #[serde(default)]
 struct Extras {
-    #[serde(rename = "LambdaConfig", skip_serializing_if = "Option::is_none")]
-    lambda_config: Option<LambdaConfigType>,
     #[serde(rename = "EmailConfiguration", skip_serializing_if = "Option::is_none")]
     email_configuration: Option<EmailConfigurationType>,
-    #[serde(rename = "SmsConfiguration", skip_serializing_if = "Option::is_none")]
-    sms_configuration: Option<SmsConfigurationType>,
     #[serde(rename = "UserPoolAddOns", skip_serializing_if = "Option::is_none")]
     user_pool_add_ons: Option<UserPoolAddOnsType>,
-    #[serde(rename = "SmsAuthenticationMessage", skip_serializing_if = "Option::is_none")]
-    sms_authentication_message: Option<String>,
-    #[serde(rename = "SmsVerificationMessage", skip_serializing_if = "Option::is_none")]
-    sms_verification_message: Option<String>,
-    #[serde(rename = "EmailVerificationMessage", skip_serializing_if = "Option::is_none")]
-    email_verification_message: Option<String>,
-    #[serde(rename = "EmailVerificationSubject", skip_serializing_if = "Option::is_none")]
-    email_verification_subject: Option<String>,
-    #[serde(rename = "VerificationMessageTemplate", skip_serializing_if = "Option::is_none")]
-    verification_message_template: Option<VerificationMessageTemplateType>,
-    #[serde(rename = "AccountRecoverySetting", skip_serializing_if = "Option::is_none")]
-    account_recovery_setting: Option<AccountRecoverySettingType>,
-    #[serde(rename = "UserAttributeUpdateSettings", skip_serializing_if = "Option::is_none")]
-    user_attribute_update_settings: Option<UserAttributeUpdateSettingsType>,
     #[serde(rename = "UserPoolTier", skip_serializing_if = "Option::is_none")]
     user_pool_tier: Option<UserPoolTierType>,
     #[serde(rename = "SignInPolicy", skip_serializing_if = "Option::is_none")]
@@ -60,11 +46,29 @@ struct Common {
     admin_create_user_config: Option<AdminCreateUserConfigType>,
     #[serde(rename = "UserPoolTags")]
     user_pool_tags: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(rename = "LambdaConfig")]
+    lambda_config: Option<LambdaConfigType>,
+    #[serde(rename = "SmsConfiguration")]
+    sms_configuration: Option<SmsConfigurationType>,
+    #[serde(rename = "SmsAuthenticationMessage")]
+    sms_authentication_message: Option<String>,
+    #[serde(rename = "SmsVerificationMessage")]
+    sms_verification_message: Option<String>,
+    #[serde(rename = "EmailVerificationMessage")]
+    email_verification_message: Option<String>,
+    #[serde(rename = "EmailVerificationSubject")]
+    email_verification_subject: Option<String>,
+    #[serde(rename = "VerificationMessageTemplate")]
+    verification_message_template: Option<VerificationMessageTemplateType>,
+    #[serde(rename = "AccountRecoverySetting")]
+    account_recovery_setting: Option<AccountRecoverySettingType>,
+    #[serde(rename = "UserAttributeUpdateSettings")]
+    user_attribute_update_settings: Option<UserAttributeUpdateSettingsType>,
 }
 
-fn settings_from(value: &serde_json::Value) -> Result<(PoolSettings, bool), serde_json::Error> {
-    let c: Common = serde_json::from_value(value.clone())?;
-    let mut extras: Extras = serde_json::from_value(value.clone())?;
+fn settings_from(value: &serde_json::Value) -> Result<(PoolSettings, bool), ApiError> {
+    let c: Common = serde_json::from_value(value.clone()).map_err(ser)?;
+    let mut extras: Extras = serde_json::from_value(value.clone()).map_err(ser)?;
     let pp = c.policies.as_ref().and_then(|p| p.password_policy.clone()).unwrap_or_default();
     extras.sign_in_policy = c.policies.and_then(|p| p.sign_in_policy);
     let d = PasswordPolicy::default();
@@ -92,7 +96,7 @@ fn settings_from(value: &serde_json::Value) -> Result<(PoolSettings, bool), serd
             .iter()
             .map(|a| a.as_str().to_string())
             .collect(),
-        mfa_configuration: c.mfa_configuration.map(|m| m.as_str()).unwrap_or("OFF").to_string(),
+        mfa_configuration: c.mfa_configuration.and_then(|m| MfaMode::parse(m.as_str())).unwrap_or_default(),
         deletion_protection: c.deletion_protection == Some(DeletionProtectionType::Active),
         device_configuration: c.device_configuration.map(|d| DeviceConfiguration {
             challenge_required_on_new_device: d.challenge_required_on_new_device.unwrap_or(false),
@@ -108,7 +112,21 @@ fn settings_from(value: &serde_json::Value) -> Result<(PoolSettings, bool), serd
             },
         },
         tags: c.user_pool_tags.clone().unwrap_or_default(),
-        extra: match serde_json::to_value(&extras)? {
+        verification_message_template: c.verification_message_template.as_ref().map(reshape).transpose()?,
+        legacy_verification: LegacyVerificationMessages {
+            email_message: c.email_verification_message,
+            email_subject: c.email_verification_subject,
+            sms_message: c.sms_verification_message,
+        },
+        sms_authentication_message: c.sms_authentication_message,
+        sms_configuration: c.sms_configuration.as_ref().map(reshape).transpose()?,
+        account_recovery: c.account_recovery_setting.as_ref().map(reshape).transpose()?,
+        verify_before_update: c
+            .user_attribute_update_settings
+            .map(|u| u.attributes_require_verification_before_update.unwrap_or_default())
+            .map(|list| list.iter().map(|a| a.as_str().to_string()).collect()),
+        lambda_config: c.lambda_config.as_ref().map(reshape).transpose()?.unwrap_or_default(),
+        extra: match serde_json::to_value(&extras).map_err(ser)? {
             serde_json::Value::Object(m) => m,
             _ => Default::default(),
         },
@@ -144,8 +162,8 @@ pub fn schema_entries(entries: Option<Vec<SchemaAttributeType>>) -> Vec<SchemaAt
 }
 
 /// CreateUserPool → the service input.
-pub fn create_input(req: CreateUserPoolRequest) -> Result<PoolInput, serde_json::Error> {
-    let value = serde_json::to_value(&req)?;
+pub fn create_input(req: CreateUserPoolRequest) -> Result<PoolInput, ApiError> {
+    let value = serde_json::to_value(&req).map_err(ser)?;
     let (mut settings, tags_given) = settings_from(&value)?;
     settings.schema = schema_entries(req.schema);
     settings.username_attributes =
@@ -158,8 +176,8 @@ pub fn create_input(req: CreateUserPoolRequest) -> Result<PoolInput, serde_json:
 }
 
 /// UpdateUserPool → the service input (every omitted member returns to its default).
-pub fn update_input(req: UpdateUserPoolRequest) -> Result<PoolInput, serde_json::Error> {
-    let value = serde_json::to_value(&req)?;
+pub fn update_input(req: UpdateUserPoolRequest) -> Result<PoolInput, ApiError> {
+    let value = serde_json::to_value(&req).map_err(ser)?;
     let (mut settings, tags_given) = settings_from(&value)?;
     settings.extra.remove("UsernameConfiguration");
     Ok(PoolInput { name: req.pool_name, settings, tags_given })
@@ -219,25 +237,29 @@ pub fn pool_type(pool: &UserPool, arn: String, users: i64) -> UserPoolType {
         } else {
             DeletionProtectionType::Inactive
         }),
-        lambda_config: Some(ex.lambda_config.unwrap_or_default()),
+        lambda_config: Some(reshape(&s.lambda_config).unwrap_or_default()),
         last_modified_date: Some(secs(pool.updated_at)),
         creation_date: Some(secs(pool.created_at)),
         schema_attributes: Some(s.schema.iter().map(schema_out).collect()),
         auto_verified_attributes: list(&s.auto_verified_attributes),
         alias_attributes: list(&s.alias_attributes),
         username_attributes: list(&s.username_attributes),
-        sms_verification_message: ex.sms_verification_message,
-        email_verification_message: ex.email_verification_message,
-        email_verification_subject: ex.email_verification_subject,
-        verification_message_template: Some(ex.verification_message_template.unwrap_or(
-            VerificationMessageTemplateType {
-                default_email_option: Some(DefaultEmailOptionType::ConfirmWithCode),
-                ..Default::default()
-            },
-        )),
-        sms_authentication_message: ex.sms_authentication_message,
-        user_attribute_update_settings: ex.user_attribute_update_settings,
-        mfa_configuration: wire_enum(&s.mfa_configuration),
+        sms_verification_message: s.legacy_verification.sms_message.clone(),
+        email_verification_message: s.legacy_verification.email_message.clone(),
+        email_verification_subject: s.legacy_verification.email_subject.clone(),
+        verification_message_template: Some(
+            s.verification_message_template.as_ref().and_then(|t| reshape(t).ok()).unwrap_or(
+                VerificationMessageTemplateType {
+                    default_email_option: Some(DefaultEmailOptionType::ConfirmWithCode),
+                    ..Default::default()
+                },
+            ),
+        ),
+        sms_authentication_message: s.sms_authentication_message.clone(),
+        user_attribute_update_settings: s.verify_before_update.as_ref().map(|list| UserAttributeUpdateSettingsType {
+            attributes_require_verification_before_update: Some(list.iter().filter_map(|a| wire_enum(a)).collect()),
+        }),
+        mfa_configuration: wire_enum(s.mfa_configuration.as_str()),
         device_configuration: s.device_configuration.as_ref().map(|d| DeviceConfigurationType {
             challenge_required_on_new_device: Some(d.challenge_required_on_new_device),
             device_only_remembered_on_user_prompt: Some(d.device_only_remembered_on_user_prompt),
@@ -247,7 +269,7 @@ pub fn pool_type(pool: &UserPool, arn: String, users: i64) -> UserPoolType {
             email_sending_account: Some(EmailSendingAccountType::CognitoDefault),
             ..Default::default()
         })),
-        sms_configuration: ex.sms_configuration,
+        sms_configuration: s.sms_configuration.as_ref().and_then(|c| reshape(c).ok()),
         user_pool_tags: Some(s.tags.clone()),
         admin_create_user_config: Some(AdminCreateUserConfigType {
             allow_admin_create_user_only: Some(s.admin_create_user.allow_admin_create_user_only),
@@ -263,7 +285,7 @@ pub fn pool_type(pool: &UserPool, arn: String, users: i64) -> UserPoolType {
         }),
         user_pool_add_ons: ex.user_pool_add_ons,
         username_configuration: ex.username_configuration,
-        account_recovery_setting: ex.account_recovery_setting,
+        account_recovery_setting: s.account_recovery.as_ref().and_then(|r| reshape(r).ok()),
         user_pool_tier: Some(ex.user_pool_tier.unwrap_or(UserPoolTierType::Essentials)),
         ..Default::default()
     }
@@ -271,11 +293,10 @@ pub fn pool_type(pool: &UserPool, arn: String, users: i64) -> UserPoolType {
 
 /// The short `UserPoolDescriptionType` of ListUserPools.
 pub fn description(pool: &UserPool) -> UserPoolDescriptionType {
-    let ex: Extras = serde_json::from_value(serde_json::Value::Object(pool.settings.extra.clone())).unwrap_or_default();
     UserPoolDescriptionType {
         id: Some(pool.id.to_string()),
         name: Some(pool.name.clone()),
-        lambda_config: Some(ex.lambda_config.unwrap_or_default()),
+        lambda_config: Some(reshape(&pool.settings.lambda_config).unwrap_or_default()),
         last_modified_date: Some(secs(pool.updated_at)),
         creation_date: Some(secs(pool.created_at)),
         ..Default::default()

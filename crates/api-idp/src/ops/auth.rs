@@ -2,11 +2,11 @@
 //! AdminInitiateAuth, AdminRespondToAuthChallenge (SigV4).
 
 use super::Out;
-use crate::convert::wire_enum;
+use crate::convert::auth::{challenge, challenge_out, flow, params};
 use crate::shapes::*;
 use cognate_core::{AdminView, AuthOutcome, IssuedTokens, SignInView};
 use cognate_model::UserPoolId;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 fn result(t: IssuedTokens) -> AuthenticationResultType {
     AuthenticationResultType {
@@ -30,19 +30,15 @@ fn parts(o: AuthOutcome) -> Parts {
         // Success still carries an empty ChallengeParameters, as Cognito sends.
         AuthOutcome::Tokens(t) => (Some(result(t)), None, Some(BTreeMap::new()), None),
         AuthOutcome::Challenge { name, session, parameters } => {
-            (None, wire_enum(name), Some(parameters), Some(session))
+            (None, challenge_out(name), Some(parameters), Some(session))
         }
     }
-}
-
-fn map(m: Option<BTreeMap<String, String>>) -> HashMap<String, String> {
-    m.unwrap_or_default().into_iter().collect()
 }
 
 /// InitiateAuth. Errors: NotAuthorized, UserNotFound, UserNotConfirmed, PasswordResetRequired,
 /// InvalidParameter, ResourceNotFound.
 pub async fn initiate(sign_in: SignInView<'_>, req: InitiateAuthRequest) -> Out<InitiateAuthResponse> {
-    let o = sign_in.initiate_auth(&req.client_id, req.auth_flow.as_str(), &map(req.auth_parameters)).await?;
+    let o = sign_in.initiate_auth(&req.client_id, flow(req.auth_flow), &params(req.auth_parameters)).await?;
     let (authentication_result, challenge_name, challenge_parameters, session) = parts(o);
     Ok(InitiateAuthResponse {
         authentication_result,
@@ -56,7 +52,7 @@ pub async fn initiate(sign_in: SignInView<'_>, req: InitiateAuthRequest) -> Out<
 /// AdminInitiateAuth. Same errors as InitiateAuth.
 pub async fn admin_initiate(admin: AdminView<'_>, req: AdminInitiateAuthRequest) -> Out<AdminInitiateAuthResponse> {
     let pool = UserPoolId::new(req.user_pool_id);
-    let o = admin.initiate_auth(&pool, &req.client_id, req.auth_flow.as_str(), &map(req.auth_parameters)).await?;
+    let o = admin.initiate_auth(&pool, &req.client_id, flow(req.auth_flow), &params(req.auth_parameters)).await?;
     let (authentication_result, challenge_name, challenge_parameters, session) = parts(o);
     Ok(AdminInitiateAuthResponse {
         authentication_result,
@@ -75,9 +71,9 @@ pub async fn respond(
     let o = sign_in
         .respond_to_auth_challenge(
             &req.client_id,
-            req.challenge_name.as_str(),
+            challenge(req.challenge_name),
             req.session.as_deref(),
-            &map(req.challenge_responses),
+            &params(req.challenge_responses),
         )
         .await?;
     let (authentication_result, challenge_name, challenge_parameters, session) = parts(o);
@@ -100,9 +96,9 @@ pub async fn admin_respond(
         .respond_to_auth_challenge(
             &pool,
             &req.client_id,
-            req.challenge_name.as_str(),
+            challenge(req.challenge_name),
             req.session.as_deref(),
-            &map(req.challenge_responses),
+            &params(req.challenge_responses),
         )
         .await?;
     let (authentication_result, challenge_name, challenge_parameters, session) = parts(o);

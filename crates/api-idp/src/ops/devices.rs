@@ -5,10 +5,10 @@ use super::{Empty, Out};
 use crate::convert::secs;
 use crate::shapes::*;
 use cognate_core::{AdminView, UserView};
-use cognate_model::{Device, UserPoolId};
+use cognate_model::{Device, DeviceStatus, UserPoolId};
 
 fn device_type(d: &Device) -> DeviceType {
-    let mut attrs = vec![AttributeType { name: "device_status".into(), value: Some(d.status.clone()) }];
+    let mut attrs = vec![AttributeType { name: "device_status".into(), value: Some(d.status.as_str().into()) }];
     if let Some(n) = &d.name {
         attrs.push(AttributeType { name: "device_name".into(), value: Some(n.clone()) });
     }
@@ -24,8 +24,11 @@ fn device_type(d: &Device) -> DeviceType {
     }
 }
 
-fn status(s: Option<DeviceRememberedStatusType>) -> &'static str {
-    s.map(|s| s.as_str()).unwrap_or("not_remembered")
+fn status(s: Option<DeviceRememberedStatusType>) -> DeviceStatus {
+    match s {
+        Some(DeviceRememberedStatusType::Remembered) => DeviceStatus::Remembered,
+        _ => DeviceStatus::NotRemembered,
+    }
 }
 
 /// ConfirmDevice. Errors: NotAuthorized, ResourceNotFound ("Device does not exist."), InvalidParameter.

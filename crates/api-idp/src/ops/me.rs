@@ -13,7 +13,7 @@ pub async fn get_user(me: UserView<'_>, _req: GetUserRequest) -> Out<GetUserResp
         user_attributes: attrs_out(&u, None),
         mfa_options: mfa_options(&u),
         user_mfa_setting_list: mfa_settings(&u),
-        preferred_mfa_setting: u.mfa.preferred.clone(),
+        preferred_mfa_setting: u.mfa.preferred.map(|f| f.as_str().to_string()),
     })
 }
 

@@ -2,8 +2,8 @@
 //! VerifySoftwareToken, SetUserMFAPreference (access token or MFA_SETUP session) and
 //! AdminSetUserMFAPreference (SigV4).
 
-use super::{ser, Empty, Out};
-use crate::convert::wire_enum;
+use super::{Empty, Out};
+use crate::convert::{reshape, wire_enum};
 use crate::shapes::*;
 use cognate_core::mfa::{EmailMfa, FactorSetting, MfaPreference, PoolMfaConfig, SmsMfa, TokenSubject};
 use cognate_core::{AdminView, CoreError, SignInView, UserView};
@@ -11,11 +11,11 @@ use cognate_model::UserPoolId;
 
 fn config_out(c: PoolMfaConfig) -> Result<GetUserPoolMfaConfigResponse, crate::ApiError> {
     Ok(GetUserPoolMfaConfigResponse {
-        mfa_configuration: c.mode.as_deref().and_then(wire_enum),
+        mfa_configuration: c.mode.and_then(|m| wire_enum(m.as_str())),
         sms_mfa_configuration: match c.sms {
             Some(s) => Some(SmsMfaConfigType {
                 sms_authentication_message: s.message,
-                sms_configuration: s.configuration.map(serde_json::from_value).transpose().map_err(ser)?,
+                sms_configuration: s.configuration.as_ref().map(reshape).transpose()?,
             }),
             None => None,
         },
@@ -36,12 +36,12 @@ pub async fn set_config(admin: AdminView<'_>, req: SetUserPoolMfaConfigRequest) 
     let sms = match req.sms_mfa_configuration {
         Some(s) => Some(SmsMfa {
             message: s.sms_authentication_message,
-            configuration: s.sms_configuration.map(serde_json::to_value).transpose().map_err(ser)?,
+            configuration: s.sms_configuration.as_ref().map(reshape).transpose()?,
         }),
         None => None,
     };
     let cfg = PoolMfaConfig {
-        mode: req.mfa_configuration.map(|m| m.as_str().to_string()),
+        mode: req.mfa_configuration.and_then(|m| cognate_model::MfaMode::parse(m.as_str())),
         sms,
         software_token: req.software_token_mfa_configuration.and_then(|t| t.enabled).unwrap_or(false),
         email: req.email_mfa_configuration.map(|e| EmailMfa { message: e.message, subject: e.subject }),

@@ -1,7 +1,7 @@
 //! CreateUserPool, DescribeUserPool, UpdateUserPool, DeleteUserPool, ListUserPools,
 //! AddCustomAttributes, ListTagsForResource, TagResource, UntagResource. All require SigV4.
 
-use super::{ser, Empty, Out};
+use super::{Empty, Out};
 use crate::convert::pool::{create_input, description, pool_type, schema_entries, update_input};
 use crate::shapes::*;
 use cognate_core::AdminView;
@@ -9,7 +9,7 @@ use cognate_model::UserPoolId;
 
 /// CreateUserPool. Errors: InvalidParameter, LimitExceeded.
 pub async fn create(admin: AdminView<'_>, req: CreateUserPoolRequest) -> Out<CreateUserPoolResponse> {
-    let pool = admin.create_pool(create_input(req).map_err(ser)?).await?;
+    let pool = admin.create_pool(create_input(req)?).await?;
     Ok(CreateUserPoolResponse { user_pool: Some(pool_type(&pool, admin.pool_arn(pool.id.as_str()), 0)) })
 }
 
@@ -22,7 +22,7 @@ pub async fn describe(admin: AdminView<'_>, req: DescribeUserPoolRequest) -> Out
 /// UpdateUserPool: replaces the whole configuration. Errors: ResourceNotFound, InvalidParameter.
 pub async fn update(admin: AdminView<'_>, req: UpdateUserPoolRequest) -> Out<Empty> {
     let id = UserPoolId::new(req.user_pool_id.clone());
-    admin.update_pool(&id, update_input(req).map_err(ser)?).await?;
+    admin.update_pool(&id, update_input(req)?).await?;
     Ok(Empty {})
 }
 

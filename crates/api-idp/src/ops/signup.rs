@@ -11,7 +11,7 @@ use cognate_core::{AccountView, CodeDelivery, CoreError, SignUpInput};
 pub fn details(d: CodeDelivery) -> CodeDeliveryDetailsType {
     CodeDeliveryDetailsType {
         destination: Some(d.destination),
-        delivery_medium: wire_enum(d.medium),
+        delivery_medium: wire_enum(d.medium.as_str()),
         attribute_name: Some(d.attribute),
     }
 }

@@ -19,7 +19,9 @@ pub async fn create(admin: AdminView<'_>, req: AdminCreateUserRequest) -> Out<Ad
             MessageActionType::Resend => MessageAction::Resend,
             MessageActionType::Suppress => MessageAction::Suppress,
         }),
-        delivery_mediums: req.desired_delivery_mediums.map(|m| m.iter().map(|d| d.as_str().to_string()).collect()),
+        delivery_mediums: req
+            .desired_delivery_mediums
+            .map(|m| m.iter().filter_map(|d| cognate_model::DeliveryMedium::parse(d.as_str())).collect()),
     };
     let user = admin.create_user(&UserPoolId::new(req.user_pool_id), input).await?;
     Ok(AdminCreateUserResponse { user: Some(user_type(&user, None)) })
@@ -37,7 +39,7 @@ pub async fn get(admin: AdminView<'_>, req: AdminGetUserRequest) -> Out<AdminGet
         user_status: wire_enum(u.status.as_str()),
         mfa_options: mfa_options(&u),
         user_mfa_setting_list: mfa_settings(&u),
-        preferred_mfa_setting: u.mfa.preferred.clone(),
+        preferred_mfa_setting: u.mfa.preferred.map(|f| f.as_str().to_string()),
     })
 }
 

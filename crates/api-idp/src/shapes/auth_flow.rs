@@ -331,8 +331,7 @@ pub struct RevokeTokenRequest {
 /// Structure `RevokeTokenResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct RevokeTokenResponse {
-}
+pub struct RevokeTokenResponse {}
 
 /// Enum `AuthFlowType` of the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

@@ -153,8 +153,7 @@ pub struct DeleteUserPoolClientSecretRequest {
 /// Structure `DeleteUserPoolClientSecretResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct DeleteUserPoolClientSecretResponse {
-}
+pub struct DeleteUserPoolClientSecretResponse {}
 
 /// Structure `DescribeUserPoolClientRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]

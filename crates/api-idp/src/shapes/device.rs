@@ -81,8 +81,7 @@ pub struct AdminUpdateDeviceStatusRequest {
 /// Structure `AdminUpdateDeviceStatusResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminUpdateDeviceStatusResponse {
-}
+pub struct AdminUpdateDeviceStatusResponse {}
 
 /// Structure `ConfirmDeviceRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -197,8 +196,7 @@ pub struct UpdateDeviceStatusRequest {
 /// Structure `UpdateDeviceStatusResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct UpdateDeviceStatusResponse {
-}
+pub struct UpdateDeviceStatusResponse {}
 
 /// Enum `DeviceRememberedStatusType` of the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

@@ -145,8 +145,7 @@ pub struct DeleteUserPoolDomainRequest {
 /// Structure `DeleteUserPoolDomainResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct DeleteUserPoolDomainResponse {
-}
+pub struct DeleteUserPoolDomainResponse {}
 
 /// Structure `DescribeManagedLoginBrandingByClientRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]

@@ -21,8 +21,7 @@ pub struct AdminDisableProviderForUserRequest {
 /// Structure `AdminDisableProviderForUserResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminDisableProviderForUserResponse {
-}
+pub struct AdminDisableProviderForUserResponse {}
 
 /// Structure `AdminLinkProviderForUserRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -39,8 +38,7 @@ pub struct AdminLinkProviderForUserRequest {
 /// Structure `AdminLinkProviderForUserResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminLinkProviderForUserResponse {
-}
+pub struct AdminLinkProviderForUserResponse {}
 
 /// Structure `CreateIdentityProviderRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]

@@ -21,8 +21,7 @@ pub struct AdminDeleteSoftwareTokenRequest {
 /// Structure `AdminDeleteSoftwareTokenResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminDeleteSoftwareTokenResponse {
-}
+pub struct AdminDeleteSoftwareTokenResponse {}
 
 /// Structure `AdminSetUserMFAPreferenceRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -45,8 +44,7 @@ pub struct AdminSetUserMFAPreferenceRequest {
 /// Structure `AdminSetUserMFAPreferenceResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminSetUserMFAPreferenceResponse {
-}
+pub struct AdminSetUserMFAPreferenceResponse {}
 
 /// Structure `AdminSetUserSettingsRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -63,8 +61,7 @@ pub struct AdminSetUserSettingsRequest {
 /// Structure `AdminSetUserSettingsResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminSetUserSettingsResponse {
-}
+pub struct AdminSetUserSettingsResponse {}
 
 /// Structure `AssociateSoftwareTokenRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -99,8 +96,7 @@ pub struct CompleteWebAuthnRegistrationRequest {
 /// Structure `CompleteWebAuthnRegistrationResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct CompleteWebAuthnRegistrationResponse {
-}
+pub struct CompleteWebAuthnRegistrationResponse {}
 
 /// Structure `DeleteWebAuthnCredentialRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -115,8 +111,7 @@ pub struct DeleteWebAuthnCredentialRequest {
 /// Structure `DeleteWebAuthnCredentialResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct DeleteWebAuthnCredentialResponse {
-}
+pub struct DeleteWebAuthnCredentialResponse {}
 
 /// Structure `EmailMfaConfigType` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -213,8 +208,7 @@ pub struct SetUserMFAPreferenceRequest {
 /// Structure `SetUserMFAPreferenceResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct SetUserMFAPreferenceResponse {
-}
+pub struct SetUserMFAPreferenceResponse {}
 
 /// Structure `SetUserPoolMfaConfigRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -263,8 +257,7 @@ pub struct SetUserSettingsRequest {
 /// Structure `SetUserSettingsResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct SetUserSettingsResponse {
-}
+pub struct SetUserSettingsResponse {}
 
 /// Structure `SmsMfaConfigType` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]

@@ -143,8 +143,7 @@ pub struct DeleteCIMDPolicyRequest {
 /// Structure `DeleteCIMDPolicyResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct DeleteCIMDPolicyResponse {
-}
+pub struct DeleteCIMDPolicyResponse {}
 
 /// Structure `DeleteUserPoolReplicaRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -523,8 +522,7 @@ pub struct UpdateClientMetadataURLStateRequest {
 /// Structure `UpdateClientMetadataURLStateResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct UpdateClientMetadataURLStateResponse {
-}
+pub struct UpdateClientMetadataURLStateResponse {}
 
 /// Structure `UpdateProvisionedLimitRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]

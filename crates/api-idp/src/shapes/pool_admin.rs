@@ -37,8 +37,7 @@ pub struct AddCustomAttributesRequest {
 /// Structure `AddCustomAttributesResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AddCustomAttributesResponse {
-}
+pub struct AddCustomAttributesResponse {}
 
 /// Structure `AdminCreateUserConfigType` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -473,8 +472,7 @@ pub struct TagResourceRequest {
 /// Structure `TagResourceResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct TagResourceResponse {
-}
+pub struct TagResourceResponse {}
 
 /// Structure `UntagResourceRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -489,8 +487,7 @@ pub struct UntagResourceRequest {
 /// Structure `UntagResourceResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct UntagResourceResponse {
-}
+pub struct UntagResourceResponse {}
 
 /// Structure `UpdateUserPoolRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -551,8 +548,7 @@ pub struct UpdateUserPoolRequest {
 /// Structure `UpdateUserPoolResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct UpdateUserPoolResponse {
-}
+pub struct UpdateUserPoolResponse {}
 
 /// Structure `UserAttributeUpdateSettingsType` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]

@@ -81,8 +81,7 @@ pub struct AdminUpdateAuthEventFeedbackRequest {
 /// Structure `AdminUpdateAuthEventFeedbackResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminUpdateAuthEventFeedbackResponse {
-}
+pub struct AdminUpdateAuthEventFeedbackResponse {}
 
 /// Structure `AuthEventType` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -293,8 +292,7 @@ pub struct UpdateAuthEventFeedbackRequest {
 /// Structure `UpdateAuthEventFeedbackResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct UpdateAuthEventFeedbackResponse {
-}
+pub struct UpdateAuthEventFeedbackResponse {}
 
 /// Enum `AccountTakeoverEventActionType` of the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

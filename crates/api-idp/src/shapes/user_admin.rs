@@ -23,8 +23,7 @@ pub struct AdminConfirmSignUpRequest {
 /// Structure `AdminConfirmSignUpResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminConfirmSignUpResponse {
-}
+pub struct AdminConfirmSignUpResponse {}
 
 /// Structure `AdminCreateUserRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -73,8 +72,7 @@ pub struct AdminDeleteUserAttributesRequest {
 /// Structure `AdminDeleteUserAttributesResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminDeleteUserAttributesResponse {
-}
+pub struct AdminDeleteUserAttributesResponse {}
 
 /// Structure `AdminDeleteUserRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -99,8 +97,7 @@ pub struct AdminDisableUserRequest {
 /// Structure `AdminDisableUserResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminDisableUserResponse {
-}
+pub struct AdminDisableUserResponse {}
 
 /// Structure `AdminEnableUserRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -115,8 +112,7 @@ pub struct AdminEnableUserRequest {
 /// Structure `AdminEnableUserResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminEnableUserResponse {
-}
+pub struct AdminEnableUserResponse {}
 
 /// Structure `AdminGetUserAuthFactorsRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -213,8 +209,7 @@ pub struct AdminResetUserPasswordRequest {
 /// Structure `AdminResetUserPasswordResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminResetUserPasswordResponse {
-}
+pub struct AdminResetUserPasswordResponse {}
 
 /// Structure `AdminRevokeUserSessionRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -233,8 +228,7 @@ pub struct AdminRevokeUserSessionRequest {
 /// Structure `AdminRevokeUserSessionResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminRevokeUserSessionResponse {
-}
+pub struct AdminRevokeUserSessionResponse {}
 
 /// Structure `AdminSetUserPasswordRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -253,8 +247,7 @@ pub struct AdminSetUserPasswordRequest {
 /// Structure `AdminSetUserPasswordResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminSetUserPasswordResponse {
-}
+pub struct AdminSetUserPasswordResponse {}
 
 /// Structure `AdminUpdateUserAttributesRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -273,8 +266,7 @@ pub struct AdminUpdateUserAttributesRequest {
 /// Structure `AdminUpdateUserAttributesResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminUpdateUserAttributesResponse {
-}
+pub struct AdminUpdateUserAttributesResponse {}
 
 /// Structure `AdminUserGlobalSignOutRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -289,8 +281,7 @@ pub struct AdminUserGlobalSignOutRequest {
 /// Structure `AdminUserGlobalSignOutResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct AdminUserGlobalSignOutResponse {
-}
+pub struct AdminUserGlobalSignOutResponse {}
 
 /// Structure `ListUsersRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]

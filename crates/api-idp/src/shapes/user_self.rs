@@ -23,8 +23,7 @@ pub struct ChangePasswordRequest {
 /// Structure `ChangePasswordResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct ChangePasswordResponse {
-}
+pub struct ChangePasswordResponse {}
 
 /// Structure `CodeDeliveryDetailsType` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -63,8 +62,7 @@ pub struct ConfirmForgotPasswordRequest {
 /// Structure `ConfirmForgotPasswordResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct ConfirmForgotPasswordResponse {
-}
+pub struct ConfirmForgotPasswordResponse {}
 
 /// Structure `ConfirmSignUpRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -111,8 +109,7 @@ pub struct DeleteUserAttributesRequest {
 /// Structure `DeleteUserAttributesResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct DeleteUserAttributesResponse {
-}
+pub struct DeleteUserAttributesResponse {}
 
 /// Structure `DeleteUserRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -225,8 +222,7 @@ pub struct GlobalSignOutRequest {
 /// Structure `GlobalSignOutResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct GlobalSignOutResponse {
-}
+pub struct GlobalSignOutResponse {}
 
 /// Structure `ListUserSessionsRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -289,8 +285,7 @@ pub struct RevokeUserSessionRequest {
 /// Structure `RevokeUserSessionResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct RevokeUserSessionResponse {
-}
+pub struct RevokeUserSessionResponse {}
 
 /// Structure `SignUpRequest` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -365,5 +360,4 @@ pub struct VerifyUserAttributeRequest {
 /// Structure `VerifyUserAttributeResponse` of the model.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct VerifyUserAttributeResponse {
-}
+pub struct VerifyUserAttributeResponse {}

@@ -1,8 +1,11 @@
 //! Sign-in: InitiateAuth/AdminInitiateAuth with password and refresh flows, the
 //! NEW_PASSWORD_REQUIRED challenge, GetTokensFromRefreshToken, secret hashes and lockout.
 
+mod params;
 pub mod session;
 mod srp_flow;
+
+pub use params::AuthParams;
 
 use crate::attributes::check_write;
 use crate::password::check_policy;
@@ -11,62 +14,15 @@ use crate::views::{AdminView, SignInView};
 use crate::{Cognate, CoreError, CoreResult};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use cognate_model::{now_millis, AppClient, ClientId, User, UserPool, UserPoolId, UserStatus};
+use cognate_model::{
+    now_millis, AppClient, AuthFlow, ChallengeName, ClientId, CodePurpose, ExistenceErrors, User, UserPool, UserPoolId,
+    UserStatus,
+};
 use cognate_store::Failures;
 use hmac::{Hmac, Mac};
 use session::ChallengeSession;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use subtle::ConstantTimeEq;
-
-/// `AuthFlowType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthFlow {
-    /// SRP (the sign-in issue's successor).
-    UserSrp,
-    /// Refresh (`REFRESH_TOKEN_AUTH` or `REFRESH_TOKEN`).
-    RefreshToken,
-    /// Custom challenges (triggers).
-    Custom,
-    /// Legacy admin password flow.
-    AdminNoSrp,
-    /// Password in the clear (over TLS).
-    UserPassword,
-    /// Admin password flow.
-    AdminUserPassword,
-    /// Choice-based sign-in.
-    UserAuth,
-}
-
-impl AuthFlow {
-    /// Parses the wire value.
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "USER_SRP_AUTH" => Self::UserSrp,
-            "REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN" => Self::RefreshToken,
-            "CUSTOM_AUTH" => Self::Custom,
-            "ADMIN_NO_SRP_AUTH" => Self::AdminNoSrp,
-            "USER_PASSWORD_AUTH" => Self::UserPassword,
-            "ADMIN_USER_PASSWORD_AUTH" => Self::AdminUserPassword,
-            "USER_AUTH" => Self::UserAuth,
-            _ => return None,
-        })
-    }
-
-    fn allowed_by(self, flows: &[String]) -> bool {
-        let has = |f: &str| flows.iter().any(|x| x == f);
-        let legacy = flows.iter().any(|x| !x.starts_with("ALLOW_"));
-        match self {
-            Self::UserPassword => has("ALLOW_USER_PASSWORD_AUTH") || has("USER_PASSWORD_AUTH"),
-            Self::AdminUserPassword | Self::AdminNoSrp => {
-                has("ALLOW_ADMIN_USER_PASSWORD_AUTH") || has("ADMIN_NO_SRP_AUTH")
-            }
-            Self::RefreshToken => has("ALLOW_REFRESH_TOKEN_AUTH") || legacy,
-            Self::UserSrp => has("ALLOW_USER_SRP_AUTH") || legacy,
-            Self::Custom => has("ALLOW_CUSTOM_AUTH") || has("CUSTOM_AUTH_FLOW_ONLY"),
-            Self::UserAuth => has("ALLOW_USER_AUTH"),
-        }
-    }
-}
 
 /// What a sign-in step answers: tokens, or the next challenge.
 #[derive(Debug, Clone)]
@@ -76,7 +32,7 @@ pub enum AuthOutcome {
     /// Another step is needed.
     Challenge {
         /// `ChallengeName`.
-        name: &'static str,
+        name: ChallengeName,
         /// `Session` to send back.
         session: String,
         /// `ChallengeParameters` (all strings).
@@ -97,14 +53,6 @@ const MAX_LOCK_MS: i64 = 15 * 60 * 1000;
 
 pub(crate) fn incorrect() -> CoreError {
     CoreError::NotAuthorized("Incorrect username or password.".into())
-}
-
-pub(crate) fn param<'a>(params: &'a HashMap<String, String>, name: &str) -> CoreResult<&'a str> {
-    params
-        .get(name)
-        .map(String::as_str)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| CoreError::InvalidParameter(format!("Missing required parameter {name}")))
 }
 
 impl Cognate {
@@ -162,50 +110,43 @@ impl Cognate {
 impl SignInView<'_> {
     /// InitiateAuth (public). Errors: NotAuthorized, UserNotFound (LEGACY), UserNotConfirmed,
     /// PasswordResetRequired, InvalidParameter, ResourceNotFound.
-    pub async fn initiate_auth(
-        &self,
-        client_id: &str,
-        flow: &str,
-        params: &HashMap<String, String>,
-    ) -> CoreResult<AuthOutcome> {
+    pub async fn initiate_auth(&self, client_id: &str, flow: AuthFlow, params: &AuthParams) -> CoreResult<AuthOutcome> {
         let (client, pool) = self.client_and_pool(client_id).await?;
-        let f =
-            AuthFlow::parse(flow).ok_or_else(|| CoreError::InvalidParameter(format!("Unknown auth flow {flow}.")))?;
-        if matches!(f, AuthFlow::AdminNoSrp | AuthFlow::AdminUserPassword) {
+        if matches!(flow, AuthFlow::AdminNoSrp | AuthFlow::AdminUserPassword) {
             return Err(CoreError::InvalidParameter("Initiate Auth method not supported.".into()));
         }
-        self.run_flow(&pool, &client, f, flow, params).await
+        self.run_flow(&pool, &client, flow, params).await
     }
 
-    async fn run_flow(
+    pub(crate) async fn run_flow(
         &self,
         pool: &UserPool,
         client: &AppClient,
         flow: AuthFlow,
-        wire: &str,
-        params: &HashMap<String, String>,
+        params: &AuthParams,
     ) -> CoreResult<AuthOutcome> {
         if !flow.allowed_by(&client.settings.explicit_auth_flows) {
-            return Err(CoreError::InvalidParameter(format!("{wire} flow not enabled for this client")));
+            return Err(CoreError::InvalidParameter(format!("{flow} flow not enabled for this client")));
         }
         match flow {
             AuthFlow::UserPassword | AuthFlow::AdminUserPassword | AuthFlow::AdminNoSrp => {
-                self.password_sign_in(pool, client, param(params, "USERNAME")?, param(params, "PASSWORD")?, params)
-                    .await
+                let username = AuthParams::require(&params.username, "USERNAME")?;
+                let password = AuthParams::require(&params.password, "PASSWORD")?;
+                self.password_sign_in(pool, client, username, password, params).await
             }
             AuthFlow::RefreshToken => {
-                let token = param(params, "REFRESH_TOKEN")?;
+                let token = AuthParams::require(&params.refresh_token, "REFRESH_TOKEN")?;
                 let t = self
                     .refresh(pool, client, token, |user| {
                         let names = [user.username.as_str(), user.sub.as_str(), user.attribute("email").unwrap_or("")];
-                        self.check_secret_hash(client, params.get("SECRET_HASH").map(String::as_str), &names)
+                        self.check_secret_hash(client, params.secret_hash(), &names)
                     })
                     .await?;
                 Ok(AuthOutcome::Tokens(t))
             }
             AuthFlow::UserSrp => self.srp_start(pool, client, params).await,
             AuthFlow::Custom | AuthFlow::UserAuth => Err(CoreError::InvalidParameter(format!(
-                "{wire} is not available in this version of Cognate; use USER_SRP_AUTH or USER_PASSWORD_AUTH."
+                "{flow} is not available in this version of Cognate; use USER_SRP_AUTH or USER_PASSWORD_AUTH."
             ))),
         }
     }
@@ -216,10 +157,10 @@ impl SignInView<'_> {
         client: &AppClient,
         username: &str,
         password: &str,
-        params: &HashMap<String, String>,
+        params: &AuthParams,
     ) -> CoreResult<AuthOutcome> {
-        let secret_given = params.get("SECRET_HASH").map(String::as_str);
-        let hide = client.settings.prevent_user_existence_errors == "ENABLED";
+        let secret_given = params.secret_hash();
+        let hide = client.settings.prevent_user_existence_errors == ExistenceErrors::Enabled;
         let user = match self.resolve_user(pool, username).await {
             Ok(u) => u,
             Err(CoreError::UserNotFound) => {
@@ -244,7 +185,7 @@ impl SignInView<'_> {
             self.record_failure(&pool.id, &user.username_key).await?;
             return Err(incorrect());
         }
-        self.after_first_factor(pool, client, user, now, params.get("DEVICE_KEY").map(String::as_str)).await
+        self.after_first_factor(pool, client, user, now, params.device_key()).await
     }
 
     /// Checks made before a password (or SRP proof) is looked at: lockout, disabled, reset.
@@ -308,21 +249,21 @@ impl SignInView<'_> {
                         attempts: 0,
                         created_at: now,
                     };
-                    self.store.put_code(&pool.id, &user.username_key, &format!("device-srp:{key}"), &marker).await?;
-                    let session = ChallengeSession {
-                        pool: pool.id.to_string(),
-                        client: client.client_id.to_string(),
-                        user: user.username_key.clone(),
-                        challenge: "DEVICE_SRP_AUTH".into(),
-                        exp: marker.expires_at,
-                        ..Default::default()
-                    };
+                    let purpose = CodePurpose::DeviceSrp(key.to_string()).key();
+                    self.store.put_code(&pool.id, &user.username_key, &purpose, &marker).await?;
+                    let session = ChallengeSession::new(
+                        pool.id.as_str(),
+                        client.client_id.as_str(),
+                        &user.username_key,
+                        ChallengeName::DeviceSrpAuth,
+                        marker.expires_at,
+                    );
                     let parameters = BTreeMap::from([
                         ("USERNAME".to_string(), user.username.clone()),
                         ("DEVICE_KEY".to_string(), key.to_string()),
                     ]);
                     return Ok(AuthOutcome::Challenge {
-                        name: "DEVICE_SRP_AUTH",
+                        name: ChallengeName::DeviceSrpAuth,
                         session: session.seal(&self.master),
                         parameters,
                     });
@@ -366,14 +307,13 @@ impl SignInView<'_> {
         user: &User,
         now: i64,
     ) -> AuthOutcome {
-        let session = ChallengeSession {
-            pool: pool.id.to_string(),
-            client: client.client_id.to_string(),
-            user: user.username_key.clone(),
-            challenge: "NEW_PASSWORD_REQUIRED".into(),
-            exp: now + client.settings.auth_session_validity * 60_000,
-            ..Default::default()
-        };
+        let session = ChallengeSession::new(
+            pool.id.as_str(),
+            client.client_id.as_str(),
+            &user.username_key,
+            ChallengeName::NewPasswordRequired,
+            now + client.settings.auth_session_validity * 60_000,
+        );
         let missing: Vec<String> = pool
             .settings
             .schema
@@ -388,36 +328,41 @@ impl SignInView<'_> {
             ("requiredAttributes".to_string(), serde_json::to_string(&missing).unwrap_or_default()),
             ("userAttributes".to_string(), serde_json::Value::Object(attrs).to_string()),
         ]);
-        AuthOutcome::Challenge { name: "NEW_PASSWORD_REQUIRED", session: session.seal(&self.master), parameters }
+        AuthOutcome::Challenge {
+            name: ChallengeName::NewPasswordRequired,
+            session: session.seal(&self.master),
+            parameters,
+        }
     }
 
     /// RespondToAuthChallenge (public).
     pub async fn respond_to_auth_challenge(
         &self,
         client_id: &str,
-        challenge: &str,
+        challenge: ChallengeName,
         session: Option<&str>,
-        responses: &HashMap<String, String>,
+        responses: &AuthParams,
     ) -> CoreResult<AuthOutcome> {
         let (client, pool) = self.client_and_pool(client_id).await?;
         self.respond(&pool, &client, challenge, session, responses).await
     }
 
-    async fn respond(
+    pub(crate) async fn respond(
         &self,
         pool: &UserPool,
         client: &AppClient,
-        challenge: &str,
+        challenge: ChallengeName,
         session: Option<&str>,
-        responses: &HashMap<String, String>,
+        responses: &AuthParams,
     ) -> CoreResult<AuthOutcome> {
+        use ChallengeName as C;
         match challenge {
-            "NEW_PASSWORD_REQUIRED" => {}
-            "PASSWORD_VERIFIER" | "DEVICE_PASSWORD_VERIFIER" => {
+            C::NewPasswordRequired => {}
+            C::PasswordVerifier | C::DevicePasswordVerifier => {
                 return self.srp_verify(pool, client, challenge, responses).await
             }
-            "DEVICE_SRP_AUTH" => return self.device_srp_start(pool, client, responses).await,
-            "SMS_MFA" | "EMAIL_OTP" | "SOFTWARE_TOKEN_MFA" | "SELECT_MFA_TYPE" | "MFA_SETUP" => {
+            C::DeviceSrpAuth => return self.device_srp_start(pool, client, responses).await,
+            C::SmsMfa | C::EmailOtp | C::SoftwareTokenMfa | C::SelectMfaType | C::MfaSetup => {
                 return self.mfa_respond(pool, client, challenge, session, responses).await
             }
             _ => {
@@ -430,25 +375,22 @@ impl SignInView<'_> {
         let session =
             session.ok_or_else(|| CoreError::InvalidParameter("Missing required parameter Session".into()))?;
         let s = ChallengeSession::open(&self.master, session, challenge, client.client_id.as_str(), now)?;
-        let new_password = param(responses, "NEW_PASSWORD")?;
+        let new_password = AuthParams::require(&responses.new_password, "NEW_PASSWORD")?;
         let user = self.store.get_user(&pool.id, &s.user).await?.ok_or(CoreError::UserNotFound)?;
-        let typed = responses.get("USERNAME").map(String::as_str).unwrap_or(&user.username);
-        self.check_secret_hash(client, responses.get("SECRET_HASH").map(String::as_str), &[typed, &user.username])?;
+        let typed = responses.username.as_deref().unwrap_or(&user.username);
+        self.check_secret_hash(client, responses.secret_hash(), &[typed, &user.username])?;
         if user.status != UserStatus::ForceChangePassword {
             return Err(CoreError::NotAuthorized("Invalid session for the user, session is expired.".into()));
         }
         check_policy(new_password, &pool.settings.password_policy)?;
-        let mut attrs = vec![];
-        for (k, v) in responses {
-            if let Some(name) = k.strip_prefix("userAttributes.") {
-                check_write(&pool.settings, name, v, false)?;
-                attrs.push((name.to_string(), v.clone()));
-            }
+        let attrs = &responses.user_attributes;
+        for (name, v) in attrs {
+            check_write(&pool.settings, name, v, false)?;
         }
         let material = self.password_material(&pool.id, &user.username, new_password).await?;
         let updated = self
             .modify_user_by_key(pool, &s.user, |u| {
-                for (n, v) in &attrs {
+                for (n, v) in attrs {
                     u.set_attribute(n, v);
                 }
                 crate::attributes::check_required(&pool.settings, &u.attributes)?;
@@ -457,7 +399,7 @@ impl SignInView<'_> {
                 Ok(())
             })
             .await?;
-        self.finish_sign_in(pool, client, &updated, responses.get("DEVICE_KEY").map(String::as_str), now).await
+        self.finish_sign_in(pool, client, &updated, responses.device_key(), now).await
     }
 
     /// Refreshes a session. Returns new ID and access tokens; a new refresh token only when the
@@ -522,19 +464,17 @@ impl AdminView<'_> {
         &self,
         pool_id: &UserPoolId,
         client_id: &str,
-        flow: &str,
-        params: &HashMap<String, String>,
+        flow: AuthFlow,
+        params: &AuthParams,
     ) -> CoreResult<AuthOutcome> {
         let (client, pool) = self.client_and_pool(client_id).await?;
         if &pool.id != pool_id {
             return Err(CoreError::ResourceNotFound(format!("User pool client {client_id} does not exist.")));
         }
-        let f =
-            AuthFlow::parse(flow).ok_or_else(|| CoreError::InvalidParameter(format!("Unknown auth flow {flow}.")))?;
-        if f == AuthFlow::UserPassword {
+        if flow == AuthFlow::UserPassword {
             return Err(CoreError::InvalidParameter("Initiate Auth method not supported.".into()));
         }
-        self.flows().run_flow(&pool, &client, f, flow, params).await
+        self.flows().run_flow(&pool, &client, flow, params).await
     }
 
     /// AdminRespondToAuthChallenge.
@@ -542,9 +482,9 @@ impl AdminView<'_> {
         &self,
         pool_id: &UserPoolId,
         client_id: &str,
-        challenge: &str,
+        challenge: ChallengeName,
         session: Option<&str>,
-        responses: &HashMap<String, String>,
+        responses: &AuthParams,
     ) -> CoreResult<AuthOutcome> {
         let (client, pool) = self.client_and_pool(client_id).await?;
         if &pool.id != pool_id {

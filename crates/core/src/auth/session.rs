@@ -3,11 +3,11 @@
 
 use crate::crypto::MasterKey;
 use crate::{CoreError, CoreResult};
+use cognate_model::ChallengeName;
 use serde::{Deserialize, Serialize};
 
 /// What a challenge session remembers.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ChallengeSession {
     /// Pool.
     pub pool: String,
@@ -16,21 +16,38 @@ pub struct ChallengeSession {
     /// User name key.
     pub user: String,
     /// The challenge it answers.
-    pub challenge: String,
+    pub challenge: ChallengeName,
     /// Expiry (ms).
     pub exp: i64,
     /// A device that already proved itself (DEVICE_PASSWORD_VERIFIER) before an MFA step: the
     /// tokens are for it, and no new device is made.
+    #[serde(default)]
     pub device: Option<String>,
     /// MFA_SETUP: VerifySoftwareToken accepted a code in this session.
+    #[serde(default)]
     pub verified: bool,
     /// Makes a finishing step single use (claimed in the store).
+    #[serde(default)]
     pub nonce: String,
 }
 
 const AAD: &str = "challenge-session";
 
 impl ChallengeSession {
+    /// A session for `challenge` of `user` (name key) in `pool` through `client`, until `exp` (ms).
+    pub fn new(pool: &str, client: &str, user: &str, challenge: ChallengeName, exp: i64) -> Self {
+        Self {
+            pool: pool.to_string(),
+            client: client.to_string(),
+            user: user.to_string(),
+            challenge,
+            exp,
+            device: None,
+            verified: false,
+            nonce: String::new(),
+        }
+    }
+
     /// Seals the session into an opaque string (URL-safe, ≥ 20 characters).
     pub fn seal(&self, master: &MasterKey) -> String {
         let json = serde_json::to_vec(self).unwrap_or_default();
@@ -38,7 +55,13 @@ impl ChallengeSession {
     }
 
     /// Opens a session string, checking expiry, challenge and client.
-    pub fn open(master: &MasterKey, sealed: &str, challenge: &str, client: &str, now: i64) -> CoreResult<Self> {
+    pub fn open(
+        master: &MasterKey,
+        sealed: &str,
+        challenge: ChallengeName,
+        client: &str,
+        now: i64,
+    ) -> CoreResult<Self> {
         let s = Self::open_any_client(master, sealed, challenge, now)?;
         if s.client != client {
             return Err(CoreError::NotAuthorized("Invalid session for the user, session is expired.".into()));
@@ -47,7 +70,7 @@ impl ChallengeSession {
     }
 
     /// Opens a session given without a client id (AssociateSoftwareToken, VerifySoftwareToken).
-    pub fn open_any_client(master: &MasterKey, sealed: &str, challenge: &str, now: i64) -> CoreResult<Self> {
+    pub fn open_any_client(master: &MasterKey, sealed: &str, challenge: ChallengeName, now: i64) -> CoreResult<Self> {
         let expired = || CoreError::NotAuthorized("Invalid session for the user, session is expired.".into());
         let raw = master.open_url(sealed, AAD).map_err(|_| expired())?;
         let s: Self = serde_json::from_slice(&raw).map_err(|_| expired())?;

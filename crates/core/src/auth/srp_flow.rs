@@ -3,18 +3,18 @@
 //! block's nonce in the store (one write), which makes each SECRET_BLOCK usable once, on any node.
 
 use super::session::ChallengeSession;
-use super::{incorrect, param, AuthOutcome};
+use super::{incorrect, AuthOutcome, AuthParams};
 use crate::srp::{claim_signature, from_hex, pad_hex};
 use crate::views::SignInView;
 use crate::{CoreError, CoreResult};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use cognate_model::{now_millis, AppClient, UserPool};
+use cognate_model::{now_millis, AppClient, ChallengeName, CodePurpose, ExistenceErrors, UserPool};
 use cognate_store::StoredCode;
 use num_bigint::BigUint;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use subtle::ConstantTimeEq;
 
 /// How long a SECRET_BLOCK can be answered (Cognito wants the answer "within a few seconds").
@@ -45,7 +45,7 @@ struct SrpState {
 }
 
 fn nonce_purpose(nonce: &str) -> String {
-    format!("srp:{nonce}")
+    CodePurpose::SrpNonce(nonce.to_string()).key()
 }
 
 impl SignInView<'_> {
@@ -59,14 +59,14 @@ impl SignInView<'_> {
         &self,
         pool: &UserPool,
         client: &AppClient,
-        params: &HashMap<String, String>,
+        params: &AuthParams,
     ) -> CoreResult<AuthOutcome> {
-        let username = param(params, "USERNAME")?;
-        let a = from_hex(param(params, "SRP_A")?);
+        let username = AuthParams::require(&params.username, "USERNAME")?;
+        let a = from_hex(AuthParams::require(&params.srp_a, "SRP_A")?);
         if !self.srp.valid_a(&a) {
             return Err(CoreError::InvalidParameter("SRP_A is not a valid SRP value.".into()));
         }
-        let secret_given = params.get("SECRET_HASH").map(String::as_str);
+        let secret_given = params.secret_hash();
         let now = now_millis();
         let mut nonce_raw = [0u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut nonce_raw);
@@ -85,7 +85,7 @@ impl SignInView<'_> {
             }
             Err(CoreError::UserNotFound) => {
                 self.check_secret_hash(client, secret_given, &[username])?;
-                if client.settings.prevent_user_existence_errors != "ENABLED" {
+                if client.settings.prevent_user_existence_errors != ExistenceErrors::Enabled {
                     return Err(CoreError::UserNotFound);
                 }
                 // A plausible challenge that can never be answered.
@@ -109,7 +109,7 @@ impl SignInView<'_> {
             exp,
             nonce,
             prefix: pool.id.short_name().to_string(),
-            device: params.get("DEVICE_KEY").cloned().filter(|d| !d.is_empty()),
+            device: params.device_key().map(String::from),
             device_proof: false,
         };
         let parameters = BTreeMap::from([
@@ -119,16 +119,15 @@ impl SignInView<'_> {
             ("USER_ID_FOR_SRP".to_string(), id.clone()),
             ("USERNAME".to_string(), id),
         ]);
-        let session = ChallengeSession {
-            pool: pool.id.to_string(),
-            client: client.client_id.to_string(),
-            user: user_key,
-            challenge: "PASSWORD_VERIFIER".into(),
+        let session = ChallengeSession::new(
+            pool.id.as_str(),
+            client.client_id.as_str(),
+            &user_key,
+            ChallengeName::PasswordVerifier,
             exp,
-            ..Default::default()
-        }
+        )
         .seal(&self.master);
-        Ok(AuthOutcome::Challenge { name: "PASSWORD_VERIFIER", session, parameters })
+        Ok(AuthOutcome::Challenge { name: ChallengeName::PasswordVerifier, session, parameters })
     }
 
     /// RespondToAuthChallenge PASSWORD_VERIFIER or DEVICE_PASSWORD_VERIFIER: checks the
@@ -138,17 +137,17 @@ impl SignInView<'_> {
         &self,
         pool: &UserPool,
         client: &AppClient,
-        challenge: &str,
-        responses: &HashMap<String, String>,
+        challenge: ChallengeName,
+        responses: &AuthParams,
     ) -> CoreResult<AuthOutcome> {
-        let block_b64 = param(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
-        let timestamp = param(responses, "TIMESTAMP")?;
-        let signature = param(responses, "PASSWORD_CLAIM_SIGNATURE")?;
+        let block_b64 = AuthParams::require(&responses.password_claim_secret_block, "PASSWORD_CLAIM_SECRET_BLOCK")?;
+        let timestamp = AuthParams::require(&responses.timestamp, "TIMESTAMP")?;
+        let signature = AuthParams::require(&responses.password_claim_signature, "PASSWORD_CLAIM_SIGNATURE")?;
         let block = STANDARD.decode(block_b64).map_err(|_| incorrect())?;
         let raw = self.master.open(&format!("v1:{block_b64}"), AAD).map_err(|_| incorrect())?;
         let state: SrpState = serde_json::from_slice(&raw).map_err(|_| incorrect())?;
         let now = now_millis();
-        let device_proof = challenge == "DEVICE_PASSWORD_VERIFIER";
+        let device_proof = challenge == ChallengeName::DevicePasswordVerifier;
         if state.client != client.client_id.as_str()
             || state.pool != pool.id.as_str()
             || state.exp <= now
@@ -158,8 +157,8 @@ impl SignInView<'_> {
             return Err(incorrect());
         }
         let user = self.store.get_user(&pool.id, &state.user).await?.ok_or_else(incorrect)?;
-        let typed = responses.get("USERNAME").map(String::as_str).unwrap_or(&user.username);
-        self.check_secret_hash(client, responses.get("SECRET_HASH").map(String::as_str), &[typed, &user.username])?;
+        let typed = responses.username.as_deref().unwrap_or(&user.username);
+        self.check_secret_hash(client, responses.secret_hash(), &[typed, &user.username])?;
         // Single use: the first answer claims the nonce (kept until the block expires).
         let claim = StoredCode { code_hash: String::new(), expires_at: state.exp, attempts: 0, created_at: now };
         if !self.store.claim_code(&pool.id, &state.user, &nonce_purpose(&state.nonce), &claim).await? {
@@ -210,7 +209,7 @@ impl SignInView<'_> {
             }
             return self.complete_sign_in(pool, client, &user, Some(&d.device_key)).await;
         }
-        let device_key = responses.get("DEVICE_KEY").cloned().filter(|d| !d.is_empty()).or(state.device);
+        let device_key = responses.device_key().map(String::from).or(state.device);
         self.after_first_factor(pool, client, user, now, device_key.as_deref()).await
     }
 
@@ -220,18 +219,19 @@ impl SignInView<'_> {
         &self,
         pool: &UserPool,
         client: &AppClient,
-        responses: &HashMap<String, String>,
+        responses: &AuthParams,
     ) -> CoreResult<AuthOutcome> {
-        let username = param(responses, "USERNAME")?;
-        let key = param(responses, "DEVICE_KEY")?;
-        let a = from_hex(param(responses, "SRP_A")?);
+        let username = AuthParams::require(&responses.username, "USERNAME")?;
+        let key = AuthParams::require(&responses.device_key, "DEVICE_KEY")?;
+        let a = from_hex(AuthParams::require(&responses.srp_a, "SRP_A")?);
         if !self.srp.valid_a(&a) {
             return Err(CoreError::InvalidParameter("SRP_A is not a valid SRP value.".into()));
         }
         let user = self.resolve_user(pool, username).await.map_err(|_| incorrect())?;
-        self.check_secret_hash(client, responses.get("SECRET_HASH").map(String::as_str), &[username, &user.username])?;
+        self.check_secret_hash(client, responses.secret_hash(), &[username, &user.username])?;
         let device = self.device_of(&pool.id, &user, key).await?;
-        if !self.store.take_code(&pool.id, &user.username_key, &format!("device-srp:{key}")).await? {
+        let purpose = CodePurpose::DeviceSrp(key.to_string()).key();
+        if !self.store.take_code(&pool.id, &user.username_key, &purpose).await? {
             return Err(incorrect());
         }
         let ver = self.device_verifier(&device).ok_or_else(incorrect)?;
@@ -265,16 +265,15 @@ impl SignInView<'_> {
             ("USERNAME".to_string(), user.username.clone()),
             ("DEVICE_KEY".to_string(), device.device_key.clone()),
         ]);
-        let session = ChallengeSession {
-            pool: pool.id.to_string(),
-            client: client.client_id.to_string(),
-            user: user.username_key,
-            challenge: "DEVICE_PASSWORD_VERIFIER".into(),
-            exp: state.exp,
-            ..Default::default()
-        }
+        let session = ChallengeSession::new(
+            pool.id.as_str(),
+            client.client_id.as_str(),
+            &user.username_key,
+            ChallengeName::DevicePasswordVerifier,
+            state.exp,
+        )
         .seal(&self.master);
-        Ok(AuthOutcome::Challenge { name: "DEVICE_PASSWORD_VERIFIER", session, parameters })
+        Ok(AuthOutcome::Challenge { name: ChallengeName::DevicePasswordVerifier, session, parameters })
     }
 }
 
@@ -311,19 +310,15 @@ mod tests {
             device: None,
             device_proof: false,
         };
-        let responses = HashMap::from([
-            ("USERNAME".to_string(), user.username.clone()),
-            (
-                "PASSWORD_CLAIM_SECRET_BLOCK".to_string(),
-                svc.sign_in(&crate::RequestContext::internal()).seal_state(&state),
-            ),
-            ("TIMESTAMP".to_string(), "Tue Jan 2 03:04:05 UTC 2024".to_string()),
-            ("PASSWORD_CLAIM_SIGNATURE".to_string(), "AAAA".to_string()),
-        ]);
-        let r = svc
-            .sign_in(&crate::RequestContext::internal())
-            .srp_verify(&pool, &client, "PASSWORD_VERIFIER", &responses)
-            .await;
+        let rc = crate::RequestContext::internal();
+        let responses = AuthParams {
+            username: Some(user.username.clone()),
+            password_claim_secret_block: Some(svc.sign_in(&rc).seal_state(&state)),
+            timestamp: Some("Tue Jan 2 03:04:05 UTC 2024".into()),
+            password_claim_signature: Some("AAAA".into()),
+            ..Default::default()
+        };
+        let r = svc.sign_in(&rc).srp_verify(&pool, &client, ChallengeName::PasswordVerifier, &responses).await;
         assert!(matches!(r, Err(CoreError::NotAuthorized(m)) if m == "Incorrect username or password."));
         // The refused attempt did not even claim the nonce.
         assert!(svc.store.get_code(&pool.id, &user.username_key, &nonce_purpose("n1")).await.unwrap().is_none());

@@ -8,13 +8,15 @@ mod totp;
 pub use totp::TokenSubject;
 
 use crate::auth::session::ChallengeSession;
-use crate::auth::{param, AuthOutcome};
+use crate::auth::{AuthOutcome, AuthParams};
 use crate::codes::CodeKind;
 use crate::views::{AdminView, SignInView, UserView};
 use crate::{Cognate, CoreError, CoreResult};
-use cognate_model::{now_millis, AppClient, User, UserPool, UserPoolId};
+use cognate_model::{
+    now_millis, AppClient, ChallengeName, CodePurpose, MfaFactor, MfaMode, SmsConfiguration, User, UserPool, UserPoolId,
+};
 use cognate_store::StoredCode;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// SMS and email sign-in codes live three minutes.
 pub const MFA_CODE_TTL_MS: i64 = 3 * 60_000;
@@ -28,8 +30,8 @@ pub const SEND_WINDOW_MS: i64 = 15 * 60_000;
 pub struct SmsMfa {
     /// `SmsAuthenticationMessage` (contains `{####}`).
     pub message: Option<String>,
-    /// `SmsConfiguration`, as JSON.
-    pub configuration: Option<serde_json::Value>,
+    /// `SmsConfiguration`.
+    pub configuration: Option<SmsConfiguration>,
 }
 
 /// `EmailMfaConfiguration`.
@@ -45,8 +47,8 @@ pub struct EmailMfa {
 /// it. In a Set, an absent SMS or email member turns that factor off; an absent mode is kept.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PoolMfaConfig {
-    /// `OFF`, `ON` or `OPTIONAL`.
-    pub mode: Option<String>,
+    /// The mode.
+    pub mode: Option<MfaMode>,
     /// SMS codes, when offered.
     pub sms: Option<SmsMfa>,
     /// Authenticator apps offered.
@@ -75,76 +77,78 @@ pub struct MfaPreference {
     pub email: Option<FactorSetting>,
 }
 
+impl MfaPreference {
+    fn settings(&self) -> [(MfaFactor, Option<FactorSetting>); 3] {
+        [(MfaFactor::Sms, self.sms), (MfaFactor::SoftwareToken, self.software_token), (MfaFactor::Email, self.email)]
+    }
+}
+
 fn code_mismatch() -> CoreError {
     CoreError::CodeMismatch("Invalid code or auth state for the user.".into())
 }
 
-fn no_delivery(factor: &str) -> CoreError {
+fn no_delivery(factor: MfaFactor) -> CoreError {
     CoreError::InvalidParameter(format!("User does not have delivery config set to turn on {factor}"))
+}
+
+/// The step after the first factor: a factor's code, a choice, or a setup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MfaStep {
+    /// Ask for this factor's code.
+    Code(MfaFactor),
+    /// Let the user pick (SELECT_MFA_TYPE).
+    Select,
+    /// Set an authenticator app up (MFA_SETUP).
+    Setup,
 }
 
 /// The factors a pool offers. MFA on without any factor recorded (CreateUserPool or
 /// UpdateUserPool with MfaConfiguration, and pools made before factors were stored) means SMS.
 pub(crate) fn pool_factors(pool: &UserPool) -> cognate_model::PoolMfa {
     let mut m = pool.settings.mfa.clone();
-    let on = matches!(pool.settings.mfa_configuration.as_str(), "ON" | "OPTIONAL");
+    let on = pool.settings.mfa_configuration != MfaMode::Off;
     if on && !m.sms && !m.software_token && !m.email {
         m.sms = true;
     }
     m
 }
 
+/// True when the user has somewhere to receive this factor's codes (or an app for TOTP).
+fn reachable(user: &User, factor: MfaFactor) -> bool {
+    match factor.address_attribute() {
+        Some(attr) => user.attribute(attr).is_some(),
+        None => true,
+    }
+}
+
 /// The factors the user can be asked for now: enabled for the user, offered by the pool, and
 /// with somewhere to send the code.
-pub(crate) fn usable_factors(pool: &UserPool, user: &User) -> Vec<&'static str> {
+pub(crate) fn usable_factors(pool: &UserPool, user: &User) -> Vec<MfaFactor> {
     let offered = pool_factors(pool);
-    user.mfa
-        .enabled()
-        .into_iter()
-        .filter(|f| offered.offers(f))
-        .filter(|f| match *f {
-            "SMS_MFA" => user.attribute("phone_number").is_some(),
-            "EMAIL_OTP" => user.attribute("email").is_some(),
-            _ => true,
-        })
-        .collect()
+    user.mfa.enabled().into_iter().filter(|f| offered.offers(*f) && reachable(user, *f)).collect()
 }
 
 impl Cognate {
     async fn apply_preference(&self, pool: &UserPool, key: &str, p: &MfaPreference) -> CoreResult<()> {
-        let preferred: Vec<&str> =
-            [("SMS_MFA", p.sms), ("SOFTWARE_TOKEN_MFA", p.software_token), ("EMAIL_OTP", p.email)]
-                .iter()
-                .filter(|(_, s)| s.and_then(|s| s.preferred) == Some(true))
-                .map(|(f, _)| *f)
-                .collect();
-        if preferred.len() > 1 {
+        let preferred = p.settings().iter().filter(|(_, s)| s.and_then(|s| s.preferred) == Some(true)).count();
+        if preferred > 1 {
             return Err(CoreError::InvalidParameter("Only one MFA method can be preferred.".into()));
         }
         if p.email.and_then(|s| s.enabled) == Some(true) && !pool.settings.mfa.email {
             return Err(CoreError::InvalidParameter("Email MFA is not enabled for this user pool.".into()));
         }
         self.modify_user_by_key(pool, key, |u| {
-            for (factor, setting) in
-                [("SMS_MFA", p.sms), ("SOFTWARE_TOKEN_MFA", p.software_token), ("EMAIL_OTP", p.email)]
-            {
+            for (factor, setting) in p.settings() {
                 let Some(setting) = setting else { continue };
                 if let Some(on) = setting.enabled {
-                    if on {
-                        let able = match factor {
-                            "SMS_MFA" => u.attribute("phone_number").is_some(),
-                            "EMAIL_OTP" => u.attribute("email").is_some(),
-                            _ => u.mfa.totp_secret.is_some(),
-                        };
-                        if !able {
-                            return Err(no_delivery(factor));
-                        }
+                    let able = match factor {
+                        MfaFactor::SoftwareToken => u.mfa.totp_secret.is_some(),
+                        f => reachable(u, f),
+                    };
+                    if on && !able {
+                        return Err(no_delivery(factor));
                     }
-                    match factor {
-                        "SMS_MFA" => u.mfa.sms_enabled = on,
-                        "EMAIL_OTP" => u.mfa.email_enabled = on,
-                        _ => u.mfa.totp_enabled = on,
-                    }
+                    u.mfa.set_enabled(factor, on);
                 }
                 let enabled = u.mfa.enabled().contains(&factor);
                 match setting.preferred {
@@ -153,10 +157,8 @@ impl Cognate {
                             "{factor} must be enabled to be the preferred MFA method."
                         )))
                     }
-                    Some(true) => u.mfa.preferred = Some(factor.to_string()),
-                    _ if u.mfa.preferred.as_deref() == Some(factor)
-                        && (!enabled || setting.preferred == Some(false)) =>
-                    {
+                    Some(true) => u.mfa.preferred = Some(factor),
+                    _ if u.mfa.preferred == Some(factor) && (!enabled || setting.preferred == Some(false)) => {
                         u.mfa.preferred = None
                     }
                     _ => {}
@@ -173,63 +175,53 @@ impl Cognate {
         pool: &UserPool,
         client: &AppClient,
         user: &User,
-        factor: &str,
+        step: MfaStep,
         device: Option<&str>,
         now: i64,
     ) -> CoreResult<AuthOutcome> {
-        let name: &'static str = match factor {
-            "SMS_MFA" => "SMS_MFA",
-            "EMAIL_OTP" => "EMAIL_OTP",
-            "SOFTWARE_TOKEN_MFA" => "SOFTWARE_TOKEN_MFA",
-            "SELECT_MFA_TYPE" => "SELECT_MFA_TYPE",
-            _ => "MFA_SETUP",
-        };
         let mut parameters = BTreeMap::from([("USER_ID_FOR_SRP".to_string(), user.username.clone())]);
-        match name {
-            "SMS_MFA" | "EMAIL_OTP" => {
-                self.count_send(pool, user, now).await?;
-                let code = self.issue_code(pool, user, &code_purpose(name), MFA_CODE_TTL_MS).await?;
-                let attr = if name == "SMS_MFA" { "phone_number" } else { "email" };
-                let d = self.deliver_code(pool, user, attr, &code, CodeKind::Mfa).await?;
-                parameters.insert("CODE_DELIVERY_DELIVERY_MEDIUM".into(), d.medium.into());
-                parameters.insert("CODE_DELIVERY_DESTINATION".into(), d.destination);
-            }
-            "SOFTWARE_TOKEN_MFA" => {
-                if let Some(n) = &user.mfa.totp_name {
+        let name = match step {
+            MfaStep::Code(factor) => {
+                if let Some(attr) = factor.address_attribute() {
+                    self.count_send(pool, user, now).await?;
+                    let code = self.issue_code(pool, user, &CodePurpose::Mfa(factor).key(), MFA_CODE_TTL_MS).await?;
+                    let d = self.deliver_code(pool, user, attr, &code, CodeKind::Mfa).await?;
+                    parameters.insert("CODE_DELIVERY_DELIVERY_MEDIUM".into(), d.medium.as_str().into());
+                    parameters.insert("CODE_DELIVERY_DESTINATION".into(), d.destination);
+                } else if let Some(n) = &user.mfa.totp_name {
                     parameters.insert("FRIENDLY_DEVICE_NAME".into(), n.clone());
                 }
+                factor.challenge()
             }
-            "SELECT_MFA_TYPE" => {
+            MfaStep::Select => {
                 let choices = serde_json::to_string(&usable_factors(pool, user)).unwrap_or_default();
                 parameters.insert("MFAS_CAN_CHOOSE".into(), choices);
+                ChallengeName::SelectMfaType
             }
-            _ => {
-                parameters.insert("MFAS_CAN_SETUP".into(), r#"["SOFTWARE_TOKEN_MFA"]"#.into());
+            MfaStep::Setup => {
+                let choices = serde_json::to_string(&[MfaFactor::SoftwareToken]).unwrap_or_default();
+                parameters.insert("MFAS_CAN_SETUP".into(), choices);
+                ChallengeName::MfaSetup
             }
-        }
-        let session = ChallengeSession {
-            pool: pool.id.to_string(),
-            client: client.client_id.to_string(),
-            user: user.username_key.clone(),
-            challenge: name.into(),
-            exp: now + client.settings.auth_session_validity * 60_000,
-            device: device.map(String::from),
-            verified: false,
-            nonce: crate::crypto::random_hex(16),
         };
+        let exp = now + client.settings.auth_session_validity * 60_000;
+        let mut session =
+            ChallengeSession::new(pool.id.as_str(), client.client_id.as_str(), &user.username_key, name, exp);
+        session.device = device.map(String::from);
+        session.nonce = crate::crypto::random_hex(16);
         Ok(AuthOutcome::Challenge { name, session: session.seal(&self.master), parameters })
     }
 
     /// Counts a sign-in code sent to the user: more than `MAX_SENDS` in `SEND_WINDOW_MS` is
     /// refused (LimitExceeded), so a stolen password cannot flood a phone or a mailbox.
     async fn count_send(&self, pool: &UserPool, user: &User, now: i64) -> CoreResult<()> {
-        let purpose = "mfa-sends";
-        match self.store.get_code(&pool.id, &user.username_key, purpose).await? {
+        let purpose = CodePurpose::MfaSends.key();
+        match self.store.get_code(&pool.id, &user.username_key, &purpose).await? {
             Some(c) if c.expires_at > now => {
                 if c.attempts >= MAX_SENDS {
                     return Err(CoreError::LimitExceeded("Attempt limit exceeded, please try after some time.".into()));
                 }
-                self.store.bump_code_attempts(&pool.id, &user.username_key, purpose).await?;
+                self.store.bump_code_attempts(&pool.id, &user.username_key, &purpose).await?;
             }
             _ => {
                 let c = StoredCode {
@@ -238,26 +230,21 @@ impl Cognate {
                     attempts: 1,
                     created_at: now,
                 };
-                self.store.put_code(&pool.id, &user.username_key, purpose, &c).await?;
+                self.store.put_code(&pool.id, &user.username_key, &purpose, &c).await?;
             }
         }
         Ok(())
     }
 }
 
-fn code_purpose(factor: &str) -> String {
-    format!("mfa:{factor}")
-}
-
 fn pool_mfa_view(pool: &UserPool) -> PoolMfaConfig {
     let s = &pool.settings;
     let f = pool_factors(pool);
-    let extra = |k: &str| s.extra.get(k).cloned();
     PoolMfaConfig {
-        mode: Some(if s.mfa_configuration.is_empty() { "OFF".into() } else { s.mfa_configuration.clone() }),
+        mode: Some(s.mfa_configuration),
         sms: f.sms.then(|| SmsMfa {
-            message: extra("SmsAuthenticationMessage").and_then(|v| v.as_str().map(String::from)),
-            configuration: extra("SmsConfiguration"),
+            message: s.sms_authentication_message.clone(),
+            configuration: s.sms_configuration.clone(),
         }),
         software_token: f.software_token,
         email: f.email.then(|| EmailMfa { message: s.mfa.email_message.clone(), subject: s.mfa.email_subject.clone() }),
@@ -275,8 +262,8 @@ impl AdminView<'_> {
         if !cfg.email.as_ref().is_none_or(|e| has_code(&e.message)) {
             return Err(CoreError::InvalidParameter("EmailMfaConfiguration.Message must contain {####}.".into()));
         }
-        let mode = cfg.mode.clone().unwrap_or_else(|| pool.settings.mfa_configuration.clone());
-        if mode != "OFF" && cfg.sms.is_none() && !cfg.software_token && cfg.email.is_none() {
+        let mode = cfg.mode.unwrap_or(pool.settings.mfa_configuration);
+        if mode != MfaMode::Off && cfg.sms.is_none() && !cfg.software_token && cfg.email.is_none() {
             return Err(CoreError::InvalidParameter(format!(
                 "Invalid MFA configuration given: MFA {mode} needs at least one of SMS, software token or email MFA."
             )));
@@ -288,10 +275,10 @@ impl AdminView<'_> {
         s.mfa.email = cfg.email.is_some();
         if let Some(sms) = cfg.sms {
             if let Some(m) = sms.message {
-                s.extra.insert("SmsAuthenticationMessage".into(), m.into());
+                s.sms_authentication_message = Some(m);
             }
             if let Some(c) = sms.configuration {
-                s.extra.insert("SmsConfiguration".into(), c);
+                s.sms_configuration = Some(c);
             }
         }
         if let Some(e) = cfg.email {
@@ -319,8 +306,7 @@ impl AdminView<'_> {
 impl UserView<'_> {
     /// SetUserMFAPreference (with an access token).
     pub async fn set_mfa_preference(&self, p: &MfaPreference) -> CoreResult<()> {
-        let ctx = self.ctx;
-        let (pool, user) = self.ctx_user(ctx).await?;
+        let (pool, user) = self.ctx_user(self.ctx).await?;
         self.apply_preference(&pool, &user.username_key, p).await
     }
 }
@@ -336,37 +322,37 @@ impl SignInView<'_> {
         device: Option<&str>,
         now: i64,
     ) -> CoreResult<Option<AuthOutcome>> {
-        let mode = pool.settings.mfa_configuration.as_str();
-        if mode != "ON" && mode != "OPTIONAL" {
+        let mode = pool.settings.mfa_configuration;
+        if mode == MfaMode::Off {
             return Ok(None);
         }
         let usable = usable_factors(pool, user);
-        let factor = if usable.is_empty() {
-            if mode == "OPTIONAL" {
+        let step = if usable.is_empty() {
+            if mode == MfaMode::Optional {
                 return Ok(None);
             }
             // MFA is required and the user has chosen nothing: a code to where we can send one,
             // or an authenticator app to set up.
             let m = &pool_factors(pool);
-            if m.sms && user.attribute("phone_number").is_some() {
-                "SMS_MFA"
-            } else if m.email && user.attribute("email").is_some() {
-                "EMAIL_OTP"
+            if m.sms && reachable(user, MfaFactor::Sms) {
+                MfaStep::Code(MfaFactor::Sms)
+            } else if m.email && reachable(user, MfaFactor::Email) {
+                MfaStep::Code(MfaFactor::Email)
             } else if m.software_token {
-                "MFA_SETUP"
+                MfaStep::Setup
             } else {
                 return Err(CoreError::NotAuthorized(
                     "The user pool requires MFA and the user has no phone number or email to receive a code.".into(),
                 ));
             }
         } else {
-            match user.mfa.preferred.as_deref().and_then(|p| usable.iter().find(|f| **f == p)) {
-                Some(p) => p,
-                None if usable.len() == 1 => usable[0],
-                None => "SELECT_MFA_TYPE",
+            match user.mfa.preferred.filter(|p| usable.contains(p)) {
+                Some(p) => MfaStep::Code(p),
+                None if usable.len() == 1 => MfaStep::Code(usable[0]),
+                None => MfaStep::Select,
             }
         };
-        self.mfa_challenge(pool, client, user, factor, device, now).await.map(Some)
+        self.mfa_challenge(pool, client, user, step, device, now).await.map(Some)
     }
 
     /// RespondToAuthChallenge for SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, SELECT_MFA_TYPE and
@@ -375,9 +361,9 @@ impl SignInView<'_> {
         &self,
         pool: &UserPool,
         client: &AppClient,
-        challenge: &str,
+        challenge: ChallengeName,
         session: Option<&str>,
-        responses: &HashMap<String, String>,
+        responses: &AuthParams,
     ) -> CoreResult<AuthOutcome> {
         let now = now_millis();
         let session =
@@ -385,8 +371,8 @@ impl SignInView<'_> {
         let s = ChallengeSession::open(&self.master, session, challenge, client.client_id.as_str(), now)?;
         let expired = || CoreError::NotAuthorized("Invalid session for the user, session is expired.".into());
         let user = self.store.get_user(&pool.id, &s.user).await?.ok_or_else(expired)?;
-        let typed = responses.get("USERNAME").map(String::as_str).unwrap_or(&user.username);
-        self.check_secret_hash(client, responses.get("SECRET_HASH").map(String::as_str), &[typed, &user.username])?;
+        let typed = responses.username.as_deref().unwrap_or(&user.username);
+        self.check_secret_hash(client, responses.secret_hash(), &[typed, &user.username])?;
         if self.locked(&pool.id, &user.username_key, now).await? {
             self.record_failure(&pool.id, &user.username_key).await?;
             return Err(CoreError::NotAuthorized("Password attempts exceeded".into()));
@@ -394,17 +380,23 @@ impl SignInView<'_> {
         if !user.enabled {
             return Err(CoreError::NotAuthorized("User is disabled.".into()));
         }
-        match challenge {
-            "SELECT_MFA_TYPE" => {
-                let answer = param(responses, "ANSWER")?;
-                if !usable_factors(pool, &user).contains(&answer) {
+        match (challenge, MfaFactor::of_challenge(challenge)) {
+            (ChallengeName::SelectMfaType, _) => {
+                let answer = AuthParams::require(&responses.answer, "ANSWER")?;
+                let chosen = MfaFactor::parse(answer).filter(|f| usable_factors(pool, &user).contains(f));
+                let Some(factor) = chosen else {
                     return Err(CoreError::InvalidParameter(format!("{answer} is not an MFA method of this user.")));
-                }
-                return self.mfa_challenge(pool, client, &user, answer, s.device.as_deref(), now).await;
+                };
+                return self.mfa_challenge(pool, client, &user, MfaStep::Code(factor), s.device.as_deref(), now).await;
             }
-            "SMS_MFA" | "EMAIL_OTP" => {
-                let code = param(responses, if challenge == "SMS_MFA" { "SMS_MFA_CODE" } else { "EMAIL_OTP_CODE" })?;
-                match self.check_code(pool, &user, &code_purpose(challenge), code).await {
+            (_, Some(MfaFactor::SoftwareToken)) => {
+                let code = AuthParams::require(&responses.software_token_mfa_code, "SOFTWARE_TOKEN_MFA_CODE")?;
+                self.check_totp_sign_in(pool, &user, code, now).await?;
+            }
+            (_, Some(factor)) => {
+                let (value, name) = responses.code(factor);
+                let code = AuthParams::require(value, name)?;
+                match self.check_code(pool, &user, &CodePurpose::Mfa(factor).key(), code).await {
                     Ok(()) => {}
                     Err(CoreError::CodeMismatch(_) | CoreError::LimitExceeded(_)) => {
                         self.record_failure(&pool.id, &user.username_key).await?;
@@ -412,10 +404,6 @@ impl SignInView<'_> {
                     }
                     Err(e) => return Err(e),
                 }
-            }
-            "SOFTWARE_TOKEN_MFA" => {
-                let code = param(responses, "SOFTWARE_TOKEN_MFA_CODE")?;
-                self.check_totp_sign_in(pool, &user, code, now).await?;
             }
             _ => {
                 // MFA_SETUP: VerifySoftwareToken must have accepted a code in this session; the
@@ -426,11 +414,8 @@ impl SignInView<'_> {
                     ));
                 }
                 let mark = StoredCode { code_hash: String::new(), expires_at: s.exp, attempts: 0, created_at: now };
-                if !self
-                    .store
-                    .claim_code(&pool.id, &user.username_key, &format!("mfa-setup:{}", s.nonce), &mark)
-                    .await?
-                {
+                let purpose = CodePurpose::MfaSetup(s.nonce.clone()).key();
+                if !self.store.claim_code(&pool.id, &user.username_key, &purpose, &mark).await? {
                     return Err(expired());
                 }
             }
@@ -453,11 +438,11 @@ mod tests {
             updated_at: 1,
             settings: Default::default(),
         };
-        pool.settings.mfa_configuration = "ON".into();
+        pool.settings.mfa_configuration = MfaMode::On;
         assert!(pool_factors(&pool).sms);
-        pool.settings.mfa_configuration = "OFF".into();
+        pool.settings.mfa_configuration = MfaMode::Off;
         assert!(!pool_factors(&pool).sms);
-        pool.settings.mfa_configuration = "OPTIONAL".into();
+        pool.settings.mfa_configuration = MfaMode::Optional;
         pool.settings.mfa.software_token = true;
         assert!(!pool_factors(&pool).sms && pool_factors(&pool).software_token);
     }
@@ -467,7 +452,7 @@ mod tests {
     #[tokio::test]
     async fn expired_codes_and_sessions_are_refused() {
         let (svc, mut pool, user) = crate::tests::service().await;
-        pool.settings.mfa_configuration = "OPTIONAL".into();
+        pool.settings.mfa_configuration = MfaMode::Optional;
         pool.settings.mfa.sms = true;
         svc.store.update_pool(&pool).await.unwrap();
         let client = AppClient {
@@ -480,30 +465,25 @@ mod tests {
             settings: ClientSettings::default(),
         };
         let now = now_millis();
-        let code = svc.issue_code(&pool, &user, &code_purpose("SMS_MFA"), MFA_CODE_TTL_MS).await.unwrap();
+        let purpose = CodePurpose::Mfa(MfaFactor::Sms).key();
+        let code = svc.issue_code(&pool, &user, &purpose, MFA_CODE_TTL_MS).await.unwrap();
         let mut stored = svc.store.get_code(&pool.id, &user.username_key, "mfa:SMS_MFA").await.unwrap().unwrap();
         stored.expires_at = now - 1;
         svc.store.put_code(&pool.id, &user.username_key, "mfa:SMS_MFA", &stored).await.unwrap();
         let session = |exp: i64| {
-            ChallengeSession {
-                pool: pool.id.to_string(),
-                client: "client1".into(),
-                user: user.username_key.clone(),
-                challenge: "SMS_MFA".into(),
-                exp,
-                ..Default::default()
-            }
-            .seal(&svc.master)
+            ChallengeSession::new(pool.id.as_str(), "client1", &user.username_key, ChallengeName::SmsMfa, exp)
+                .seal(&svc.master)
         };
-        let responses = HashMap::from([("SMS_MFA_CODE".to_string(), code.clone())]);
+        let responses = AuthParams { sms_mfa_code: Some(code.clone()), ..Default::default() };
+        let rc = crate::RequestContext::internal();
         let r = svc
-            .sign_in(&crate::RequestContext::internal())
-            .mfa_respond(&pool, &client, "SMS_MFA", Some(&session(now + 60_000)), &responses)
+            .sign_in(&rc)
+            .mfa_respond(&pool, &client, ChallengeName::SmsMfa, Some(&session(now + 60_000)), &responses)
             .await;
         assert!(matches!(r, Err(CoreError::ExpiredCode(_))), "{r:?}");
         let r = svc
-            .sign_in(&crate::RequestContext::internal())
-            .mfa_respond(&pool, &client, "SMS_MFA", Some(&session(now - 1)), &responses)
+            .sign_in(&rc)
+            .mfa_respond(&pool, &client, ChallengeName::SmsMfa, Some(&session(now - 1)), &responses)
             .await;
         assert!(matches!(r, Err(CoreError::NotAuthorized(m)) if m.contains("session is expired")));
     }

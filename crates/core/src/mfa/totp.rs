@@ -6,7 +6,7 @@ use crate::auth::session::ChallengeSession;
 use crate::tokens::UserCtx;
 use crate::views::SignInView;
 use crate::{Cognate, CoreError, CoreResult};
-use cognate_model::{now_millis, User, UserPool};
+use cognate_model::{now_millis, ChallengeName, User, UserPool};
 use subtle::ConstantTimeEq;
 use totp_rs::{Algorithm, Secret, TOTP};
 
@@ -61,7 +61,7 @@ impl Cognate {
                 Ok((pool, user, None))
             }
             TokenSubject::Session(sealed) => {
-                let s = ChallengeSession::open_any_client(&self.master, sealed, "MFA_SETUP", now)?;
+                let s = ChallengeSession::open_any_client(&self.master, sealed, ChallengeName::MfaSetup, now)?;
                 let pool_id = cognate_model::UserPoolId::new(s.pool.clone());
                 let pool = self.store.get_pool(&pool_id).await?.ok_or_else(session_expired)?;
                 let user = self.store.get_user(&pool.id, &s.user).await?.ok_or_else(session_expired)?;

@@ -2,7 +2,7 @@ use super::DbRow;
 use super::DbStore;
 use crate::{DeviceStore, StoreError, StoreResult};
 use async_trait::async_trait;
-use cognate_model::{Device, UserPoolId};
+use cognate_model::{Device, DeviceStatus, UserPoolId};
 use sqlx::Row;
 
 fn device_from_row(r: &DbRow) -> StoreResult<Device> {
@@ -12,7 +12,10 @@ fn device_from_row(r: &DbRow) -> StoreResult<Device> {
         device_key: r.try_get("device_key")?,
         group_key: r.try_get("group_key")?,
         name: r.try_get("name")?,
-        status: r.try_get("status")?,
+        status: {
+            let s: String = r.try_get("status")?;
+            DeviceStatus::parse(&s).ok_or_else(|| StoreError::Backend(format!("unknown device status {s}")))?
+        },
         confirmed: r.try_get("confirmed")?,
         verifier: r.try_get("verifier")?,
         last_ip: r.try_get("last_ip")?,
@@ -37,7 +40,7 @@ impl DeviceStore for DbStore {
         .bind(&d.device_key)
         .bind(&d.group_key)
         .bind(&d.name)
-        .bind(&d.status)
+        .bind(d.status.as_str())
         .bind(d.confirmed)
         .bind(&d.verifier)
         .bind(&d.last_ip)

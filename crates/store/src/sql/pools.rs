@@ -12,7 +12,7 @@ fn pool_from_row(row: &DbRow) -> StoreResult<UserPool> {
         name: row.try_get("name")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
-        settings: serde_json::from_str(&settings)?,
+        settings: cognate_model::PoolSettings::from_stored(&settings)?,
     })
 }
 
