@@ -29,6 +29,12 @@ impl AdminCtx {
         }
     }
 
+    /// An admin context for unit tests of this crate.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Self {
+        Self { access_key_id: crate::testing::ADMIN_KEY.0.into() }
+    }
+
     /// The access key that signed the request (for logs and audit).
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id

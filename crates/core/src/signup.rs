@@ -135,23 +135,8 @@ impl AccountView<'_> {
         check_policy(&input.password, &s.password_policy)?;
         let now = now_millis();
         let material = self.password_material(&pool.id, &username, &input.password).await?;
-        let mut user = User {
-            pool_id: pool.id.clone(),
-            username_key: username_key(s, &username),
-            username,
-            sub: sub.clone(),
-            status: UserStatus::Unconfirmed,
-            enabled: true,
-            attributes: attrs,
-            password_hash: None,
-            password_set_at: None,
-            created_at: now,
-            updated_at: now,
-            version: 1,
-            mfa: Default::default(),
-            srp_verifier: None,
-            pending_attributes: vec![],
-        };
+        let key = username_key(s, &username);
+        let mut user = User::new(pool.id.clone(), username, key, sub.clone(), UserStatus::Unconfirmed, attrs, now);
         material.apply(&mut user);
         self.store.create_user(&user, &sign_in_keys(s, &user)).await.map_err(|e| create_error(&pool, e))?;
         let delivery = match verification_target(&pool, &user) {

@@ -15,23 +15,7 @@ pub(crate) async fn service() -> (Cognate, UserPool, User) {
         settings: PoolSettings::default(),
     };
     svc.store.create_pool(&pool).await.unwrap();
-    let user = User {
-        pool_id: pool.id.clone(),
-        username: "u".into(),
-        username_key: "u".into(),
-        sub: "sub-1".into(),
-        status: UserStatus::Confirmed,
-        enabled: true,
-        attributes: vec![],
-        password_hash: None,
-        password_set_at: None,
-        created_at: 1,
-        updated_at: 1,
-        version: 1,
-        mfa: Default::default(),
-        srp_verifier: None,
-        pending_attributes: vec![],
-    };
+    let user = User::new(pool.id.clone(), "u".into(), "u".into(), "sub-1".into(), UserStatus::Confirmed, vec![], 1);
     svc.store.create_user(&user, &[]).await.unwrap();
     (svc, pool, user)
 }
@@ -77,4 +61,45 @@ async fn expired_codes_are_refused_and_removed() {
     let code = svc.issue_code(&pool, &user, "reset", 60_000).await.unwrap();
     svc.check_code(&pool, &user, "reset", &code).await.unwrap();
     assert!(matches!(svc.check_code(&pool, &user, "reset", &code).await, Err(CoreError::ExpiredCode(_))));
+}
+
+/// The admin view on an in-memory store: a pool, a user, groups and their precedence in the
+/// tokens' order, an attribute update with its alias key, and the deletion that takes the
+/// memberships with it — no server involved.
+#[tokio::test]
+async fn admin_view_manages_a_pool_without_a_server() {
+    use crate::{AdminCtx, CreateUserInput, GroupInput, ListUsersInput, MessageAction, PoolInput, RequestContext};
+    let svc = crate::testing::service().await;
+    let (ctx, rc) = (AdminCtx::for_tests(), RequestContext::internal());
+    let admin = svc.admin(&ctx, &rc);
+    let mut settings = PoolSettings { alias_attributes: vec!["email".into()], ..Default::default() };
+    settings.case_sensitive = false;
+    let pool = admin.create_pool(PoolInput { name: Some("p".into()), settings, tags_given: false }).await.unwrap();
+    let input = CreateUserInput {
+        username: "Alice".into(),
+        attributes: vec![("email".into(), "a@example.com".into()), ("email_verified".into(), "true".into())],
+        message_action: Some(MessageAction::Suppress),
+        ..Default::default()
+    };
+    let alice = admin.create_user(&pool.id, input).await.unwrap();
+    assert_eq!(alice.status, UserStatus::ForceChangePassword);
+    // Case-insensitive names and the verified email alias both find her.
+    assert_eq!(admin.get_user(&pool.id, "ALICE").await.unwrap().sub, alice.sub);
+    assert_eq!(admin.get_user(&pool.id, "a@example.com").await.unwrap().sub, alice.sub);
+    for (name, precedence) in [("b-admins", 1), ("a-users", 5)] {
+        let g = GroupInput { precedence: Some(precedence), ..Default::default() };
+        admin.create_group(&pool.id, name, g).await.unwrap();
+        admin.add_user_to_group(&pool.id, "alice", name).await.unwrap();
+    }
+    let (groups, _) = admin.groups_for_user(&pool.id, "alice", None, None).await.unwrap();
+    assert_eq!(groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(), ["a-users", "b-admins"]);
+    // A changed email is unverified, so it is no longer an alias.
+    admin.update_user_attributes(&pool.id, "alice", &[("email".into(), "new@example.com".into())]).await.unwrap();
+    assert!(matches!(admin.get_user(&pool.id, "new@example.com").await, Err(CoreError::UserNotFound)));
+    let filter = ListUsersInput { filter: Some("email = \"new@example.com\"".into()), ..Default::default() };
+    assert_eq!(admin.list_users(&pool.id, filter).await.unwrap().users.len(), 1);
+    admin.delete_user(&pool.id, "alice").await.unwrap();
+    assert!(matches!(admin.groups_for_user(&pool.id, "alice", None, None).await, Err(CoreError::UserNotFound)));
+    let (members, _) = admin.users_in_group(&pool.id, "a-users", None, None).await.unwrap();
+    assert!(members.is_empty());
 }

@@ -306,23 +306,8 @@ impl AdminView<'_> {
         check_required(s, &attrs)?;
         let now = now_millis();
         let material = self.password_material(&pool.id, &username, &temp).await?;
-        let mut user = User {
-            pool_id: pool.id.clone(),
-            username_key: username_key(s, &username),
-            username,
-            sub,
-            status: UserStatus::ForceChangePassword,
-            enabled: true,
-            attributes: attrs,
-            password_hash: None,
-            password_set_at: None,
-            created_at: now,
-            updated_at: now,
-            version: 1,
-            mfa: Default::default(),
-            srp_verifier: None,
-            pending_attributes: vec![],
-        };
+        let key = username_key(s, &username);
+        let mut user = User::new(pool.id.clone(), username, key, sub, UserStatus::ForceChangePassword, attrs, now);
         material.apply(&mut user);
         let keys = sign_in_keys(s, &user);
         let mut forced = false;

@@ -148,6 +148,35 @@ pub struct User {
 }
 
 impl User {
+    /// A new user at `now`: enabled, version 1, no password, no MFA, no pending changes.
+    pub fn new(
+        pool_id: UserPoolId,
+        username: String,
+        username_key: String,
+        sub: String,
+        status: UserStatus,
+        attributes: Vec<(String, String)>,
+        now: Millis,
+    ) -> Self {
+        Self {
+            pool_id,
+            username,
+            username_key,
+            sub,
+            status,
+            enabled: true,
+            attributes,
+            password_hash: None,
+            password_set_at: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            mfa: UserMfa::default(),
+            srp_verifier: None,
+            pending_attributes: vec![],
+        }
+    }
+
     /// The value of attribute `name`, including `sub`.
     pub fn attribute(&self, name: &str) -> Option<&str> {
         if name == "sub" {

@@ -18,23 +18,8 @@ fn pool(name: &str) -> UserPool {
 }
 
 fn user(pool: &UserPoolId, name: &str, attrs: &[(&str, &str)]) -> User {
-    User {
-        pool_id: pool.clone(),
-        username: name.into(),
-        username_key: name.to_lowercase(),
-        sub: uuid_like(name),
-        status: UserStatus::Confirmed,
-        enabled: true,
-        attributes: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-        password_hash: None,
-        password_set_at: None,
-        created_at: 1,
-        updated_at: 1,
-        version: 1,
-        mfa: Default::default(),
-        srp_verifier: None,
-        pending_attributes: vec![],
-    }
+    let attrs = attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    User::new(pool.clone(), name.into(), name.to_lowercase(), uuid_like(name), UserStatus::Confirmed, attrs, 1)
 }
 
 fn uuid_like(seed: &str) -> String {

@@ -2,11 +2,10 @@
 //! and SRP challenges cross nodes; concurrent writes lose nothing; SIGKILL loses no acknowledged
 //! write. Runs when `COGNATE_TEST_POSTGRES_URL` names a server (the test command sets it).
 
-mod common;
+use crate::common::*;
 use base64::Engine;
 use cognate_testkit::srp_client::{answer, now_timestamp, N};
 use cognate_testkit::{postgres_admin_url, scratch_database};
-use common::*;
 use idp::types::*;
 use num_bigint::BigUint;
 use std::collections::HashMap;

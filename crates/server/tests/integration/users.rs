@@ -1,7 +1,6 @@
 //! Admin user management and ListUsers through the official SDK.
 
-mod common;
-use common::*;
+use crate::common::*;
 use idp::types::*;
 
 #[tokio::test]

@@ -2,8 +2,7 @@
 //! v6 (Node) and pycognito (Python) sign in with USER_SRP_AUTH. `scripts/test` installs them and sets
 //! COGNATE_JS_CLIENT_DIR and COGNATE_PYTHON; a bare `cargo test` skips these with a notice.
 
-mod common;
-use common::*;
+use crate::common::*;
 use idp::types::*;
 use std::path::PathBuf;
 

@@ -1,7 +1,6 @@
 //! Groups and membership through the official SDK.
 
-mod common;
-use common::*;
+use crate::common::*;
 use idp::types::MessageActionType;
 
 #[tokio::test]

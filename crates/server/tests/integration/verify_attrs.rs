@@ -1,9 +1,8 @@
 //! Attribute verification end to end: codes on change, `*_verified` flipping, and
 //! `AttributesRequireVerificationBeforeUpdate` (the old value stays until the new one is verified).
 
-mod common;
+use crate::common::*;
 use cognate_testkit::{SmtpSink, WebhookSink};
-use common::*;
 use idp::types::*;
 
 #[tokio::test]

@@ -2,10 +2,9 @@
 //! generator), SMS and email codes read from the real sinks the test starts, SELECT_MFA_TYPE,
 //! MFA_SETUP, lockout, send limits, and remembered devices standing in for MFA.
 
-mod common;
+use crate::common::*;
 use cognate_testkit::totp;
 use cognate_testkit::{SmtpSink, WebhookSink};
-use common::*;
 use idp::types::*;
 use std::collections::HashMap;
 

@@ -1,8 +1,7 @@
 //! The wire envelope and SigV4, with requests no SDK would send. After each bad request the
 //! server must still answer a normal one.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 async fn still_serving(s: &TestServer) {

@@ -1,7 +1,6 @@
 //! Start, restart, shutdown, secrets at rest, and configuration errors of the real binary.
 
-mod common;
-use common::*;
+use crate::common::*;
 use idp::types::MessageActionType;
 
 #[tokio::test]

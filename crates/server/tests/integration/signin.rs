@@ -1,8 +1,7 @@
 //! Sign-in, tokens, refresh, revocation and lockout through the official SDK; tokens checked
 //! with an independent JWT library against the served JWKS.
 
-mod common;
-use common::*;
+use crate::common::*;
 use idp::types::*;
 use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
 

@@ -1,11 +1,10 @@
 //! USER_SRP_AUTH through the official SDK, with an SRP client written here from the protocol
 //! description (amazon-cognito-identity-js's AuthenticationHelper), independent of the server's module.
 
-mod common;
+use crate::common::*;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use cognate_testkit::srp_client::*;
-use common::*;
 use idp::types::*;
 use num_bigint::BigUint;
 use sha2::{Digest, Sha256};

@@ -1,9 +1,8 @@
 //! Sign-up, confirmation, recovery and attribute verification through the official SDK, with
 //! codes read from a real SMTP sink and SMS webhook that the test starts.
 
-mod common;
+use crate::common::*;
 use cognate_testkit::{SmtpSink, WebhookSink};
-use common::*;
 use idp::types::*;
 
 const PASSWORD: &str = "Sign-Up-Passw0rd";

@@ -1,7 +1,6 @@
 //! User pools and app clients through the official SDK.
 
-mod common;
-use common::*;
+use crate::common::*;
 use idp::types::*;
 
 #[tokio::test]

@@ -1,0 +1,19 @@
+//! The integration tests: one binary (linking the AWS SDK once), one module per family. Every
+//! test starts the real `cognate` binary with its own data dir (and, with
+//! `COGNATE_TEST_BACKEND=postgres`, its own PostgreSQL database) and makes its own pools, so
+//! no test depends on another or on their order.
+
+mod common;
+
+mod clients;
+mod envelope;
+mod groups;
+mod lifecycle;
+mod mfa;
+mod multinode;
+mod pools;
+mod signin;
+mod signup;
+mod srp;
+mod users;
+mod verify_attrs;
