@@ -4,34 +4,29 @@
 
 use crate::front_door::{self, FrontDoor};
 use crate::issuer;
-use axum::extract::{Path, Request, State};
-use axum::middleware::{self, Next};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use cognate_aws_protocol::cors;
 use cognate_core::Cognate;
-use http::Method;
 use std::sync::Arc;
 
 /// The whole application.
 pub fn app(svc: Cognate, door: Arc<FrontDoor>) -> Router {
     let documents = Router::new()
-        .route("/health", get(health))
-        .route("/{pool_id}/.well-known/jwks.json", get(jwks))
-        .route("/{pool_id}/.well-known/openid-configuration", get(openid_configuration))
+        .route("/health", get(health).options(preflight))
+        .route("/{pool_id}/.well-known/jwks.json", get(jwks).options(preflight))
+        .route("/{pool_id}/.well-known/openid-configuration", get(openid_configuration).options(preflight))
         .with_state(svc);
+    // The front door answers OPTIONS on every other path itself.
     let aws = Router::new().fallback(front_door::handle).with_state(door);
-    documents.merge(aws).layer(middleware::from_fn(preflight))
+    documents.merge(aws)
 }
 
-/// Browsers ask before cross-origin calls (amazon-cognito-identity-js, Amplify): every path
-/// answers `OPTIONS` the same way.
-async fn preflight(req: Request, next: Next) -> Response {
-    if req.method() == Method::OPTIONS {
-        return cors::preflight().map(axum::body::Body::from);
-    }
-    next.run(req).await
+/// Browsers ask before cross-origin calls (amazon-cognito-identity-js, Amplify).
+async fn preflight() -> Response {
+    cors::preflight().map(axum::body::Body::from)
 }
 
 async fn health() -> Response {

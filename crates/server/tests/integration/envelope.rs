@@ -119,17 +119,21 @@ async fn public_operations_and_unbuilt_operations() {
 #[tokio::test]
 async fn cors_preflight() {
     let s = server().await;
-    let r = s
-        .http()
-        .request(reqwest::Method::OPTIONS, format!("{}/", s.endpoint))
-        .header("origin", "http://localhost:3000")
-        .header("access-control-request-method", "POST")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let h = r.headers();
-    assert_eq!(h["access-control-allow-origin"], "*");
-    assert!(h["access-control-allow-headers"].to_str().unwrap().contains("x-amz-target"));
-    assert!(h["access-control-allow-methods"].to_str().unwrap().contains("POST"));
+    let pool = pool(&s.client()).await;
+    // The API path and the documents' paths answer browsers' preflight alike.
+    for path in ["/".to_string(), "/health".to_string(), format!("/{pool}/.well-known/jwks.json")] {
+        let r = s
+            .http()
+            .request(reqwest::Method::OPTIONS, format!("{}{path}", s.endpoint))
+            .header("origin", "http://localhost:3000")
+            .header("access-control-request-method", "POST")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let h = r.headers();
+        assert_eq!(h["access-control-allow-origin"], "*");
+        assert!(h["access-control-allow-headers"].to_str().unwrap().contains("x-amz-target"));
+        assert!(h["access-control-allow-methods"].to_str().unwrap().contains("POST"));
+    }
 }
