@@ -25,6 +25,8 @@ enum Shape {
     Int {
         min: Option<i64>,
         max: Option<i64>,
+        /// `integer` shapes are Java ints: 32 bits, whatever the model's bounds say.
+        wide: bool,
     },
     Bool,
     Timestamp,
@@ -49,6 +51,36 @@ pub enum Invalid {
     Constraints(String),
     /// A value of the wrong JSON type (`SerializationException`).
     Type(String),
+}
+
+/// The messages an input collects, bounded: a request with 100,000 bad items gets an answer of
+/// a few hundred bytes, not one message per item.
+struct Errors {
+    shown: Vec<String>,
+    count: usize,
+}
+
+/// How many messages an answer spells out.
+const SHOWN_ERRORS: usize = 5;
+
+impl Errors {
+    fn push(&mut self, message: String) {
+        self.count += 1;
+        if self.shown.len() < SHOWN_ERRORS {
+            self.shown.push(message);
+        }
+    }
+
+    fn into_result(self) -> Result<(), Invalid> {
+        let more = self.count - self.shown.len();
+        let list = self.shown.join("; ");
+        match self.count {
+            0 => Ok(()),
+            1 => Err(Invalid::Constraints(format!("1 validation error detected: {list}"))),
+            n if more == 0 => Err(Invalid::Constraints(format!("{n} validation errors detected: {list}"))),
+            n => Err(Invalid::Constraints(format!("{n} validation errors detected: {list}; and {more} more"))),
+        }
+    }
 }
 
 /// The compiled model.
@@ -107,7 +139,7 @@ impl Validator {
                         .map(|e| e.iter().filter_map(|x| x.as_str().map(String::from)).collect()),
                     sensitive: s.get("sensitive").and_then(Value::as_bool).unwrap_or(false),
                 },
-                "integer" | "long" => Shape::Int { min: num(s, "min"), max: num(s, "max") },
+                t @ ("integer" | "long") => Shape::Int { min: num(s, "min"), max: num(s, "max"), wide: t == "long" },
                 "boolean" => Shape::Bool,
                 "timestamp" => Shape::Timestamp,
                 "blob" => Shape::Blob,
@@ -130,13 +162,9 @@ impl Validator {
 
     /// Validates `input` as shape `shape`, removing `null` members (absent, as AWS treats them).
     pub fn validate(&self, shape: &str, input: &mut Map<String, Value>) -> Result<(), Invalid> {
-        let mut errors = vec![];
+        let mut errors = Errors { shown: vec![], count: 0 };
         self.structure(shape, input, "", &mut errors)?;
-        match errors.len() {
-            0 => Ok(()),
-            1 => Err(Invalid::Constraints(format!("1 validation error detected: {}", errors[0]))),
-            n => Err(Invalid::Constraints(format!("{n} validation errors detected: {}", errors.join("; ")))),
-        }
+        errors.into_result()
     }
 
     fn structure(
@@ -144,7 +172,7 @@ impl Validator {
         shape: &str,
         obj: &mut Map<String, Value>,
         path: &str,
-        errors: &mut Vec<String>,
+        errors: &mut Errors,
     ) -> Result<(), Invalid> {
         let Some(Shape::Structure { members, required }) = self.shapes.get(shape) else {
             return Ok(());
@@ -166,7 +194,7 @@ impl Validator {
         Ok(())
     }
 
-    fn value(&self, shape: &str, v: &mut Value, path: &str, errors: &mut Vec<String>) -> Result<(), Invalid> {
+    fn value(&self, shape: &str, v: &mut Value, path: &str, errors: &mut Errors) -> Result<(), Invalid> {
         let type_err = |want: &str| Invalid::Type(format!("Expected {want} for '{path}'"));
         match self.shapes.get(shape) {
             None | Some(Shape::Document) => {}
@@ -201,12 +229,17 @@ impl Validator {
                     }
                 }
             }
-            Some(Shape::Int { min, max }) => {
+            Some(Shape::Int { min, max, wide }) => {
                 let n = v.as_f64().ok_or_else(|| type_err("a number"))?;
                 if n.fract() != 0.0 || n.abs() > 9.0e15 {
                     return Err(type_err("an integer"));
                 }
                 let n = n as i64;
+                let (min, max) = if *wide {
+                    (*min, *max)
+                } else {
+                    (Some(min.unwrap_or(i32::MIN as i64)), Some(max.unwrap_or(i32::MAX as i64).min(i32::MAX as i64)))
+                };
                 if min.is_some_and(|m| n < m) {
                     errors.push(format!(
                         "Value '{n}' at '{path}' failed to satisfy constraint: Member must have value greater than or equal to {}",
@@ -240,6 +273,8 @@ impl Validator {
                         min.unwrap_or(0),
                         max.map(|m| m.to_string()).unwrap_or_else(|| "∞".into())
                     ));
+                    // The length is wrong: its items are not looked at (nor reported).
+                    return Ok(());
                 }
                 for (i, item) in items.iter_mut().enumerate() {
                     if item.is_null() {
@@ -257,6 +292,7 @@ impl Validator {
                         min.unwrap_or(0),
                         max.map(|m| m.to_string()).unwrap_or_else(|| "∞".into())
                     ));
+                    return Ok(());
                 }
                 for (k, item) in obj.iter_mut() {
                     self.value(value, item, &format!("{path}.{k}"), errors)?;
@@ -337,6 +373,42 @@ mod tests {
         };
         assert!(m.contains("enum value set: [RESEND, SUPPRESS]"), "{m}");
         assert_eq!(check("ListUsersRequest", json!({"UserPoolId": "us-east-1_A", "Filter": null})), Ok(()));
+    }
+
+    #[test]
+    fn answers_stay_small_whatever_the_input() {
+        let names: Vec<Value> = (0..100_000).map(|_| json!("")).collect();
+        let Err(Invalid::Constraints(m)) =
+            check("DeleteUserAttributesRequest", json!({"AccessToken": "t", "UserAttributeNames": names}))
+        else {
+            panic!()
+        };
+        // Each empty name breaks two constraints (length and pattern).
+        assert!(m.starts_with("200000 validation errors detected: "), "{}", &m[..80]);
+        assert!(m.ends_with("; and 199995 more"), "{m}");
+        assert!(m.len() < 1500, "{} bytes", m.len());
+        // A list over its length is reported once; its items are not looked at.
+        let scopes: Vec<Value> = (0..101).map(|_| json!({})).collect();
+        let Err(Invalid::Constraints(m)) = check(
+            "CreateResourceServerRequest",
+            json!({"UserPoolId": "us-east-1_A", "Identifier": "i", "Name": "n", "Scopes": scopes}),
+        ) else {
+            panic!()
+        };
+        assert!(m.starts_with("1 validation error detected: Value at 'scopes'"), "{m}");
+    }
+
+    #[test]
+    fn integers_are_32_bits_unless_long() {
+        let Err(Invalid::Constraints(m)) = check(
+            "UpdateGroupRequest",
+            json!({"UserPoolId": "us-east-1_A", "GroupName": "g", "Precedence": 2147483648i64}),
+        ) else {
+            panic!()
+        };
+        assert!(m.contains("less than or equal to 2147483647"), "{m}");
+        let ok = json!({"UserPoolId": "us-east-1_A", "GroupName": "g", "Precedence": 2147483647});
+        assert_eq!(check("UpdateGroupRequest", ok), Ok(()));
     }
 
     #[test]

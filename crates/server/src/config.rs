@@ -51,6 +51,9 @@ struct FileConfig {
     database_acquire_timeout_secs: Option<u64>,
     key_reload_secs: Option<u32>,
     trusted_proxies: Option<String>,
+    header_timeout_secs: Option<u64>,
+    body_timeout_secs: Option<u64>,
+    max_connections: Option<usize>,
 }
 
 /// The effective configuration.
@@ -94,6 +97,12 @@ pub struct Config {
     pub key_reload_secs: u32,
     /// Proxies (addresses or networks) whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<crate::client_ip::IpNet>,
+    /// A request's headers must arrive within this many seconds (also the keep-alive idle limit).
+    pub header_timeout_secs: u64,
+    /// A request's body must arrive within this many seconds.
+    pub body_timeout_secs: u64,
+    /// Connections open at once; `None`: from the open-file limit.
+    pub max_connections: Option<usize>,
 }
 
 fn env_number<T: std::str::FromStr>(name: &str, file: Option<T>, default: T) -> Result<T, String> {
@@ -209,6 +218,12 @@ impl Config {
                     crate::client_ip::parse_list(&list).map_err(|e| format!("COGNATE_TRUSTED_PROXIES: {e}"))?
                 }
                 None => vec![],
+            },
+            header_timeout_secs: env_number("COGNATE_HEADER_TIMEOUT_SECS", f.header_timeout_secs, 10)?.max(1),
+            body_timeout_secs: env_number("COGNATE_BODY_TIMEOUT_SECS", f.body_timeout_secs, 10)?.max(1),
+            max_connections: match env("COGNATE_MAX_CONNECTIONS") {
+                Some(v) => Some(v.parse().map_err(|_| format!("COGNATE_MAX_CONNECTIONS '{v}' is not a number"))?),
+                None => f.max_connections,
             },
         })
     }

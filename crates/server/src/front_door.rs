@@ -82,6 +82,8 @@ pub struct FrontDoor {
     pub credentials: Arc<dyn CredentialLookup>,
     /// Largest accepted body.
     pub max_body_bytes: usize,
+    /// A body must arrive within this.
+    pub body_timeout: std::time::Duration,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpNet>,
 }
@@ -129,6 +131,88 @@ fn unclaimed(request_id: &str, parts: &http::request::Parts) -> http::Response<B
     }
 }
 
+/// Headers a request may carry before the front door refuses it (in the API's error shape; the
+/// HTTP layer refuses far more with a bare 431).
+pub const MAX_HEADERS: usize = 100;
+
+/// What can be refused from the head alone, before any of the body is read: too many headers,
+/// a declared body over the limit, a content type no AWS protocol uses.
+fn check_head(parts: &http::request::Parts, max_body: usize) -> Result<(), WireError> {
+    if parts.headers.len() > MAX_HEADERS {
+        return Err(WireError {
+            code: "RequestHeaderFieldsTooLarge",
+            message: format!("The request carries more than {MAX_HEADERS} headers."),
+            status: 431,
+        });
+    }
+    let declared = parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok());
+    if let Some(len) = declared.map(|v| v.trim().parse::<u64>()) {
+        match len {
+            Ok(n) if n > max_body as u64 => return Err(too_large(max_body)),
+            Ok(_) => {}
+            Err(_) => {
+                return Err(WireError::client("SerializationException", "The Content-Length header is not a number."))
+            }
+        }
+    }
+    if let Some(ct) = parts.headers.get(http::header::CONTENT_TYPE) {
+        let essence = ct.to_str().unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        const ACCEPTED: [&str; 4] = [
+            "application/x-amz-json-1.1",
+            "application/x-amz-json-1.0",
+            "application/json",
+            "application/x-www-form-urlencoded",
+        ];
+        if !essence.is_empty() && !ACCEPTED.contains(&essence.as_str()) {
+            return Err(WireError {
+                code: "UnsupportedMediaTypeException",
+                message: format!("The Content-Type '{essence}' is not supported; send application/x-amz-json-1.1."),
+                status: 415,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn too_large(max_body: usize) -> WireError {
+    WireError {
+        code: "SerializationException",
+        message: format!("The request body is larger than the limit of {max_body} bytes."),
+        status: 413,
+    }
+}
+
+/// Reads the whole body within the size limit and the time limit.
+async fn read_body(body: Body, max: usize, timeout: std::time::Duration) -> Result<Bytes, WireError> {
+    match tokio::time::timeout(timeout, axum::body::to_bytes(body, max)).await {
+        Err(_) => Err(WireError {
+            code: "RequestTimeoutException",
+            message: format!("The request body did not arrive within {} seconds.", timeout.as_secs()),
+            status: 408,
+        }),
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(e)) => {
+            let source = e.into_inner();
+            if source.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+                Err(too_large(max))
+            } else {
+                tracing::info!(error = %source, "request body unreadable");
+                Err(WireError::client(
+                    "SerializationException",
+                    "The request body could not be read (malformed chunked encoding or a closed connection).",
+                ))
+            }
+        }
+    }
+}
+
+/// Marks an answer after which the connection closes (its body was not read to the end, or the
+/// client is too slow): the client learns it before reusing the socket.
+fn closing(mut resp: http::Response<Bytes>) -> http::Response<Bytes> {
+    resp.headers_mut().insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
+    resp
+}
+
 /// Serves one request for whichever API claims it.
 pub async fn handle(
     State(door): State<Arc<FrontDoor>>,
@@ -144,16 +228,12 @@ pub async fn handle(
         return reply(unclaimed(&rc.request_id, &parts));
     };
     let protocol = reg.api.protocol();
-    let body = match axum::body::to_bytes(body, door.max_body_bytes).await {
+    if let Err(e) = check_head(&parts, door.max_body_bytes) {
+        return reply(closing(protocol.error(&rc.request_id, &e)));
+    }
+    let body = match read_body(body, door.max_body_bytes, door.body_timeout).await {
         Ok(b) => b,
-        Err(_) => {
-            let e = WireError {
-                code: "SerializationException",
-                message: format!("The request body is larger than the limit of {} bytes.", door.max_body_bytes),
-                status: 413,
-            };
-            return reply(protocol.error(&rc.request_id, &e));
-        }
+        Err(e) => return reply(closing(protocol.error(&rc.request_id, &e))),
     };
     let op = match reg.api.operation(&parts, &body) {
         Ok(op) => op,

@@ -6,6 +6,7 @@ mod config;
 mod delivery;
 mod front_door;
 mod issuer;
+mod listener;
 mod metrics;
 mod routes;
 mod serve;

@@ -14,7 +14,6 @@ use cognate_store::postgres::{PgOptions, PgStore};
 use cognate_store::sqlite::SqliteStore;
 use cognate_store::Store;
 use std::io::Write;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// The front door with every API this build serves.
@@ -23,6 +22,7 @@ pub fn front_door(svc: &Cognate, cfg: &Config) -> FrontDoor {
         registry: Registry::new(&cfg.region, vec![Box::new(IdpApi::new(svc.clone()))]),
         credentials: Arc::new(svc.clone()),
         max_body_bytes: cfg.max_body_bytes,
+        body_timeout: std::time::Duration::from_secs(cfg.body_timeout_secs),
         trusted_proxies: cfg.trusted_proxies.clone(),
     }
 }
@@ -65,10 +65,16 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
     tracing::info!(%addr, %public_url, data_dir = %cfg.data_dir.display(), region = %cfg.region, ms = started.elapsed().as_millis() as u64, "ready");
     println!("cognate listening on http://{addr}");
     let _ = std::io::stdout().flush();
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))?;
+    let files = crate::listener::raise_file_limit();
+    let limits = crate::listener::Limits {
+        header_timeout: std::time::Duration::from_secs(cfg.header_timeout_secs),
+        // Leave descriptors for the database, the data dir and outbound calls.
+        max_connections: cfg.max_connections.unwrap_or_else(|| (files.saturating_sub(128) as usize).clamp(64, 16_384)),
+        max_headers: 2 * crate::front_door::MAX_HEADERS,
+        shutdown_grace: std::time::Duration::from_secs(30),
+    };
+    tracing::info!(max_connections = limits.max_connections, open_files = files, "connection limits");
+    crate::listener::serve(listener, app, limits, shutdown_signal()).await;
     sync.abort();
     door.registry.log_summary();
     tracing::info!("shutting down: closing the store");

@@ -36,6 +36,7 @@ async fn app() -> (axum::Router, Arc<FrontDoor>) {
         registry: Registry::new("us-east-1", vec![Box::new(cognate_api_idp::IdpApi::new(svc.clone()))]),
         credentials: Arc::new(Lookup(svc.clone())),
         max_body_bytes: 64 * 1024,
+        body_timeout: std::time::Duration::from_secs(5),
         trusted_proxies: vec![],
     });
     let app = crate::routes::app(svc, door.clone())

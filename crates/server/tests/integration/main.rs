@@ -12,6 +12,7 @@ mod lifecycle;
 mod mfa;
 mod multinode;
 mod pools;
+mod security;
 mod signin;
 mod signup;
 mod srp;
