@@ -25,6 +25,7 @@ mod selfservice;
 mod signup;
 pub mod srp;
 pub mod testing;
+mod timing;
 pub mod tokens;
 mod users;
 pub mod views;
@@ -77,6 +78,7 @@ pub struct Cognate {
     pub(crate) outbox: Arc<dyn Outbox>,
     pub(crate) config: Arc<ServiceConfig>,
     pub(crate) admin_keys: principal::AdminKeys,
+    pub(crate) timing: Arc<timing::Equalizer>,
 }
 
 impl Cognate {
@@ -103,6 +105,7 @@ impl Cognate {
             srp: Arc::new(srp::SrpGroup::default()),
             outbox,
             admin_keys: config.admin_keys.clone(),
+            timing: Arc::new(Default::default()),
             config: Arc::new(config),
         };
         svc.sync(false, false).await?;

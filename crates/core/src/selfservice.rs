@@ -2,6 +2,7 @@
 //! only [`Cognate::authenticate`] produces.
 
 use crate::attributes::check_write;
+use crate::auth::Attempt;
 use crate::codes::{CodeDelivery, CodeKind, VERIFY_TTL_MS};
 use crate::password::check_policy;
 use crate::tokens::refresh_hash;
@@ -85,7 +86,7 @@ impl UserView<'_> {
             None => false,
         };
         if !ok {
-            self.record_failure(&pool.id, &user.username_key).await?;
+            self.record_failure(&pool.id, Attempt::User(&user.username_key)).await?;
             return Err(CoreError::NotAuthorized("Incorrect username or password.".into()));
         }
         check_policy(proposed, &pool.settings.password_policy)?;

@@ -3,14 +3,17 @@
 //! secret hash), never by SigV4.
 
 use crate::attributes::{check_required, check_write};
+use crate::auth::hides_existence;
 use crate::codes::{mask, CodeDelivery, CodeKind, RESET_TTL_MS, VERIFY_TTL_MS};
 use crate::password::check_policy;
+use crate::timing::Answer;
 use crate::users::{create_error, identity, sign_in_keys, username_key};
 use crate::views::AccountView;
 use crate::{Cognate, CoreError, CoreResult};
 use cognate_model::{
     now_millis, AppClient, CodePurpose, DeliveryMedium, ExistenceErrors, RecoveryMechanism, User, UserPool, UserStatus,
 };
+use std::time::Instant;
 
 /// SignUp input.
 #[derive(Debug, Clone, Default)]
@@ -64,21 +67,77 @@ fn recovery_target(pool: &UserPool, user: &User) -> Option<&'static str> {
     order.into_iter().map(|(_, a)| a).find(|a| user.attribute(a).is_some() && user.is_verified(a))
 }
 
-fn fake_delivery(username: &str) -> CodeDelivery {
-    let attribute = if username.starts_with('+') { "phone_number" } else { "email" };
-    let shown = if attribute == "email" && !username.contains('@') {
-        format!("{username}@example.com")
+fn code_mismatch() -> CoreError {
+    CoreError::CodeMismatch("Invalid verification code provided, please try again.".into())
+}
+
+/// The attributes a pool sends codes of `purpose` to, in its order of preference.
+fn preferred_attributes(pool: &UserPool, recovery: bool) -> Vec<&'static str> {
+    if recovery {
+        let mut order: Vec<(i64, &'static str)> = match &pool.settings.account_recovery {
+            Some(r) => r
+                .recovery_mechanisms
+                .iter()
+                .filter_map(|m| match m.name {
+                    RecoveryMechanism::VerifiedEmail => Some((m.priority, "email")),
+                    RecoveryMechanism::VerifiedPhoneNumber => Some((m.priority, "phone_number")),
+                    RecoveryMechanism::AdminOnly => None,
+                })
+                .collect(),
+            None => vec![(1, "phone_number"), (2, "email")],
+        };
+        order.sort();
+        // The attributes the pool verifies are the ones its users can recover with.
+        let verified: Vec<&'static str> = order
+            .iter()
+            .map(|(_, a)| *a)
+            .filter(|a| pool.settings.auto_verified_attributes.iter().any(|x| x == a))
+            .collect();
+        if verified.is_empty() {
+            order.into_iter().map(|(_, a)| a).collect()
+        } else {
+            verified
+        }
     } else {
-        username.into()
-    };
-    CodeDelivery {
-        destination: mask(attribute, &shown),
-        medium: DeliveryMedium::of_attribute(attribute),
-        attribute: attribute.into(),
+        ["phone_number", "email"]
+            .into_iter()
+            .filter(|a| pool.settings.auto_verified_attributes.iter().any(|x| x == a))
+            .collect()
     }
 }
 
 impl Cognate {
+    /// Where a code "went" for a name that gets no code (unknown, disabled, or nothing to send
+    /// to, when the client prevents user-existence errors): what the name's format and the
+    /// pool's settings make plausible, the same every time for the same name (Cognito:
+    /// "determined by the input user name format and verification settings of the user pool").
+    fn simulated_delivery(&self, pool: &UserPool, username: &str, recovery: bool) -> CodeDelivery {
+        let seed = self.master.keyed_hash(&format!("simulated-delivery:{}", pool.id), username);
+        let attribute = if crate::attributes::is_phone(username) {
+            "phone_number"
+        } else if crate::attributes::is_email(username) {
+            "email"
+        } else {
+            preferred_attributes(pool, recovery).first().copied().unwrap_or("email")
+        };
+        let shown = match attribute {
+            _ if crate::attributes::is_phone(username) || crate::attributes::is_email(username) => username.to_string(),
+            "phone_number" => {
+                let digits: String = seed.bytes().filter(u8::is_ascii_digit).take(10).map(char::from).collect();
+                format!("+1{digits:0>10}")
+            }
+            _ => {
+                let letter = (b'a' + (u8::from_str_radix(&seed[..2], 16).unwrap_or(0) % 26)) as char;
+                format!("{username}@{letter}.invalid")
+            }
+        };
+        CodeDelivery {
+            destination: mask(attribute, &shown),
+            medium: DeliveryMedium::of_attribute(attribute),
+            attribute: attribute.into(),
+        }
+    }
+
     /// Looks the user up for a public recovery call; with existence errors prevented, an unknown
     /// user gives `None` instead of `UserNotFoundException`.
     async fn public_user(&self, pool: &UserPool, client: &AppClient, username: &str) -> CoreResult<Option<User>> {
@@ -159,11 +218,22 @@ impl AccountView<'_> {
         code: &str,
         force_alias: bool,
     ) -> CoreResult<()> {
+        let started = Instant::now();
         let (client, pool) = self.client_and_pool(client_id).await?;
-        let Some(user) = self.public_user(&pool, &client, username).await? else {
-            return Err(CoreError::CodeMismatch("Invalid verification code provided, please try again.".into()));
+        let hide = hides_existence(&client);
+        let user = self.public_user(&pool, &client, username).await?;
+        let names: Vec<&str> = [username].into_iter().chain(user.as_ref().map(|u| u.username.as_str())).collect();
+        self.check_secret_hash(&client, secret_hash, &names)?;
+        // With existence errors prevented, a user that cannot be confirmed (unknown, disabled,
+        // confirmed already) gets the answer of a wrong code, as long in coming.
+        let user = match user {
+            Some(u) if hide && !(u.enabled && u.status == UserStatus::Unconfirmed) => None,
+            u => u,
         };
-        self.check_secret_hash(&client, secret_hash, &[username, &user.username])?;
+        let Some(user) = user else {
+            self.timing.pad(Answer::CodeRefused, started).await;
+            return Err(code_mismatch());
+        };
         if user.status != UserStatus::Unconfirmed {
             return Err(CoreError::NotAuthorized(format!(
                 "User cannot be confirmed. Current status is {}",
@@ -171,7 +241,10 @@ impl AccountView<'_> {
             )));
         }
         let target = verification_target(&pool, &user);
-        self.check_code(&pool, &user, &CodePurpose::SignUp.key(), code).await?;
+        if let Err(e) = self.check_code(&pool, &user, &CodePurpose::SignUp.key(), code).await {
+            self.timing.record(Answer::CodeRefused, started.elapsed());
+            return Err(e);
+        }
         let confirmed = |u: &mut User| {
             u.status = UserStatus::Confirmed;
             if let Some(a) = target {
@@ -194,52 +267,80 @@ impl AccountView<'_> {
     }
 
     /// ResendConfirmationCode. Errors: InvalidParameter (already confirmed), UserNotFound (LEGACY).
+    /// With existence errors prevented, an unknown, disabled or already confirmed user gets a
+    /// simulated delivery, as long in coming as a real one.
     pub async fn resend_confirmation_code(
         &self,
         client_id: &str,
         secret_hash: Option<&str>,
         username: &str,
     ) -> CoreResult<CodeDelivery> {
+        let started = Instant::now();
         let (client, pool) = self.client_and_pool(client_id).await?;
-        let Some(user) = self.public_user(&pool, &client, username).await? else {
-            self.check_secret_hash(&client, secret_hash, &[username])?;
-            return Ok(fake_delivery(username));
+        let hide = hides_existence(&client);
+        let user = self.public_user(&pool, &client, username).await?;
+        let names: Vec<&str> = [username].into_iter().chain(user.as_ref().map(|u| u.username.as_str())).collect();
+        self.check_secret_hash(&client, secret_hash, &names)?;
+        let target = user.as_ref().and_then(|u| verification_target(&pool, u));
+        let user = match user {
+            Some(u) if hide && !(u.enabled && u.status == UserStatus::Unconfirmed && target.is_some()) => None,
+            u => u,
         };
-        self.check_secret_hash(&client, secret_hash, &[username, &user.username])?;
+        let Some(user) = user else {
+            let d = self.simulated_delivery(&pool, username, false);
+            self.timing.pad(Answer::CodeSent, started).await;
+            return Ok(d);
+        };
         if user.status != UserStatus::Unconfirmed {
             return Err(CoreError::InvalidParameter("User is already confirmed.".into()));
         }
-        let attr = verification_target(&pool, &user).ok_or_else(|| {
+        let attr = target.ok_or_else(|| {
             CoreError::InvalidParameter("The user pool has no auto-verified attribute for this user.".into())
         })?;
         let code = self.issue_code(&pool, &user, &CodePurpose::SignUp.key(), VERIFY_TTL_MS).await?;
-        self.deliver_code(&pool, &user, attr, &code, CodeKind::Verification).await
+        let d = self.deliver_code(&pool, &user, attr, &code, CodeKind::Verification).await?;
+        self.timing.record(Answer::CodeSent, started.elapsed());
+        Ok(d)
     }
 
     /// ForgotPassword. Errors: InvalidParameter (no verified contact), UserNotFound (LEGACY),
-    /// NotAuthorized (disabled), CodeDeliveryFailure.
+    /// NotAuthorized (disabled; a pool whose recovery is admin-only), CodeDeliveryFailure. With
+    /// existence errors prevented, an unknown or disabled user, or one with nowhere to send a
+    /// code, gets a simulated delivery as long in coming as a real one.
     pub async fn forgot_password(
         &self,
         client_id: &str,
         secret_hash: Option<&str>,
         username: &str,
     ) -> CoreResult<CodeDelivery> {
+        let started = Instant::now();
         let (client, pool) = self.client_and_pool(client_id).await?;
-        let Some(user) = self.public_user(&pool, &client, username).await? else {
-            self.check_secret_hash(&client, secret_hash, &[username])?;
-            return Ok(fake_delivery(username));
+        let hide = hides_existence(&client);
+        let user = self.public_user(&pool, &client, username).await?;
+        let names: Vec<&str> = [username].into_iter().chain(user.as_ref().map(|u| u.username.as_str())).collect();
+        self.check_secret_hash(&client, secret_hash, &names)?;
+        let target = user.as_ref().and_then(|u| recovery_target(&pool, u));
+        let user = match user {
+            Some(u) if hide && !(u.enabled && target.is_some()) => None,
+            u => u,
         };
-        self.check_secret_hash(&client, secret_hash, &[username, &user.username])?;
+        let Some(user) = user else {
+            let d = self.simulated_delivery(&pool, username, true);
+            self.timing.pad(Answer::CodeSent, started).await;
+            return Ok(d);
+        };
         if !user.enabled {
             return Err(CoreError::NotAuthorized("User is disabled.".into()));
         }
-        let attr = recovery_target(&pool, &user).ok_or_else(|| {
+        let attr = target.ok_or_else(|| {
             CoreError::InvalidParameter(
                 "Cannot reset password for the user as there is no registered/verified email or phone_number".into(),
             )
         })?;
         let code = self.issue_code(&pool, &user, &CodePurpose::Reset.key(), RESET_TTL_MS).await?;
-        self.deliver_code(&pool, &user, attr, &code, CodeKind::Reset).await
+        let d = self.deliver_code(&pool, &user, attr, &code, CodeKind::Reset).await?;
+        self.timing.record(Answer::CodeSent, started.elapsed());
+        Ok(d)
     }
 
     /// ConfirmForgotPassword: sets the password, confirms the user, ends every session.
@@ -252,13 +353,26 @@ impl AccountView<'_> {
         code: &str,
         password: &str,
     ) -> CoreResult<()> {
+        let started = Instant::now();
         let (client, pool) = self.client_and_pool(client_id).await?;
-        let Some(user) = self.public_user(&pool, &client, username).await? else {
-            return Err(CoreError::CodeMismatch("Invalid verification code provided, please try again.".into()));
-        };
-        self.check_secret_hash(&client, secret_hash, &[username, &user.username])?;
+        let hide = hides_existence(&client);
+        let user = self.public_user(&pool, &client, username).await?;
+        let names: Vec<&str> = [username].into_iter().chain(user.as_ref().map(|u| u.username.as_str())).collect();
+        self.check_secret_hash(&client, secret_hash, &names)?;
         check_policy(password, &pool.settings.password_policy)?;
-        self.check_code(&pool, &user, &CodePurpose::Reset.key(), code).await?;
+        // Cognito: CodeMismatchException for users that don't exist or are disabled.
+        let user = match user {
+            Some(u) if hide && !u.enabled => None,
+            u => u,
+        };
+        let Some(user) = user else {
+            self.timing.pad(Answer::CodeRefused, started).await;
+            return Err(code_mismatch());
+        };
+        if let Err(e) = self.check_code(&pool, &user, &CodePurpose::Reset.key(), code).await {
+            self.timing.record(Answer::CodeRefused, started.elapsed());
+            return Err(e);
+        }
         let material = self.password_material(&pool.id, &user.username, password).await?;
         self.modify_user_by_key(&pool, &user.username_key, |u| {
             material.apply(u);

@@ -456,6 +456,8 @@ impl AdminView<'_> {
             Ok(())
         })
         .await?;
+        // A new password ends a lockout, as ConfirmForgotPassword does.
+        self.store.clear_failures(pool_id, &existing.username_key).await?;
         Ok(())
     }
 

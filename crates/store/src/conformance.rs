@@ -151,6 +151,20 @@ pub async fn guards(store: &dyn Store) {
     assert_eq!(store.get_failures(&p.id, "gus").await.unwrap(), f);
     store.clear_failures(&p.id, "gus").await.unwrap();
     assert_eq!(store.get_failures(&p.id, "gus").await.unwrap(), Failures::default());
+    // Names that are no user: counted apart, purged once old and unlocked.
+    assert_eq!(store.get_unknown_failures(&p.id, "nobody").await.unwrap(), Failures::default());
+    let now = 10 * crate::UNKNOWN_FAILURES_TTL_MS;
+    let old = Failures { failures: 2, last_failure: now - crate::UNKNOWN_FAILURES_TTL_MS - 1, locked_until: 0 };
+    let locked = Failures { failures: 9, last_failure: old.last_failure, locked_until: now + 1 };
+    let fresh = Failures { failures: 1, last_failure: now - 1, locked_until: 0 };
+    store.put_unknown_failures(&p.id, "old", &old).await.unwrap();
+    store.put_unknown_failures(&p.id, "locked", &locked).await.unwrap();
+    store.put_unknown_failures(&p.id, "fresh", &fresh).await.unwrap();
+    store.put_unknown_failures(&p.id, "fresh", &Failures { failures: 2, ..fresh }).await.unwrap();
+    store.purge_expired(now).await.unwrap();
+    assert_eq!(store.get_unknown_failures(&p.id, "old").await.unwrap(), Failures::default());
+    assert_eq!(store.get_unknown_failures(&p.id, "locked").await.unwrap(), locked);
+    assert_eq!(store.get_unknown_failures(&p.id, "fresh").await.unwrap().failures, 2);
     let code = StoredCode { code_hash: "h".into(), expires_at: 50, attempts: 0, created_at: 1 };
     store.put_code(&p.id, "gus", "signup", &code).await.unwrap();
     assert_eq!(store.get_code(&p.id, "gus", "signup").await.unwrap().unwrap(), code);

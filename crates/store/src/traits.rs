@@ -241,6 +241,10 @@ pub struct Revocation {
     pub expires_at: i64,
 }
 
+/// How long a failure counter of an unknown name is kept after its last failure (the longest
+/// lockout).
+pub const UNKNOWN_FAILURES_TTL_MS: i64 = 15 * 60 * 1000;
+
 /// Sign-in failure counter of one user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Failures {
@@ -301,7 +305,8 @@ pub trait TokenStore: Send + Sync {
     /// Revocations recorded at or after `since` (ms) that have not expired at `now`: the sweep
     /// that catches ids committed out of order on a multi-writer database.
     async fn revocations_recorded_since(&self, since: i64, now: i64) -> StoreResult<Vec<Revocation>>;
-    /// Deletes expired refresh tokens and revocations.
+    /// Deletes expired refresh tokens, revocations and codes, and unknown names' failure counters
+    /// last touched before `now - UNKNOWN_FAILURES_TTL_MS` that lock nothing any more.
     async fn purge_expired(&self, now: i64) -> StoreResult<()>;
 }
 
@@ -314,6 +319,10 @@ pub trait GuardStore: Send + Sync {
     async fn put_failures(&self, pool: &UserPoolId, username_key: &str, f: &Failures) -> StoreResult<()>;
     /// Clears it (after a success).
     async fn clear_failures(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<()>;
+    /// Reads the failure counter of a name that is no user of the pool.
+    async fn get_unknown_failures(&self, pool: &UserPoolId, name_key: &str) -> StoreResult<Failures>;
+    /// Writes the failure counter of a name that is no user of the pool.
+    async fn put_unknown_failures(&self, pool: &UserPoolId, name_key: &str, f: &Failures) -> StoreResult<()>;
     /// Stores the live code for a purpose, replacing an older one.
     async fn put_code(
         &self,

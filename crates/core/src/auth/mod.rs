@@ -84,15 +84,25 @@ impl Cognate {
         }
     }
 
-    pub(crate) async fn locked(&self, pool: &UserPoolId, key: &str, now: i64) -> CoreResult<bool> {
-        Ok(self.store.get_failures(pool, key).await?.locked_until > now)
+    /// True while the subject is locked out.
+    pub(crate) async fn locked(&self, pool: &UserPoolId, who: Attempt<'_>, now: i64) -> CoreResult<bool> {
+        let f = match who {
+            Attempt::User(key) => self.store.get_failures(pool, key).await?,
+            Attempt::Unknown(key) => self.store.get_unknown_failures(pool, key).await?,
+        };
+        Ok(f.locked_until > now)
     }
 
-    /// Counts a failed sign-in: after five in a row the user is locked for 1 s, doubling with
+    /// Counts a failed sign-in: after five in a row the subject is locked for 1 s, doubling with
     /// each further failure up to 15 minutes. A quiet quarter of an hour resets the count.
-    pub(crate) async fn record_failure(&self, pool: &UserPoolId, key: &str) -> CoreResult<()> {
+    /// Attempts during a lockout are refused without being counted (Cognito: they "don't affect
+    /// the duration of subsequent lockout periods"), so callers check [`Cognate::locked`] first.
+    pub(crate) async fn record_failure(&self, pool: &UserPoolId, who: Attempt<'_>) -> CoreResult<()> {
         let now = now_millis();
-        let mut f = self.store.get_failures(pool, key).await?;
+        let mut f = match who {
+            Attempt::User(key) => self.store.get_failures(pool, key).await?,
+            Attempt::Unknown(key) => self.store.get_unknown_failures(pool, key).await?,
+        };
         if now - f.last_failure > MAX_LOCK_MS && f.locked_until <= now {
             f = Failures::default();
         }
@@ -102,9 +112,31 @@ impl Cognate {
             let secs = 1i64 << (f.failures - LOCK_AFTER).min(10);
             f.locked_until = now + (secs * 1000).min(MAX_LOCK_MS);
         }
-        self.store.put_failures(pool, key, &f).await?;
+        match who {
+            Attempt::User(key) => self.store.put_failures(pool, key, &f).await?,
+            Attempt::Unknown(key) => self.store.put_unknown_failures(pool, key, &f).await?,
+        }
         Ok(())
     }
+}
+
+/// Whose sign-in failures count.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Attempt<'a> {
+    /// A user (name key).
+    User(&'a str),
+    /// A name that is no user of the pool (normalized as user names are), counted when the
+    /// client prevents user-existence errors so that unknown names lock out like known ones.
+    Unknown(&'a str),
+}
+
+/// True when the client prevents user-existence errors (`PreventUserExistenceErrors=ENABLED`).
+pub(crate) fn hides_existence(client: &AppClient) -> bool {
+    client.settings.prevent_user_existence_errors == ExistenceErrors::Enabled
+}
+
+pub(crate) fn attempts_exceeded() -> CoreError {
+    CoreError::NotAuthorized("Password attempts exceeded".into())
 }
 
 impl SignInView<'_> {
@@ -160,7 +192,8 @@ impl SignInView<'_> {
         params: &AuthParams,
     ) -> CoreResult<AuthOutcome> {
         let secret_given = params.secret_hash();
-        let hide = client.settings.prevent_user_existence_errors == ExistenceErrors::Enabled;
+        let hide = hides_existence(client);
+        let now = now_millis();
         let user = match self.resolve_user(pool, username).await {
             Ok(u) => u,
             Err(CoreError::UserNotFound) => {
@@ -168,32 +201,54 @@ impl SignInView<'_> {
                 if !hide {
                     return Err(CoreError::UserNotFound);
                 }
-                // Same work as a wrong password, so timing tells nothing.
+                // An unknown name gets what a known one with a wrong password gets: the same
+                // argon2 work, the same failure count, the same lockout.
+                let key = crate::users::username_key(&pool.settings, username);
+                if self.locked(&pool.id, Attempt::Unknown(&key), now).await? {
+                    return Err(attempts_exceeded());
+                }
                 let _ = self.hasher.verify(password, &self.dummy_hash).await;
+                self.record_failure(&pool.id, Attempt::Unknown(&key)).await?;
                 return Err(incorrect());
             }
             Err(e) => return Err(e),
         };
         self.check_secret_hash(client, secret_given, &[username, &user.username])?;
-        let now = now_millis();
-        self.before_first_factor(pool, &user, now).await?;
+        self.before_first_factor(pool, client, &user, now).await?;
         let good = match &user.password_hash {
             Some(h) => self.hasher.verify(password, h).await?,
             None => false,
         };
         if !good {
-            self.record_failure(&pool.id, &user.username_key).await?;
+            self.record_failure(&pool.id, Attempt::User(&user.username_key)).await?;
             return Err(incorrect());
         }
+        self.after_proof(pool, &user)?;
         self.after_first_factor(pool, client, user, now, params.device_key()).await
     }
 
-    /// Checks made before a password (or SRP proof) is looked at: lockout, disabled, reset.
-    pub(crate) async fn before_first_factor(&self, pool: &UserPool, user: &User, now: i64) -> CoreResult<()> {
-        if self.locked(&pool.id, &user.username_key, now).await? {
-            self.record_failure(&pool.id, &user.username_key).await?;
-            return Err(CoreError::NotAuthorized("Password attempts exceeded".into()));
+    /// Checks made before a password (or SRP proof) is looked at: the lockout (an attempt
+    /// during it is refused and not counted), then — unless the client prevents user-existence
+    /// errors, when they wait for a correct proof — disabled and reset-required users.
+    pub(crate) async fn before_first_factor(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        now: i64,
+    ) -> CoreResult<()> {
+        if self.locked(&pool.id, Attempt::User(&user.username_key), now).await? {
+            return Err(attempts_exceeded());
         }
+        if !hides_existence(client) {
+            self.after_proof(pool, user)?;
+        }
+        Ok(())
+    }
+
+    /// What a user's state refuses once the password is known to be right (and, for clients
+    /// that do not prevent user-existence errors, before it is checked).
+    pub(crate) fn after_proof(&self, _pool: &UserPool, user: &User) -> CoreResult<()> {
         if !user.enabled {
             return Err(CoreError::NotAuthorized("User is disabled.".into()));
         }

@@ -3,13 +3,14 @@
 //! block's nonce in the store (one write), which makes each SECRET_BLOCK usable once, on any node.
 
 use super::session::ChallengeSession;
-use super::{incorrect, AuthOutcome, AuthParams};
+use super::{attempts_exceeded, hides_existence, incorrect, AuthOutcome, AuthParams};
+use crate::auth::Attempt;
 use crate::srp::{claim_signature, from_hex, pad_hex};
 use crate::views::SignInView;
 use crate::{CoreError, CoreResult};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use cognate_model::{now_millis, AppClient, ChallengeName, CodePurpose, ExistenceErrors, UserPool};
+use cognate_model::{now_millis, AppClient, ChallengeName, CodePurpose, UserPool};
 use cognate_store::StoredCode;
 use num_bigint::BigUint;
 use rand::RngCore;
@@ -42,6 +43,9 @@ struct SrpState {
     device: Option<String>,
     /// True for DEVICE_PASSWORD_VERIFIER.
     device_proof: bool,
+    /// The fake challenge of an unknown name: its name key (its failures count too).
+    #[serde(default)]
+    unknown: Option<String>,
 }
 
 fn nonce_purpose(nonce: &str) -> String {
@@ -71,10 +75,11 @@ impl SignInView<'_> {
         let mut nonce_raw = [0u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut nonce_raw);
         let nonce: String = nonce_raw.iter().map(|b| format!("{b:02x}")).collect();
+        let mut unknown = None;
         let (user_key, id, salt, v) = match self.resolve_user(pool, username).await {
             Ok(user) => {
                 self.check_secret_hash(client, secret_given, &[username, &user.username])?;
-                self.before_first_factor(pool, &user, now).await?;
+                self.before_first_factor(pool, client, &user, now).await?;
                 // A user without a verifier (imported, say) cannot pass SRP: the answer fails later.
                 let ver = self.verifier_of(&user);
                 let (salt, v) = match ver {
@@ -85,11 +90,26 @@ impl SignInView<'_> {
             }
             Err(CoreError::UserNotFound) => {
                 self.check_secret_hash(client, secret_given, &[username])?;
-                if client.settings.prevent_user_existence_errors != ExistenceErrors::Enabled {
+                if !hides_existence(client) {
                     return Err(CoreError::UserNotFound);
                 }
-                // A plausible challenge that can never be answered.
-                (String::new(), username.to_string(), pad_hex(&BigUint::from_bytes_be(&nonce_raw)), BigUint::from(3u32))
+                // A challenge that can never be answered, and that looks like a real user's: the
+                // same salt and user id every time for the same name in the same pool (as
+                // Cognito documents), a UUID id where the pool's user names are subs.
+                let key = crate::users::username_key(&pool.settings, username);
+                if self.locked(&pool.id, Attempt::Unknown(&key), now).await? {
+                    return Err(attempts_exceeded());
+                }
+                let seed = self.master.keyed_hash(&format!("srp-unknown:{}", pool.id), &key);
+                let salt = pad_hex(&from_hex(&seed[..32]));
+                let id = if pool.settings.username_attributes.is_empty() {
+                    username.to_string()
+                } else {
+                    let h = &seed[32..64];
+                    format!("{}-{}-4{}-a{}-{}", &h[..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+                };
+                unknown = Some(key);
+                (String::new(), id, salt, BigUint::from(3u32))
             }
             Err(e) => return Err(e),
         };
@@ -111,6 +131,7 @@ impl SignInView<'_> {
             prefix: pool.id.short_name().to_string(),
             device: params.device_key().map(String::from),
             device_proof: false,
+            unknown,
         };
         let parameters = BTreeMap::from([
             ("SALT".to_string(), salt),
@@ -151,9 +172,16 @@ impl SignInView<'_> {
         if state.client != client.client_id.as_str()
             || state.pool != pool.id.as_str()
             || state.exp <= now
-            || state.user.is_empty()
             || state.device_proof != device_proof
         {
+            return Err(incorrect());
+        }
+        if let Some(key) = state.unknown.as_deref().filter(|_| state.user.is_empty()) {
+            // The answer to an unknown name's challenge: a wrong password, counted as one.
+            self.record_failure(&pool.id, Attempt::Unknown(key)).await?;
+            return Err(incorrect());
+        }
+        if state.user.is_empty() {
             return Err(incorrect());
         }
         let user = self.store.get_user(&pool.id, &state.user).await?.ok_or_else(incorrect)?;
@@ -164,7 +192,7 @@ impl SignInView<'_> {
         if !self.store.claim_code(&pool.id, &state.user, &nonce_purpose(&state.nonce), &claim).await? {
             return Err(incorrect()); // already answered: a replayed SECRET_BLOCK
         }
-        self.before_first_factor(pool, &user, now).await?;
+        self.before_first_factor(pool, client, &user, now).await?;
         let fresh = crate::srp::parse_timestamp(timestamp).is_some_and(|t| (t - now / 1000).abs() <= CLOCK_SKEW_SECS);
         let device = match (&state.device, device_proof) {
             (Some(key), true) => Some(self.device_of(&pool.id, &user, key).await?),
@@ -188,9 +216,10 @@ impl SignInView<'_> {
             _ => false,
         };
         if !proof_ok {
-            self.record_failure(&pool.id, &user.username_key).await?;
+            self.record_failure(&pool.id, Attempt::User(&user.username_key)).await?;
             return Err(incorrect());
         }
+        self.after_proof(pool, &user)?;
         if let Some(mut d) = device {
             // The device proved itself after the password: tokens for that device.
             d.last_auth_at = now;
@@ -257,6 +286,7 @@ impl SignInView<'_> {
             prefix: device.group_key.clone(),
             device: Some(device.device_key.clone()),
             device_proof: true,
+            unknown: None,
         };
         let parameters = BTreeMap::from([
             ("SALT".to_string(), ver.salt),
@@ -309,6 +339,7 @@ mod tests {
             prefix: pool.id.short_name().into(),
             device: None,
             device_proof: false,
+            unknown: None,
         };
         let rc = crate::RequestContext::internal();
         let responses = AuthParams {

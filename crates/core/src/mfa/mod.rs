@@ -8,6 +8,7 @@ mod totp;
 pub use totp::TokenSubject;
 
 use crate::auth::session::ChallengeSession;
+use crate::auth::Attempt;
 use crate::auth::{AuthOutcome, AuthParams};
 use crate::codes::CodeKind;
 use crate::views::{AdminView, SignInView, UserView};
@@ -373,9 +374,8 @@ impl SignInView<'_> {
         let user = self.store.get_user(&pool.id, &s.user).await?.ok_or_else(expired)?;
         let typed = responses.username.as_deref().unwrap_or(&user.username);
         self.check_secret_hash(client, responses.secret_hash(), &[typed, &user.username])?;
-        if self.locked(&pool.id, &user.username_key, now).await? {
-            self.record_failure(&pool.id, &user.username_key).await?;
-            return Err(CoreError::NotAuthorized("Password attempts exceeded".into()));
+        if self.locked(&pool.id, Attempt::User(&user.username_key), now).await? {
+            return Err(crate::auth::attempts_exceeded());
         }
         if !user.enabled {
             return Err(CoreError::NotAuthorized("User is disabled.".into()));
@@ -399,7 +399,7 @@ impl SignInView<'_> {
                 match self.check_code(pool, &user, &CodePurpose::Mfa(factor).key(), code).await {
                     Ok(()) => {}
                     Err(CoreError::CodeMismatch(_) | CoreError::LimitExceeded(_)) => {
-                        self.record_failure(&pool.id, &user.username_key).await?;
+                        self.record_failure(&pool.id, Attempt::User(&user.username_key)).await?;
                         return Err(code_mismatch());
                     }
                     Err(e) => return Err(e),

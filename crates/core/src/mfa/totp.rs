@@ -3,6 +3,7 @@
 //! sealed by the master key; a code is accepted once (the last used step is stored).
 
 use crate::auth::session::ChallengeSession;
+use crate::auth::Attempt;
 use crate::tokens::UserCtx;
 use crate::views::SignInView;
 use crate::{Cognate, CoreError, CoreResult};
@@ -83,7 +84,7 @@ impl Cognate {
         })?;
         let secret = self.master.open(sealed, &aad(pool, &user.username_key))?;
         let Some(step) = matching_step(&secret, code, (now / 1000) as u64) else {
-            self.record_failure(&pool.id, &user.username_key).await?;
+            self.record_failure(&pool.id, Attempt::User(&user.username_key)).await?;
             return Err(super::code_mismatch());
         };
         let used = || CoreError::ExpiredCode("Your software token has already been used once.".into());
@@ -98,7 +99,7 @@ impl Cognate {
             .await;
         if let Err(e) = r {
             if matches!(e, CoreError::ExpiredCode(_)) {
-                self.record_failure(&pool.id, &user.username_key).await?;
+                self.record_failure(&pool.id, Attempt::User(&user.username_key)).await?;
             }
             return Err(e);
         }

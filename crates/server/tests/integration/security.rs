@@ -225,3 +225,175 @@ async fn a_signature_must_cover_the_target() {
         .unwrap();
     assert_eq!(r.status(), 403);
 }
+
+async fn sign_in(c: &idp::Client, client: &str, user: &str, password: &str) -> Result<(), String> {
+    c.initiate_auth()
+        .client_id(client)
+        .auth_flow(idp::types::AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", user)
+        .auth_parameters("PASSWORD", password)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| format!("{}: {}", code(&e), message(&e)))
+}
+
+/// A pool with an app client that prevents user-existence errors (or not).
+async fn prevention_pool(c: &idp::Client, prevent: bool) -> (String, String) {
+    let pool = pool(c).await;
+    let mode = if prevent {
+        idp::types::PreventUserExistenceErrorTypes::Enabled
+    } else {
+        idp::types::PreventUserExistenceErrorTypes::Legacy
+    };
+    let client = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("app")
+        .explicit_auth_flows(idp::types::ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .explicit_auth_flows(idp::types::ExplicitAuthFlowsType::AllowUserSrpAuth)
+        .explicit_auth_flows(idp::types::ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .prevent_user_existence_errors(mode)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    (pool, client)
+}
+
+const LOCKED: &str = "NotAuthorizedException: Password attempts exceeded";
+const INCORRECT: &str = "NotAuthorizedException: Incorrect username or password.";
+
+#[tokio::test]
+async fn attempts_during_a_lockout_do_not_extend_it_and_a_new_password_ends_it() {
+    let s = server().await;
+    let c = s.client();
+    let (pool, client) = prevention_pool(&c, false).await;
+    password_user(&c, &pool, "lou", "Passw0rd!", &[]).await;
+    for _ in 0..5 {
+        assert_eq!(sign_in(&c, &client, "lou", "Wrong-1a!").await.unwrap_err(), INCORRECT);
+    }
+    // Locked for a second; retrying (even with the right password) is refused, not counted.
+    for _ in 0..4 {
+        assert_eq!(sign_in(&c, &client, "lou", "Passw0rd!").await.unwrap_err(), LOCKED);
+    }
+    tokio::time::sleep(Duration::from_millis(1300)).await;
+    sign_in(&c, &client, "lou", "Passw0rd!").await.expect("the lockout ended after its second");
+    // Locked again; an administrator's new password ends it at once.
+    for _ in 0..5 {
+        let _ = sign_in(&c, &client, "lou", "Wrong-1a!").await;
+    }
+    assert_eq!(sign_in(&c, &client, "lou", "Passw0rd!").await.unwrap_err(), LOCKED);
+    c.admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("lou")
+        .password("N3w-Passw0rd!")
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    sign_in(&c, &client, "lou", "N3w-Passw0rd!").await.expect("a new password ends the lockout");
+}
+
+#[tokio::test]
+async fn sign_in_answers_do_not_tell_existing_users_apart() {
+    let s = server().await;
+    let c = s.client();
+    let (pool, client) = prevention_pool(&c, true).await;
+    password_user(&c, &pool, "dora", "Passw0rd!", &[]).await;
+    password_user(&c, &pool, "reset", "Passw0rd!", &[("email", "reset@example.com"), ("email_verified", "true")]).await;
+    c.admin_disable_user().user_pool_id(&pool).username("dora").send().await.unwrap();
+    c.admin_reset_user_password().user_pool_id(&pool).username("reset").send().await.unwrap();
+    // Disabled or reset-required: only the right password learns it.
+    assert_eq!(sign_in(&c, &client, "dora", "Wrong-1a!").await.unwrap_err(), INCORRECT);
+    assert_eq!(
+        sign_in(&c, &client, "dora", "Passw0rd!").await.unwrap_err(),
+        "NotAuthorizedException: User is disabled."
+    );
+    assert_eq!(sign_in(&c, &client, "reset", "Wrong-1a!").await.unwrap_err(), INCORRECT);
+    assert!(sign_in(&c, &client, "reset", "Passw0rd!")
+        .await
+        .unwrap_err()
+        .starts_with("PasswordResetRequiredException"));
+    // An unknown name locks out like a known one.
+    for _ in 0..5 {
+        assert_eq!(sign_in(&c, &client, "nobody", "Wrong-1a!").await.unwrap_err(), INCORRECT);
+    }
+    assert_eq!(sign_in(&c, &client, "nobody", "Wrong-1a!").await.unwrap_err(), LOCKED);
+    // SRP: an unknown name gets the same salt every time, like a real user.
+    let n = num_bigint::BigUint::parse_bytes(cognate_testkit::srp_client::N.as_bytes(), 16).unwrap();
+    let big_a = num_bigint::BigUint::from(2u32).modpow(&num_bigint::BigUint::from(123_456_789u64), &n).to_str_radix(16);
+    let salt = |r: idp::operation::initiate_auth::InitiateAuthOutput| r.challenge_parameters.unwrap()["SALT"].clone();
+    let start = |name: &'static str| {
+        c.initiate_auth()
+            .client_id(&client)
+            .auth_flow(idp::types::AuthFlowType::UserSrpAuth)
+            .auth_parameters("USERNAME", name)
+            .auth_parameters("SRP_A", &big_a)
+            .send()
+    };
+    assert_eq!(salt(start("somebody").await.unwrap()), salt(start("somebody").await.unwrap()));
+    assert_ne!(salt(start("somebody").await.unwrap()), salt(start("someone").await.unwrap()));
+}
+
+#[tokio::test]
+async fn recovery_answers_do_not_tell_existing_users_apart() {
+    let s = server().await;
+    let c = s.client();
+    let (pool, client) = prevention_pool(&c, true).await;
+    c.update_user_pool()
+        .user_pool_id(&pool)
+        .auto_verified_attributes(idp::types::VerifiedAttributeType::Email)
+        .send()
+        .await
+        .unwrap();
+    password_user(&c, &pool, "carl", "Passw0rd!", &[("email", "carl@example.com"), ("email_verified", "true")]).await;
+    password_user(&c, &pool, "dina", "Passw0rd!", &[("email", "dina@example.com"), ("email_verified", "true")]).await;
+    c.admin_disable_user().user_pool_id(&pool).username("dina").send().await.unwrap();
+    let forgot = |name: &'static str| c.forgot_password().client_id(&client).username(name).send();
+    // Unknown and disabled users get a simulated delivery, the same each time, not a constant.
+    let d1 = forgot("zed").await.unwrap().code_delivery_details.unwrap();
+    let d2 = forgot("zed").await.unwrap().code_delivery_details.unwrap();
+    let other = forgot("yan").await.unwrap().code_delivery_details.unwrap();
+    assert_eq!(d1.destination, d2.destination);
+    assert!(d1.destination.as_deref().unwrap().starts_with("z***@"), "{:?}", d1.destination);
+    assert!(other.destination.as_deref().unwrap().starts_with("y***@"));
+    // A disabled user gets no code, and an answer like anyone else's.
+    let disabled = forgot("dina").await.unwrap().code_delivery_details.unwrap();
+    assert!(disabled.destination.as_deref().unwrap().starts_with("d***@"));
+    // Resending a confirmation code: a confirmed user is not told apart from an unknown one.
+    let resend = c.resend_confirmation_code().client_id(&client).username("carl").send().await.unwrap();
+    assert!(resend.code_delivery_details.is_some());
+    // Confirmations: every user that cannot be confirmed gets the wrong-code answer.
+    for name in ["carl", "zed"] {
+        let e =
+            c.confirm_sign_up().client_id(&client).username(name).confirmation_code("123456").send().await.unwrap_err();
+        assert_eq!(code(&e), "CodeMismatchException", "{name}");
+    }
+    for name in ["dina", "zed"] {
+        let e = c
+            .confirm_forgot_password()
+            .client_id(&client)
+            .username(name)
+            .confirmation_code("123456")
+            .password("Passw0rd!x")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(code(&e), "CodeMismatchException", "{name}");
+        // The password policy is checked first for everyone.
+        let e = c
+            .confirm_forgot_password()
+            .client_id(&client)
+            .username(name)
+            .confirmation_code("123456")
+            .password("short")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(code(&e), "InvalidPasswordException", "{name}");
+    }
+}

@@ -36,6 +36,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "srp", include_str!("../../migrations/postgres/0004_srp.sql")),
     (5, "devices", include_str!("../../migrations/postgres/0005_devices.sql")),
     (6, "pending_attributes", include_str!("../../migrations/postgres/0006_pending_attributes.sql")),
+    (7, "unknown_failures", include_str!("../../migrations/postgres/0007_unknown_failures.sql")),
 ];
 
 /// Connection pool settings (`COGNATE_DATABASE_MAX_CONNECTIONS`, `..._ACQUIRE_TIMEOUT_SECS`).

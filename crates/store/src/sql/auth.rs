@@ -207,6 +207,11 @@ impl TokenStore for DbStore {
         sqlx::query("DELETE FROM refresh_tokens WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
         sqlx::query("DELETE FROM revocations WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
         sqlx::query("DELETE FROM codes WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
+        sqlx::query("DELETE FROM unknown_sign_in_failures WHERE last_failure < $1 AND locked_until < $2")
+            .bind(now - crate::UNKNOWN_FAILURES_TTL_MS)
+            .bind(now)
+            .execute(&self.writer)
+            .await?;
         Ok(())
     }
 }
@@ -237,6 +242,40 @@ impl GuardStore for DbStore {
         )
         .bind(pool.as_str())
         .bind(username_key)
+        .bind(f.failures)
+        .bind(f.last_failure)
+        .bind(f.locked_until)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn get_unknown_failures(&self, pool: &UserPoolId, name_key: &str) -> StoreResult<Failures> {
+        let row = sqlx::query(
+            "SELECT failures, last_failure, locked_until FROM unknown_sign_in_failures WHERE pool_id = $1 AND name_key = $2",
+        )
+        .bind(pool.as_str())
+        .bind(name_key)
+        .fetch_optional(&self.writer)
+        .await?;
+        Ok(match row {
+            Some(r) => Failures {
+                failures: r.try_get("failures")?,
+                last_failure: r.try_get("last_failure")?,
+                locked_until: r.try_get("locked_until")?,
+            },
+            None => Failures::default(),
+        })
+    }
+
+    async fn put_unknown_failures(&self, pool: &UserPoolId, name_key: &str, f: &Failures) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO unknown_sign_in_failures (pool_id, name_key, failures, last_failure, locked_until) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (pool_id, name_key) DO UPDATE SET failures = excluded.failures, \
+             last_failure = excluded.last_failure, locked_until = excluded.locked_until",
+        )
+        .bind(pool.as_str())
+        .bind(name_key)
         .bind(f.failures)
         .bind(f.last_failure)
         .bind(f.locked_until)

@@ -37,6 +37,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "srp", include_str!("../../migrations/sqlite/0004_srp.sql")),
     (5, "devices", include_str!("../../migrations/sqlite/0005_devices.sql")),
     (6, "pending_attributes", include_str!("../../migrations/sqlite/0006_pending_attributes.sql")),
+    (7, "unknown_failures", include_str!("../../migrations/sqlite/0007_unknown_failures.sql")),
 ];
 
 /// Page size of new databases. A user row (attributes, password hash, sealed SRP verifier) is
