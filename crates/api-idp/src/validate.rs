@@ -37,6 +37,7 @@ enum Shape {
         max: Option<i64>,
     },
     Map {
+        key: String,
         value: String,
         min: Option<i64>,
         max: Option<i64>,
@@ -149,6 +150,7 @@ impl Validator {
                     max: num(s, "max"),
                 },
                 "map" => Shape::Map {
+                    key: s["key"]["shape"].as_str().unwrap_or("").to_string(),
                     value: s["value"]["shape"].as_str().unwrap_or("").to_string(),
                     min: num(s, "min"),
                     max: num(s, "max"),
@@ -283,7 +285,7 @@ impl Validator {
                     self.value(member, item, &format!("{path}.{}.member", i + 1), errors)?;
                 }
             }
-            Some(Shape::Map { value, min, max }) => {
+            Some(Shape::Map { key, value, min, max }) => {
                 let obj = v.as_object_mut().ok_or_else(|| type_err("a map"))?;
                 let len = obj.len() as i64;
                 if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
@@ -295,6 +297,8 @@ impl Validator {
                     return Ok(());
                 }
                 for (k, item) in obj.iter_mut() {
+                    let mut key_value = Value::String(k.clone());
+                    self.value(key, &mut key_value, &format!("{path}.key"), errors)?;
                     self.value(value, item, &format!("{path}.{k}"), errors)?;
                 }
             }

@@ -71,14 +71,18 @@ pub fn add_schema_entry(schema: &mut Vec<SchemaAttribute>, entry: SchemaAttribut
         if existing.name == "sub" {
             return invalid("The attribute sub cannot be changed.".into());
         }
-        if entry.data_type != existing.data_type {
-            return invalid(format!("Invalid AttributeDataType input for the standard attribute {}.", existing.name));
+        if entry.data_type != existing.data_type || entry.developer_only {
+            return invalid(format!(
+                "You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute {}",
+                existing.name
+            ));
         }
+        let constraints = check_constraints(&entry, &existing.name)?;
         existing.required = entry.required;
         existing.mutable = entry.mutable;
-        if entry.min_length.is_some() || entry.max_length.is_some() {
-            existing.min_length = entry.min_length.or(existing.min_length.take());
-            existing.max_length = entry.max_length.or(existing.max_length.take());
+        if let Some((min, max)) = constraints {
+            existing.min_length = min.or(existing.min_length.take());
+            existing.max_length = max.or(existing.max_length.take());
         }
         return Ok(());
     }
@@ -100,13 +104,65 @@ pub fn add_schema_entry(schema: &mut Vec<SchemaAttribute>, entry: SchemaAttribut
             "A user pool can have at most {MAX_CUSTOM_ATTRIBUTES} custom attributes."
         )));
     }
-    for bound in [&entry.min_length, &entry.max_length, &entry.min_value, &entry.max_value].into_iter().flatten() {
-        if bound.parse::<i64>().is_err() {
-            return invalid(format!("Invalid constraint value {bound} for attribute {full}."));
+    let bounds = check_constraints(&entry, &full)?;
+    let (min_length, max_length, min_value, max_value) = match (entry.data_type, bounds) {
+        (AttributeDataType::String, Some((min, max))) => (min, max, None, None),
+        (AttributeDataType::Number, Some((min, max))) => (None, None, min, max),
+        _ => (None, None, None, None),
+    };
+    schema.push(SchemaAttribute { name: full, min_length, max_length, min_value, max_value, ..entry });
+    Ok(())
+}
+
+/// The largest string length a schema attribute may have.
+const MAX_STRING_LENGTH: i64 = 2048;
+
+/// Checks the constraints of an entry's own type (a string's length, a number's value) and
+/// returns them as (min, max); the other type's constraints are dropped, as Cognito drops them.
+/// Bounds must be numbers, string lengths at most 2048, and min no more than max.
+#[allow(clippy::type_complexity)]
+fn check_constraints(entry: &SchemaAttribute, name: &str) -> CoreResult<Option<(Option<String>, Option<String>)>> {
+    let (min, max, what) = match entry.data_type {
+        AttributeDataType::String => (&entry.min_length, &entry.max_length, "StringAttributeConstraints"),
+        AttributeDataType::Number => (&entry.min_value, &entry.max_value, "NumberAttributeConstraints"),
+        _ => return Ok(None),
+    };
+    if min.is_none() && max.is_none() {
+        return Ok(None);
+    }
+    let parse = |b: &Option<String>| -> CoreResult<Option<i64>> {
+        b.as_deref()
+            .map(|v| {
+                v.trim().parse::<i64>().map_err(|_| {
+                    CoreError::InvalidParameter(format!("Invalid {what} for attribute {name}: {v} is not a number."))
+                })
+            })
+            .transpose()
+    };
+    let (lo, hi) = (parse(min)?, parse(max)?);
+    if entry.data_type == AttributeDataType::String
+        && [lo, hi].into_iter().flatten().any(|v| !(0..=MAX_STRING_LENGTH).contains(&v))
+    {
+        return Err(CoreError::InvalidParameter(format!(
+            "Invalid {what} for attribute {name}: lengths must be between 0 and {MAX_STRING_LENGTH}."
+        )));
+    }
+    if let (Some(lo), Some(hi)) = (lo, hi) {
+        if lo > hi {
+            return Err(CoreError::InvalidParameter(format!(
+                "Invalid {what} for attribute {name}: the minimum is greater than the maximum."
+            )));
         }
     }
-    schema.push(SchemaAttribute { name: full, ..entry });
-    Ok(())
+    Ok(Some((lo.map(|v| v.to_string()), hi.map(|v| v.to_string()))))
+}
+
+/// The value as stored: booleans in lower case (Cognito accepts `True`).
+pub fn normalized(settings: &PoolSettings, name: &str, value: &str) -> String {
+    match settings.attribute(name) {
+        Some(a) if a.data_type == AttributeDataType::Boolean => value.to_ascii_lowercase(),
+        _ => value.to_string(),
+    }
 }
 
 /// A plausible email address: one `@`, something on each side, a dot in the domain.
@@ -142,7 +198,9 @@ pub fn check_write(settings: &PoolSettings, name: &str, value: &str, creating: b
         return invalid(format!("Cannot modify an immutable attribute: {name}"));
     }
     let problem = match attr.data_type {
-        AttributeDataType::Boolean if value != "true" && value != "false" => Some("must be true or false"),
+        AttributeDataType::Boolean if !value.eq_ignore_ascii_case("true") && !value.eq_ignore_ascii_case("false") => {
+            Some("must be true or false")
+        }
         AttributeDataType::Number if value.parse::<f64>().is_err() => Some("must be a number"),
         _ => None,
     };

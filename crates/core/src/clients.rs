@@ -3,7 +3,9 @@
 use crate::views::AdminView;
 use crate::{paging, Cognate, CoreError, CoreResult};
 use cognate_model::ids::generate_client_secret;
-use cognate_model::{now_millis, AppClient, ClientId, ClientSettings, ExplicitAuthFlow, OAuthFlow, UserPoolId};
+use cognate_model::{
+    now_millis, AppClient, ClientId, ClientSettings, ExplicitAuthFlow, OAuthFlow, PoolSettings, UserPoolId,
+};
 use cognate_store::StoreError;
 
 /// Create/UpdateUserPoolClient input.
@@ -29,6 +31,19 @@ pub struct NewClient {
 /// The flows a client allows when `ExplicitAuthFlows` is empty (model documentation).
 pub const DEFAULT_FLOWS: [ExplicitAuthFlow; 3] =
     [ExplicitAuthFlow::AllowRefreshTokenAuth, ExplicitAuthFlow::AllowUserSrpAuth, ExplicitAuthFlow::AllowCustomAuth];
+
+/// `ReadAttributes` and `WriteAttributes` name attributes of the pool's schema (Cognito: "Invalid
+/// read attributes specified while creating a client").
+fn check_attributes(pool: &PoolSettings, s: &ClientSettings, doing: &str) -> CoreResult<()> {
+    for (list, kind) in [(&s.read_attributes, "read"), (&s.write_attributes, "write")] {
+        if list.iter().any(|a| pool.attribute(a).is_none()) {
+            return Err(CoreError::InvalidParameter(format!(
+                "Invalid {kind} attributes specified while {doing} a client"
+            )));
+        }
+    }
+    Ok(())
+}
 
 fn check_settings(s: &mut ClientSettings, has_secret: bool) -> CoreResult<()> {
     let invalid = |m: &str| Err(CoreError::InvalidParameter(m.into()));
@@ -103,8 +118,10 @@ impl Cognate {
 impl AdminView<'_> {
     /// CreateUserPoolClient.
     pub async fn create_client(&self, pool: &UserPoolId, mut input: ClientInput) -> CoreResult<NewClient> {
-        self.pool(pool).await?;
+        let p = self.pool(pool).await?;
         check_settings(&mut input.settings, input.generate_secret)?;
+        check_attributes(&p.settings, &input.settings, "creating")?;
+        crate::quotas::room_for(self.store.count_clients(pool).await?, crate::quotas::CLIENTS_PER_POOL, "app clients")?;
         let now = now_millis();
         let client_id = ClientId::generate();
         let secret = input.generate_secret.then(generate_client_secret);
@@ -137,6 +154,7 @@ impl AdminView<'_> {
     ) -> CoreResult<NewClient> {
         let mut client = self.client_in_pool(pool, id).await?;
         check_settings(&mut input.settings, client.secret_sealed.is_some())?;
+        check_attributes(&self.pool(pool).await?.settings, &input.settings, "updating")?;
         if !input.name.is_empty() {
             client.name = input.name;
         }

@@ -31,6 +31,7 @@ impl AdminView<'_> {
     /// CreateGroup.
     pub async fn create_group(&self, pool: &UserPoolId, name: &str, input: GroupInput) -> CoreResult<Group> {
         self.pool(pool).await?;
+        crate::quotas::room_for(self.store.count_groups(pool).await?, crate::quotas::GROUPS_PER_POOL, "groups")?;
         let now = now_millis();
         let g = Group {
             pool_id: pool.clone(),
@@ -97,6 +98,11 @@ impl AdminView<'_> {
         let p = self.pool(pool).await?;
         let user = self.resolve_user(&p, username).await?;
         self.group(pool, group).await?;
+        let limit = crate::quotas::GROUPS_PER_USER;
+        let groups = self.store.groups_of_user(pool, &user.username_key, None, limit + 1).await?;
+        if groups.len() >= limit && !groups.iter().any(|g| g.name == group) {
+            return Err(CoreError::LimitExceeded(format!("A user can belong to at most {limit} groups.")));
+        }
         self.store.add_member(pool, group, &user.username_key).await.map_err(|e| match e {
             StoreError::NotFound => group_not_found(),
             e => e.into(),

@@ -21,6 +21,7 @@ pub mod paging;
 pub mod password;
 mod pools;
 pub mod principal;
+pub mod quotas;
 mod selfservice;
 mod signup;
 pub mod srp;

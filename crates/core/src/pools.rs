@@ -36,7 +36,7 @@ fn check_settings(s: &PoolSettings) -> CoreResult<()> {
     if s.auto_verified_attributes.iter().any(|a| a != "email" && a != "phone_number") {
         return invalid("AutoVerifiedAttributes can only contain email and phone_number.");
     }
-    Ok(())
+    crate::quotas::check_tags(&s.tags)
 }
 
 impl Cognate {
@@ -65,6 +65,7 @@ impl AdminView<'_> {
         let name = input.name.ok_or_else(|| CoreError::InvalidParameter("PoolName is required.".into()))?;
         let mut settings = input.settings;
         check_settings(&settings)?;
+        crate::quotas::room_for(self.store.count_pools().await?, crate::quotas::POOLS, "user pools")?;
         let mut schema = standard_schema();
         for entry in std::mem::take(&mut settings.schema) {
             add_schema_entry(&mut schema, entry, true)?;
@@ -169,9 +170,7 @@ impl AdminView<'_> {
         for k in remove {
             pool.settings.tags.remove(k);
         }
-        if pool.settings.tags.len() > 50 {
-            return Err(CoreError::LimitExceeded("A user pool can have at most 50 tags.".into()));
-        }
+        crate::quotas::check_tags(&pool.settings.tags)?;
         pool.updated_at = now_millis();
         self.store.update_pool(&pool).await?;
         Ok(())

@@ -50,7 +50,7 @@ fn verification_target(pool: &UserPool, user: &User) -> Option<&'static str> {
 
 /// The attribute a password-reset code goes to, by `AccountRecoverySetting` priority
 /// (default: verified phone, then verified email).
-fn recovery_target(pool: &UserPool, user: &User) -> Option<&'static str> {
+pub(crate) fn recovery_target(pool: &UserPool, user: &User) -> Option<&'static str> {
     let mut order: Vec<(i64, &'static str)> = match &pool.settings.account_recovery {
         Some(r) => r
             .recovery_mechanisms
@@ -187,7 +187,7 @@ impl AccountView<'_> {
             }
             check_write(s, n, v, true)?;
             attrs.retain(|(k, _)| k != n);
-            attrs.push((n.clone(), v.clone()));
+            attrs.push((n.clone(), crate::attributes::normalized(s, n, v)));
         }
         let (username, sub) = identity(s, &input.username, &mut attrs)?;
         check_required(s, &attrs)?;
@@ -315,6 +315,15 @@ impl AccountView<'_> {
     ) -> CoreResult<CodeDelivery> {
         let started = Instant::now();
         let (client, pool) = self.client_and_pool(client_id).await?;
+        let admin_only = pool
+            .settings
+            .account_recovery
+            .as_ref()
+            .is_some_and(|r| r.recovery_mechanisms.iter().any(|m| m.name == RecoveryMechanism::AdminOnly));
+        if admin_only {
+            // The same answer for everyone: nobody resets their own password here.
+            return Err(CoreError::NotAuthorized("Contact administrator to reset password.".into()));
+        }
         let hide = hides_existence(&client);
         let user = self.public_user(&pool, &client, username).await?;
         let names: Vec<&str> = [username].into_iter().chain(user.as_ref().map(|u| u.username.as_str())).collect();

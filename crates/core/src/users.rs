@@ -1,12 +1,12 @@
 //! Admin user management: create (with invitation), read, update and delete attributes,
 //! enable/disable, passwords, confirmation, global sign-out, and ListUsers from the indexes.
 
-use crate::attributes::{check_required, check_write, is_email, is_phone};
+use crate::attributes::{check_required, check_write, is_email, is_phone, normalized};
 use crate::outbox::Message;
 use crate::password::{check_policy, generate_temporary_password};
 use crate::views::AdminView;
 use crate::{filter, paging, Cognate, CoreError, CoreResult};
-use cognate_model::{now_millis, DeliveryMedium, PoolSettings, User, UserPool, UserPoolId, UserStatus};
+use cognate_model::{now_millis, CodePurpose, DeliveryMedium, PoolSettings, User, UserPool, UserPoolId, UserStatus};
 use cognate_store::{StoreError, UserCursor, UserFilter};
 
 /// `MessageAction` of AdminCreateUser.
@@ -88,6 +88,12 @@ pub fn sign_in_keys(settings: &PoolSettings, user: &User) -> Vec<String> {
         }
     }
     keys
+}
+
+fn update_conflict_error(key: &str) -> CoreError {
+    let attr = key.split(':').next().unwrap_or("");
+    let what = if attr == "phone_number" { "phone number" } else { attr };
+    CoreError::AliasExists(format!("An account with the given {what} already exists."))
 }
 
 fn conflict_error(settings: &PoolSettings, key: &str) -> CoreError {
@@ -205,7 +211,10 @@ impl Cognate {
                 }
                 Err(StoreError::VersionMismatch) => continue,
                 Err(StoreError::NotFound) => return Err(CoreError::UserNotFound),
-                Err(StoreError::Conflict(k)) => return Err(conflict_error(&pool.settings, &k)),
+                // An update that takes another user's email or phone is an alias conflict, also
+                // where those attributes are user names (AdminUpdateUserAttributes models
+                // AliasExistsException, not UsernameExistsException).
+                Err(StoreError::Conflict(k)) => return Err(update_conflict_error(&k)),
                 Err(e) => return Err(e.into()),
             }
         }
@@ -300,7 +309,7 @@ impl AdminView<'_> {
         for (n, v) in &input.attributes {
             check_write(s, n, v, true)?;
             attrs.retain(|(k, _)| k != n);
-            attrs.push((n.clone(), v.clone()));
+            attrs.push((n.clone(), normalized(s, n, v)));
         }
         let (username, sub) = identity(s, &input.username, &mut attrs)?;
         check_required(s, &attrs)?;
@@ -366,6 +375,8 @@ impl AdminView<'_> {
         for (n, v) in attrs {
             check_write(s, n, v, false)?;
         }
+        let attrs: Vec<(String, String)> = attrs.iter().map(|(n, v)| (n.clone(), normalized(s, n, v))).collect();
+        let attrs = &attrs;
         let hold = crate::selfservice::verify_before_update(&pool);
         self.modify_user(&pool, username, |u| {
             for (n, v) in attrs {
@@ -398,10 +409,14 @@ impl AdminView<'_> {
     ) -> CoreResult<User> {
         let pool = self.pool(pool_id).await?;
         let s = &pool.settings;
+        // The user first (UserNotFoundException), then the names, as Cognito reports them.
+        self.resolve_user(&pool, username).await?;
         for n in names {
-            let attr = s
-                .attribute(n)
-                .ok_or_else(|| CoreError::InvalidParameter(format!("Attribute does not exist in the schema: {n}")))?;
+            let attr = s.attribute(n).ok_or_else(|| {
+                CoreError::InvalidParameter(format!(
+                    "Invalid user attributes: user.{n}: Attribute does not exist in the schema."
+                ))
+            })?;
             if attr.required || !attr.mutable || s.is_username_attribute(n) {
                 return Err(CoreError::InvalidParameter(format!(
                     "Cannot delete a required or immutable attribute: {n}"
@@ -465,16 +480,34 @@ impl AdminView<'_> {
     /// every session ends.
     pub async fn reset_user_password(&self, pool_id: &UserPoolId, username: &str) -> CoreResult<()> {
         let pool = self.pool(pool_id).await?;
+        let user = self.resolve_user(&pool, username).await?;
+        if user.status == UserStatus::ForceChangePassword {
+            return Err(CoreError::NotAuthorized("User password cannot be reset in the current state.".into()));
+        }
+        if !user.enabled {
+            return Err(CoreError::NotAuthorized("User is disabled.".into()));
+        }
+        // The code goes where the pool's recovery sends codes, else to any verified address.
+        let target = crate::signup::recovery_target(&pool, &user)
+            .or_else(|| {
+                ["phone_number", "email"].into_iter().find(|a| user.attribute(a).is_some() && user.is_verified(a))
+            })
+            .ok_or_else(|| {
+                CoreError::InvalidParameter(
+                    "Cannot reset password for the user as there is no registered/verified email or phone_number"
+                        .into(),
+                )
+            })?;
         let u = self
-            .modify_user(&pool, username, |u| {
-                if !u.enabled {
-                    return Err(CoreError::NotAuthorized("User is disabled.".into()));
-                }
+            .modify_user_by_key(&pool, &user.username_key, |u| {
                 u.status = UserStatus::ResetRequired;
                 Ok(())
             })
             .await?;
-        self.revoke_all_sessions(pool_id, &u.username_key).await
+        self.revoke_all_sessions(pool_id, &u.username_key).await?;
+        let code = self.issue_code(&pool, &u, &CodePurpose::Reset.key(), crate::codes::RESET_TTL_MS).await?;
+        self.deliver_code(&pool, &u, target, &code, crate::codes::CodeKind::Reset).await?;
+        Ok(())
     }
 
     /// AdminSetUserSettings (legacy MFA options).

@@ -225,6 +225,8 @@ pub async fn clients(store: &dyn Store) {
     store.update_client(&c).await.unwrap();
     assert_eq!(store.get_client(&c.client_id).await.unwrap().unwrap(), c);
     assert_eq!(store.list_clients(&p.id, None, 10).await.unwrap().len(), 1);
+    assert_eq!(store.count_clients(&p.id).await.unwrap(), 1);
+    assert!(store.count_pools().await.unwrap() >= 1);
     let other = UserPoolId::generate("us-east-1");
     assert!(matches!(store.delete_client(&other, &c.client_id).await, Err(StoreError::NotFound)));
     let mut orphan = c.clone();
@@ -359,6 +361,7 @@ pub async fn groups(store: &dyn Store) {
     let mut g2 = g.clone();
     g2.name = "users".into();
     store.create_group(&g2).await.unwrap();
+    assert_eq!(store.count_groups(&p.id).await.unwrap(), 2);
     let u = user(&p.id, "carol", &[]);
     store.create_user(&u, &[]).await.unwrap();
     store.add_member(&p.id, "admins", "carol").await.unwrap();

@@ -75,6 +75,12 @@ pub trait PoolStore: Send + Sync {
     async fn list_pools(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<UserPool>>;
     /// Number of users in a pool.
     async fn count_users(&self, id: &UserPoolId) -> StoreResult<i64>;
+    /// Number of pools.
+    async fn count_pools(&self) -> StoreResult<i64>;
+    /// Number of app clients of a pool.
+    async fn count_clients(&self, id: &UserPoolId) -> StoreResult<i64>;
+    /// Number of groups of a pool.
+    async fn count_groups(&self, id: &UserPoolId) -> StoreResult<i64>;
 }
 
 /// App clients.

@@ -6,6 +6,7 @@ use super::{reshape, secs, wire_enum};
 use crate::ops::ser;
 use crate::shapes::*;
 use crate::ApiError;
+use cognate_core::attributes::standard_schema;
 use cognate_core::PoolInput;
 use cognate_model::pool::LegacyVerificationMessages;
 use cognate_model::pool::{AdminCreateUserConfig, AttributeDataType as DataType, DeviceConfiguration, MessageTemplate};
@@ -139,12 +140,18 @@ fn schema_in(a: SchemaAttributeType) -> SchemaAttribute {
     let sc = a.string_attribute_constraints.unwrap_or_default();
     let nc = a.number_attribute_constraints.unwrap_or_default();
     SchemaAttribute {
-        name: a.name.unwrap_or_default(),
+        name: a.name.clone().unwrap_or_default(),
         data_type: match a.attribute_data_type {
             Some(AttributeDataType::Number) => DataType::Number,
             Some(AttributeDataType::DateTime) => DataType::DateTime,
             Some(AttributeDataType::Boolean) => DataType::Boolean,
-            _ => DataType::String,
+            Some(AttributeDataType::String) => DataType::String,
+            // Not given: a standard attribute keeps its type; a custom one is a string.
+            None => standard_schema()
+                .into_iter()
+                .find(|s| Some(&s.name) == a.name.as_ref())
+                .map(|s| s.data_type)
+                .unwrap_or(DataType::String),
         },
         developer_only: a.developer_only_attribute.unwrap_or(false),
         mutable: a.mutable.unwrap_or(true),
@@ -213,6 +220,8 @@ fn list<T: serde::de::DeserializeOwned>(v: &[String]) -> Option<Vec<T>> {
 /// The full `UserPoolType`.
 pub fn pool_type(pool: &UserPool, arn: String, users: i64) -> UserPoolType {
     let s = &pool.settings;
+    let template = s.verification_message_template.clone().unwrap_or_default();
+    let legacy = &s.legacy_verification;
     let ex: Extras = serde_json::from_value(serde_json::Value::Object(s.extra.clone())).unwrap_or_default();
     let pp = &s.password_policy;
     let t = &s.admin_create_user.invite_message;
@@ -244,17 +253,26 @@ pub fn pool_type(pool: &UserPool, arn: String, users: i64) -> UserPoolType {
         auto_verified_attributes: list(&s.auto_verified_attributes),
         alias_attributes: list(&s.alias_attributes),
         username_attributes: list(&s.username_attributes),
-        sms_verification_message: s.legacy_verification.sms_message.clone(),
-        email_verification_message: s.legacy_verification.email_message.clone(),
-        email_verification_subject: s.legacy_verification.email_subject.clone(),
-        verification_message_template: Some(
-            s.verification_message_template.as_ref().and_then(|t| reshape(t).ok()).unwrap_or(
-                VerificationMessageTemplateType {
-                    default_email_option: Some(DefaultEmailOptionType::ConfirmWithCode),
-                    ..Default::default()
-                },
+        // The legacy members and the template describe the same messages: each answers with what
+        // the other was given (CreateUserPool with a VerificationMessageTemplate reports the
+        // legacy EmailVerificationMessage, EmailVerificationSubject and SmsVerificationMessage).
+        sms_verification_message: legacy.sms_message.clone().or_else(|| template.sms_message.clone()),
+        email_verification_message: legacy.email_message.clone().or_else(|| template.email_message.clone()),
+        email_verification_subject: legacy.email_subject.clone().or_else(|| template.email_subject.clone()),
+        verification_message_template: Some(VerificationMessageTemplateType {
+            sms_message: template.sms_message.clone().or_else(|| legacy.sms_message.clone()),
+            email_message: template.email_message.clone().or_else(|| legacy.email_message.clone()),
+            email_subject: template.email_subject.clone().or_else(|| legacy.email_subject.clone()),
+            email_message_by_link: template.email_message_by_link.clone(),
+            email_subject_by_link: template.email_subject_by_link.clone(),
+            default_email_option: Some(
+                template
+                    .default_email_option
+                    .as_deref()
+                    .and_then(wire_enum)
+                    .unwrap_or(DefaultEmailOptionType::ConfirmWithCode),
             ),
-        ),
+        }),
         sms_authentication_message: s.sms_authentication_message.clone(),
         user_attribute_update_settings: s.verify_before_update.as_ref().map(|list| UserAttributeUpdateSettingsType {
             attributes_require_verification_before_update: Some(list.iter().filter_map(|a| wire_enum(a)).collect()),

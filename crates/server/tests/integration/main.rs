@@ -17,4 +17,5 @@ mod signin;
 mod signup;
 mod srp;
 mod users;
+mod validation;
 mod verify_attrs;

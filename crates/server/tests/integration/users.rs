@@ -103,6 +103,16 @@ async fn admin_user_lifecycle() {
     assert_eq!(code(&e), "NotAuthorizedException");
     assert_eq!(message(&e), "User cannot be confirmed. Current status is CONFIRMED");
 
+    // A reset sends a code, so it needs a verified address.
+    let e = c.admin_reset_user_password().user_pool_id(&id).username("alice").send().await.unwrap_err();
+    assert_eq!(code(&e), "InvalidParameterException");
+    c.admin_update_user_attributes()
+        .user_pool_id(&id)
+        .username("alice")
+        .user_attributes(attr("email_verified", "true"))
+        .send()
+        .await
+        .unwrap();
     c.admin_reset_user_password().user_pool_id(&id).username("alice").send().await.unwrap();
     let g = c.admin_get_user().user_pool_id(&id).username("alice").send().await.unwrap();
     assert_eq!(g.user_status, Some(UserStatusType::ResetRequired));

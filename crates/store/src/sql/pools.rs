@@ -79,4 +79,22 @@ impl PoolStore for DbStore {
             .fetch_one(&self.reader)
             .await?)
     }
+
+    async fn count_pools(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM user_pools").fetch_one(&self.reader).await?)
+    }
+
+    async fn count_clients(&self, id: &UserPoolId) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM app_clients WHERE pool_id = $1")
+            .bind(id.as_str())
+            .fetch_one(&self.reader)
+            .await?)
+    }
+
+    async fn count_groups(&self, id: &UserPoolId) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM groups WHERE pool_id = $1")
+            .bind(id.as_str())
+            .fetch_one(&self.reader)
+            .await?)
+    }
 }
