@@ -133,3 +133,33 @@ async fn futures_ok<T, E>(tasks: Vec<tokio::task::JoinHandle<Result<T, E>>>) -> 
     }
     out
 }
+
+#[tokio::test]
+async fn logs_to_a_pipe_carry_no_colour_codes() {
+    use tokio::io::AsyncBufReadExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env("COGNATE_LOG", "info")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut seen = String::new();
+    let ready = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            seen.push_str(&line);
+            seen.push('\n');
+            if line.contains("ready") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(ready, Ok(true), "{seen}");
+    assert!(!seen.contains('\u{1b}'), "ANSI escape codes in a piped log: {seen:?}");
+}
