@@ -435,3 +435,75 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Member names that occur in many inputs, so random objects reach deep into shapes.
+    const NAMES: [&str; 16] = [
+        "UserPoolId",
+        "Username",
+        "ClientId",
+        "UserAttributes",
+        "Name",
+        "Value",
+        "Limit",
+        "Filter",
+        "AttributesToGet",
+        "GroupName",
+        "Precedence",
+        "Schema",
+        "UserPoolTags",
+        "AuthParameters",
+        "Policies",
+        "PasswordPolicy",
+    ];
+
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null)),
+            ".{0,40}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+                prop::collection::btree_map(prop::sample::select(NAMES.to_vec()), inner, 0..8)
+                    .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+            ]
+        })
+    }
+
+    fn input_shapes() -> Vec<String> {
+        // (The strategy is built once per test.)
+        let model: Value = serde_json::from_str(MODEL).unwrap();
+        model["operations"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter_map(|o| o["input"]["shape"].as_str().map(String::from))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1024, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any JSON against any operation's input: accepted, or refused with a short message.
+        #[test]
+        fn any_input_validates_or_is_refused_briefly(
+            shape in prop::sample::select(input_shapes()),
+            fields in prop::collection::btree_map(prop::sample::select(NAMES.to_vec()), json(), 0..10),
+        ) {
+            static VALIDATOR: std::sync::OnceLock<Validator> = std::sync::OnceLock::new();
+            let mut input: Map<String, Value> = fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            match VALIDATOR.get_or_init(Validator::new).validate(&shape, &mut input) {
+                Ok(()) => {}
+                Err(Invalid::Constraints(m)) | Err(Invalid::Type(m)) => prop_assert!(m.len() < 2048, "{} bytes", m.len()),
+            }
+        }
+    }
+}

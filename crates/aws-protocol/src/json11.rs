@@ -126,3 +126,35 @@ mod tests {
         assert_eq!(v["message"], "Incorrect username or password.\nx");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any bytes are a JSON object or a SerializationException, never a panic.
+        #[test]
+        fn any_body_is_an_object_or_a_serialization_error(body in proptest::collection::vec(any::<u8>(), 0..256)) {
+            if let Err(e) = parse_json_body(&body) {
+                prop_assert_eq!(e.code, "SerializationException");
+                prop_assert!(e.message.len() < 512);
+            }
+        }
+
+        /// JSON-looking text, nested brackets and all.
+        #[test]
+        fn json_like_text(body in "[\\{\\}\\[\\]\":,0-9a-zA-Z \\\\.eE+-]{0,128}") {
+            let _ = parse_json_body(body.as_bytes());
+        }
+
+        /// Whatever a message holds, the error headers are valid header values.
+        #[test]
+        fn error_messages_fit_headers(message in ".{0,300}") {
+            let r = error_response("rid", &WireError::client("InvalidParameterException", message));
+            prop_assert!(r.headers()["x-amzn-errormessage"].to_str().is_ok());
+        }
+    }
+}

@@ -5,6 +5,9 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use crypto_bigint::ctutils::{CtEq, CtSelect};
+use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
+use crypto_bigint::{Odd, U3072};
 use hmac::{Hmac, Mac};
 use num_bigint::BigUint;
 use rand::RngCore;
@@ -13,7 +16,15 @@ use sha2::{Digest, Sha256};
 /// RFC 3526 3072-bit MODP group, as Cognito uses it.
 const N_HEX: &str = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF";
 
+/// A number mod N in Montgomery form: every secret-exponent power runs in it, in constant time.
+type Mont = FixedMontyForm<{ U3072::LIMBS }>;
+
 /// The group parameters, computed once per service.
+///
+/// The arithmetic on secrets (the password-derived `x` when a verifier is made, the server's `b`
+/// at every sign-in, the verifier `v`) is constant time: crypto-bigint's Montgomery
+/// multiplication and exponentiation, and a fixed-base table read by selecting every entry of
+/// a window with a constant-time mask, never by indexing with a secret.
 #[derive(Debug, Clone)]
 pub struct SrpGroup {
     /// The prime.
@@ -22,63 +33,100 @@ pub struct SrpGroup {
     pub g: BigUint,
     /// The multiplier `k`.
     pub k: BigUint,
-    /// `g^(d·2^(W·i)) mod N` for every window `i` and digit `d` in `1..2^W`: `g^e` for a
-    /// 256-bit `e` (the server's `b`, a verifier's `x`) is then one multiplication per window
-    /// instead of a full modexp.
-    g_table: Vec<Vec<BigUint>>,
+    params: FixedMontyParams<{ U3072::LIMBS }>,
+    k_mont: Mont,
+    g_mont: Mont,
+    /// `g^(d·2^(W·i)) mod N` in Montgomery form for every window `i` and digit `d` in
+    /// `0..2^W` (`d = 0` is one), flat: `g^e` for a 256-bit `e` is one multiplication per window.
+    g_table: Vec<U3072>,
 }
 
-/// Window width of the fixed-base table (43 windows × 63 entries × 384 bytes ≈ 1 MiB).
+/// Window width of the fixed-base table (43 windows × 64 entries × 384 bytes ≈ 1 MiB).
 const W: usize = 6;
-/// Exponent bits the table covers; longer exponents take the general modexp.
-const TABLE_BITS: u64 = 256;
+/// Exponent bits the table covers (the server's `b`, a verifier's `x`).
+const TABLE_BITS: usize = 256;
+const WINDOWS: usize = TABLE_BITS.div_ceil(W);
+
+fn to_uint(x: &BigUint) -> U3072 {
+    let bytes = x.to_bytes_be();
+    let mut buf = [0u8; U3072::BYTES];
+    let len = bytes.len().min(U3072::BYTES);
+    buf[U3072::BYTES - len..].copy_from_slice(&bytes[bytes.len() - len..]);
+    U3072::from_be_slice(&buf)
+}
+
+fn to_big(x: &U3072) -> BigUint {
+    BigUint::from_bytes_be(x.to_be_bytes().as_ref())
+}
 
 impl Default for SrpGroup {
     fn default() -> Self {
         let n = BigUint::parse_bytes(N_HEX.as_bytes(), 16).expect("N is hex");
         let g = BigUint::from(2u32);
         let k = from_hex(&hex_hash(&format!("{}{}", pad_hex(&n), pad_hex(&g))));
-        let windows = (TABLE_BITS as usize).div_ceil(W);
-        let mut g_table = Vec::with_capacity(windows);
-        let mut base = g.clone();
-        for _ in 0..windows {
-            let mut row = Vec::with_capacity((1 << W) - 1);
-            row.push(base.clone());
-            for d in 1..(1 << W) - 1 {
-                let next = (&row[d - 1] * &base) % &n;
-                row.push(next);
+        let odd = Odd::new(to_uint(&n)).into_option().expect("N is odd");
+        let params = FixedMontyParams::new_vartime(odd);
+        let g_mont = Mont::new(&to_uint(&g), &params);
+        let one = Mont::one(&params);
+        let mut g_table = Vec::with_capacity(WINDOWS << W);
+        let mut base = g_mont;
+        for _ in 0..WINDOWS {
+            let mut entry = one;
+            for _ in 0..(1 << W) {
+                g_table.push(entry.to_montgomery());
+                entry = entry.mul(&base);
             }
-            base = (&row[(1 << W) - 2] * &base) % &n; // base^(2^W)
-            g_table.push(row);
+            base = entry; // base^(2^W)
         }
-        Self { n, g, k, g_table }
+        Self { k_mont: Mont::new(&to_uint(&k), &params), n, g, k, params, g_mont, g_table }
+    }
+}
+
+/// The bits the exponentiation of a secret exponent walks: 256 for what the server draws and
+/// derives (`b`, `x`), all of N's for anything longer (the test vectors' 1024-bit `b`). Only
+/// that class leaks, never the value.
+fn exponent_bits(e: &BigUint) -> u32 {
+    if e.bits() <= TABLE_BITS as u64 {
+        TABLE_BITS as u32
+    } else {
+        U3072::BITS
     }
 }
 
 impl SrpGroup {
-    /// `g^e mod N`: the fixed-base table for exponents up to 256 bits, `modpow` beyond.
+    fn mont(&self, x: &BigUint) -> Mont {
+        Mont::new(&to_uint(x), &self.params)
+    }
+
+    /// `g^e` in Montgomery form, in constant time.
+    fn pow_g_mont(&self, e: &BigUint) -> Mont {
+        let exp = to_uint(e);
+        if exponent_bits(e) > TABLE_BITS as u32 {
+            return self.g_mont.pow_bounded_exp(&exp, U3072::BITS);
+        }
+        let words = exp.as_words();
+        let mask = (1u64 << W) - 1;
+        let mut acc = Mont::one(&self.params);
+        for i in 0..WINDOWS {
+            let (word, offset) = ((i * W) / 64, (i * W) % 64);
+            let mut digit = words[word] >> offset;
+            if offset + W > 64 {
+                digit |= words[word + 1] << (64 - offset);
+            }
+            let digit = digit & mask;
+            let row = &self.g_table[i << W..(i + 1) << W];
+            let mut factor = row[0];
+            for (j, entry) in row.iter().enumerate().skip(1) {
+                factor = factor.ct_select(entry, digit.ct_eq(&(j as u64)));
+            }
+            acc = acc.mul(&Mont::from_montgomery(factor, &self.params));
+        }
+        acc
+    }
+
+    /// `g^e mod N`, in constant time with respect to `e`.
     pub fn pow_g(&self, e: &BigUint) -> BigUint {
-        if e.bits() > TABLE_BITS {
-            return self.g.modpow(e, &self.n);
-        }
-        let mut acc: Option<BigUint> = None;
-        for (i, row) in self.g_table.iter().enumerate() {
-            let mut d = 0usize;
-            for j in 0..W {
-                let bit = (i * W + j) as u64;
-                if bit < TABLE_BITS && e.bit(bit) {
-                    d |= 1 << j;
-                }
-            }
-            if d != 0 {
-                let f = &row[d - 1];
-                acc = Some(match acc {
-                    None => f.clone(),
-                    Some(a) => (a * f) % &self.n,
-                });
-            }
-        }
-        acc.unwrap_or_else(|| BigUint::from(1u32))
+        to_big(&self.pow_g_mont(e).retrieve())
     }
 }
 
@@ -147,16 +195,17 @@ impl SrpGroup {
             let mut raw = [0u8; 32];
             rand::rngs::OsRng.fill_bytes(&mut raw);
             let b = BigUint::from_bytes_be(&raw);
-            let big_b = (&self.k * v + self.pow_g(&b)) % &self.n;
+            let big_b = self.server_b(v, &b);
             if big_b != BigUint::default() {
                 return (b, big_b);
             }
         }
     }
 
-    /// `B` for a given `b` (the test vectors fix `b`).
+    /// `B = (k·v + g^b) mod N` for a given `b` (the test vectors fix `b`).
     pub fn server_b(&self, v: &BigUint, b: &BigUint) -> BigUint {
-        (&self.k * v + self.pow_g(b)) % &self.n
+        let kv = self.k_mont.mul(&self.mont(v));
+        to_big(&kv.add(&self.pow_g_mont(b)).retrieve())
     }
 
     /// True when the client's `A` is acceptable: `0 < A < N` (clients send `g^a mod N`, so a
@@ -171,7 +220,10 @@ impl SrpGroup {
         if u == BigUint::default() {
             return None;
         }
-        let s = ((a * v.modpow(&u, &self.n)) % &self.n).modpow(b, &self.n);
+        // S = (A·v^u)^b: v and b are secrets; u (a hash of public values) is 256 bits.
+        let vu = self.mont(v).pow_bounded_exp(&to_uint(&u), TABLE_BITS as u32);
+        let s = self.mont(a).mul(&vu).pow_bounded_exp(&to_uint(b), exponent_bits(b));
+        let s = to_big(&s.retrieve());
         Some(hkdf(&hex_bytes(&pad_hex(&s)), &hex_bytes(&pad_hex(&u))))
     }
 }
@@ -296,6 +348,25 @@ mod tests {
         }
         for e in cases {
             assert_eq!(g.pow_g(&e), g.g.modpow(&e, &g.n), "{e:x}");
+        }
+    }
+
+    /// The constant-time arithmetic agrees with plain `modpow` on random inputs.
+    #[test]
+    fn constant_time_key_matches_modpow() {
+        let g = SrpGroup::default();
+        for _ in 0..8 {
+            let mut raw = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut raw);
+            let x = BigUint::from_bytes_be(&raw);
+            let v = g.g.modpow(&x, &g.n);
+            let a = g.g.modpow(&BigUint::from_bytes_be(&[raw[0] | 1; 48]), &g.n);
+            let (b, big_b) = g.server_ephemeral(&v);
+            assert_eq!(big_b, (&g.k * &v + g.g.modpow(&b, &g.n)) % &g.n);
+            let u = from_hex(&hex_hash(&format!("{}{}", pad_hex(&a), pad_hex(&big_b))));
+            let s = ((&a * v.modpow(&u, &g.n)) % &g.n).modpow(&b, &g.n);
+            let want = hkdf(&hex_bytes(&pad_hex(&s)), &hex_bytes(&pad_hex(&u)));
+            assert_eq!(g.server_key(&a, &big_b, &v, &b), Some(want));
         }
     }
 

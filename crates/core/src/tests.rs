@@ -103,3 +103,57 @@ async fn admin_view_manages_a_pool_without_a_server() {
     let (members, _) = admin.users_in_group(&pool.id, "a-users", None, None).await.unwrap();
     assert!(members.is_empty());
 }
+
+mod properties {
+    use crate::srp::{from_hex, SrpGroup};
+    use crate::tokens::jwt;
+    use num_bigint::BigUint;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any token is refused by the JWT parser without a panic (no key can match).
+        #[test]
+        fn arbitrary_tokens_are_refused(token in "[A-Za-z0-9_.=-]{0,300}") {
+            prop_assert!(jwt::verify(&token, |_| None).is_err());
+        }
+
+        /// Tokens with three parts of base64url, decoding to anything.
+        #[test]
+        fn three_part_tokens_are_refused(
+            h in prop::collection::vec(any::<u8>(), 0..64),
+            p in prop::collection::vec(any::<u8>(), 0..64),
+            s in prop::collection::vec(any::<u8>(), 0..64),
+        ) {
+            use base64::Engine;
+            let e = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+            let token = [e(&h), e(&p), e(&s)].join(".");
+            prop_assert!(jwt::verify(&token, |_| None).is_err());
+        }
+
+        /// The ListUsers filter grammar parses or refuses anything, never panicking.
+        #[test]
+        fn arbitrary_filters(filter in r#"[a-z_ ="^!\\-]{0,60}"#) {
+            let _ = crate::filter::parse(&filter);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 16, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// SRP with any A: refused unless 0 < A < N; an accepted one gives a key, no panic.
+        #[test]
+        fn arbitrary_srp_a(a in "[0-9a-f]{0,800}") {
+            let g = SrpGroup::default();
+            let a = from_hex(&a);
+            let v = g.pow_g(&BigUint::from(12345u32));
+            let (b, big_b) = g.server_ephemeral(&v);
+            if g.valid_a(&a) {
+                let _ = g.server_key(&a, &big_b, &v, &b);
+            } else {
+                prop_assert!(a == BigUint::default() || a >= g.n);
+            }
+        }
+    }
+}

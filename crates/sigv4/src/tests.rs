@@ -187,3 +187,47 @@ fn parse_then_verify_with_a_looked_up_secret() {
     let signed = Verifier::new("service", "us-east-1").parse(&req, T).unwrap();
     assert!(matches!(signed.verify("wrong"), Err(SigV4Error::Signature(_))));
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn verify_with(auth: &str, date: &str) -> Result<VerifiedPrincipal, SigV4Error> {
+        let mut h = HeaderMap::new();
+        h.insert("host", "example.amazonaws.com".parse().unwrap());
+        if let Ok(v) = date.parse() {
+            h.insert("x-amz-date", v);
+        }
+        if let Ok(v) = auth.parse() {
+            h.insert("authorization", v);
+        }
+        let req = Request { method: "POST", path: "/", query: "", headers: &h, body: b"{}" };
+        Verifier::new("service", "us-east-1").verify(&req, &keys(), T)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Any Authorization header is refused with one of AWS's signature errors, never a panic.
+        #[test]
+        fn arbitrary_headers_are_refused(auth in ".{0,200}", date in "[0-9TZ]{0,20}") {
+            let e = verify_with(&auth, &date).unwrap_err();
+            prop_assert!(e.http_status() == 400 || e.http_status() == 403);
+        }
+
+        /// Headers shaped like real ones, with random parts.
+        #[test]
+        fn well_formed_headers_with_random_parts(
+            key in "[A-Z0-9]{0,24}",
+            scope_date in "[0-9]{0,9}",
+            region in "[a-z0-9-]{0,12}",
+            signed in "[a-z;-]{0,40}",
+            sig in "[0-9a-f]{0,70}",
+        ) {
+            let auth = format!(
+                "AWS4-HMAC-SHA256 Credential={key}/{scope_date}/{region}/service/aws4_request, SignedHeaders={signed}, Signature={sig}"
+            );
+            prop_assert!(verify_with(&auth, "20150830T123600Z").is_err());
+        }
+    }
+}
