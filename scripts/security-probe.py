@@ -64,6 +64,11 @@ def timings(endpoint):
                               UserAttributes=[{"Name": "email", "Value": f"user{i}@example.com"},
                                               {"Name": "email_verified", "Value": "true"}])
         idp.admin_set_user_password(UserPoolId=pool, Username=f"user{i}", Password="Passw0rd!x", Permanent=True)
+    public_signup = boto3.client("cognito-idp", endpoint_url=endpoint, region_name="us-east-1",
+                                 config=__import__("botocore.config").config.Config(signature_version=__import__("botocore").UNSIGNED))
+    for i in range(20):
+        public_signup.sign_up(ClientId=client, Username=f"pending{i}", Password="Passw0rd!x",
+                              UserAttributes=[{"Name": "email", "Value": f"pending{i}@example.com"}])
     public = boto3.client("cognito-idp", endpoint_url=endpoint, region_name="us-east-1",
                           config=__import__("botocore.config").config.Config(signature_version=__import__("botocore").UNSIGNED))
 
@@ -76,16 +81,18 @@ def timings(endpoint):
         return (time.perf_counter() - t) * 1000, out
 
     cases = {
-        "ForgotPassword": lambda name: public.forgot_password(ClientId=client, Username=name),
-        "ResendConfirmationCode": lambda name: public.resend_confirmation_code(ClientId=client, Username=name),
-        "InitiateAuth (wrong password)": lambda name: public.initiate_auth(
-            ClientId=client, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": name, "PASSWORD": "Wrong1!xx"}),
+        "ForgotPassword": ("user", lambda name: public.forgot_password(ClientId=client, Username=name)),
+        "ResendConfirmationCode": ("pending", lambda name: public.resend_confirmation_code(ClientId=client, Username=name)),
+        "ConfirmSignUp (wrong code)": ("pending", lambda name: public.confirm_sign_up(
+            ClientId=client, Username=name, ConfirmationCode="000000")),
+        "InitiateAuth (wrong password)": ("user", lambda name: public.initiate_auth(
+            ClientId=client, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": name, "PASSWORD": "Wrong1!xx"})),
     }
-    for label, fn in cases.items():
+    for label, (prefix, fn) in cases.items():
         known, unknown = [], []
         for round in range(3):
             for i in range(20):
-                ms, out_k = timed(lambda: fn(f"user{i}"))
+                ms, out_k = timed(lambda: fn(f"{prefix}{i}"))
                 known.append(ms)
                 ms, out_u = timed(lambda: fn(f"nobody{uuid.uuid4().hex[:8]}"))
                 unknown.append(ms)

@@ -231,7 +231,7 @@ impl AccountView<'_> {
             u => u,
         };
         let Some(user) = user else {
-            self.timing.pad(Answer::CodeRefused, started).await;
+            self.timing.pad(Answer::SignUpCodeRefused, started).await;
             return Err(code_mismatch());
         };
         if user.status != UserStatus::Unconfirmed {
@@ -242,7 +242,7 @@ impl AccountView<'_> {
         }
         let target = verification_target(&pool, &user);
         if let Err(e) = self.check_code(&pool, &user, &CodePurpose::SignUp.key(), code).await {
-            self.timing.record(Answer::CodeRefused, started.elapsed());
+            self.timing.record(Answer::SignUpCodeRefused, started.elapsed());
             return Err(e);
         }
         let confirmed = |u: &mut User| {
@@ -288,7 +288,7 @@ impl AccountView<'_> {
         };
         let Some(user) = user else {
             let d = self.simulated_delivery(&pool, username, false);
-            self.timing.pad(Answer::CodeSent, started).await;
+            self.timing.pad(Answer::SignUpCodeSent, started).await;
             return Ok(d);
         };
         if user.status != UserStatus::Unconfirmed {
@@ -299,7 +299,7 @@ impl AccountView<'_> {
         })?;
         let code = self.issue_code(&pool, &user, &CodePurpose::SignUp.key(), VERIFY_TTL_MS).await?;
         let d = self.deliver_code(&pool, &user, attr, &code, CodeKind::Verification).await?;
-        self.timing.record(Answer::CodeSent, started.elapsed());
+        self.timing.record(Answer::SignUpCodeSent, started.elapsed());
         Ok(d)
     }
 
@@ -335,7 +335,7 @@ impl AccountView<'_> {
         };
         let Some(user) = user else {
             let d = self.simulated_delivery(&pool, username, true);
-            self.timing.pad(Answer::CodeSent, started).await;
+            self.timing.pad(Answer::ResetCodeSent, started).await;
             return Ok(d);
         };
         if !user.enabled {
@@ -348,7 +348,7 @@ impl AccountView<'_> {
         })?;
         let code = self.issue_code(&pool, &user, &CodePurpose::Reset.key(), RESET_TTL_MS).await?;
         let d = self.deliver_code(&pool, &user, attr, &code, CodeKind::Reset).await?;
-        self.timing.record(Answer::CodeSent, started.elapsed());
+        self.timing.record(Answer::ResetCodeSent, started.elapsed());
         Ok(d)
     }
 
@@ -375,11 +375,11 @@ impl AccountView<'_> {
             u => u,
         };
         let Some(user) = user else {
-            self.timing.pad(Answer::CodeRefused, started).await;
+            self.timing.pad(Answer::ResetCodeRefused, started).await;
             return Err(code_mismatch());
         };
         if let Err(e) = self.check_code(&pool, &user, &CodePurpose::Reset.key(), code).await {
-            self.timing.record(Answer::CodeRefused, started.elapsed());
+            self.timing.record(Answer::ResetCodeRefused, started.elapsed());
             return Err(e);
         }
         let material = self.password_material(&pool.id, &user.username, password).await?;
