@@ -192,7 +192,7 @@ def main():
             req = set(sh.get("required", []))
             lines = [f"/// Structure `{sn}` of the model.\n",
                      "#[derive(Clone, Default, Serialize, Deserialize)]\n#[serde(default)]\n",
-                     f"pub struct {sn} {{\n"]
+                     f"pub struct {sn} {{" + ("\n" if sh["members"] else "")]
             for mn, mm in sh["members"].items():
                 ty = rtype(mm["shape"])
                 if mn in req:
