@@ -1,7 +1,7 @@
 //! The one exhaustive `match` over every cognito-idp operation. An operation not built yet
 //! answers `UnsupportedOperationException` naming it (README's coverage table lists them).
 
-use crate::ops::{self, auth, clients, devices, groups, me, mfa, pools, signup, users};
+use crate::ops::{self, auth, clients, devices, domains, groups, me, mfa, pools, resource_servers, signup, users};
 use crate::{ApiError, Authorized, Operation};
 use cognate_core::{AdminCtx, Cognate, RequestContext, UserCtx};
 use serde::de::DeserializeOwned;
@@ -72,6 +72,22 @@ pub async fn dispatch(
     use Operation::*;
     match op {
         AddCustomAttributes => admin_op!(svc, auth, rc, map, pools::add_custom_attributes),
+        CreateManagedLoginBranding => admin_op!(svc, auth, rc, map, domains::create_branding),
+        CreateResourceServer => admin_op!(svc, auth, rc, map, resource_servers::create),
+        CreateUserPoolDomain => admin_op!(svc, auth, rc, map, domains::create_domain),
+        DeleteManagedLoginBranding => admin_op!(svc, auth, rc, map, domains::delete_branding),
+        DeleteResourceServer => admin_op!(svc, auth, rc, map, resource_servers::delete),
+        DeleteUserPoolDomain => admin_op!(svc, auth, rc, map, domains::delete_domain),
+        DescribeManagedLoginBranding => admin_op!(svc, auth, rc, map, domains::describe_branding),
+        DescribeManagedLoginBrandingByClient => admin_op!(svc, auth, rc, map, domains::branding_by_client),
+        DescribeResourceServer => admin_op!(svc, auth, rc, map, resource_servers::describe),
+        DescribeUserPoolDomain => admin_op!(svc, auth, rc, map, domains::describe_domain),
+        GetUICustomization => admin_op!(svc, auth, rc, map, domains::get_ui),
+        ListResourceServers => admin_op!(svc, auth, rc, map, resource_servers::list),
+        SetUICustomization => admin_op!(svc, auth, rc, map, domains::set_ui),
+        UpdateManagedLoginBranding => admin_op!(svc, auth, rc, map, domains::update_branding),
+        UpdateResourceServer => admin_op!(svc, auth, rc, map, resource_servers::update),
+        UpdateUserPoolDomain => admin_op!(svc, auth, rc, map, domains::update_domain),
         AdminAddUserToGroup => admin_op!(svc, auth, rc, map, groups::add_user),
         AdminConfirmSignUp => admin_op!(svc, auth, rc, map, users::confirm_sign_up),
         AdminCreateUser => admin_op!(svc, auth, rc, map, users::create),
@@ -155,32 +171,22 @@ pub async fn dispatch(
         | CompleteWebAuthnRegistration
         | CreateCIMDPolicy
         | CreateIdentityProvider
-        | CreateManagedLoginBranding
-        | CreateResourceServer
         | CreateTerms
         | CreateUserImportJob
-        | CreateUserPoolDomain
         | CreateUserPoolReplica
         | DeleteCIMDPolicy
         | DeleteIdentityProvider
-        | DeleteManagedLoginBranding
-        | DeleteResourceServer
         | DeleteTerms
         | DeleteUserPoolClientSecret
-        | DeleteUserPoolDomain
         | DeleteUserPoolReplica
         | DeleteWebAuthnCredential
         | DescribeCIMDPolicy
         | DescribeIdentityProvider
-        | DescribeManagedLoginBranding
-        | DescribeManagedLoginBrandingByClient
         | DescribePointInTimeRecovery
-        | DescribeResourceServer
         | DescribeRiskConfiguration
         | DescribeTerms
         | DescribeTermsByClient
         | DescribeUserImportJob
-        | DescribeUserPoolDomain
         | GetCSVHeader
         | GetClientToken
         | GetDerivedToken
@@ -188,7 +194,6 @@ pub async fn dispatch(
         | GetLogDeliveryConfiguration
         | GetProvisionedLimit
         | GetSigningCertificate
-        | GetUICustomization
         | GetUserAuthFactors
         | GetUserPoolClientSessionConfiguration
         | GetUserPoolSessionConfiguration
@@ -197,7 +202,6 @@ pub async fn dispatch(
         | ListClientMetadataURLs
         | ListIdentityProviders
         | ListPointInTimeRecoveries
-        | ListResourceServers
         | ListTerms
         | ListUserImportJobs
         | ListUserPoolClientSecrets
@@ -207,7 +211,6 @@ pub async fn dispatch(
         | RevokeUserSession
         | SetLogDeliveryConfiguration
         | SetRiskConfiguration
-        | SetUICustomization
         | SetUserPoolClientSessionConfiguration
         | SetUserPoolSessionConfiguration
         | StartPointInTimeRecovery
@@ -218,11 +221,8 @@ pub async fn dispatch(
         | UpdateCIMDPolicy
         | UpdateClientMetadataURLState
         | UpdateIdentityProvider
-        | UpdateManagedLoginBranding
         | UpdateProvisionedLimit
-        | UpdateResourceServer
         | UpdateTerms
-        | UpdateUserPoolDomain
         | UpdateUserPoolReplica => Err(ApiError::NotBuilt(op.name())),
     }
 }

@@ -73,6 +73,9 @@ impl ApiError {
                 C::EnableSoftwareTokenMfa(m) => ("EnableSoftwareTokenMFAException", m.clone()),
                 C::SoftwareTokenMfaNotFound(m) => ("SoftwareTokenMFANotFoundException", m.clone()),
                 C::CodeDeliveryFailure(m) => ("CodeDeliveryFailureException", m.clone()),
+                C::ManagedLoginBrandingExists(m) => ("ManagedLoginBrandingExistsException", m.clone()),
+                C::ScopeDoesNotExist(m) => ("ScopeDoesNotExistException", m.clone()),
+                C::InvalidOAuthFlow(m) => ("InvalidOAuthFlowException", m.clone()),
                 C::Internal(detail) => {
                     tracing::error!(error = %detail, "internal error");
                     return WireError {

@@ -77,12 +77,28 @@ fn check_settings(s: &mut ClientSettings, has_secret: bool) -> CoreResult<()> {
         return invalid("AuthSessionValidity must be between 3 and 15 minutes.");
     }
     let flows = &s.allowed_oauth_flows;
+    let bad_flow = |m: &str| Err(CoreError::InvalidOAuthFlow(m.into()));
     if flows.contains(&OAuthFlow::ClientCredentials) {
         if flows.len() > 1 {
-            return invalid("client_credentials flow can not be selected along with code flow or implicit flow.");
+            return bad_flow("client_credentials flow can not be selected along with code flow or implicit flow.");
         }
         if !has_secret {
-            return invalid("client_credentials flow can not be selected if client does not have a client secret.");
+            return bad_flow("client_credentials flow can not be selected if client does not have a client secret.");
+        }
+        if s.allowed_oauth_scopes.iter().any(|sc| STANDARD_SCOPES.contains(&sc.as_str())) {
+            return bad_flow("client_credentials flow can only be used with custom scopes of a resource server.");
+        }
+    }
+    if s.allowed_oauth_flows_user_pool_client {
+        if flows.is_empty() {
+            return bad_flow("AllowedOAuthFlows can not be empty when AllowedOAuthFlowsUserPoolClient is true.");
+        }
+        if s.allowed_oauth_scopes.is_empty() {
+            return invalid("AllowedOAuthScopes can not be empty when AllowedOAuthFlowsUserPoolClient is true.");
+        }
+        let browser = flows.iter().any(|f| matches!(f, OAuthFlow::Code | OAuthFlow::Implicit));
+        if browser && s.callback_urls.is_empty() {
+            return invalid("CallbackURLs can not be empty when the code or implicit flow is allowed.");
         }
     }
     for url in s.callback_urls.iter().chain(&s.logout_urls).chain(&s.default_redirect_uri) {
@@ -101,7 +117,29 @@ fn check_settings(s: &mut ClientSettings, has_secret: bool) -> CoreResult<()> {
     Ok(())
 }
 
+/// The scopes every pool has; the others are `{resource server}/{scope}`.
+pub const STANDARD_SCOPES: [&str; 5] = ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"];
+
 impl Cognate {
+    /// `AllowedOAuthScopes` name standard scopes or scopes of the pool's resource servers;
+    /// `SupportedIdentityProviders` name `COGNITO` (identity providers come with federation).
+    async fn check_oauth_names(&self, pool: &UserPoolId, s: &ClientSettings) -> CoreResult<()> {
+        let custom: Vec<&String> =
+            s.allowed_oauth_scopes.iter().filter(|sc| !STANDARD_SCOPES.contains(&sc.as_str())).collect();
+        if !custom.is_empty() {
+            let servers =
+                self.store.list_resource_servers(pool, None, crate::hosted::admin::RESOURCE_SERVERS_PER_POOL).await?;
+            let known: std::collections::HashSet<String> = servers.iter().flat_map(|r| r.scope_names()).collect();
+            if let Some(missing) = custom.into_iter().find(|sc| !known.contains(sc.as_str())) {
+                return Err(CoreError::ScopeDoesNotExist(format!("Invalid scope requested: {missing}")));
+            }
+        }
+        if let Some(p) = s.supported_identity_providers.iter().find(|p| p.as_str() != "COGNITO") {
+            return Err(CoreError::InvalidParameter(format!("The provider {p} does not exist for User Pool {pool}")));
+        }
+        Ok(())
+    }
+
     fn open_secret(&self, c: &AppClient) -> CoreResult<Option<String>> {
         c.secret_sealed.as_deref().map(|s| self.master.open_string(s, c.client_id.as_str())).transpose()
     }
@@ -121,6 +159,7 @@ impl AdminView<'_> {
         let p = self.pool(pool).await?;
         check_settings(&mut input.settings, input.generate_secret)?;
         check_attributes(&p.settings, &input.settings, "creating")?;
+        self.check_oauth_names(pool, &input.settings).await?;
         crate::quotas::room_for(self.store.count_clients(pool).await?, crate::quotas::CLIENTS_PER_POOL, "app clients")?;
         let now = now_millis();
         let client_id = ClientId::generate();
@@ -155,6 +194,7 @@ impl AdminView<'_> {
         let mut client = self.client_in_pool(pool, id).await?;
         check_settings(&mut input.settings, client.secret_sealed.is_some())?;
         check_attributes(&self.pool(pool).await?.settings, &input.settings, "updating")?;
+        self.check_oauth_names(pool, &input.settings).await?;
         if !input.name.is_empty() {
             client.name = input.name;
         }

@@ -61,6 +61,15 @@ pub enum CoreError {
     /// `SoftwareTokenMFANotFoundException`.
     #[error("{0}")]
     SoftwareTokenMfaNotFound(String),
+    /// `ManagedLoginBrandingExistsException`.
+    #[error("{0}")]
+    ManagedLoginBrandingExists(String),
+    /// `ScopeDoesNotExistException` (an app client names an OAuth scope nobody defined).
+    #[error("{0}")]
+    ScopeDoesNotExist(String),
+    /// `InvalidOAuthFlowException` (an app client's OAuth flows do not fit together).
+    #[error("{0}")]
+    InvalidOAuthFlow(String),
     /// `CodeDeliveryFailureException`.
     #[error("{0}")]
     CodeDeliveryFailure(String),

@@ -9,6 +9,7 @@
 //! | [`UserView`] | [`Cognate::user`] | a [`UserCtx`] (checked access token) | the user's own account |
 //! | [`SignInView`] | [`Cognate::sign_in`] | nothing: the flow authorizes itself | InitiateAuth and its challenges, refresh, revoke |
 //! | [`AccountView`] | [`Cognate::account`] | nothing: a client id and codes | sign-up, confirmation, password recovery |
+//! | [`OAuthView`] | [`Cognate::oauth`] | client credentials, codes, tokens | the OAuth 2.0 / OIDC endpoints |
 //!
 //! A function that needs admin rights exists only on `AdminView`, so code without an
 //! `AdminCtx` cannot call it. The sign-in state machine lives on `SignInView`; the admin
@@ -33,18 +34,33 @@ pub struct UserView<'a> {
     pub(crate) req: &'a RequestContext,
 }
 
-/// Sign-in: the flows, their challenges, refresh and revocation.
+/// Sign-in: the flows, their challenges, refresh and revocation. The hosted UI drives the same
+/// machine in `hosted` mode: it ends in [`crate::AuthOutcome::SignedIn`] instead of tokens
+/// (the tokens come from the code exchange), and does not look at `ExplicitAuthFlows` (those
+/// gate the API's flows, not the hosted pages).
 #[derive(Clone, Copy)]
 pub struct SignInView<'a> {
     pub(crate) svc: &'a Cognate,
     pub(crate) req: &'a RequestContext,
+    pub(crate) hosted: bool,
 }
 
-/// Sign-up, confirmation and password recovery (no token yet).
+/// The OAuth 2.0 / OpenID Connect endpoints: authorization requests, codes, the token endpoint,
+/// userInfo, revocation.
+#[derive(Clone, Copy)]
+pub struct OAuthView<'a> {
+    pub(crate) svc: &'a Cognate,
+    pub(crate) req: &'a RequestContext,
+}
+
+/// Sign-up, confirmation and password recovery (no token yet). The hosted pages use it in
+/// `hosted` mode, where a confidential client's `SECRET_HASH` is not asked for: the pages are
+/// the pool's own, and what they end in (a code) still needs the secret to become tokens.
 #[derive(Clone, Copy)]
 pub struct AccountView<'a> {
     pub(crate) svc: &'a Cognate,
     pub(crate) req: &'a RequestContext,
+    pub(crate) hosted: bool,
 }
 
 impl Cognate {
@@ -60,12 +76,27 @@ impl Cognate {
 
     /// Sign-in flows.
     pub fn sign_in<'a>(&'a self, req: &'a RequestContext) -> SignInView<'a> {
-        SignInView { svc: self, req }
+        SignInView { svc: self, req, hosted: false }
+    }
+
+    /// Sign-in flows for the hosted pages.
+    pub fn hosted_sign_in<'a>(&'a self, req: &'a RequestContext) -> SignInView<'a> {
+        SignInView { svc: self, req, hosted: true }
+    }
+
+    /// The OAuth 2.0 endpoints.
+    pub fn oauth<'a>(&'a self, req: &'a RequestContext) -> OAuthView<'a> {
+        OAuthView { svc: self, req }
     }
 
     /// Sign-up and recovery.
     pub fn account<'a>(&'a self, req: &'a RequestContext) -> AccountView<'a> {
-        AccountView { svc: self, req }
+        AccountView { svc: self, req, hosted: false }
+    }
+
+    /// Sign-up and recovery for the hosted pages.
+    pub fn hosted_account<'a>(&'a self, req: &'a RequestContext) -> AccountView<'a> {
+        AccountView { svc: self, req, hosted: true }
     }
 }
 
@@ -86,7 +117,7 @@ macro_rules! deref_to_service {
     )*};
 }
 
-deref_to_service!(AdminView, UserView, SignInView, AccountView);
+deref_to_service!(AdminView, UserView, SignInView, AccountView, OAuthView);
 
 impl<'a> AdminView<'a> {
     /// The administrator's context.
@@ -96,9 +127,32 @@ impl<'a> AdminView<'a> {
 
     /// The sign-in machine, for the admin flows.
     pub(crate) fn flows(&self) -> SignInView<'a> {
-        SignInView { svc: self.svc, req: self.req }
+        SignInView { svc: self.svc, req: self.req, hosted: false }
     }
 }
+
+macro_rules! secret_hash_unless_hosted {
+    ($($view:ident),*) => {$(
+        impl $view<'_> {
+            /// `SECRET_HASH`, as [`Cognate::check_secret_hash`] checks it, except on the hosted
+            /// pages (which never see a client secret). It shadows the service's method, so the
+            /// flows written for the API call it unchanged.
+            pub(crate) fn check_secret_hash(
+                &self,
+                client: &cognate_model::AppClient,
+                given: Option<&str>,
+                names: &[&str],
+            ) -> crate::CoreResult<()> {
+                if self.hosted {
+                    return Ok(());
+                }
+                self.svc.check_secret_hash(client, given, names)
+            }
+        }
+    )*};
+}
+
+secret_hash_unless_hosted!(SignInView, AccountView);
 
 impl<'a> UserView<'a> {
     /// The user's context.

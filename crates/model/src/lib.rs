@@ -6,6 +6,7 @@
 pub mod client;
 pub mod device;
 pub mod group;
+pub mod hosted;
 pub mod ids;
 pub mod pool;
 pub mod user;
@@ -14,6 +15,9 @@ pub mod vocab;
 pub use client::{AppClient, ClientSettings, TokenValidity};
 pub use device::Device;
 pub use group::Group;
+pub use hosted::{
+    AuthorizationGrant, ManagedLoginBranding, PoolDomain, Redemption, ResourceServer, Scope, UiCustomization,
+};
 pub use ids::{ClientId, UserPoolId};
 pub use pool::{
     AccountRecovery, LambdaConfig, PasswordPolicy, PoolMfa, PoolSettings, RecoveryOption, SchemaAttribute,

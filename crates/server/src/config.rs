@@ -54,6 +54,7 @@ struct FileConfig {
     header_timeout_secs: Option<u64>,
     body_timeout_secs: Option<u64>,
     max_connections: Option<usize>,
+    auth_domain: Option<String>,
 }
 
 /// The effective configuration.
@@ -103,6 +104,9 @@ pub struct Config {
     pub body_timeout_secs: u64,
     /// Connections open at once; `None`: from the open-file limit.
     pub max_connections: Option<usize>,
+    /// `COGNATE_AUTH_DOMAIN`: a request to `{prefix}.{auth_domain}` is for the pool whose
+    /// prefix domain that is (as `{prefix}.auth.{region}.amazoncognito.com` on AWS).
+    pub auth_domain: Option<String>,
 }
 
 fn env_number<T: std::str::FromStr>(name: &str, file: Option<T>, default: T) -> Result<T, String> {
@@ -225,6 +229,7 @@ impl Config {
                 Some(v) => Some(v.parse().map_err(|_| format!("COGNATE_MAX_CONNECTIONS '{v}' is not a number"))?),
                 None => f.max_connections,
             },
+            auth_domain: env("COGNATE_AUTH_DOMAIN").or(f.auth_domain),
         })
     }
 }

@@ -183,7 +183,7 @@ fn too_large(max_body: usize) -> WireError {
 }
 
 /// Reads the whole body within the size limit and the time limit.
-async fn read_body(body: Body, max: usize, timeout: std::time::Duration) -> Result<Bytes, WireError> {
+pub(crate) async fn read_body(body: Body, max: usize, timeout: std::time::Duration) -> Result<Bytes, WireError> {
     match tokio::time::timeout(timeout, axum::body::to_bytes(body, max)).await {
         Err(_) => Err(WireError {
             code: "RequestTimeoutException",

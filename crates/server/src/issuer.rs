@@ -40,16 +40,45 @@ pub async fn openid_configuration(svc: &Cognate, pool: &str) -> Response {
         return r;
     }
     let iss = svc.issuer(pool);
-    json_reply(
-        200,
-        json!({
-            "issuer": iss,
-            "jwks_uri": format!("{iss}/.well-known/jwks.json"),
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "response_types_supported": ["code", "token"],
-            "scopes_supported": ["openid", "email", "phone", "profile"],
-            "subject_types_supported": ["public"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        }),
-    )
+    let mut doc = json!({
+        "issuer": iss,
+        "jwks_uri": format!("{iss}/.well-known/jwks.json"),
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "response_types_supported": ["code", "token"],
+        "scopes_supported": ["openid", "email", "phone", "profile"],
+        "subject_types_supported": ["public"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+    });
+    // The OAuth endpoints exist once the pool has a domain (../shared/spec/self-hosting.md).
+    match svc.pool_has_domain(&UserPoolId::new(pool)).await {
+        Ok(true) => {
+            let base = svc.public_url();
+            let extra = json!({
+                "authorization_endpoint": format!("{base}/oauth2/authorize"),
+                "token_endpoint": format!("{base}/oauth2/token"),
+                "userinfo_endpoint": format!("{base}/oauth2/userInfo"),
+                "revocation_endpoint": format!("{base}/oauth2/revoke"),
+                "end_session_endpoint": format!("{base}/logout"),
+                "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials", "implicit"],
+                "response_modes_supported": ["query", "fragment"],
+                "code_challenge_methods_supported": ["S256"],
+                "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "email",
+                    "email_verified", "phone_number", "phone_number_verified", "name", "given_name", "family_name",
+                    "cognito:username", "cognito:groups"],
+                "request_parameter_supported": false,
+                "request_uri_parameter_supported": false,
+                "claims_parameter_supported": false,
+                "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            });
+            if let (Some(d), Some(e)) = (doc.as_object_mut(), extra.as_object()) {
+                d.extend(e.clone());
+            }
+        }
+        Ok(false) => {}
+        Err(e) => {
+            tracing::error!(error = %e, "discovery: domain lookup failed");
+            return json_reply(500, json!({"message": "internal error"}));
+        }
+    }
+    json_reply(200, doc)
 }

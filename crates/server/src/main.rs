@@ -5,6 +5,7 @@ mod client_ip;
 mod config;
 mod delivery;
 mod front_door;
+mod hosted;
 mod issuer;
 mod listener;
 mod metrics;

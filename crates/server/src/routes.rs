@@ -6,22 +6,28 @@ use crate::front_door::{self, FrontDoor};
 use crate::issuer;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::Router;
 use cognate_aws_protocol::cors;
 use cognate_core::Cognate;
 use std::sync::Arc;
 
 /// The whole application.
-pub fn app(svc: Cognate, door: Arc<FrontDoor>) -> Router {
+pub fn app(svc: Cognate, door: Arc<FrontDoor>, ui: Arc<crate::hosted::Hosted>) -> Router {
     let documents = Router::new()
         .route("/health", get(health).options(preflight))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks).options(preflight))
         .route("/{pool_id}/.well-known/openid-configuration", get(openid_configuration).options(preflight))
         .with_state(svc);
+    // The hosted UI and the OAuth 2.0 endpoints of user-pool domains.
+    let mut pages = Router::new();
+    for path in cognate_hosted_ui::PATHS {
+        pages = pages.route(path, any(crate::hosted::handle));
+    }
+    let pages = pages.route("/logo/{pool}/{client}", any(crate::hosted::handle)).with_state(ui);
     // The front door answers OPTIONS on every other path itself.
     let aws = Router::new().fallback(front_door::handle).with_state(door);
-    documents.merge(aws)
+    documents.merge(pages).merge(aws)
 }
 
 /// Browsers ask before cross-origin calls (amazon-cognito-identity-js, Amplify).

@@ -61,7 +61,8 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
     .map_err(|e| format!("cannot start the service: {e}"))?;
     let sync = tokio::spawn(sync_loop(svc.clone(), cfg.key_reload_secs));
     let door = Arc::new(front_door(&svc, &cfg));
-    let app = crate::routes::app(svc.clone(), door.clone());
+    let ui = Arc::new(crate::hosted::Hosted::new(&svc, &public_url, cfg.auth_domain.clone(), door.clone()));
+    let app = crate::routes::app(svc.clone(), door.clone(), ui);
     tracing::info!(%addr, %public_url, data_dir = %cfg.data_dir.display(), region = %cfg.region, ms = started.elapsed().as_millis() as u64, "ready");
     println!("cognate listening on http://{addr}");
     let _ = std::io::stdout().flush();

@@ -38,6 +38,121 @@ pub async fn run_all(store: &dyn Store) {
     tokens(store).await;
     guards(store).await;
     devices(store).await;
+    hosted_ui(store).await;
+}
+
+/// Domains (unique across pools), resource servers, UI customization per client or pool,
+/// brandings (one per client), and authorization codes taken once.
+pub async fn hosted_ui(store: &dyn Store) {
+    use cognate_model::{AuthorizationGrant, ManagedLoginBranding, PoolDomain, ResourceServer, Scope, UiCustomization};
+    let p = pool("hosted");
+    let q = pool("other");
+    store.create_pool(&p).await.unwrap();
+    store.create_pool(&q).await.unwrap();
+    let prefix = format!("auth-{}", p.id.short_name().to_lowercase());
+    let mut d = PoolDomain {
+        domain: prefix.clone(),
+        pool_id: p.id.clone(),
+        custom: false,
+        certificate_arn: None,
+        managed_login_version: 1,
+        created_at: 1,
+    };
+    store.create_domain(&d).await.unwrap();
+    let taken = PoolDomain { pool_id: q.id.clone(), ..d.clone() };
+    assert!(matches!(store.create_domain(&taken).await, Err(StoreError::Conflict(_))));
+    d.managed_login_version = 2;
+    store.update_domain(&d).await.unwrap();
+    assert_eq!(store.get_domain(&prefix).await.unwrap().unwrap(), d);
+    assert_eq!(store.domains_of_pool(&p.id).await.unwrap(), vec![d.clone()]);
+    assert!(store.domains_of_pool(&q.id).await.unwrap().is_empty());
+
+    let mut rs = ResourceServer {
+        pool_id: p.id.clone(),
+        identifier: "https://api.example.com".into(),
+        name: "api".into(),
+        scopes: vec![Scope { name: "read".into(), description: "Read".into() }],
+    };
+    store.put_resource_server(&rs, true).await.unwrap();
+    assert!(matches!(store.put_resource_server(&rs, true).await, Err(StoreError::Conflict(_))));
+    rs.scopes.push(Scope { name: "write".into(), description: "Write".into() });
+    store.put_resource_server(&rs, false).await.unwrap();
+    assert_eq!(store.get_resource_server(&p.id, &rs.identifier).await.unwrap().unwrap(), rs);
+    let missing = ResourceServer { identifier: "nope".into(), ..rs.clone() };
+    assert!(matches!(store.put_resource_server(&missing, false).await, Err(StoreError::NotFound)));
+    assert_eq!(store.list_resource_servers(&p.id, None, 10).await.unwrap().len(), 1);
+    assert!(store.list_resource_servers(&p.id, Some(&rs.identifier), 10).await.unwrap().is_empty());
+
+    let c = ClientId::generate();
+    let pool_wide = UiCustomization {
+        pool_id: p.id.clone(),
+        client_id: None,
+        css: Some(".banner-customizable { color: red }".into()),
+        image: None,
+        created_at: 1,
+        updated_at: 1,
+    };
+    store.put_ui_customization(&pool_wide).await.unwrap();
+    let per_client = UiCustomization { client_id: Some(c.clone()), css: None, ..pool_wide.clone() };
+    store.put_ui_customization(&per_client).await.unwrap();
+    assert_eq!(store.get_ui_customization(&p.id, None).await.unwrap().unwrap(), pool_wide);
+    assert_eq!(store.get_ui_customization(&p.id, Some(&c)).await.unwrap().unwrap(), per_client);
+
+    let mut b = ManagedLoginBranding {
+        id: "b1".into(),
+        pool_id: p.id.clone(),
+        client_id: c.clone(),
+        use_cognito_provided_values: true,
+        settings: serde_json::json!({}),
+        assets: serde_json::json!([]),
+        created_at: 1,
+        updated_at: 1,
+    };
+    store.create_branding(&b).await.unwrap();
+    let twin = ManagedLoginBranding { id: "b2".into(), ..b.clone() };
+    assert!(matches!(store.create_branding(&twin).await, Err(StoreError::Conflict(_))));
+    b.use_cognito_provided_values = false;
+    store.update_branding(&b).await.unwrap();
+    assert_eq!(store.branding_of_client(&p.id, &c).await.unwrap().unwrap(), b);
+    assert_eq!(store.get_branding(&p.id, "b1").await.unwrap().unwrap(), b);
+    store.delete_branding(&p.id, "b1").await.unwrap();
+    assert!(matches!(store.delete_branding(&p.id, "b1").await, Err(StoreError::NotFound)));
+
+    let grant = AuthorizationGrant {
+        pool_id: p.id.clone(),
+        client_id: c,
+        username_key: "u".into(),
+        redirect_uri: "https://app.example.com/cb".into(),
+        code_challenge: Some("abc".into()),
+        nonce: None,
+        scopes: vec!["openid".into()],
+        auth_time: 5,
+        origin_jti: "o1".into(),
+        expires_at: 1_000,
+    };
+    store.put_authorization_code("hash-1", &grant).await.unwrap();
+    assert_eq!(
+        store.redeem_authorization_code("hash-1", 999).await.unwrap(),
+        cognate_model::Redemption::First(grant.clone())
+    );
+    assert_eq!(
+        store.redeem_authorization_code("hash-1", 999).await.unwrap(),
+        cognate_model::Redemption::Replay(grant.clone()),
+        "a code is redeemed once; then it is a replay"
+    );
+    assert!(store.put_authorization_code("hash-1", &grant).await.is_err(), "a code hash is unique");
+    store.put_authorization_code("hash-2", &grant).await.unwrap();
+    assert_eq!(
+        store.redeem_authorization_code("hash-2", 1_000).await.unwrap(),
+        cognate_model::Redemption::Unknown,
+        "expired"
+    );
+    assert_eq!(store.redeem_authorization_code("nope", 0).await.unwrap(), cognate_model::Redemption::Unknown);
+
+    store.delete_domain(&prefix).await.unwrap();
+    assert!(matches!(store.delete_domain(&prefix).await, Err(StoreError::NotFound)));
+    store.delete_pool(&p.id).await.unwrap();
+    assert!(store.get_resource_server(&p.id, &rs.identifier).await.unwrap().is_none());
 }
 
 /// Devices: upsert, listing per user, deletion, cascade with the user.
@@ -112,6 +227,7 @@ pub async fn tokens(store: &dyn Store) {
         created_at: 10,
         expires_at: 1_000_000,
         revoked_at: None,
+        scopes: vec!["openid".into(), "email".into()],
     };
     store.add_refresh_token(&rt("h1", "j1")).await.unwrap();
     store.add_refresh_token(&rt("h2", "j2")).await.unwrap();

@@ -2,7 +2,10 @@
 
 use crate::StoreResult;
 use async_trait::async_trait;
-use cognate_model::{AppClient, ClientId, Device, Group, User, UserPool, UserPoolId, UserStatus};
+use cognate_model::{
+    AppClient, AuthorizationGrant, ClientId, Device, Group, ManagedLoginBranding, PoolDomain, Redemption,
+    ResourceServer, UiCustomization, User, UserPool, UserPoolId, UserStatus,
+};
 
 /// An indexed column that ListUsers can filter on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,10 +190,76 @@ pub trait DeviceStore: Send + Sync {
     ) -> StoreResult<Vec<Device>>;
 }
 
+/// The hosted UI's state: pool domains, resource servers, page customization, branding.
+#[async_trait]
+pub trait HostedUiStore: Send + Sync {
+    /// Inserts a domain; `Conflict("domain")` when any pool has it.
+    async fn create_domain(&self, domain: &PoolDomain) -> StoreResult<()>;
+    /// Reads a domain.
+    async fn get_domain(&self, domain: &str) -> StoreResult<Option<PoolDomain>>;
+    /// A pool's domains (a prefix and a custom one at most).
+    async fn domains_of_pool(&self, pool: &UserPoolId) -> StoreResult<Vec<PoolDomain>>;
+    /// Replaces a domain's settings; `NotFound` when it is gone.
+    async fn update_domain(&self, domain: &PoolDomain) -> StoreResult<()>;
+    /// Deletes a domain; `NotFound` when absent.
+    async fn delete_domain(&self, domain: &str) -> StoreResult<()>;
+    /// Inserts (`create`, `Conflict` when it exists) or replaces (`NotFound` when absent) a
+    /// resource server.
+    async fn put_resource_server(&self, rs: &ResourceServer, create: bool) -> StoreResult<()>;
+    /// Reads a resource server.
+    async fn get_resource_server(&self, pool: &UserPoolId, identifier: &str) -> StoreResult<Option<ResourceServer>>;
+    /// A pool's resource servers ordered by identifier, after `after`.
+    async fn list_resource_servers(
+        &self,
+        pool: &UserPoolId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<ResourceServer>>;
+    /// Deletes a resource server; `NotFound` when absent.
+    async fn delete_resource_server(&self, pool: &UserPoolId, identifier: &str) -> StoreResult<()>;
+    /// Inserts or replaces the UI customization of a client (or of the pool).
+    async fn put_ui_customization(&self, c: &UiCustomization) -> StoreResult<()>;
+    /// Reads the UI customization of a client (`None`: the pool's).
+    async fn get_ui_customization(
+        &self,
+        pool: &UserPoolId,
+        client: Option<&ClientId>,
+    ) -> StoreResult<Option<UiCustomization>>;
+    /// Inserts a branding; `Conflict` when the client has one.
+    async fn create_branding(&self, b: &ManagedLoginBranding) -> StoreResult<()>;
+    /// Reads a branding by id.
+    async fn get_branding(&self, pool: &UserPoolId, id: &str) -> StoreResult<Option<ManagedLoginBranding>>;
+    /// Reads a client's branding.
+    async fn branding_of_client(
+        &self,
+        pool: &UserPoolId,
+        client: &ClientId,
+    ) -> StoreResult<Option<ManagedLoginBranding>>;
+    /// Replaces a branding; `NotFound` when absent.
+    async fn update_branding(&self, b: &ManagedLoginBranding) -> StoreResult<()>;
+    /// Deletes a branding; `NotFound` when absent.
+    async fn delete_branding(&self, pool: &UserPoolId, id: &str) -> StoreResult<()>;
+    /// Stores an authorization code (by the hash of the code) with its grant.
+    async fn put_authorization_code(&self, code_hash: &str, grant: &AuthorizationGrant) -> StoreResult<()>;
+    /// Redeems a code in one atomic step, so that exactly one redemption on any node is the
+    /// first; later ones are replays (the code stays, marked, until it expires). An expired or
+    /// unknown code is `Unknown`.
+    async fn redeem_authorization_code(&self, code_hash: &str, now: i64) -> StoreResult<Redemption>;
+}
+
 /// Everything a backend provides.
 #[async_trait]
 pub trait Store:
-    PoolStore + ClientStore + UserStore + GroupStore + MetaStore + KeyStore + TokenStore + GuardStore + DeviceStore
+    PoolStore
+    + ClientStore
+    + UserStore
+    + GroupStore
+    + MetaStore
+    + KeyStore
+    + TokenStore
+    + GuardStore
+    + DeviceStore
+    + HostedUiStore
 {
     /// Finishes pending work and closes connections.
     async fn close(&self);
@@ -234,6 +303,8 @@ pub struct RefreshToken {
     pub expires_at: i64,
     /// Revocation time (ms), if revoked.
     pub revoked_at: Option<i64>,
+    /// The OAuth scopes of the sign-in; empty for an API sign-in.
+    pub scopes: Vec<String>,
 }
 
 /// A revoked sign-in session.

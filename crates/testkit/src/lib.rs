@@ -1,6 +1,7 @@
 //! Test fixtures: start the real `cognate` binary on a free port with a temp data dir, build
 //! official AWS SDK clients for it, and send hand-signed (or deliberately broken) requests.
 
+pub mod browser;
 mod sinks;
 pub mod srp_client;
 pub mod totp;

@@ -14,7 +14,7 @@ fn result(t: IssuedTokens) -> AuthenticationResultType {
         expires_in: Some(t.expires_in),
         token_type: Some("Bearer".into()),
         refresh_token: t.refresh_token,
-        id_token: Some(t.id_token),
+        id_token: t.id_token,
         new_device_metadata: t.new_device.map(|(device_key, group)| NewDeviceMetadataType {
             device_key: Some(device_key),
             device_group_key: Some(group),
@@ -32,6 +32,8 @@ fn parts(o: AuthOutcome) -> Parts {
         AuthOutcome::Challenge { name, session, parameters } => {
             (None, challenge_out(name), Some(parameters), Some(session))
         }
+        // Only the hosted pages' sign-in ends this way; the API's always ends in tokens.
+        AuthOutcome::SignedIn { .. } => (None, None, Some(BTreeMap::new()), None),
     }
 }
 

@@ -3,10 +3,12 @@
 pub mod auth;
 pub mod clients;
 pub mod devices;
+pub mod domains;
 pub mod groups;
 pub mod me;
 pub mod mfa;
 pub mod pools;
+pub mod resource_servers;
 pub mod signup;
 pub mod users;
 

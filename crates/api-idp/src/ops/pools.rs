@@ -16,7 +16,15 @@ pub async fn create(admin: AdminView<'_>, req: CreateUserPoolRequest) -> Out<Cre
 /// DescribeUserPool. Errors: ResourceNotFound.
 pub async fn describe(admin: AdminView<'_>, req: DescribeUserPoolRequest) -> Out<DescribeUserPoolResponse> {
     let (pool, users) = admin.describe_pool(&UserPoolId::new(req.user_pool_id)).await?;
-    Ok(DescribeUserPoolResponse { user_pool: Some(pool_type(&pool, admin.pool_arn(pool.id.as_str()), users)) })
+    let mut out = pool_type(&pool, admin.pool_arn(pool.id.as_str()), users);
+    for d in admin.pool_domains(&pool.id).await? {
+        if d.custom {
+            out.custom_domain = Some(d.domain);
+        } else {
+            out.domain = Some(d.domain);
+        }
+    }
+    Ok(DescribeUserPoolResponse { user_pool: Some(out) })
 }
 
 /// UpdateUserPool: replaces the whole configuration. Errors: ResourceNotFound, InvalidParameter.

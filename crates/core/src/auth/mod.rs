@@ -9,7 +9,7 @@ pub use params::AuthParams;
 
 use crate::attributes::check_write;
 use crate::password::check_policy;
-use crate::tokens::{refresh_hash, IssuedTokens, SessionInfo};
+use crate::tokens::{refresh_hash, IssuedTokens, SessionInfo, TokenGrant};
 use crate::views::{AdminView, SignInView};
 use crate::{Cognate, CoreError, CoreResult};
 use base64::engine::general_purpose::STANDARD;
@@ -29,6 +29,14 @@ use subtle::ConstantTimeEq;
 pub enum AuthOutcome {
     /// Signed in.
     Tokens(IssuedTokens),
+    /// Signed in through the hosted pages ([`SignInView`] in hosted mode): the user, for a
+    /// session and an authorization code; no tokens yet.
+    SignedIn {
+        /// The user's name key.
+        username_key: String,
+        /// When the user authenticated (seconds).
+        auth_time: i64,
+    },
     /// Another step is needed.
     Challenge {
         /// `ChallengeName`.
@@ -148,6 +156,15 @@ impl SignInView<'_> {
             return Err(CoreError::InvalidParameter("Initiate Auth method not supported.".into()));
         }
         self.run_flow(&pool, &client, flow, params).await
+    }
+
+    /// The hosted sign-in page's password step: the pool's rules (lockout, existence errors,
+    /// status, MFA) as for USER_PASSWORD_AUTH, whatever the client's `ExplicitAuthFlows`.
+    pub async fn hosted_password(&self, client_id: &str, username: &str, password: &str) -> CoreResult<AuthOutcome> {
+        let (client, pool) = self.client_and_pool(client_id).await?;
+        let params =
+            AuthParams { username: Some(username.into()), password: Some(password.into()), ..Default::default() };
+        self.password_sign_in(&pool, &client, username, password, &params).await
     }
 
     pub(crate) async fn run_flow(
@@ -341,8 +358,14 @@ impl SignInView<'_> {
         proven_device: Option<&str>,
     ) -> CoreResult<AuthOutcome> {
         self.store.clear_failures(&pool.id, &user.username_key).await?;
+        if self.hosted {
+            return Ok(AuthOutcome::SignedIn {
+                username_key: user.username_key.clone(),
+                auth_time: now_millis() / 1000,
+            });
+        }
         if let Some(key) = proven_device {
-            let t = self.issue_tokens(pool, client, user, &SessionInfo::new(), true, Some(key)).await?;
+            let t = self.issue_tokens(pool, client, user, &SessionInfo::new(), true, &TokenGrant::device(key)).await?;
             return Ok(AuthOutcome::Tokens(t));
         }
         let new_device = match &pool.settings.device_configuration {
@@ -350,7 +373,8 @@ impl SignInView<'_> {
             None => None,
         };
         let key = new_device.as_ref().map(|d| d.device_key.as_str());
-        let mut tokens = self.issue_tokens(pool, client, user, &SessionInfo::new(), true, key).await?;
+        let mut tokens =
+            self.issue_tokens(pool, client, user, &SessionInfo::new(), true, &TokenGrant::device_opt(key)).await?;
         tokens.new_device = new_device.map(|d| (d.device_key, d.group_key));
         Ok(AuthOutcome::Tokens(tokens))
     }
@@ -459,7 +483,7 @@ impl SignInView<'_> {
 
     /// Refreshes a session. Returns new ID and access tokens; a new refresh token only when the
     /// client rotates them (then the presented one stops working).
-    async fn refresh(
+    pub(crate) async fn refresh(
         &self,
         pool: &UserPool,
         client: &AppClient,
@@ -489,7 +513,8 @@ impl SignInView<'_> {
         if rotate && !self.store.revoke_refresh_token(&hash, now).await? {
             return Err(CoreError::RefreshTokenReuse("Refresh token has already been used.".into()));
         }
-        self.issue_tokens(pool, client, &user, &session, rotate, row.device_key.as_deref()).await
+        let grant = TokenGrant { scopes: row.scopes.clone(), nonce: None, device_key: row.device_key.clone() };
+        self.issue_tokens(pool, client, &user, &session, rotate, &grant).await
     }
 
     /// GetTokensFromRefreshToken (public): takes the raw client secret, not a secret hash.

@@ -23,14 +23,57 @@ pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
 pub struct IssuedTokens {
     /// Access token (JWT).
     pub access_token: String,
-    /// ID token (JWT).
-    pub id_token: String,
+    /// ID token (JWT); an OAuth grant without the `openid` scope has none.
+    pub id_token: Option<String>,
     /// Refresh token (opaque), when one is issued.
     pub refresh_token: Option<String>,
     /// Access token lifetime in seconds.
     pub expires_in: i64,
     /// `NewDeviceMetadata` (device key, device group key) when a device was just created.
     pub new_device: Option<(String, String)>,
+}
+
+/// What tokens grant: the OAuth scopes (none: an API sign-in, whose access token carries
+/// `aws.cognito.signin.user.admin` and which always gets an ID token) and the OIDC nonce.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenGrant {
+    /// The granted scopes, in the order requested.
+    pub scopes: Vec<String>,
+    /// The `nonce` of the authorization request, for the ID token.
+    pub nonce: Option<String>,
+    /// The device the sign-in came from (`device_key` claim, kept with the refresh token).
+    pub device_key: Option<String>,
+}
+
+impl TokenGrant {
+    /// An API sign-in from a device.
+    pub(crate) fn device(key: &str) -> Self {
+        Self { device_key: Some(key.to_string()), ..Self::default() }
+    }
+
+    /// An API sign-in, from a device or not.
+    pub(crate) fn device_opt(key: Option<&str>) -> Self {
+        Self { device_key: key.map(String::from), ..Self::default() }
+    }
+
+    /// The `scope` claim of the access token.
+    fn scope_claim(&self) -> String {
+        if self.scopes.is_empty() {
+            ADMIN_SCOPE.to_string()
+        } else {
+            self.scopes.join(" ")
+        }
+    }
+
+    /// An ID token goes with API sign-ins and with OAuth grants that include `openid`.
+    fn with_id_token(&self) -> bool {
+        self.scopes.is_empty() || self.scopes.iter().any(|s| s == "openid")
+    }
+}
+
+/// `at_hash`: the left half of the access token's SHA-256, base64url (OIDC Core 3.1.3.6).
+pub fn at_hash(access_token: &str) -> String {
+    URL_SAFE_NO_PAD.encode(&Sha256::digest(access_token.as_bytes())[..16])
 }
 
 /// The sign-in session tokens belong to.
@@ -80,6 +123,34 @@ impl UserCtx {
     }
 }
 
+/// A user's access token whose signature, issuer, expiry and revocation were checked.
+pub(crate) struct CheckedToken {
+    pub claims: Value,
+    pub pool_id: String,
+    pub exp: i64,
+}
+
+impl CheckedToken {
+    /// Its scopes.
+    pub fn scopes(&self) -> impl Iterator<Item = &str> {
+        self.claims["scope"].as_str().unwrap_or("").split(' ').filter(|s| !s.is_empty())
+    }
+
+    /// The user it names.
+    pub fn user_ctx(&self) -> CoreResult<UserCtx> {
+        let invalid = || CoreError::NotAuthorized("Invalid Access Token".into());
+        let c = &self.claims;
+        Ok(UserCtx {
+            pool_id: UserPoolId::new(&self.pool_id),
+            sub: c["sub"].as_str().ok_or_else(invalid)?.to_string(),
+            // Client-credentials tokens name no user.
+            username: c["username"].as_str().ok_or_else(invalid)?.to_string(),
+            client_id: c["client_id"].as_str().unwrap_or_default().to_string(),
+            origin_jti: c["origin_jti"].as_str().ok_or_else(invalid)?.to_string(),
+        })
+    }
+}
+
 /// SHA-256 hex of a refresh token: what the store keeps.
 pub(crate) fn refresh_hash(token: &str) -> String {
     hex_lower(&Sha256::digest(token.as_bytes()))
@@ -103,6 +174,11 @@ impl Cognate {
         format!("{}/{pool_id}", self.config.public_url)
     }
 
+    /// `COGNATE_PUBLIC_URL` (no trailing slash).
+    pub fn public_url(&self) -> &str {
+        &self.config.public_url
+    }
+
     /// The JWKS document (every published key).
     pub fn jwks(&self) -> Value {
         json!({ "keys": self.keys.current().ordered.iter().map(|k| k.to_json()).collect::<Vec<_>>() })
@@ -116,8 +192,9 @@ impl Cognate {
         user: &User,
         session: &SessionInfo,
         with_refresh: bool,
-        device_key: Option<&str>,
+        grant: &TokenGrant,
     ) -> CoreResult<IssuedTokens> {
+        let device_key = grant.device_key.as_deref();
         let now = now_millis();
         let iat = now / 1000;
         let tv = &client.settings.token_validity;
@@ -165,7 +242,7 @@ impl Cognate {
         access.insert("origin_jti".into(), session.origin_jti.clone().into());
         access.insert("event_id".into(), event_id.into());
         access.insert("token_use".into(), "access".into());
-        access.insert("scope".into(), ADMIN_SCOPE.into());
+        access.insert("scope".into(), grant.scope_claim().into());
         access.insert("auth_time".into(), session.auth_time.into());
         access.insert("exp".into(), (iat + tv.access_secs()).into());
         access.insert("iat".into(), iat.into());
@@ -178,7 +255,17 @@ impl Cognate {
 
         let ring = self.keys.current();
         let access_token = ring.signing.sign(&Value::Object(access)).map_err(CoreError::Internal)?;
-        let id_token = ring.signing.sign(&Value::Object(id)).map_err(CoreError::Internal)?;
+        let id_token = if grant.with_id_token() {
+            if let Some(nonce) = &grant.nonce {
+                id.insert("nonce".into(), nonce.clone().into());
+            }
+            if !grant.scopes.is_empty() {
+                id.insert("at_hash".into(), at_hash(&access_token).into());
+            }
+            Some(ring.signing.sign(&Value::Object(id)).map_err(CoreError::Internal)?)
+        } else {
+            None
+        };
         let refresh_token = if with_refresh {
             let mut raw = [0u8; 32];
             rand::rngs::OsRng.fill_bytes(&mut raw);
@@ -195,6 +282,7 @@ impl Cognate {
                     created_at: now,
                     expires_at: now + tv.refresh_secs() * 1000,
                     revoked_at: None,
+                    scopes: grant.scopes.clone(),
                 })
                 .await
                 .map_err(|e| match e {
@@ -208,10 +296,35 @@ impl Cognate {
         Ok(IssuedTokens { access_token, id_token, refresh_token, expires_in: tv.access_secs(), new_device: None })
     }
 
+    /// A client-credentials access token: the client is its subject; no user, no ID token, no
+    /// refresh token. Returns the token and its lifetime (seconds).
+    pub(crate) fn issue_client_token(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        scopes: &[String],
+    ) -> CoreResult<(String, i64)> {
+        let iat = now_millis() / 1000;
+        let lifetime = client.settings.token_validity.access_secs();
+        let claims = json!({
+            "sub": client.client_id.as_str(),
+            "token_use": "access",
+            "scope": scopes.join(" "),
+            "auth_time": iat,
+            "iss": self.issuer(pool.id.as_str()),
+            "exp": iat + lifetime,
+            "iat": iat,
+            "version": 2,
+            "jti": uuid::Uuid::new_v4().to_string(),
+            "client_id": client.client_id.as_str(),
+        });
+        let token = self.keys.current().signing.sign(&claims).map_err(CoreError::Internal)?;
+        Ok((token, lifetime))
+    }
+
     /// Checks an access token as Cognito's user operations do: signature, issuer, `token_use`,
     /// expiry, revocation (in memory), and the `aws.cognito.signin.user.admin` scope.
     pub fn authenticate(&self, access_token: &str) -> CoreResult<UserCtx> {
-        let invalid = || CoreError::NotAuthorized("Invalid Access Token".into());
         let cache_key = verified::key(access_token);
         if let Some((ctx, exp)) = self.verified.get(&cache_key) {
             if exp <= now_millis() / 1000 {
@@ -222,6 +335,19 @@ impl Cognate {
             }
             return Ok(ctx);
         }
+        let checked = self.check_access_token(access_token)?;
+        if !checked.scopes().any(|s| s == ADMIN_SCOPE) {
+            return Err(CoreError::NotAuthorized("Access Token does not have required scopes".into()));
+        }
+        let ctx = checked.user_ctx()?;
+        self.verified.put(cache_key, ctx.clone(), checked.exp);
+        Ok(ctx)
+    }
+
+    /// Verifies a user's access token (signature, issuer, `token_use`, expiry, revocation)
+    /// whatever its scopes; the caller decides which scopes it needs.
+    pub(crate) fn check_access_token(&self, access_token: &str) -> CoreResult<CheckedToken> {
+        let invalid = || CoreError::NotAuthorized("Invalid Access Token".into());
         let ring = self.keys.current();
         let claims = jwt::verify(access_token, |kid| ring.public.get(kid)).map_err(|_| invalid())?;
         if claims["token_use"] != "access" {
@@ -232,28 +358,17 @@ impl Cognate {
             .strip_prefix(&self.config.public_url)
             .and_then(|rest| rest.strip_prefix('/'))
             .filter(|p| !p.is_empty() && !p.contains('/'))
-            .ok_or_else(invalid)?;
+            .ok_or_else(invalid)?
+            .to_string();
         let exp = claims["exp"].as_i64().ok_or_else(invalid)?;
         if exp <= now_millis() / 1000 {
             return Err(CoreError::NotAuthorized("Access Token has expired".into()));
         }
-        let origin_jti = claims["origin_jti"].as_str().ok_or_else(invalid)?;
-        if self.revocations.contains(origin_jti) {
+        // Client-credentials tokens belong to no sign-in session: nothing to revoke.
+        if claims["origin_jti"].as_str().is_some_and(|o| self.revocations.contains(o)) {
             return Err(CoreError::NotAuthorized("Access Token has been revoked".into()));
         }
-        let scopes = claims["scope"].as_str().unwrap_or("");
-        if !scopes.split(' ').any(|s| s == ADMIN_SCOPE) {
-            return Err(CoreError::NotAuthorized("Access Token does not have required scopes".into()));
-        }
-        let ctx = UserCtx {
-            pool_id: UserPoolId::new(pool_id),
-            sub: claims["sub"].as_str().ok_or_else(invalid)?.to_string(),
-            username: claims["username"].as_str().unwrap_or_default().to_string(),
-            client_id: claims["client_id"].as_str().unwrap_or_default().to_string(),
-            origin_jti: origin_jti.to_string(),
-        };
-        self.verified.put(cache_key, ctx.clone(), exp);
-        Ok(ctx)
+        Ok(CheckedToken { claims, pool_id, exp })
     }
 
     /// Revokes every session of a user, here and (through the store) on every node.

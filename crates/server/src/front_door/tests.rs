@@ -39,7 +39,8 @@ async fn app() -> (axum::Router, Arc<FrontDoor>) {
         body_timeout: std::time::Duration::from_secs(5),
         trusted_proxies: vec![],
     });
-    let app = crate::routes::app(svc, door.clone())
+    let ui = Arc::new(crate::hosted::Hosted::new(&svc, "http://127.0.0.1:9229", None, door.clone()));
+    let app = crate::routes::app(svc, door.clone(), ui)
         .layer(MockConnectInfo(std::net::SocketAddr::from(([127, 0, 0, 1], 40000))));
     (app, door)
 }

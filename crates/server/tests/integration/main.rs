@@ -8,6 +8,7 @@ mod common;
 mod clients;
 mod envelope;
 mod groups;
+mod hosted;
 mod lifecycle;
 mod mfa;
 mod multinode;

@@ -11,6 +11,8 @@ mod clients;
 mod devices;
 #[path = "../sql/groups.rs"]
 mod groups;
+#[path = "../sql/hosted.rs"]
+mod hosted;
 #[path = "../sql/pools.rs"]
 mod pools;
 #[path = "../sql/rows.rs"]
@@ -37,6 +39,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "devices", include_str!("../../migrations/postgres/0005_devices.sql")),
     (6, "pending_attributes", include_str!("../../migrations/postgres/0006_pending_attributes.sql")),
     (7, "unknown_failures", include_str!("../../migrations/postgres/0007_unknown_failures.sql")),
+    (8, "hosted_ui", include_str!("../../migrations/postgres/0008_hosted_ui.sql")),
 ];
 
 /// Connection pool settings (`COGNATE_DATABASE_MAX_CONNECTIONS`, `..._ACQUIRE_TIMEOUT_SECS`).

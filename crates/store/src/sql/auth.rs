@@ -26,6 +26,10 @@ fn refresh_from_row(r: &DbRow) -> StoreResult<RefreshToken> {
         created_at: r.try_get("created_at")?,
         expires_at: r.try_get("expires_at")?,
         revoked_at: r.try_get("revoked_at")?,
+        scopes: {
+            let s: String = r.try_get("scopes")?;
+            s.split_whitespace().map(String::from).collect()
+        },
     })
 }
 
@@ -76,7 +80,7 @@ impl TokenStore for DbStore {
     async fn add_refresh_token(&self, t: &RefreshToken) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO refresh_tokens (token_hash, pool_id, client_id, username_key, origin_jti, auth_time, device_key, \
-             created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             created_at, expires_at, revoked_at, scopes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(&t.token_hash)
         .bind(t.pool_id.as_str())
@@ -88,6 +92,7 @@ impl TokenStore for DbStore {
         .bind(t.created_at)
         .bind(t.expires_at)
         .bind(t.revoked_at)
+        .bind(t.scopes.join(" "))
         .execute(&self.writer)
         .await
         .map_err(|e| match &e {
@@ -207,6 +212,7 @@ impl TokenStore for DbStore {
         sqlx::query("DELETE FROM refresh_tokens WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
         sqlx::query("DELETE FROM revocations WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
         sqlx::query("DELETE FROM codes WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
+        sqlx::query("DELETE FROM oauth_codes WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
         sqlx::query("DELETE FROM unknown_sign_in_failures WHERE last_failure < $1 AND locked_until < $2")
             .bind(now - crate::UNKNOWN_FAILURES_TTL_MS)
             .bind(now)

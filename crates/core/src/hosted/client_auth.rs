@@ -1,0 +1,56 @@
+//! Client authentication at the token and revocation endpoints: `client_secret_basic`
+//! (`Authorization: Basic`), `client_secret_post` (`client_id` and `client_secret` in the
+//! body), or a public client's bare `client_id`. One method per request (RFC 6749 §2.3); the
+//! secret is compared in constant time.
+
+use super::OAuthError;
+use crate::views::OAuthView;
+use cognate_model::{AppClient, UserPool};
+use subtle::ConstantTimeEq;
+
+/// What a request presented to authenticate its client.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientCredentials {
+    /// `client_id` and `client_secret` from `Authorization: Basic` (already URL-decoded).
+    pub basic: Option<(String, String)>,
+    /// `client_id` of the body.
+    pub client_id: Option<String>,
+    /// `client_secret` of the body.
+    pub client_secret: Option<String>,
+}
+
+impl OAuthView<'_> {
+    /// The authenticated client and its pool. `invalid_client` (401) for an unknown client or a
+    /// wrong, missing or unexpected secret; `invalid_request` for two methods at once or a pool
+    /// without a domain.
+    pub(crate) async fn authenticate_client(&self, c: &ClientCredentials) -> Result<(AppClient, UserPool), OAuthError> {
+        let (id, secret) = match (&c.basic, &c.client_secret) {
+            (Some(_), Some(_)) => {
+                return Err(OAuthError::InvalidRequest("Use one client authentication method, not two.".into()))
+            }
+            (Some((id, secret)), None) => {
+                if c.client_id.as_ref().is_some_and(|body| body != id) {
+                    return Err(OAuthError::InvalidClient("The client_id does not match the credentials.".into()));
+                }
+                (id.as_str(), Some(secret.as_str()))
+            }
+            (None, secret) => match c.client_id.as_deref().filter(|i| !i.is_empty()) {
+                Some(id) => (id, secret.as_deref()),
+                None => return Err(OAuthError::InvalidRequest("client_id is required.".into())),
+            },
+        };
+        let invalid = || OAuthError::InvalidClient("Client authentication failed.".into());
+        let (client, pool) = self.oauth_client(id).await?.ok_or_else(invalid)?;
+        match (self.client_secret(&client)?, secret) {
+            (Some(expected), Some(given)) if bool::from(expected.as_bytes().ct_eq(given.as_bytes())) => {}
+            (None, None) => {}
+            _ => return Err(invalid()),
+        }
+        if self.store.domains_of_pool(&pool.id).await?.is_empty() {
+            return Err(OAuthError::InvalidRequest(
+                "The user pool has no domain, so it serves no OAuth endpoints.".into(),
+            ));
+        }
+        Ok((client, pool))
+    }
+}

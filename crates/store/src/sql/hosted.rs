@@ -1,0 +1,257 @@
+//! The hosted UI's state: domains, resource servers, UI customization, branding and
+//! authorization codes. Each row keeps its entity as a JSON document beside the columns it is
+//! looked up by.
+
+use super::DbRow;
+use super::DbStore;
+use crate::{HostedUiStore, StoreError, StoreResult};
+use async_trait::async_trait;
+use cognate_model::{
+    AuthorizationGrant, ClientId, ManagedLoginBranding, PoolDomain, Redemption, ResourceServer, UiCustomization,
+    UserPoolId,
+};
+use serde::de::DeserializeOwned;
+use sqlx::Row;
+
+fn doc<T: DeserializeOwned>(row: &DbRow, column: &str) -> StoreResult<T> {
+    Ok(serde_json::from_str(&row.try_get::<String, _>(column)?)?)
+}
+
+fn conflict_or(e: sqlx::Error, what: &str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what.into()),
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+        _ => e.into(),
+    }
+}
+
+fn found(rows: u64) -> StoreResult<()> {
+    if rows == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
+/// The key of a UI customization: the client id, or `ALL` for the pool's.
+fn client_key(client: Option<&ClientId>) -> &str {
+    client.map(ClientId::as_str).unwrap_or("ALL")
+}
+
+#[async_trait]
+impl HostedUiStore for DbStore {
+    async fn create_domain(&self, d: &PoolDomain) -> StoreResult<()> {
+        sqlx::query("INSERT INTO user_pool_domains (domain, pool_id, custom, document) VALUES ($1, $2, $3, $4)")
+            .bind(&d.domain)
+            .bind(d.pool_id.as_str())
+            .bind(d.custom)
+            .bind(serde_json::to_string(d)?)
+            .execute(&self.writer)
+            .await
+            .map_err(|e| conflict_or(e, "domain"))?;
+        Ok(())
+    }
+
+    async fn get_domain(&self, domain: &str) -> StoreResult<Option<PoolDomain>> {
+        sqlx::query("SELECT document FROM user_pool_domains WHERE domain = $1")
+            .bind(domain)
+            .fetch_optional(&self.reader)
+            .await?
+            .map(|r| doc(&r, "document"))
+            .transpose()
+    }
+
+    async fn domains_of_pool(&self, pool: &UserPoolId) -> StoreResult<Vec<PoolDomain>> {
+        sqlx::query("SELECT document FROM user_pool_domains WHERE pool_id = $1 ORDER BY domain")
+            .bind(pool.as_str())
+            .fetch_all(&self.reader)
+            .await?
+            .iter()
+            .map(|r| doc(r, "document"))
+            .collect()
+    }
+
+    async fn update_domain(&self, d: &PoolDomain) -> StoreResult<()> {
+        let r = sqlx::query("UPDATE user_pool_domains SET document = $1 WHERE domain = $2 AND pool_id = $3")
+            .bind(serde_json::to_string(d)?)
+            .bind(&d.domain)
+            .bind(d.pool_id.as_str())
+            .execute(&self.writer)
+            .await?;
+        found(r.rows_affected())
+    }
+
+    async fn delete_domain(&self, domain: &str) -> StoreResult<()> {
+        let r =
+            sqlx::query("DELETE FROM user_pool_domains WHERE domain = $1").bind(domain).execute(&self.writer).await?;
+        found(r.rows_affected())
+    }
+
+    async fn put_resource_server(&self, rs: &ResourceServer, create: bool) -> StoreResult<()> {
+        let document = serde_json::to_string(rs)?;
+        if create {
+            sqlx::query("INSERT INTO resource_servers (pool_id, identifier, document) VALUES ($1, $2, $3)")
+                .bind(rs.pool_id.as_str())
+                .bind(&rs.identifier)
+                .bind(document)
+                .execute(&self.writer)
+                .await
+                .map_err(|e| conflict_or(e, "identifier"))?;
+            return Ok(());
+        }
+        let r = sqlx::query("UPDATE resource_servers SET document = $1 WHERE pool_id = $2 AND identifier = $3")
+            .bind(document)
+            .bind(rs.pool_id.as_str())
+            .bind(&rs.identifier)
+            .execute(&self.writer)
+            .await?;
+        found(r.rows_affected())
+    }
+
+    async fn get_resource_server(&self, pool: &UserPoolId, identifier: &str) -> StoreResult<Option<ResourceServer>> {
+        sqlx::query("SELECT document FROM resource_servers WHERE pool_id = $1 AND identifier = $2")
+            .bind(pool.as_str())
+            .bind(identifier)
+            .fetch_optional(&self.reader)
+            .await?
+            .map(|r| doc(&r, "document"))
+            .transpose()
+    }
+
+    async fn list_resource_servers(
+        &self,
+        pool: &UserPoolId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<ResourceServer>> {
+        sqlx::query(
+            "SELECT document FROM resource_servers WHERE pool_id = $1 AND identifier > $2 ORDER BY identifier LIMIT $3",
+        )
+        .bind(pool.as_str())
+        .bind(after.unwrap_or(""))
+        .bind(limit as i64)
+        .fetch_all(&self.reader)
+        .await?
+        .iter()
+        .map(|r| doc(r, "document"))
+        .collect()
+    }
+
+    async fn delete_resource_server(&self, pool: &UserPoolId, identifier: &str) -> StoreResult<()> {
+        let r = sqlx::query("DELETE FROM resource_servers WHERE pool_id = $1 AND identifier = $2")
+            .bind(pool.as_str())
+            .bind(identifier)
+            .execute(&self.writer)
+            .await?;
+        found(r.rows_affected())
+    }
+
+    async fn put_ui_customization(&self, c: &UiCustomization) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO ui_customizations (pool_id, client_key, document) VALUES ($1, $2, $3) \
+             ON CONFLICT (pool_id, client_key) DO UPDATE SET document = excluded.document",
+        )
+        .bind(c.pool_id.as_str())
+        .bind(client_key(c.client_id.as_ref()))
+        .bind(serde_json::to_string(c)?)
+        .execute(&self.writer)
+        .await
+        .map_err(|e| conflict_or(e, "client"))?;
+        Ok(())
+    }
+
+    async fn get_ui_customization(
+        &self,
+        pool: &UserPoolId,
+        client: Option<&ClientId>,
+    ) -> StoreResult<Option<UiCustomization>> {
+        sqlx::query("SELECT document FROM ui_customizations WHERE pool_id = $1 AND client_key = $2")
+            .bind(pool.as_str())
+            .bind(client_key(client))
+            .fetch_optional(&self.reader)
+            .await?
+            .map(|r| doc(&r, "document"))
+            .transpose()
+    }
+
+    async fn create_branding(&self, b: &ManagedLoginBranding) -> StoreResult<()> {
+        sqlx::query("INSERT INTO managed_login_brandings (id, pool_id, client_id, document) VALUES ($1, $2, $3, $4)")
+            .bind(&b.id)
+            .bind(b.pool_id.as_str())
+            .bind(b.client_id.as_str())
+            .bind(serde_json::to_string(b)?)
+            .execute(&self.writer)
+            .await
+            .map_err(|e| conflict_or(e, "client"))?;
+        Ok(())
+    }
+
+    async fn get_branding(&self, pool: &UserPoolId, id: &str) -> StoreResult<Option<ManagedLoginBranding>> {
+        sqlx::query("SELECT document FROM managed_login_brandings WHERE pool_id = $1 AND id = $2")
+            .bind(pool.as_str())
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await?
+            .map(|r| doc(&r, "document"))
+            .transpose()
+    }
+
+    async fn branding_of_client(
+        &self,
+        pool: &UserPoolId,
+        client: &ClientId,
+    ) -> StoreResult<Option<ManagedLoginBranding>> {
+        sqlx::query("SELECT document FROM managed_login_brandings WHERE pool_id = $1 AND client_id = $2")
+            .bind(pool.as_str())
+            .bind(client.as_str())
+            .fetch_optional(&self.reader)
+            .await?
+            .map(|r| doc(&r, "document"))
+            .transpose()
+    }
+
+    async fn update_branding(&self, b: &ManagedLoginBranding) -> StoreResult<()> {
+        let r = sqlx::query("UPDATE managed_login_brandings SET document = $1 WHERE pool_id = $2 AND id = $3")
+            .bind(serde_json::to_string(b)?)
+            .bind(b.pool_id.as_str())
+            .bind(&b.id)
+            .execute(&self.writer)
+            .await?;
+        found(r.rows_affected())
+    }
+
+    async fn delete_branding(&self, pool: &UserPoolId, id: &str) -> StoreResult<()> {
+        let r = sqlx::query("DELETE FROM managed_login_brandings WHERE pool_id = $1 AND id = $2")
+            .bind(pool.as_str())
+            .bind(id)
+            .execute(&self.writer)
+            .await?;
+        found(r.rows_affected())
+    }
+
+    async fn put_authorization_code(&self, code_hash: &str, grant: &AuthorizationGrant) -> StoreResult<()> {
+        sqlx::query("INSERT INTO oauth_codes (code_hash, pool_id, expires_at, grant_doc) VALUES ($1, $2, $3, $4)")
+            .bind(code_hash)
+            .bind(grant.pool_id.as_str())
+            .bind(grant.expires_at)
+            .bind(serde_json::to_string(grant)?)
+            .execute(&self.writer)
+            .await
+            .map_err(|e| conflict_or(e, "code"))?;
+        Ok(())
+    }
+
+    async fn redeem_authorization_code(&self, code_hash: &str, now: i64) -> StoreResult<Redemption> {
+        let row = sqlx::query(
+            "UPDATE oauth_codes SET redemptions = redemptions + 1 WHERE code_hash = $1 AND expires_at > $2 \
+             RETURNING redemptions, grant_doc",
+        )
+        .bind(code_hash)
+        .bind(now)
+        .fetch_optional(&self.writer)
+        .await?;
+        let Some(r) = row else { return Ok(Redemption::Unknown) };
+        let grant = doc(&r, "grant_doc")?;
+        Ok(if r.try_get::<i64, _>("redemptions")? == 1 { Redemption::First(grant) } else { Redemption::Replay(grant) })
+    }
+}
