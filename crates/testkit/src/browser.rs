@@ -125,9 +125,24 @@ impl Browser {
         self.follow(first).await
     }
 
+    /// Points the browser at another server (another node behind the same name), cookies kept.
+    pub fn rebase(&mut self, base: &str) {
+        self.base = base.trim_end_matches('/').to_string();
+    }
+
     /// Drops every cookie (a new browser profile).
     pub fn clear(&mut self) {
         self.cookies.clear();
+    }
+
+    /// Sets a cookie (a copied one).
+    pub fn set_cookie(&mut self, name: &str, value: &str) {
+        self.cookies.insert(name.to_string(), value.to_string());
+    }
+
+    /// A cookie's name and value, by name prefix.
+    pub fn cookie_pair(&self, name_prefix: &str) -> Option<(String, String)> {
+        self.cookies.iter().find(|(k, _)| k.starts_with(name_prefix)).map(|(k, v)| (k.clone(), v.clone()))
     }
 
     /// A cookie's value.

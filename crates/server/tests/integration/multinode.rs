@@ -263,3 +263,55 @@ async fn sigkill_loses_no_acknowledged_write() {
     }
     eprintln!("{} acknowledged writes before SIGKILL, all readable on the other node", acked.len());
 }
+
+#[tokio::test]
+async fn a_code_from_one_node_is_redeemed_on_the_other_and_logout_ends_the_session_on_both() {
+    if cognate_testkit::on_postgres() {
+        return; // runs once, in the first run
+    }
+    let Some((a, b, _env)) = nodes().await else { return };
+    let c = a.client();
+    let (pool, client, secret) = crate::hosted::oauth_pool(&c, true, None).await;
+    password_user(&c, &pool, "mona", PASSWORD, &[("email", "mona@example.com")]).await;
+    let fx = crate::hosted::Fx { s: a, c, pool, client, secret };
+    let mut browser = cognate_testkit::browser::Browser::new(&fx.s.endpoint);
+    let cb = fx.sign_in(&mut browser, "mona", PASSWORD).await;
+    let code = cb.location_param("code").expect("a code from node A");
+    // Node B redeems it (once).
+    let http = b.http();
+    let redeem = || {
+        http.post(format!("{}/oauth2/token", b.endpoint))
+            .basic_auth(&fx.client, fx.secret.as_ref())
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", code.as_str()),
+                ("redirect_uri", crate::hosted::CB),
+                ("code_verifier", crate::hosted::VERIFIER),
+            ])
+            .send()
+    };
+    let (first, second) = tokio::join!(redeem(), redeem());
+    let statuses = [first.unwrap().status().as_u16(), second.unwrap().status().as_u16()];
+    assert!(statuses.contains(&200) && statuses.contains(&400), "exactly one redemption wins: {statuses:?}");
+    // The session cookie from node A works on node B; logout on B ends it on A too.
+    browser.rebase(&b.endpoint);
+    let again = browser.get(&fx.authorize_url("")).await;
+    assert!(again.location.as_deref().unwrap_or("").starts_with(crate::hosted::CB), "{:?}", again.location);
+    let (name, value) = browser.cookie_pair("cognate_session_").expect("a session cookie");
+    let out = browser
+        .get(&format!("/logout?client_id={}&logout_uri={}", fx.client, "http%3A%2F%2Flocalhost%3A3000%2Fbye"))
+        .await;
+    assert_eq!(out.status, 302);
+    // Node A learns of it through the revocation feed (within about a second, as for tokens).
+    let started = Instant::now();
+    loop {
+        let mut copy = cognate_testkit::browser::Browser::new(&fx.s.endpoint);
+        copy.set_cookie(&name, &value);
+        let r = copy.get(&fx.authorize_url("&prompt=none")).await;
+        if r.location_param("error").as_deref() == Some("login_required") {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(3), "node A still takes a logged-out session");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
