@@ -5,7 +5,8 @@
 //! Usage: cognate-bench --endpoint URL [--scenario NAME|all] [--secs N] [--conc N] [--server-pid PID]
 //! Scenarios: signup, password, refresh, get-tokens, get-user, admin-get-user, list-users, srp,
 //! get-user-under-hashing (GetUser from 2 tasks while `conc` tasks keep the password hashing
-//! saturated; the latencies reported are GetUser's).
+//! saturated; the latencies reported are GetUser's), and the hosted UI's login-page, authorize,
+//! oauth-code and client-credentials (crates/bench/src/bin/cognate-bench/oauth.rs).
 //! Admin credentials (for the setup and admin-get-user) come from AWS_ACCESS_KEY_ID and
 //! AWS_SECRET_ACCESS_KEY.
 
@@ -20,7 +21,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "Bench-Passw0rd!";
-const SCENARIOS: [&str; 9] = [
+#[path = "cognate-bench/oauth.rs"]
+mod oauth;
+
+const SCENARIOS: [&str; 13] = [
     "signup",
     "password",
     "refresh",
@@ -30,6 +34,10 @@ const SCENARIOS: [&str; 9] = [
     "list-users",
     "srp",
     "get-user-under-hashing",
+    "login-page",
+    "authorize",
+    "oauth-code",
+    "client-credentials",
 ];
 
 struct Args {
@@ -266,6 +274,9 @@ async fn run(name: &str, a: &Args, admin: &idp::Client, public: &idp::Client) ->
     let (secs, conc, pid) = (a.secs, a.conc, a.server_pid);
     let users = if matches!(name, "list-users") { 200 } else { conc.max(1) };
     let f = Arc::new(fixture(admin, users).await);
+    if let Some(m) = oauth::run(name, &a.endpoint, &f, secs, conc, pid).await {
+        return Some(m);
+    }
     let pc = public.clone();
     Some(match name {
         "signup" => {

@@ -205,7 +205,7 @@ impl AdminView<'_> {
     }
 
     /// SetUICustomization for a client (or `None`: the pool). The pool needs a domain, the
-    /// client must be the pool's, the CSS uses Cognito's classes only where Cognito checks it.
+    /// client must be the pool's, the CSS styles only Cognito's classes ([`check_css`]).
     pub async fn set_ui_customization(
         &self,
         pool_id: &UserPoolId,
@@ -222,6 +222,9 @@ impl AdminView<'_> {
         }
         if css.as_ref().is_some_and(|c| c.chars().count() > MAX_CSS) {
             return Err(invalid(format!("The CSS must be at most {MAX_CSS} characters.")));
+        }
+        if let Some(c) = &css {
+            check_css(c)?;
         }
         if let Some(img) = &image_base64 {
             use base64::Engine;
@@ -383,4 +386,73 @@ fn missing_resource_server(identifier: &str) -> CoreError {
 
 fn missing_branding(id: &str) -> CoreError {
     CoreError::ResourceNotFound(format!("Managed login branding {id} does not exist."))
+}
+
+/// The classes SetUICustomization may style (the Cognito developer guide's list for the
+/// classic hosted UI), with the pseudo-classes it allows.
+const CSS_CLASSES: [&str; 13] = [
+    ".background-customizable",
+    ".banner-customizable",
+    ".errorMessage-customizable",
+    ".idpButton-customizable",
+    ".idpButton-customizable:hover",
+    ".inputField-customizable",
+    ".inputField-customizable:focus",
+    ".label-customizable",
+    ".legalText-customizable",
+    ".logo-customizable",
+    ".submitButton-customizable",
+    ".submitButton-customizable:hover",
+    ".textDescription-customizable",
+];
+
+/// Checks SetUICustomization's CSS as Cognito does: rules whose selectors are Cognito's
+/// classes, nothing else (no other selector, at-rule, nesting or markup); and no `url(`, so the
+/// pages load nothing from elsewhere.
+pub fn check_css(css: &str) -> CoreResult<()> {
+    let bad = |m: String| Err(invalid(m));
+    if css.contains('<') || css.contains("@") || css.to_ascii_lowercase().contains("url(") {
+        return bad("The CSS may not contain markup, at-rules or url().".into());
+    }
+    let mut rest = css;
+    while let Some(open) = rest.find('{') {
+        let selectors = &rest[..open];
+        let Some(close) = rest[open..].find('}') else { return bad("The CSS has an unclosed rule.".into()) };
+        let body = &rest[open + 1..open + close];
+        if body.contains('{') {
+            return bad("The CSS may not nest rules.".into());
+        }
+        for sel in selectors.split(',').map(str::trim) {
+            if !CSS_CLASSES.contains(&sel) {
+                return bad(format!("The CSS class {sel} is not one of the classes that can be customized."));
+            }
+        }
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.trim().is_empty() {
+        return bad("The CSS has text outside a rule.".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod css_tests {
+    use super::check_css;
+
+    #[test]
+    fn only_cognitos_classes_are_styled() {
+        assert!(check_css(".submitButton-customizable { background-color: red; }\n.label-customizable, .logo-customizable{color:#333}").is_ok());
+        assert!(check_css("").is_ok());
+        for bad in [
+            "body { color: red }",
+            ".submitButton-customizable { background: url(https://evil/x.png) }",
+            "@import 'x.css';",
+            "</style><script>alert(1)</script>",
+            ".label-customizable { color: red",
+            ".label-customizable { color: red } stray",
+            ".inputField-customizable:hover { color: red }",
+        ] {
+            assert!(check_css(bad).is_err(), "{bad}");
+        }
+    }
 }

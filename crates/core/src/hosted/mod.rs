@@ -17,6 +17,7 @@ mod token;
 mod userinfo;
 
 pub use admin::DomainInput;
+pub use authorize::s256 as authorize_s256;
 pub use authorize::{AuthorizeParams, AuthorizeRefusal, AuthorizeRequest, Prompt, ResponseType};
 pub use client_auth::ClientCredentials;
 pub use pages::{Logo, PageSettings};
