@@ -814,3 +814,56 @@ async fn openid_client_as_the_relying_party() {
     assert_eq!(r["ok"], true, "{r}");
     assert!(r["passed"].as_array().unwrap().len() >= 25, "{r}");
 }
+
+#[tokio::test]
+async fn pages_hide_who_exists_and_share_the_apis_lockout() {
+    let s = server().await;
+    let c = s.client();
+    let pool = c.create_user_pool().pool_name(unique("enum")).send().await.unwrap().user_pool.unwrap().id.unwrap();
+    c.create_user_pool_domain().user_pool_id(&pool).domain(unique("enum")).send().await.unwrap();
+    let client = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("web")
+        .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .allowed_o_auth_flows_user_pool_client(true)
+        .allowed_o_auth_flows(OAuthFlowType::Code)
+        .allowed_o_auth_scopes("openid")
+        .callback_urls(CB)
+        .supported_identity_providers("COGNITO")
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    password_user(&c, &pool, "uma", PASSWORD, &[]).await;
+    let mut b = Browser::new(&s.endpoint);
+    let url = format!("/oauth2/authorize?response_type=code&client_id={client}&redirect_uri={}&scope=openid", enc(CB));
+    let unknown = attempt(&mut b, &url, "nobody", "Wrong-Passw0rd!").await;
+    let wrong = attempt(&mut b, &url, "uma", "Wrong-Passw0rd!").await;
+    assert_eq!(unknown, wrong, "an unknown user looks like a wrong password");
+    // Five failures on the pages lock the user for the API too.
+    for _ in 0..4 {
+        attempt(&mut b, &url, "uma", "Wrong-Passw0rd!").await;
+    }
+    let e = c
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "uma")
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(message(&e), "Password attempts exceeded");
+}
+
+/// A sign-in on the pages; the error shown.
+async fn attempt(b: &mut Browser, url: &str, user: &str, pw: &str) -> String {
+    let login = b.open(url).await;
+    let page = b.submit(&login.form("/login"), &[("username", user), ("password", pw)]).await;
+    page.text_of("errorMessage-customizable").unwrap_or_default()
+}
