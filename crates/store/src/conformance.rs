@@ -66,6 +66,23 @@ pub async fn hosted_ui(store: &dyn Store) {
     assert_eq!(store.get_domain(&prefix).await.unwrap().unwrap(), d);
     assert_eq!(store.domains_of_pool(&p.id).await.unwrap(), vec![d.clone()]);
     assert!(store.domains_of_pool(&q.id).await.unwrap().is_empty());
+    // A client with its pool and whether the pool has a domain, in one read.
+    for (pool, has) in [(&p, true), (&q, false)] {
+        let c = AppClient {
+            pool_id: pool.id.clone(),
+            client_id: ClientId::generate(),
+            name: "web".into(),
+            secret_sealed: None,
+            created_at: 1,
+            updated_at: 1,
+            settings: ClientSettings::default(),
+        };
+        store.create_client(&c).await.unwrap();
+        let (got, got_pool, got_has) = store.oauth_client(&c.client_id).await.unwrap().unwrap();
+        assert_eq!((got, got_pool.id.clone(), got_has), (c, pool.id.clone(), has));
+        assert_eq!(got_pool, store.get_pool(&pool.id).await.unwrap().unwrap());
+    }
+    assert!(store.oauth_client(&ClientId::generate()).await.unwrap().is_none());
 
     let mut rs = ResourceServer {
         pool_id: p.id.clone(),

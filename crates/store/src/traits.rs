@@ -199,6 +199,9 @@ pub trait HostedUiStore: Send + Sync {
     async fn get_domain(&self, domain: &str) -> StoreResult<Option<PoolDomain>>;
     /// A pool's domains (a prefix and a custom one at most).
     async fn domains_of_pool(&self, pool: &UserPoolId) -> StoreResult<Vec<PoolDomain>>;
+    /// An app client, its pool, and whether the pool has a domain, in one read: what every
+    /// OAuth request needs first.
+    async fn oauth_client(&self, client: &ClientId) -> StoreResult<Option<(AppClient, UserPool, bool)>>;
     /// Replaces a domain's settings; `NotFound` when it is gone.
     async fn update_domain(&self, domain: &PoolDomain) -> StoreResult<()>;
     /// Deletes a domain; `NotFound` when absent.

@@ -175,10 +175,10 @@ impl OAuthView<'_> {
         let Some(client_id) = p.client_id.as_deref().filter(|c| !c.is_empty()) else {
             return Ok(Err(page("invalid_request", "The request has no client_id.")));
         };
-        let Some((client, pool)) = self.oauth_client(client_id).await? else {
+        let Some((client, pool, has_domain)) = self.oauth_client(client_id).await? else {
             return Ok(Err(page("invalid_client", "The client_id is not an app client of any user pool.")));
         };
-        if let Some(refusal) = self.check_domain(&pool, host_domain).await? {
+        if let Some(refusal) = self.check_domain(&pool, has_domain, host_domain).await? {
             return Ok(Err(refusal));
         }
         let Some(redirect_uri) = p.redirect_uri.as_deref().filter(|r| !r.is_empty()) else {
@@ -323,21 +323,23 @@ impl OAuthView<'_> {
         Ok(out)
     }
 
-    /// A client whose pool serves OAuth (has a domain); `None` for an unknown client.
-    pub(crate) async fn oauth_client(&self, client_id: &str) -> CoreResult<Option<(AppClient, UserPool)>> {
+    /// A client, its pool and whether the pool has a domain (one read); `None` for an unknown
+    /// client.
+    pub(crate) async fn oauth_client(&self, client_id: &str) -> CoreResult<Option<(AppClient, UserPool, bool)>> {
         if client_id.len() > 128 {
             return Ok(None);
         }
-        match self.client_and_pool(client_id).await {
-            Ok(found) => Ok(Some(found)),
-            Err(CoreError::ResourceNotFound(_)) => Ok(None),
-            Err(e) => Err(e),
-        }
+        Ok(self.store.oauth_client(&ClientId::new(client_id)).await?)
     }
 
     /// The pool must have a domain (Cognito serves no OAuth endpoint without one), and a
     /// request that came to some pool's domain must be for that pool.
-    async fn check_domain(&self, pool: &UserPool, host_domain: Option<&str>) -> CoreResult<Option<AuthorizeRefusal>> {
+    async fn check_domain(
+        &self,
+        pool: &UserPool,
+        has_domain: bool,
+        host_domain: Option<&str>,
+    ) -> CoreResult<Option<AuthorizeRefusal>> {
         if let Some(host) = host_domain {
             if let Some(d) = self.store.get_domain(&host.to_ascii_lowercase()).await? {
                 if d.pool_id != pool.id {
@@ -346,7 +348,7 @@ impl OAuthView<'_> {
                 return Ok(None);
             }
         }
-        if self.store.domains_of_pool(&pool.id).await?.is_empty() {
+        if !has_domain {
             return Ok(Some(page("invalid_request", "The user pool has no domain, so it serves no OAuth endpoints.")));
         }
         Ok(None)
@@ -425,10 +427,10 @@ impl OAuthView<'_> {
         client_id: Option<&str>,
         logout_uri: &str,
     ) -> CoreResult<Result<UserPoolId, AuthorizeRefusal>> {
-        let Some((client, pool)) = self.oauth_client(client_id.unwrap_or("")).await? else {
+        let Some((client, pool, has_domain)) = self.oauth_client(client_id.unwrap_or("")).await? else {
             return Ok(Err(page("invalid_client", "The client_id is not an app client of any user pool.")));
         };
-        if let Some(refusal) = self.check_domain(&pool, None).await? {
+        if let Some(refusal) = self.check_domain(&pool, has_domain, None).await? {
             return Ok(Err(refusal));
         }
         if !client.settings.logout_urls.iter().any(|u| u == logout_uri) {

@@ -40,13 +40,13 @@ impl OAuthView<'_> {
             },
         };
         let invalid = || OAuthError::InvalidClient("Client authentication failed.".into());
-        let (client, pool) = self.oauth_client(id).await?.ok_or_else(invalid)?;
+        let (client, pool, has_domain) = self.oauth_client(id).await?.ok_or_else(invalid)?;
         match (self.client_secret(&client)?, secret) {
             (Some(expected), Some(given)) if bool::from(expected.as_bytes().ct_eq(given.as_bytes())) => {}
             (None, None) => {}
             _ => return Err(invalid()),
         }
-        if self.store.domains_of_pool(&pool.id).await?.is_empty() {
+        if !has_domain {
             return Err(OAuthError::InvalidRequest(
                 "The user pool has no domain, so it serves no OAuth endpoints.".into(),
             ));

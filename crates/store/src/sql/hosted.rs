@@ -7,8 +7,8 @@ use super::DbStore;
 use crate::{HostedUiStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use cognate_model::{
-    AuthorizationGrant, ClientId, ManagedLoginBranding, PoolDomain, Redemption, ResourceServer, UiCustomization,
-    UserPoolId,
+    AppClient, AuthorizationGrant, ClientId, ManagedLoginBranding, PoolDomain, Redemption, ResourceServer,
+    UiCustomization, UserPool, UserPoolId,
 };
 use serde::de::DeserializeOwned;
 use sqlx::Row;
@@ -69,6 +69,40 @@ impl HostedUiStore for DbStore {
             .iter()
             .map(|r| doc(r, "document"))
             .collect()
+    }
+
+    async fn oauth_client(&self, client: &ClientId) -> StoreResult<Option<(AppClient, UserPool, bool)>> {
+        let row = sqlx::query(
+            "SELECT c.client_id, c.pool_id, c.name, c.secret_sealed, c.created_at, c.updated_at, c.settings, \
+                    p.name AS p_name, p.created_at AS p_created_at, p.updated_at AS p_updated_at, \
+                    p.settings AS p_settings, \
+                    EXISTS (SELECT 1 FROM user_pool_domains d WHERE d.pool_id = c.pool_id) AS has_domain \
+             FROM app_clients c JOIN user_pools p ON p.id = c.pool_id WHERE c.client_id = $1",
+        )
+        .bind(client.as_str())
+        .fetch_optional(&self.reader)
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let pool_id = UserPoolId::new(r.try_get::<String, _>("pool_id")?);
+        let settings: String = r.try_get("settings")?;
+        let c = AppClient {
+            pool_id: pool_id.clone(),
+            client_id: ClientId::new(r.try_get::<String, _>("client_id")?),
+            name: r.try_get("name")?,
+            secret_sealed: r.try_get("secret_sealed")?,
+            created_at: r.try_get("created_at")?,
+            updated_at: r.try_get("updated_at")?,
+            settings: serde_json::from_str(&settings)?,
+        };
+        let pool_settings: String = r.try_get("p_settings")?;
+        let p = UserPool {
+            id: pool_id,
+            name: r.try_get("p_name")?,
+            created_at: r.try_get("p_created_at")?,
+            updated_at: r.try_get("p_updated_at")?,
+            settings: cognate_model::PoolSettings::from_stored(&pool_settings)?,
+        };
+        Ok(Some((c, p, r.try_get::<bool, _>("has_domain")?)))
     }
 
     async fn update_domain(&self, d: &PoolDomain) -> StoreResult<()> {
