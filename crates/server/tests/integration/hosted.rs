@@ -278,6 +278,10 @@ async fn code_flow_with_pkce_then_userinfo_refresh_revoke_and_logout() {
     let r = thief.get(&f.authorize_url("&prompt=none")).await;
     assert_eq!(r.location_param("error").as_deref(), Some("login_required"));
     let _ = copied;
+    // The other form: sign out and sign in again.
+    let relogin =
+        b.get(&format!("/logout?client_id={}&response_type=code&redirect_uri={}&state=r", f.client, enc(CB))).await;
+    assert!(relogin.location.as_deref().unwrap_or("").starts_with("/login?"), "{:?}", relogin.location);
     let bad = b.get(&format!("/logout?client_id={}&logout_uri={}", f.client, enc("https://evil.example/"))).await;
     assert_eq!(bad.status, 400);
     assert!(bad.location.is_none());
@@ -610,8 +614,13 @@ async fn sign_up_confirm_and_reset_on_the_pages() {
     let form = signup.form("/signup");
     assert!(form.fields.contains_key("email"), "the required email attribute is asked for");
     let confirm = b.submit(&form, &[("username", "sam"), ("password", PASSWORD), ("email", "sam@example.com")]).await;
+    smtp.wait_for("sam@example.com", 1).await;
+    // "Send a new code": the second form of the page.
+    let resend = confirm.forms().into_iter().find(|f| f.fields.contains_key("resend")).expect("a resend form");
+    let confirm = b.submit(&resend, &[]).await;
+    assert!(confirm.text_of("class=\"info\"").is_some(), "{}", confirm.body);
     let form = confirm.form("/confirmUser");
-    let mail = smtp.wait_for("sam@example.com", 1).await;
+    let mail = smtp.wait_for("sam@example.com", 2).await;
     let cb = b.submit(&form, &[("code", &mail.code().unwrap())]).await;
     assert!(
         cb.location.as_deref().unwrap_or("").starts_with(&format!("{CB}?code=")),
@@ -626,7 +635,7 @@ async fn sign_up_confirm_and_reset_on_the_pages() {
     let q = login.form("/login").action.split_once('?').unwrap().1.replace("&amp;", "&");
     let forgot = b.get(&format!("/forgotPassword?{q}")).await;
     let reset = b.submit(&forgot.form("/forgotPassword"), &[("username", "sam")]).await;
-    let mail = smtp.wait_for("sam@example.com", 2).await;
+    let mail = smtp.wait_for("sam@example.com", 3).await;
     let done = b
         .submit(
             &reset.form("/confirmForgotPassword"),
@@ -866,4 +875,70 @@ async fn attempt(b: &mut Browser, url: &str, user: &str, pw: &str) -> String {
     let login = b.open(url).await;
     let page = b.submit(&login.form("/login"), &[("username", user), ("password", pw)]).await;
     page.text_of("errorMessage-customizable").unwrap_or_default()
+}
+
+#[tokio::test]
+async fn choosing_a_factor_then_email_and_sms_codes_on_the_pages() {
+    use cognate_testkit::{SmtpSink, WebhookSink};
+    let smtp = SmtpSink::start().await;
+    let hook = WebhookSink::start(200).await;
+    let s = TestServer::start_with(
+        BIN,
+        &[
+            ("COGNATE_SMTP_URL", &smtp.url),
+            ("COGNATE_SMS_WEBHOOK_URL", &hook.url),
+            ("COGNATE_EMAIL_FROM", "a@example.com"),
+        ],
+    )
+    .await;
+    let c = s.client();
+    let (pool, client, _) = oauth_pool(&c, false, None).await;
+    c.set_user_pool_mfa_config()
+        .user_pool_id(&pool)
+        .mfa_configuration(UserPoolMfaType::Optional)
+        .sms_mfa_configuration(SmsMfaConfigType::builder().sms_authentication_message("Your code: {####}").build())
+        .email_mfa_configuration(EmailMfaConfigType::builder().message("Email code {####}").subject("Code").build())
+        .send()
+        .await
+        .unwrap();
+    let attrs = [
+        ("email", "ema@example.com"),
+        ("email_verified", "true"),
+        ("phone_number", "+15550100"),
+        ("phone_number_verified", "true"),
+    ];
+    password_user(&c, &pool, "ema", PASSWORD, &attrs).await;
+    c.admin_set_user_mfa_preference()
+        .user_pool_id(&pool)
+        .username("ema")
+        .sms_mfa_settings(SmsMfaSettingsType::builder().enabled(true).build())
+        .email_mfa_settings(EmailMfaSettingsType::builder().enabled(true).build())
+        .send()
+        .await
+        .unwrap();
+    let f = Fx { s, c, pool, client, secret: None };
+    for (n, choice) in [(1, "EMAIL_OTP"), (2, "SMS_MFA")] {
+        let mut b = Browser::new(&f.s.endpoint);
+        let select = f.sign_in(&mut b, "ema", PASSWORD).await;
+        let form = select.form("/mfa");
+        assert_eq!(form.fields["challenge"], "SELECT_MFA_TYPE", "{}", select.body);
+        assert!(select.body.contains("value=\"EMAIL_OTP\"") && select.body.contains("value=\"SMS_MFA\""));
+        let code_page = b.submit(&form, &[("answer", choice)]).await;
+        let form = code_page.form("/mfa");
+        assert_eq!(form.fields["challenge"], choice, "{}", code_page.body);
+        let code = if choice == "EMAIL_OTP" {
+            smtp.wait_for("ema@example.com", n).await.code().unwrap()
+        } else {
+            WebhookSink::code(&hook.wait_for("+15550100", 1).await)
+        };
+        let wrong = b.submit(&form, &[("code", "000000")]).await;
+        assert_eq!(wrong.status, 400, "a wrong code shows the form again");
+        let cb = b.submit(&wrong.form("/mfa"), &[("code", &code)]).await;
+        assert!(
+            cb.location.as_deref().unwrap_or("").starts_with(&format!("{CB}?code=")),
+            "{choice}: {:?} {}",
+            cb.location,
+            cb.body
+        );
+    }
 }
