@@ -1,7 +1,9 @@
 //! The one exhaustive `match` over every cognito-idp operation. An operation not built yet
 //! answers `UnsupportedOperationException` naming it (README's coverage table lists them).
 
-use crate::ops::{self, auth, clients, devices, domains, groups, me, mfa, pools, resource_servers, signup, users};
+use crate::ops::{
+    self, auth, clients, devices, domains, groups, me, mfa, pools, providers, resource_servers, signup, users,
+};
 use crate::{ApiError, Authorized, Operation};
 use cognate_core::{AdminCtx, Cognate, RequestContext, UserCtx};
 use serde::de::DeserializeOwned;
@@ -74,6 +76,12 @@ pub async fn dispatch(
         AddCustomAttributes => admin_op!(svc, auth, rc, map, pools::add_custom_attributes),
         CreateManagedLoginBranding => admin_op!(svc, auth, rc, map, domains::create_branding),
         CreateResourceServer => admin_op!(svc, auth, rc, map, resource_servers::create),
+        CreateIdentityProvider => admin_op!(svc, auth, rc, map, providers::create),
+        DescribeIdentityProvider => admin_op!(svc, auth, rc, map, providers::describe),
+        GetIdentityProviderByIdentifier => admin_op!(svc, auth, rc, map, providers::by_identifier),
+        ListIdentityProviders => admin_op!(svc, auth, rc, map, providers::list),
+        UpdateIdentityProvider => admin_op!(svc, auth, rc, map, providers::update),
+        DeleteIdentityProvider => admin_op!(svc, auth, rc, map, providers::delete),
         CreateUserPoolDomain => admin_op!(svc, auth, rc, map, domains::create_domain),
         DeleteManagedLoginBranding => admin_op!(svc, auth, rc, map, domains::delete_branding),
         DeleteResourceServer => admin_op!(svc, auth, rc, map, resource_servers::delete),
@@ -170,18 +178,15 @@ pub async fn dispatch(
         | CancelPointInTimeRecovery
         | CompleteWebAuthnRegistration
         | CreateCIMDPolicy
-        | CreateIdentityProvider
         | CreateTerms
         | CreateUserImportJob
         | CreateUserPoolReplica
         | DeleteCIMDPolicy
-        | DeleteIdentityProvider
         | DeleteTerms
         | DeleteUserPoolClientSecret
         | DeleteUserPoolReplica
         | DeleteWebAuthnCredential
         | DescribeCIMDPolicy
-        | DescribeIdentityProvider
         | DescribePointInTimeRecovery
         | DescribeRiskConfiguration
         | DescribeTerms
@@ -190,7 +195,6 @@ pub async fn dispatch(
         | GetCSVHeader
         | GetClientToken
         | GetDerivedToken
-        | GetIdentityProviderByIdentifier
         | GetLogDeliveryConfiguration
         | GetProvisionedLimit
         | GetSigningCertificate
@@ -200,7 +204,6 @@ pub async fn dispatch(
         | InitiatePointInTimeRecovery
         | ListCIMDPolicies
         | ListClientMetadataURLs
-        | ListIdentityProviders
         | ListPointInTimeRecoveries
         | ListTerms
         | ListUserImportJobs
@@ -220,7 +223,6 @@ pub async fn dispatch(
         | UpdateAuthEventFeedback
         | UpdateCIMDPolicy
         | UpdateClientMetadataURLState
-        | UpdateIdentityProvider
         | UpdateProvisionedLimit
         | UpdateTerms
         | UpdateUserPoolReplica => Err(ApiError::NotBuilt(op.name())),

@@ -74,6 +74,7 @@ impl ApiError {
                 C::SoftwareTokenMfaNotFound(m) => ("SoftwareTokenMFANotFoundException", m.clone()),
                 C::CodeDeliveryFailure(m) => ("CodeDeliveryFailureException", m.clone()),
                 C::ManagedLoginBrandingExists(m) => ("ManagedLoginBrandingExistsException", m.clone()),
+                C::DuplicateProvider(m) => ("DuplicateProviderException", m.clone()),
                 C::ScopeDoesNotExist(m) => ("ScopeDoesNotExistException", m.clone()),
                 C::InvalidOAuthFlow(m) => ("InvalidOAuthFlowException", m.clone()),
                 C::Internal(detail) => {

@@ -134,7 +134,10 @@ impl Cognate {
                 return Err(CoreError::ScopeDoesNotExist(format!("Invalid scope requested: {missing}")));
             }
         }
-        if let Some(p) = s.supported_identity_providers.iter().find(|p| p.as_str() != "COGNITO") {
+        for p in s.supported_identity_providers.iter().filter(|p| p.as_str() != "COGNITO") {
+            if self.store.get_provider(pool, p).await?.is_some() {
+                continue;
+            }
             return Err(CoreError::InvalidParameter(format!("The provider {p} does not exist for User Pool {pool}")));
         }
         Ok(())

@@ -61,6 +61,9 @@ pub enum CoreError {
     /// `SoftwareTokenMFANotFoundException`.
     #[error("{0}")]
     SoftwareTokenMfaNotFound(String),
+    /// `DuplicateProviderException`.
+    #[error("{0}")]
+    DuplicateProvider(String),
     /// `ManagedLoginBrandingExistsException`.
     #[error("{0}")]
     ManagedLoginBrandingExists(String),

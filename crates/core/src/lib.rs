@@ -13,6 +13,7 @@ pub mod crypto;
 mod ctx;
 mod devices;
 mod error;
+pub mod federation;
 pub mod filter;
 mod groups;
 pub mod hosted;

@@ -5,6 +5,7 @@
 
 pub mod client;
 pub mod device;
+pub mod federation;
 pub mod group;
 pub mod hosted;
 pub mod ids;
@@ -14,6 +15,7 @@ pub mod vocab;
 
 pub use client::{AppClient, ClientSettings, TokenValidity};
 pub use device::Device;
+pub use federation::{IdentityProvider, ProviderType};
 pub use group::Group;
 pub use hosted::{
     AuthorizationGrant, ManagedLoginBranding, PoolDomain, Redemption, ResourceServer, Scope, UiCustomization,

@@ -39,6 +39,52 @@ pub async fn run_all(store: &dyn Store) {
     guards(store).await;
     devices(store).await;
     hosted_ui(store).await;
+    identity_providers(store).await;
+}
+
+/// Identity providers: names and identifiers unique in a pool (not across pools), identifiers
+/// replaced on update, lookups by identifier, paging by name, cascade on pool deletion.
+pub async fn identity_providers(store: &dyn Store) {
+    use cognate_model::{IdentityProvider, ProviderType};
+    let p = pool("idps");
+    let q = pool("idps-other");
+    store.create_pool(&p).await.unwrap();
+    store.create_pool(&q).await.unwrap();
+    let mk = |pool: &UserPool, name: &str, ids: &[&str]| IdentityProvider {
+        pool_id: pool.id.clone(),
+        name: name.into(),
+        provider_type: ProviderType::Oidc,
+        details: [("client_id".to_string(), "c".to_string())].into_iter().collect(),
+        attribute_mapping: [("email".to_string(), "email".to_string())].into_iter().collect(),
+        identifiers: ids.iter().map(|s| s.to_string()).collect(),
+        created_at: 1,
+        updated_at: 1,
+    };
+    let mut a = mk(&p, "Corp", &["corp.example", "corp"]);
+    store.create_provider(&a).await.unwrap();
+    assert!(matches!(store.create_provider(&mk(&p, "Corp", &[])).await, Err(StoreError::Conflict(w)) if w == "name"));
+    let taken = store.create_provider(&mk(&p, "Other", &["corp"])).await;
+    assert!(matches!(&taken, Err(StoreError::Conflict(w)) if w == "identifier:corp"), "{taken:?}");
+    assert!(store.get_provider(&p.id, "Other").await.unwrap().is_none(), "nothing of a refused create stays");
+    store.create_provider(&mk(&q, "Corp", &["corp"])).await.unwrap();
+    assert_eq!(store.get_provider(&p.id, "Corp").await.unwrap().unwrap(), a);
+    assert_eq!(store.provider_by_identifier(&p.id, "corp.example").await.unwrap().unwrap().name, "Corp");
+    a.identifiers = vec!["new-id".into()];
+    a.updated_at = 2;
+    store.update_provider(&a).await.unwrap();
+    assert!(store.provider_by_identifier(&p.id, "corp").await.unwrap().is_none());
+    assert_eq!(store.provider_by_identifier(&p.id, "new-id").await.unwrap().unwrap(), a);
+    store.create_provider(&mk(&p, "Beta", &[])).await.unwrap();
+    let names: Vec<String> = store.list_providers(&p.id, None, 10).await.unwrap().into_iter().map(|x| x.name).collect();
+    assert_eq!(names, ["Beta", "Corp"]);
+    assert_eq!(store.list_providers(&p.id, Some("Beta"), 10).await.unwrap().len(), 1);
+    assert_eq!(store.count_providers(&p.id).await.unwrap(), 2);
+    store.delete_provider(&p.id, "Corp").await.unwrap();
+    assert!(matches!(store.delete_provider(&p.id, "Corp").await, Err(StoreError::NotFound)));
+    assert!(store.provider_by_identifier(&p.id, "new-id").await.unwrap().is_none());
+    assert!(matches!(store.update_provider(&a).await, Err(StoreError::NotFound)));
+    store.delete_pool(&q.id).await.unwrap();
+    assert!(store.get_provider(&q.id, "Corp").await.unwrap().is_none());
 }
 
 /// Domains (unique across pools), resource servers, UI customization per client or pool,

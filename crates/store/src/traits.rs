@@ -3,8 +3,8 @@
 use crate::StoreResult;
 use async_trait::async_trait;
 use cognate_model::{
-    AppClient, AuthorizationGrant, ClientId, Device, Group, ManagedLoginBranding, PoolDomain, Redemption,
-    ResourceServer, UiCustomization, User, UserPool, UserPoolId, UserStatus,
+    AppClient, AuthorizationGrant, ClientId, Device, Group, IdentityProvider, ManagedLoginBranding, PoolDomain,
+    Redemption, ResourceServer, UiCustomization, User, UserPool, UserPoolId, UserStatus,
 };
 
 /// An indexed column that ListUsers can filter on.
@@ -250,6 +250,35 @@ pub trait HostedUiStore: Send + Sync {
     async fn redeem_authorization_code(&self, code_hash: &str, now: i64) -> StoreResult<Redemption>;
 }
 
+/// Federated identity providers.
+#[async_trait]
+pub trait IdentityProviderStore: Send + Sync {
+    /// Inserts a provider with its identifiers; `Conflict("name")` when the pool has one of that
+    /// name, `Conflict("identifier:{id}")` when one of its identifiers is taken.
+    async fn create_provider(&self, p: &IdentityProvider) -> StoreResult<()>;
+    /// Reads a provider.
+    async fn get_provider(&self, pool: &UserPoolId, name: &str) -> StoreResult<Option<IdentityProvider>>;
+    /// The provider an identifier names.
+    async fn provider_by_identifier(
+        &self,
+        pool: &UserPoolId,
+        identifier: &str,
+    ) -> StoreResult<Option<IdentityProvider>>;
+    /// A page of a pool's providers by name, after `after`.
+    async fn list_providers(
+        &self,
+        pool: &UserPoolId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<IdentityProvider>>;
+    /// How many providers the pool has.
+    async fn count_providers(&self, pool: &UserPoolId) -> StoreResult<u64>;
+    /// Replaces a provider and its identifiers; `NotFound`, or `Conflict` as for create.
+    async fn update_provider(&self, p: &IdentityProvider) -> StoreResult<()>;
+    /// Deletes a provider; `NotFound` when missing.
+    async fn delete_provider(&self, pool: &UserPoolId, name: &str) -> StoreResult<()>;
+}
+
 /// Everything a backend provides.
 #[async_trait]
 pub trait Store:
@@ -263,6 +292,7 @@ pub trait Store:
     + GuardStore
     + DeviceStore
     + HostedUiStore
+    + IdentityProviderStore
 {
     /// Finishes pending work and closes connections.
     async fn close(&self);

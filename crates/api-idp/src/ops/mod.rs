@@ -8,6 +8,7 @@ pub mod groups;
 pub mod me;
 pub mod mfa;
 pub mod pools;
+pub mod providers;
 pub mod resource_servers;
 pub mod signup;
 pub mod users;

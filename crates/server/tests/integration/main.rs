@@ -7,6 +7,7 @@ mod common;
 
 mod clients;
 mod envelope;
+mod federation;
 mod groups;
 mod hosted;
 mod lifecycle;

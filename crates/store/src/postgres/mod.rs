@@ -15,6 +15,8 @@ mod groups;
 mod hosted;
 #[path = "../sql/pools.rs"]
 mod pools;
+#[path = "../sql/providers.rs"]
+mod providers;
 #[path = "../sql/rows.rs"]
 mod rows;
 #[path = "../sql/users.rs"]
@@ -40,6 +42,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "pending_attributes", include_str!("../../migrations/postgres/0006_pending_attributes.sql")),
     (7, "unknown_failures", include_str!("../../migrations/postgres/0007_unknown_failures.sql")),
     (8, "hosted_ui", include_str!("../../migrations/postgres/0008_hosted_ui.sql")),
+    (9, "identity_providers", include_str!("../../migrations/postgres/0009_identity_providers.sql")),
 ];
 
 /// Connection pool settings (`COGNATE_DATABASE_MAX_CONNECTIONS`, `..._ACQUIRE_TIMEOUT_SECS`).

@@ -15,6 +15,8 @@ mod groups;
 mod hosted;
 #[path = "../sql/pools.rs"]
 mod pools;
+#[path = "../sql/providers.rs"]
+mod providers;
 #[path = "../sql/rows.rs"]
 mod rows;
 #[path = "../sql/users.rs"]
@@ -41,6 +43,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "pending_attributes", include_str!("../../migrations/sqlite/0006_pending_attributes.sql")),
     (7, "unknown_failures", include_str!("../../migrations/sqlite/0007_unknown_failures.sql")),
     (8, "hosted_ui", include_str!("../../migrations/sqlite/0008_hosted_ui.sql")),
+    (9, "identity_providers", include_str!("../../migrations/sqlite/0009_identity_providers.sql")),
 ];
 
 /// Page size of new databases. A user row (attributes, password hash, sealed SRP verifier) is
