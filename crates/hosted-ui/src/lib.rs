@@ -1,5 +1,5 @@
 //! The hosted UI and the OAuth 2.0 / OpenID Connect endpoints of a user-pool domain, on the
-//! root of `COGNATE_PUBLIC_URL` (../shared/spec/self-hosting.md): `/oauth2/authorize`,
+//! root of `COGNATE_PUBLIC_URL` (README, "Requests, by what they carry"): `/oauth2/authorize`,
 //! `/oauth2/token`, `/oauth2/userInfo`, `/oauth2/revoke`, `/logout`, and the pages `/login`,
 //! `/signup`, `/confirmUser`, `/forgotPassword`, `/confirmForgotPassword`, `/mfa`, `/error`,
 //! plus `/logo/{pool}/{client}` for the logo of SetUICustomization.
@@ -100,7 +100,7 @@ impl HostedUi {
             ("GET", "/mfa") => self.mfa_get(&req).await,
             ("POST", "/mfa") => self.mfa_submit(&req).await,
             ("GET", "/error") => self.error_route(&req),
-            ("GET", p) if p.starts_with("/logo/") => self.logo(p).await,
+            ("GET", p) if p.starts_with("/logo/") => self.logo(&req, p).await,
             _ => response::method_not_allowed(is_api),
         };
         if is_api {

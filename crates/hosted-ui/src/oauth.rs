@@ -6,7 +6,8 @@ use crate::response::{self, cookie, session_cookie_name};
 use crate::HostedUi;
 use bytes::Bytes;
 use cognate_core::hosted::{
-    AuthorizeParams, AuthorizeRefusal, AuthorizeRequest, ClientCredentials, OAuthError, Prompt, TokenRequest,
+    AuthorizeParams, AuthorizeRefusal, AuthorizeRequest, ClientCredentials, OAuthError, Prompt, ResponseType,
+    TokenRequest,
 };
 use cognate_model::{ClientId, UserPoolId};
 use http::Response;
@@ -27,7 +28,7 @@ impl HostedUi {
             Ok(Err(AuthorizeRefusal::Page { error, description })) => {
                 Err(self.error_page(req, p.lang.as_deref(), error, Some(&description), 400))
             }
-            Err(e) => Err(self.internal(req, p.lang.as_deref(), &e)),
+            Err(e) => Err(self.fail(req, p.lang.as_deref(), &e)),
         }
     }
 
@@ -46,11 +47,11 @@ impl HostedUi {
         if a.identity_provider.as_deref().is_some_and(|idp| idp != "COGNITO") {
             // Federated providers come with the federation issue; the client check above already
             // refused providers the client does not support.
-            let back = cognate_core::hosted::with_params(
-                &a.redirect_uri,
-                &[("error", "invalid_request"), ("error_description", "This identity provider is not available.")],
-                false,
-            );
+            let mut params =
+                vec![("error", "invalid_request"), ("error_description", "This identity provider is not available.")];
+            params.extend(a.state.as_deref().map(|s| ("state", s)));
+            let back =
+                cognate_core::hosted::with_params(&a.redirect_uri, &params, a.response_type == ResponseType::Token);
             return response::redirect(&back);
         }
         let oauth = self.svc.oauth(&req.ctx);
@@ -58,7 +59,7 @@ impl HostedUi {
         let session = match req.cookie(&cookie_name) {
             Some(sealed) => match oauth.session(&sealed, &a.pool_id).await {
                 Ok(s) => s,
-                Err(e) => return self.internal(req, p.lang.as_deref(), &e),
+                Err(e) => return self.fail(req, p.lang.as_deref(), &e),
             },
             None => None,
         };
@@ -70,7 +71,7 @@ impl HostedUi {
                     response::add_cookie(&mut r, &cookie(&cookie_name, &renewed, 3600, self.secure));
                     r
                 }
-                Err(e) => self.internal(req, p.lang.as_deref(), &e),
+                Err(e) => self.fail(req, p.lang.as_deref(), &e),
             },
             _ if a.prompt == Prompt::None => response::redirect(&oauth.login_required(&a)),
             _ => response::redirect(&format!("/login?{}", authorize_query(&p))),
@@ -174,7 +175,7 @@ impl HostedUi {
                     return self.error_page(req, p.lang.as_deref(), error, Some(&description), 400)
                 }
                 Ok(Err(AuthorizeRefusal::Redirect { location, .. })) => return response::redirect(&location),
-                Err(e) => return self.internal(req, p.lang.as_deref(), &e),
+                Err(e) => return self.fail(req, p.lang.as_deref(), &e),
             }
         } else if p.redirect_uri.is_some() && p.response_type.is_some() {
             match self.checked(req, &p).await {
@@ -188,7 +189,7 @@ impl HostedUi {
         let name = session_cookie_name(pool.as_str());
         if let Some(sealed) = req.cookie(&name) {
             if let Err(e) = oauth.end_session(&sealed).await {
-                return self.internal(req, p.lang.as_deref(), &e);
+                return self.fail(req, p.lang.as_deref(), &e);
             }
         }
         let mut r = response::redirect(&location);
@@ -197,7 +198,7 @@ impl HostedUi {
     }
 
     /// `GET /logo/{pool}/{client or ALL}`: the image of SetUICustomization.
-    pub(crate) async fn logo(&self, path: &str) -> Response<Bytes> {
+    pub(crate) async fn logo(&self, req: &UiRequest, path: &str) -> Response<Bytes> {
         let mut parts = path.trim_start_matches("/logo/").split('/');
         let (Some(pool), Some(client), None) = (parts.next(), parts.next(), parts.next()) else {
             return response::text(404, "Not found.");
@@ -206,8 +207,7 @@ impl HostedUi {
             return response::text(404, "Not found.");
         }
         let client = (client != "ALL").then(|| ClientId::new(client));
-        let ctx = cognate_core::RequestContext::internal();
-        match self.svc.oauth(&ctx).logo(&UserPoolId::new(pool), client.as_ref()).await {
+        match self.svc.oauth(&req.ctx).logo(&UserPoolId::new(pool), client.as_ref()).await {
             Ok(Some(logo)) => {
                 let mut r = Response::new(Bytes::from(logo.bytes));
                 response::set_header(&mut r, http::header::CONTENT_TYPE, logo.content_type);

@@ -60,11 +60,6 @@ impl Params {
             .map(|(_, (k, _))| k.as_str())
     }
 
-    /// Every pair.
-    pub fn pairs(&self) -> &[(String, String)] {
-        &self.pairs
-    }
-
     /// The authorization request parameters among these.
     pub fn authorize(&self) -> AuthorizeParams {
         let s = |n: &str| self.get(n).map(String::from);

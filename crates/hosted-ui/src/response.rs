@@ -106,13 +106,11 @@ pub fn session_cookie_name(pool: &str) -> String {
 
 /// 405 (the endpoints' methods are fixed); JSON for the OAuth API endpoints.
 pub fn method_not_allowed(api: bool) -> Response<Bytes> {
-    let mut r = if api {
+    if api {
         json(405, &serde_json::json!({"error": "invalid_request", "error_description": "Method not allowed."}))
     } else {
         text(405, "Method not allowed.")
-    };
-    *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
-    r
+    }
 }
 
 /// The token, userInfo and revoke endpoints answer browsers (Amplify exchanges the code from

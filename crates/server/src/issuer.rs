@@ -49,7 +49,8 @@ pub async fn openid_configuration(svc: &Cognate, pool: &str) -> Response {
         "subject_types_supported": ["public"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
     });
-    // The OAuth endpoints exist once the pool has a domain (../shared/spec/self-hosting.md).
+    // The OAuth endpoints exist once the pool has a domain, as on Cognito (README, "Requests, by
+    // what they carry").
     match svc.pool_has_domain(&UserPoolId::new(pool)).await {
         Ok(true) => {
             let base = svc.public_url();

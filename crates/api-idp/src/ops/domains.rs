@@ -2,14 +2,11 @@
 //! managed-login branding. All require SigV4.
 
 use super::{Empty, Out};
+use crate::convert::secs;
 use crate::shapes::*;
 use cognate_core::hosted::DomainInput;
 use cognate_core::AdminView;
 use cognate_model::{ClientId, ManagedLoginBranding, PoolDomain, UiCustomization, UserPoolId};
-
-fn seconds(ms: i64) -> Option<f64> {
-    Some(ms as f64 / 1000.0)
-}
 
 fn domain_description(admin: &AdminView<'_>, d: &PoolDomain) -> DomainDescriptionType {
     DomainDescriptionType {
@@ -102,12 +99,12 @@ fn ui_type(
         css: c.css.clone(),
         css_version: Some(c.updated_at.to_string()),
         client_id: Some(owner.clone()),
-        creation_date: seconds(c.created_at),
+        creation_date: Some(secs(c.created_at)),
         image_url: c
             .image
             .as_ref()
             .map(|_| format!("{}/logo/{pool}/{owner}?v={}", admin.config().public_url, c.updated_at)),
-        last_modified_date: seconds(c.updated_at),
+        last_modified_date: Some(secs(c.updated_at)),
         user_pool_id: Some(pool.to_string()),
     }
 }
@@ -136,8 +133,8 @@ pub async fn get_ui(admin: AdminView<'_>, req: GetUICustomizationRequest) -> Out
 fn branding_type(b: &ManagedLoginBranding) -> ManagedLoginBrandingType {
     ManagedLoginBrandingType {
         assets: serde_json::from_value(b.assets.clone()).ok(),
-        creation_date: seconds(b.created_at),
-        last_modified_date: seconds(b.updated_at),
+        creation_date: Some(secs(b.created_at)),
+        last_modified_date: Some(secs(b.updated_at)),
         managed_login_branding_id: Some(b.id.clone()),
         settings: (!b.settings.is_null()).then(|| b.settings.clone()),
         use_cognito_provided_values: Some(b.use_cognito_provided_values),

@@ -100,8 +100,10 @@ pub struct AuthorizeRequest {
     pub login_hint: Option<String>,
     /// The identity provider asked for (`COGNITO` or a federated provider's name).
     pub identity_provider: Option<String>,
-    /// Whether the client may sign up users (the pool allows self sign-up).
-    pub sign_up_allowed: bool,
+    /// The client, as read for the checks (the pages and the implicit grant use it again).
+    pub(crate) client: AppClient,
+    /// Its pool.
+    pub(crate) pool: UserPool,
 }
 
 /// Why an authorization request was refused, and where the answer goes.
@@ -136,11 +138,7 @@ pub fn s256(verifier: &str) -> String {
 
 /// SHA-256 hex of a code: what the store keeps.
 pub(crate) fn code_hash(code: &str) -> String {
-    hex_of(&Sha256::digest(code.as_bytes()))
-}
-
-fn hex_of(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    cognate_sigv4::sha256_hex(code.as_bytes())
 }
 
 fn page(error: &'static str, description: impl Into<String>) -> AuthorizeRefusal {
@@ -295,7 +293,8 @@ impl OAuthView<'_> {
             max_age,
             login_hint: p.login_hint.clone(),
             identity_provider,
-            sign_up_allowed: !pool.settings.admin_create_user.allow_admin_create_user_only,
+            client: client.clone(),
+            pool: pool.clone(),
         })
     }
 
@@ -385,7 +384,7 @@ impl OAuthView<'_> {
                 Ok(with_params(&req.redirect_uri, &params, false))
             }
             ResponseType::Token => {
-                let (client, pool) = self.client_and_pool(req.client_id.as_str()).await?;
+                let (client, pool) = (&req.client, &req.pool);
                 let user = self
                     .store
                     .get_user(&pool.id, &s.username_key)
@@ -393,7 +392,7 @@ impl OAuthView<'_> {
                     .ok_or_else(|| CoreError::NotAuthorized("User does not exist.".into()))?;
                 let session = SessionInfo { origin_jti: uuid::Uuid::new_v4().to_string(), auth_time: s.auth_time };
                 let grant = TokenGrant { scopes: req.scopes.clone(), nonce: req.nonce.clone(), device_key: None };
-                let t = self.issue_tokens(&pool, &client, &user, &session, false, &grant).await?;
+                let t = self.issue_tokens(pool, client, &user, &session, false, &grant).await?;
                 let expires = t.expires_in.to_string();
                 let mut params = vec![];
                 if let Some(id) = &t.id_token {

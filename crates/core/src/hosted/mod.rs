@@ -17,7 +17,7 @@ mod token;
 mod userinfo;
 
 pub use admin::DomainInput;
-pub use authorize::s256 as authorize_s256;
+pub use authorize::s256;
 pub use authorize::{AuthorizeParams, AuthorizeRefusal, AuthorizeRequest, Prompt, ResponseType};
 pub use client_auth::ClientCredentials;
 pub use pages::{Logo, PageSettings};
@@ -120,8 +120,7 @@ impl From<cognate_store::StoreError> for OAuthError {
 
 /// Appends `params` to a URL's query (`?` or `&`) or, with `fragment`, as its fragment.
 pub fn with_params(base: &str, params: &[(&str, &str)], fragment: bool) -> String {
-    let encoded: Vec<String> = params.iter().map(|(k, v)| format!("{k}={}", form_encode(v))).collect();
-    let joined = encoded.join("&");
+    let joined = form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish();
     if fragment {
         format!("{base}#{joined}")
     } else if base.contains('?') {
@@ -129,18 +128,6 @@ pub fn with_params(base: &str, params: &[(&str, &str)], fragment: bool) -> Strin
     } else {
         format!("{base}?{joined}")
     }
-}
-
-/// `application/x-www-form-urlencoded` encoding of one value (unreserved characters kept).
-pub fn form_encode(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    for b in v.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(b as char),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

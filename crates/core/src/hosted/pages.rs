@@ -2,9 +2,10 @@
 //! the password policy to show, the look), the logo they show, and the ticket that lets a
 //! person who just signed up and confirmed their code in the same browser go on signed in.
 
+use super::AuthorizeRequest;
 use crate::auth::AuthOutcome;
 use crate::views::{OAuthView, SignInView};
-use crate::{CoreError, CoreResult};
+use crate::CoreResult;
 use cognate_model::{now_millis, ClientId, PasswordPolicy, UserPoolId, UserStatus};
 use serde::{Deserialize, Serialize};
 
@@ -54,10 +55,11 @@ struct Ticket {
 }
 
 impl OAuthView<'_> {
-    /// The page settings of a client of `pool`.
-    pub async fn page_settings(&self, pool_id: &UserPoolId, client_id: &ClientId) -> CoreResult<PageSettings> {
-        let pool = self.store.get_pool(pool_id).await?.ok_or_else(|| CoreError::ResourceNotFound("pool".into()))?;
-        let s = &pool.settings;
+    /// The page settings of the client of a checked authorization request (its pool and client
+    /// were read by the check; only the look is read here).
+    pub async fn page_settings(&self, req: &AuthorizeRequest) -> CoreResult<PageSettings> {
+        let (pool_id, client_id) = (&req.pool.id, &req.client.client_id);
+        let s = &req.pool.settings;
         let sign_up_attributes = s
             .schema
             .iter()

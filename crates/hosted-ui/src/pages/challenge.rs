@@ -14,10 +14,6 @@ use http::Response;
 use serde_json::json;
 use std::collections::BTreeMap;
 
-/// Hidden fields a challenge form carries besides the session.
-const CARRIED: &[&str] =
-    &["_csrf", "challenge", "session", "username", "secret", "destination", "required", "answer", "code", "password"];
-
 fn listed(params: &BTreeMap<String, String>, key: &str) -> Vec<String> {
     params.get(key).and_then(|v| serde_json::from_str::<Vec<String>>(v).ok()).unwrap_or_default()
 }
@@ -102,12 +98,11 @@ impl HostedUi {
                         }
                     }
                 };
+                // Key URI format: the label and issuer percent-encoded (a space is %20, not +).
+                let enc =
+                    |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>().replace('+', "%20");
                 let label = format!("{}:{}", page.a.client_name, username);
-                let uri = format!(
-                    "otpauth://totp/{}?secret={key}&issuer={}",
-                    cognate_core::hosted::form_encode(&label),
-                    cognate_core::hosted::form_encode(&page.a.client_name)
-                );
+                let uri = format!("otpauth://totp/{}?secret={key}&issuer={}", enc(&label), enc(&page.a.client_name));
                 extra["qr"] = qr_svg(&uri).into();
                 extra["secret"] = key.into();
                 extra["session"] = session.into();
@@ -153,7 +148,6 @@ impl HostedUi {
                 responses.new_password = form.get("password").map(String::from);
                 let required = form.get("required").unwrap_or("").split(' ').filter(|n| !n.is_empty());
                 responses.user_attributes = required.filter_map(|n| form.text(n).map(|v| (n.to_string(), v))).collect();
-                responses.user_attributes.extend(extra_attributes(&form));
             }
             ChallengeName::SmsMfa => responses.sms_mfa_code = code,
             ChallengeName::EmailOtp => responses.email_otp_code = code,
@@ -212,18 +206,6 @@ impl HostedUi {
         let session = form.get("session").unwrap_or("");
         self.challenge_page(req, page, name, session, &params, Notice::Error(msg), form.text("secret")).await
     }
-}
-
-/// Attribute fields a new-password form sent beyond the required ones (none on these pages;
-/// kept so a customized form may add writable attributes, which the pool's rules then check).
-fn extra_attributes(form: &Params) -> Vec<(String, String)> {
-    let required: Vec<&str> = form.get("required").unwrap_or("").split(' ').collect();
-    form.pairs()
-        .iter()
-        .filter(|(k, _)| !CARRIED.contains(&k.as_str()) && !required.contains(&k.as_str()))
-        .filter(|(k, _)| k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
 }
 
 /// The QR code of an `otpauth://` URI, as inline SVG.

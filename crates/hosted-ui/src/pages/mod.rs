@@ -12,6 +12,7 @@ use crate::request::{authorize_query, Params, UiRequest};
 use crate::response::{self, cookie, session_cookie_name, CSRF_COOKIE};
 use crate::HostedUi;
 use bytes::Bytes;
+use cognate_core::crypto::random_hex;
 use cognate_core::hosted::{AuthorizeParams, AuthorizeRequest, PageSettings};
 use cognate_core::{AuthOutcome, CoreError};
 use http::Response;
@@ -34,12 +35,6 @@ pub(crate) struct Page {
     pub new_csrf: bool,
 }
 
-fn random_hex(bytes: usize) -> String {
-    let mut b = vec![0u8; bytes];
-    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 impl HostedUi {
     /// Opens a page: the authorization request in the query is checked (a refusal is the
     /// answer), the client's look is read, the language and CSRF token chosen.
@@ -47,9 +42,9 @@ impl HostedUi {
         let p = req.query().authorize();
         let a = self.checked(req, &p).await?;
         let lang = self.lang_of(req, &p);
-        let settings = match self.svc.oauth(&req.ctx).page_settings(&a.pool_id, &a.client_id).await {
+        let settings = match self.svc.oauth(&req.ctx).page_settings(&a).await {
             Ok(s) => s,
-            Err(e) => return Err(self.internal(req, p.lang.as_deref(), &e)),
+            Err(e) => return Err(self.fail(req, p.lang.as_deref(), &e)),
         };
         let (csrf, new_csrf) = match req.cookie(CSRF_COOKIE).filter(|c| c.len() == 32) {
             Some(c) => (c, false),
@@ -69,7 +64,7 @@ impl HostedUi {
         let ok = !page.new_csrf && bool::from(sent.as_bytes().ct_eq(page.csrf.as_bytes()));
         if !ok {
             let msg = self.render.text(page.lang, "err_csrf", &[]);
-            return Err(self.error_with(req, page.lang, &msg, None, Some(format!("/login?{}", page.q())), 403));
+            return Err(self.error_with(page.lang, &msg, None, Some(format!("/login?{}", page.q())), 403));
         }
         Ok((page, form))
     }
@@ -165,12 +160,11 @@ impl HostedUi {
             _ => "error_generic",
         };
         let msg = self.render.text(lang, key, &[]);
-        self.error_with(req, lang, &msg, detail, None, status)
+        self.error_with(lang, &msg, detail, None, status)
     }
 
     fn error_with(
         &self,
-        _req: &UiRequest,
         lang: &'static str,
         message: &str,
         detail: Option<&str>,
@@ -190,6 +184,15 @@ impl HostedUi {
                 tracing::error!(error = %e, "error page failed to render");
                 response::text(status, message)
             }
+        }
+    }
+
+    /// A refusal from the service: the error page with Cognito's message (400); a failure
+    /// inside is [`HostedUi::internal`].
+    pub(crate) fn fail(&self, req: &UiRequest, lang: Option<&str>, e: &CoreError) -> Response<Bytes> {
+        match e {
+            CoreError::Internal(_) => self.internal(req, lang, e),
+            other => self.error_page(req, lang, "invalid_request", Some(&other.to_string()), 400),
         }
     }
 
@@ -239,7 +242,7 @@ impl HostedUi {
                         response::add_cookie(&mut r, &cookie(&name, &sealed, 3600, self.secure));
                         r
                     }
-                    Err(e) => self.internal(req, Some(page.lang), &e),
+                    Err(e) => self.fail(req, Some(page.lang), &e),
                 }
             }
             AuthOutcome::Challenge { name, session, parameters } => {

@@ -35,7 +35,7 @@ async fn oauth_client(f: &Fixture, flows: &[OAuthFlowType], scopes: &[&str]) -> 
 }
 
 fn s256(v: &str) -> String {
-    cognate_core::hosted::authorize_s256(v)
+    cognate_core::hosted::s256(v)
 }
 
 fn authorize_path(client: &str) -> String {
