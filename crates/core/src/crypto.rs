@@ -94,11 +94,17 @@ impl MasterKey {
     /// A keyed hash (HMAC-SHA256 under a key derived from the master key), hex: for one-time
     /// codes, which are too short to store under a plain hash.
     pub fn keyed_hash(&self, purpose: &str, data: &str) -> String {
+        self.keyed_mac(purpose, data).iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The 32 bytes of HMAC-SHA256 under a key derived from the master key for `purpose`: a
+    /// secret only this server can compute from `data`.
+    pub fn keyed_mac(&self, purpose: &str, data: &str) -> [u8; 32] {
         use hmac::{Hmac, Mac};
         let key = self.seal_deterministic_key(purpose);
         let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key).expect("any key length");
         mac.update(data.as_bytes());
-        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+        mac.finalize().into_bytes().into()
     }
 
     fn seal_deterministic_key(&self, purpose: &str) -> Vec<u8> {

@@ -17,9 +17,7 @@ pub use client::{AppClient, ClientSettings, TokenValidity};
 pub use device::Device;
 pub use federation::{IdentityProvider, ProviderType};
 pub use group::Group;
-pub use hosted::{
-    AuthorizationGrant, ManagedLoginBranding, PoolDomain, Redemption, ResourceServer, Scope, UiCustomization,
-};
+pub use hosted::{ManagedLoginBranding, PoolDomain, ResourceServer, Scope, UiCustomization};
 pub use ids::{ClientId, UserPoolId};
 pub use pool::{
     AccountRecovery, LambdaConfig, PasswordPolicy, PoolMfa, PoolSettings, RecoveryOption, SchemaAttribute,

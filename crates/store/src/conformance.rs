@@ -90,7 +90,7 @@ pub async fn identity_providers(store: &dyn Store) {
 /// Domains (unique across pools), resource servers, UI customization per client or pool,
 /// brandings (one per client), and authorization codes taken once.
 pub async fn hosted_ui(store: &dyn Store) {
-    use cognate_model::{AuthorizationGrant, ManagedLoginBranding, PoolDomain, ResourceServer, Scope, UiCustomization};
+    use cognate_model::{Group, ManagedLoginBranding, PoolDomain, ResourceServer, Scope, UiCustomization};
     let p = pool("hosted");
     let q = pool("other");
     store.create_pool(&p).await.unwrap();
@@ -125,10 +125,41 @@ pub async fn hosted_ui(store: &dyn Store) {
         };
         store.create_client(&c).await.unwrap();
         let (got, got_pool, got_has) = store.oauth_client(&c.client_id).await.unwrap().unwrap();
-        assert_eq!((got, got_pool.id.clone(), got_has), (c, pool.id.clone(), has));
+        assert_eq!((got, got_pool.id.clone(), got_has), (c.clone(), pool.id.clone(), has));
         assert_eq!(got_pool, store.get_pool(&pool.id).await.unwrap().unwrap());
+        // And, in the same read, a user of that pool with their groups.
+        let (found, none) = store.oauth_client_and_user(&c.client_id, "dana").await.unwrap().unwrap();
+        assert_eq!((found.0, found.2), (c.clone(), has));
+        assert!(none.is_none(), "no such user yet");
+        let u = user(&pool.id, "dana", &[("email", "d@example.com")]);
+        store.create_user(&u, &[]).await.unwrap();
+        let (_, alone) = store.oauth_client_and_user(&c.client_id, "dana").await.unwrap().unwrap();
+        assert_eq!(alone, Some((u.clone(), vec![])));
+        let mut groups = vec![];
+        for (name, precedence) in [("zeta", Some(1)), ("alpha", None)] {
+            let g = Group {
+                pool_id: pool.id.clone(),
+                name: name.into(),
+                description: Some("d".into()),
+                role_arn: Some(format!("arn:aws:iam::123456789012:role/{name}")),
+                precedence,
+                created_at: 2,
+                updated_at: 3,
+            };
+            store.create_group(&g).await.unwrap();
+            store.add_member(&pool.id, name, "dana").await.unwrap();
+            groups.insert(0, g);
+        }
+        let (found, with) = store.oauth_client_and_user(&c.client_id, "dana").await.unwrap().unwrap();
+        assert_eq!(
+            (found.0, found.1, found.2),
+            (c.clone(), got_pool.clone(), has),
+            "the client, once per membership row"
+        );
+        assert_eq!(with, Some((u, groups)), "all the user's groups, by name");
     }
     assert!(store.oauth_client(&ClientId::generate()).await.unwrap().is_none());
+    assert!(store.oauth_client_and_user(&ClientId::generate(), "dana").await.unwrap().is_none());
 
     let mut rs = ResourceServer {
         pool_id: p.id.clone(),
@@ -180,37 +211,6 @@ pub async fn hosted_ui(store: &dyn Store) {
     assert_eq!(store.get_branding(&p.id, "b1").await.unwrap().unwrap(), b);
     store.delete_branding(&p.id, "b1").await.unwrap();
     assert!(matches!(store.delete_branding(&p.id, "b1").await, Err(StoreError::NotFound)));
-
-    let grant = AuthorizationGrant {
-        pool_id: p.id.clone(),
-        client_id: c,
-        username_key: "u".into(),
-        redirect_uri: "https://app.example.com/cb".into(),
-        code_challenge: Some("abc".into()),
-        nonce: None,
-        scopes: vec!["openid".into()],
-        auth_time: 5,
-        origin_jti: "o1".into(),
-        expires_at: 1_000,
-    };
-    store.put_authorization_code("hash-1", &grant).await.unwrap();
-    assert_eq!(
-        store.redeem_authorization_code("hash-1", 999).await.unwrap(),
-        cognate_model::Redemption::First(grant.clone())
-    );
-    assert_eq!(
-        store.redeem_authorization_code("hash-1", 999).await.unwrap(),
-        cognate_model::Redemption::Replay(grant.clone()),
-        "a code is redeemed once; then it is a replay"
-    );
-    assert!(store.put_authorization_code("hash-1", &grant).await.is_err(), "a code hash is unique");
-    store.put_authorization_code("hash-2", &grant).await.unwrap();
-    assert_eq!(
-        store.redeem_authorization_code("hash-2", 1_000).await.unwrap(),
-        cognate_model::Redemption::Unknown,
-        "expired"
-    );
-    assert_eq!(store.redeem_authorization_code("nope", 0).await.unwrap(), cognate_model::Redemption::Unknown);
 
     store.delete_domain(&prefix).await.unwrap();
     assert!(matches!(store.delete_domain(&prefix).await, Err(StoreError::NotFound)));
@@ -295,6 +295,10 @@ pub async fn tokens(store: &dyn Store) {
     store.add_refresh_token(&rt("h1", "j1")).await.unwrap();
     store.add_refresh_token(&rt("h2", "j2")).await.unwrap();
     store.add_refresh_token(&rt("h3", "j3")).await.unwrap();
+    assert!(
+        matches!(store.add_refresh_token(&rt("h3", "j9")).await, Err(StoreError::Conflict(_))),
+        "a token hash is unique: a code's refresh token is inserted once"
+    );
     assert_eq!(store.get_refresh_token("h1").await.unwrap().unwrap(), rt("h1", "j1"));
     assert!(store.get_refresh_token("nope").await.unwrap().is_none());
     let before = store.revocations_since(0, 0).await.unwrap().last().map(|r| r.id).unwrap_or(0);
@@ -549,12 +553,18 @@ pub async fn groups(store: &dyn Store) {
     assert!(matches!(store.add_member(&p.id, "nope", "carol").await, Err(StoreError::NotFound)));
     assert_eq!(store.groups_of_user(&p.id, "carol", None, 10).await.unwrap().len(), 2);
     assert_eq!(store.groups_of_user(&p.id, "carol", Some("admins"), 10).await.unwrap()[0].name, "users");
+    let (with, groups) = store.user_with_groups(&p.id, "carol").await.unwrap().unwrap();
+    assert_eq!(with, store.get_user(&p.id, "carol").await.unwrap().unwrap());
+    assert_eq!(groups, vec![g.clone(), g2.clone()], "all of the user's groups, by name");
+    assert!(store.user_with_groups(&p.id, "nobody").await.unwrap().is_none());
     assert_eq!(store.users_in_group(&p.id, "admins", None, 10).await.unwrap()[0].username, "carol");
     store.remove_member(&p.id, "users", "carol").await.unwrap();
     assert_eq!(store.groups_of_user(&p.id, "carol", None, 10).await.unwrap().len(), 1);
     assert_eq!(store.list_groups(&p.id, None, 10).await.unwrap().len(), 2);
     store.delete_group(&p.id, "admins").await.unwrap();
     assert!(store.groups_of_user(&p.id, "carol", None, 10).await.unwrap().is_empty());
+    let (_, groups) = store.user_with_groups(&p.id, "carol").await.unwrap().unwrap();
+    assert!(groups.is_empty(), "a user in no group is still found");
     store.add_member(&p.id, "users", "carol").await.unwrap();
     store.delete_user(&p.id, "carol").await.unwrap();
     assert!(store.users_in_group(&p.id, "users", None, 10).await.unwrap().is_empty());
@@ -591,4 +601,50 @@ pub async fn concurrent_unique_names(store: Arc<dyn Store>) {
         keys += k as usize;
     }
     assert_eq!((names, keys), (1, 1));
+}
+
+/// Refresh tokens stored at once (SQLite commits them together): each insert gets its own
+/// answer — the duplicates a conflict, the one of a deleted user `NotFound` — and every
+/// acknowledged one is stored.
+pub async fn concurrent_refresh_tokens(store: Arc<dyn Store>) {
+    let p = pool("burst");
+    store.create_pool(&p).await.unwrap();
+    store.create_user(&user(&p.id, "ann", &[]), &[]).await.unwrap();
+    let rt = |hash: String, user: &str| RefreshToken {
+        token_hash: hash,
+        pool_id: p.id.clone(),
+        client_id: ClientId::new("c1"),
+        username_key: user.into(),
+        origin_jti: "j".into(),
+        auth_time: 1,
+        device_key: None,
+        created_at: 10,
+        expires_at: 1_000_000,
+        revoked_at: None,
+        scopes: vec![],
+    };
+    let mut tasks = vec![];
+    for i in 0..64 {
+        let store = store.clone();
+        // Every eighth one repeats a hash, one names a user who does not exist.
+        let t = match i {
+            13 => rt(format!("{}-burst-13", p.id), "nobody"),
+            i if i % 8 == 7 => rt(format!("{}-burst-dup", p.id), "ann"),
+            i => rt(format!("{}-burst-{i}", p.id), "ann"),
+        };
+        tasks.push(tokio::spawn(async move { (store.add_refresh_token(&t).await, t.token_hash) }));
+    }
+    let (mut stored, mut conflicts, mut missing) = (vec![], 0, 0);
+    for task in tasks {
+        match task.await.unwrap() {
+            (Ok(()), hash) => stored.push(hash),
+            (Err(StoreError::Conflict(_)), _) => conflicts += 1,
+            (Err(StoreError::NotFound), _) => missing += 1,
+            (Err(e), _) => panic!("{e}"),
+        }
+    }
+    assert_eq!((stored.len(), conflicts, missing), (56, 7, 1));
+    for hash in stored {
+        assert!(store.get_refresh_token(&hash).await.unwrap().is_some(), "{hash} was acknowledged");
+    }
 }

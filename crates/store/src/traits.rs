@@ -3,8 +3,8 @@
 use crate::StoreResult;
 use async_trait::async_trait;
 use cognate_model::{
-    AppClient, AuthorizationGrant, ClientId, Device, Group, IdentityProvider, ManagedLoginBranding, PoolDomain,
-    Redemption, ResourceServer, UiCustomization, User, UserPool, UserPoolId, UserStatus,
+    AppClient, ClientId, Device, Group, IdentityProvider, ManagedLoginBranding, PoolDomain, ResourceServer,
+    UiCustomization, User, UserPool, UserPoolId, UserStatus,
 };
 
 /// An indexed column that ListUsers can filter on.
@@ -144,6 +144,8 @@ pub trait GroupStore: Send + Sync {
     async fn add_member(&self, pool: &UserPoolId, group: &str, username_key: &str) -> StoreResult<()>;
     /// Removes a user from a group (idempotent).
     async fn remove_member(&self, pool: &UserPoolId, group: &str, username_key: &str) -> StoreResult<()>;
+    /// A user with all their groups (ordered by name), in one read: what a token needs.
+    async fn user_with_groups(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<(User, Vec<Group>)>>;
     /// A user's groups ordered by name, after `after`.
     async fn groups_of_user(
         &self,
@@ -202,6 +204,13 @@ pub trait HostedUiStore: Send + Sync {
     /// An app client, its pool, and whether the pool has a domain, in one read: what every
     /// OAuth request needs first.
     async fn oauth_client(&self, client: &ClientId) -> StoreResult<Option<(AppClient, UserPool, bool)>>;
+    /// [`HostedUiStore::oauth_client`] and, in the same read, a user of the client's pool with
+    /// all their groups (`None` when there is no such user): what a code exchange needs.
+    async fn oauth_client_and_user(
+        &self,
+        client: &ClientId,
+        username_key: &str,
+    ) -> StoreResult<Option<((AppClient, UserPool, bool), Option<(User, Vec<Group>)>)>>;
     /// Replaces a domain's settings; `NotFound` when it is gone.
     async fn update_domain(&self, domain: &PoolDomain) -> StoreResult<()>;
     /// Deletes a domain; `NotFound` when absent.
@@ -242,12 +251,6 @@ pub trait HostedUiStore: Send + Sync {
     async fn update_branding(&self, b: &ManagedLoginBranding) -> StoreResult<()>;
     /// Deletes a branding; `NotFound` when absent.
     async fn delete_branding(&self, pool: &UserPoolId, id: &str) -> StoreResult<()>;
-    /// Stores an authorization code (by the hash of the code) with its grant.
-    async fn put_authorization_code(&self, code_hash: &str, grant: &AuthorizationGrant) -> StoreResult<()>;
-    /// Redeems a code in one atomic step, so that exactly one redemption on any node is the
-    /// first; later ones are replays (the code stays, marked, until it expires). An expired or
-    /// unknown code is `Unknown`.
-    async fn redeem_authorization_code(&self, code_hash: &str, now: i64) -> StoreResult<Redemption>;
 }
 
 /// Federated identity providers.
@@ -393,7 +396,9 @@ pub trait KeyStore: Send + Sync {
 /// Refresh tokens and revocations.
 #[async_trait]
 pub trait TokenStore: Send + Sync {
-    /// Stores a refresh token.
+    /// Stores a refresh token; `Conflict("token")` when its hash is taken (the refresh token
+    /// of an authorization code, which exists once: the code's first redemption), `NotFound`
+    /// when the user is gone.
     async fn add_refresh_token(&self, token: &RefreshToken) -> StoreResult<()>;
     /// Reads one by hash.
     async fn get_refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshToken>>;

@@ -503,7 +503,7 @@ impl SignInView<'_> {
         if row.expires_at <= now {
             return Err(CoreError::NotAuthorized("Refresh Token has expired".into()));
         }
-        let user = self.store.get_user(&pool.id, &row.username_key).await?.ok_or_else(invalid)?;
+        let (user, groups) = self.store.user_with_groups(&pool.id, &row.username_key).await?.ok_or_else(invalid)?;
         check_secret(&user)?;
         if !user.enabled {
             return Err(CoreError::NotAuthorized("User is disabled.".into()));
@@ -514,7 +514,8 @@ impl SignInView<'_> {
             return Err(CoreError::RefreshTokenReuse("Refresh token has already been used.".into()));
         }
         let grant = TokenGrant { scopes: row.scopes.clone(), nonce: None, device_key: row.device_key.clone() };
-        self.issue_tokens(pool, client, &user, &session, rotate, &grant).await
+        let refresh = rotate.then(crate::tokens::new_refresh_token);
+        self.issue_tokens_with(pool, client, (&user, &groups), &session, refresh, &grant).await
     }
 
     /// GetTokensFromRefreshToken (public): takes the raw client secret, not a secret hash.

@@ -5,11 +5,12 @@
 //! `?error=…&error_description=…&state=…`. The answer to a good request is a code
 //! (`?code=…&state=…`) or, for the implicit flow, tokens in the fragment.
 
+use super::code::{self, CodeAudience, CodeGrant};
 use super::{with_params, HostedSession, CODE_TTL_MS};
 use crate::tokens::{SessionInfo, TokenGrant};
 use crate::views::OAuthView;
 use crate::{CoreError, CoreResult};
-use cognate_model::{now_millis, AppClient, AuthorizationGrant, ClientId, OAuthFlow, UserPool, UserPoolId};
+use cognate_model::{now_millis, AppClient, ClientId, OAuthFlow, UserPool, UserPoolId};
 use sha2::{Digest, Sha256};
 
 /// The parameters of an authorization request, as sent (query of `/oauth2/authorize`, and of
@@ -134,11 +135,6 @@ pub(crate) fn pkce_shaped(v: &str) -> bool {
 pub fn s256(verifier: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
-}
-
-/// SHA-256 hex of a code: what the store keeps.
-pub(crate) fn code_hash(code: &str) -> String {
-    cognate_sigv4::sha256_hex(code.as_bytes())
 }
 
 fn page(error: &'static str, description: impl Into<String>) -> AuthorizeRefusal {
@@ -365,12 +361,9 @@ impl OAuthView<'_> {
         let state = req.state.as_deref();
         match req.response_type {
             ResponseType::Code => {
-                let code = uuid::Uuid::new_v4().to_string();
-                let grant = AuthorizationGrant {
+                let grant = CodeGrant {
                     pool_id: req.pool_id.clone(),
-                    client_id: req.client_id.clone(),
                     username_key: s.username_key.clone(),
-                    redirect_uri: req.redirect_uri.clone(),
                     code_challenge: req.code_challenge.clone(),
                     nonce: req.nonce.clone(),
                     scopes: req.scopes.clone(),
@@ -378,7 +371,8 @@ impl OAuthView<'_> {
                     origin_jti: uuid::Uuid::new_v4().to_string(),
                     expires_at: now_millis() + CODE_TTL_MS,
                 };
-                self.store.put_authorization_code(&code_hash(&code), &grant).await?;
+                let to = CodeAudience { client: req.client_id.as_str(), redirect_uri: &req.redirect_uri };
+                let code = code::seal(&self.master, &to, &grant);
                 let mut params = vec![("code", code.as_str())];
                 params.extend(state.map(|s| ("state", s)));
                 Ok(with_params(&req.redirect_uri, &params, false))

@@ -11,6 +11,7 @@
 pub mod admin;
 mod authorize;
 mod client_auth;
+mod code;
 mod pages;
 mod session;
 mod token;

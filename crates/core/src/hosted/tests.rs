@@ -228,22 +228,24 @@ async fn a_code_is_single_use_bound_to_client_redirect_and_verifier_and_a_replay
         ..Default::default()
     };
 
-    // A wrong verifier burns the code.
+    // A wrong verifier, a missing one, a wrong redirect URI, a forged or altered code get
+    // nothing, and leave the code good for the app that holds the verifier.
     let loc = oauth.grant(&req, &session).await.unwrap();
     let code = query_param(&loc, "code").unwrap();
     let e = oauth.token(&exchange(code.clone(), Some("w".repeat(50)), CB)).await.unwrap_err();
     assert_eq!(e.code(), "invalid_grant");
-    assert_eq!(oauth.token(&exchange(code, Some(verifier.clone()), CB)).await.unwrap_err().code(), "invalid_grant");
-    // So do a wrong redirect URI and a missing verifier.
-    let code = query_param(&oauth.grant(&req, &session).await.unwrap(), "code").unwrap();
+    assert_eq!(oauth.token(&exchange(code.clone(), None, CB)).await.unwrap_err().code(), "invalid_grant");
     assert_eq!(
-        oauth.token(&exchange(code, Some(verifier.clone()), "https://x/")).await.unwrap_err().code(),
+        oauth.token(&exchange(code.clone(), Some(verifier.clone()), "https://x/")).await.unwrap_err().code(),
         "invalid_grant"
     );
-    let code = query_param(&oauth.grant(&req, &session).await.unwrap(), "code").unwrap();
-    assert_eq!(oauth.token(&exchange(code, None, CB)).await.unwrap_err().code(), "invalid_grant");
+    for forged in [uuid::Uuid::new_v4().to_string(), format!("{code}A"), code[1..].to_string()] {
+        assert_eq!(
+            oauth.token(&exchange(forged, Some(verifier.clone()), CB)).await.unwrap_err().code(),
+            "invalid_grant"
+        );
+    }
     // Bad client authentication is 401 and leaves the code alone.
-    let code = query_param(&oauth.grant(&req, &session).await.unwrap(), "code").unwrap();
     let mut bad = exchange(code.clone(), Some(verifier.clone()), CB);
     bad.client.basic = Some((w.client.to_string(), "wrong".into()));
     let e = oauth.token(&bad).await.unwrap_err();

@@ -2,12 +2,13 @@
 //! `refresh_token` and `client_credentials` grants, and refresh-token revocation. The tokens
 //! are the ones the API issues (same keys, same refresh rows, same revocation).
 
-use super::authorize::{code_hash, pkce_shaped, s256};
+use super::authorize::{pkce_shaped, s256};
+use super::code::{self, CodeAudience};
 use super::{ClientCredentials, OAuthError};
 use crate::tokens::{SessionInfo, TokenGrant};
 use crate::views::OAuthView;
 use crate::CoreError;
-use cognate_model::{now_millis, AuthFlow, OAuthFlow, Redemption, UserStatus};
+use cognate_model::{AppClient, AuthFlow, ClientId, OAuthFlow, UserStatus};
 use subtle::ConstantTimeEq;
 
 /// A token request's form, as sent.
@@ -44,6 +45,14 @@ pub struct TokenResponse {
     pub scope: Option<String>,
 }
 
+/// The client must be allowed OAuth flows at all.
+fn oauth_allowed(client: &AppClient) -> Result<(), OAuthError> {
+    if !client.settings.allowed_oauth_flows_user_pool_client {
+        return Err(OAuthError::UnauthorizedClient("The client is not allowed to use OAuth flows.".into()));
+    }
+    Ok(())
+}
+
 fn required<'a>(v: &'a Option<String>, name: &str) -> Result<&'a str, OAuthError> {
     v.as_deref().filter(|x| !x.is_empty()).ok_or_else(|| OAuthError::InvalidRequest(format!("{name} is required.")))
 }
@@ -55,72 +64,13 @@ impl OAuthView<'_> {
         if !matches!(grant_type, "authorization_code" | "refresh_token" | "client_credentials") {
             return Err(OAuthError::UnsupportedGrantType(format!("The grant type {grant_type} is not supported.")));
         }
-        let (client, pool) = self.authenticate_client(&req.client).await?;
-        if !client.settings.allowed_oauth_flows_user_pool_client {
-            return Err(OAuthError::UnauthorizedClient("The client is not allowed to use OAuth flows.".into()));
+        if grant_type == "authorization_code" {
+            return self.exchange_code(req).await;
         }
+        let (client, pool) = self.authenticate_client(&req.client).await?;
+        oauth_allowed(&client)?;
         let flows = &client.settings.allowed_oauth_flows;
         match grant_type {
-            "authorization_code" => {
-                if !flows.contains(&OAuthFlow::Code) {
-                    return Err(OAuthError::UnauthorizedClient("The client is not allowed the code flow.".into()));
-                }
-                let code = required(&req.code, "code")?;
-                let redirect_uri = required(&req.redirect_uri, "redirect_uri")?;
-                let grant = match self.store.redeem_authorization_code(&code_hash(code), now_millis()).await? {
-                    Redemption::First(g) => g,
-                    Redemption::Replay(g) => {
-                        // A code used twice may have leaked: what it gave the first time stops
-                        // working (RFC 6749 §4.1.2).
-                        tracing::warn!(client = %g.client_id, "authorization code replayed; its tokens are revoked");
-                        self.revoke_session(&g.pool_id, &g.origin_jti).await?;
-                        return Err(OAuthError::InvalidGrant("The authorization code was already used.".into()));
-                    }
-                    Redemption::Unknown => {
-                        return Err(OAuthError::InvalidGrant("The authorization code is invalid or expired.".into()))
-                    }
-                };
-                if grant.client_id != client.client_id || grant.pool_id != pool.id {
-                    return Err(OAuthError::InvalidGrant("The code was issued to another client.".into()));
-                }
-                if grant.redirect_uri != redirect_uri {
-                    return Err(OAuthError::InvalidGrant(
-                        "redirect_uri does not match the authorization request.".into(),
-                    ));
-                }
-                match (&grant.code_challenge, req.code_verifier.as_deref()) {
-                    (Some(challenge), Some(v)) => {
-                        let ok = pkce_shaped(v) && bool::from(s256(v).as_bytes().ct_eq(challenge.as_bytes()));
-                        if !ok {
-                            return Err(OAuthError::InvalidGrant(
-                                "The code_verifier does not match the code_challenge.".into(),
-                            ));
-                        }
-                    }
-                    (Some(_), None) => return Err(OAuthError::InvalidGrant("code_verifier is required.".into())),
-                    // A verifier for a code issued without a challenge is a downgrade attempt.
-                    (None, Some(_)) => {
-                        return Err(OAuthError::InvalidGrant("The authorization request had no code_challenge.".into()))
-                    }
-                    (None, None) => {}
-                }
-                let user = self
-                    .store
-                    .get_user(&pool.id, &grant.username_key)
-                    .await?
-                    .filter(|u| u.enabled && u.status != UserStatus::Unconfirmed)
-                    .ok_or_else(|| OAuthError::InvalidGrant("The user can no longer sign in.".into()))?;
-                let session = SessionInfo { origin_jti: grant.origin_jti.clone(), auth_time: grant.auth_time };
-                let tg = TokenGrant { scopes: grant.scopes.clone(), nonce: grant.nonce.clone(), device_key: None };
-                let t = self.issue_tokens(&pool, &client, &user, &session, true, &tg).await?;
-                Ok(TokenResponse {
-                    access_token: t.access_token,
-                    id_token: t.id_token,
-                    refresh_token: t.refresh_token,
-                    expires_in: t.expires_in,
-                    scope: None,
-                })
-            }
             "refresh_token" => {
                 if !AuthFlow::RefreshToken.allowed_by(&client.settings.explicit_auth_flows) {
                     return Err(OAuthError::UnauthorizedClient(
@@ -172,6 +122,82 @@ impl OAuthView<'_> {
                 let (access_token, expires_in) = self.issue_client_token(&pool, &client, &scopes)?;
                 Ok(TokenResponse { access_token, id_token: None, refresh_token: None, expires_in, scope: None })
             }
+        }
+    }
+
+    /// The `authorization_code` grant. The code is its own grant (sealed, see `code.rs`), and
+    /// its refresh token is derived from it, so the code's redemption is one insert: the
+    /// first exchange on any node stores the refresh token; a replay finds it taken and
+    /// revokes what the first one issued (RFC 6749 §4.1.2). A request refused by the checks
+    /// below leaves the code unused (the PKCE verifier proves the caller, not the code alone).
+    async fn exchange_code(&self, req: &TokenRequest) -> Result<TokenResponse, OAuthError> {
+        let (id, secret) = req.client.presented()?;
+        // The code names its user: opened first (no I/O), it lets the client, its pool and the
+        // user with their groups come in one read.
+        let opened = match (req.code.as_deref(), req.redirect_uri.as_deref()) {
+            (Some(code), Some(redirect_uri)) if id.len() <= 128 => {
+                code::open(&self.master, &CodeAudience { client: id, redirect_uri }, code)
+            }
+            _ => None,
+        };
+        let (found, user) = match &opened {
+            Some(g) => match self.store.oauth_client_and_user(&ClientId::new(id), &g.username_key).await? {
+                Some((found, user)) => (Some(found), user),
+                None => (None, None),
+            },
+            None => (self.oauth_client(id).await?, None),
+        };
+        let (client, pool) = self.admit(found, secret)?;
+        oauth_allowed(&client)?;
+        if !client.settings.allowed_oauth_flows.contains(&OAuthFlow::Code) {
+            return Err(OAuthError::UnauthorizedClient("The client is not allowed the code flow.".into()));
+        }
+        let code = required(&req.code, "code")?;
+        required(&req.redirect_uri, "redirect_uri")?;
+        let grant = opened.filter(|g| g.pool_id == pool.id).ok_or_else(|| {
+            OAuthError::InvalidGrant(
+                "The authorization code is invalid or expired, or was issued to another client or redirect_uri.".into(),
+            )
+        })?;
+        match (&grant.code_challenge, req.code_verifier.as_deref()) {
+            (Some(challenge), Some(v)) => {
+                let ok = pkce_shaped(v) && bool::from(s256(v).as_bytes().ct_eq(challenge.as_bytes()));
+                if !ok {
+                    return Err(OAuthError::InvalidGrant(
+                        "The code_verifier does not match the code_challenge.".into(),
+                    ));
+                }
+            }
+            (Some(_), None) => return Err(OAuthError::InvalidGrant("code_verifier is required.".into())),
+            // A verifier for a code issued without a challenge is a downgrade attempt.
+            (None, Some(_)) => {
+                return Err(OAuthError::InvalidGrant("The authorization request had no code_challenge.".into()))
+            }
+            (None, None) => {}
+        }
+        let gone = || OAuthError::InvalidGrant("The user can no longer sign in.".into());
+        let (user, groups) = user.ok_or_else(gone)?;
+        if !user.enabled || user.status == UserStatus::Unconfirmed {
+            return Err(gone());
+        }
+        let session = SessionInfo { origin_jti: grant.origin_jti.clone(), auth_time: grant.auth_time };
+        let tg = TokenGrant { scopes: grant.scopes.clone(), nonce: grant.nonce.clone(), device_key: None };
+        let refresh = code::refresh_token_of(&self.master, code);
+        match self.issue_tokens_with(&pool, &client, (&user, &groups), &session, Some(refresh), &tg).await {
+            Ok(t) => Ok(TokenResponse {
+                access_token: t.access_token,
+                id_token: t.id_token,
+                refresh_token: t.refresh_token,
+                expires_in: t.expires_in,
+                scope: None,
+            }),
+            Err(CoreError::RefreshTokenReuse(_)) => {
+                // A code used twice may have leaked: what it gave the first time stops working.
+                tracing::warn!(client = %client.client_id, "authorization code replayed; its tokens are revoked");
+                self.revoke_session(&pool.id, &grant.origin_jti).await?;
+                Err(OAuthError::InvalidGrant("The authorization code was already used.".into()))
+            }
+            Err(e) => Err(e.into()),
         }
     }
 

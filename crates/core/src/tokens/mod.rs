@@ -9,7 +9,7 @@ pub mod verified;
 use crate::{Cognate, CoreError, CoreResult};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use cognate_model::{now_millis, AppClient, User, UserPool, UserPoolId};
+use cognate_model::{now_millis, AppClient, Group, User, UserPool, UserPoolId};
 use cognate_store::RefreshToken;
 use rand::RngCore;
 use serde_json::{json, Map, Value};
@@ -151,6 +151,13 @@ impl CheckedToken {
     }
 }
 
+/// A new refresh token: 256 random bits, URL-safe.
+pub(crate) fn new_refresh_token() -> String {
+    let mut raw = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut raw);
+    URL_SAFE_NO_PAD.encode(raw)
+}
+
 /// SHA-256 hex of a refresh token: what the store keeps.
 pub(crate) fn refresh_hash(token: &str) -> String {
     hex_lower(&Sha256::digest(token.as_bytes()))
@@ -184,7 +191,8 @@ impl Cognate {
         json!({ "keys": self.keys.current().ordered.iter().map(|k| k.to_json()).collect::<Vec<_>>() })
     }
 
-    /// Mints ID and access tokens (and a refresh token when `with_refresh`).
+    /// Mints ID and access tokens (and a refresh token when `with_refresh`), reading the
+    /// user's groups.
     pub(crate) async fn issue_tokens(
         &self,
         pool: &UserPool,
@@ -194,14 +202,31 @@ impl Cognate {
         with_refresh: bool,
         grant: &TokenGrant,
     ) -> CoreResult<IssuedTokens> {
+        let groups = self.store.groups_of_user(&pool.id, &user.username_key, None, 1000).await?;
+        let refresh = with_refresh.then(new_refresh_token);
+        self.issue_tokens_with(pool, client, (user, &groups), session, refresh, grant).await
+    }
+
+    /// Mints ID and access tokens for a user whose groups were read with them
+    /// (`UserStore::user_with_groups`), storing `refresh` as their refresh token when given.
+    /// A refresh token already stored is `RefreshTokenReuse` (a redeemed authorization code).
+    pub(crate) async fn issue_tokens_with(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        (user, groups): (&User, &[Group]),
+        session: &SessionInfo,
+        refresh: Option<String>,
+        grant: &TokenGrant,
+    ) -> CoreResult<IssuedTokens> {
         let device_key = grant.device_key.as_deref();
         let now = now_millis();
         let iat = now / 1000;
         let tv = &client.settings.token_validity;
         let iss = self.issuer(pool.id.as_str());
         let event_id = uuid::Uuid::new_v4().to_string();
-        let mut groups = self.store.groups_of_user(&pool.id, &user.username_key, None, 1000).await?;
-        groups.sort_by_key(|g| (g.precedence.unwrap_or(i64::MAX), g.name.clone()));
+        let mut groups: Vec<&Group> = groups.iter().collect();
+        groups.sort_by_key(|g| (g.precedence.unwrap_or(i64::MAX), g.name.as_str()));
         let group_names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
         let roles: Vec<&str> = groups.iter().filter_map(|g| g.role_arn.as_deref()).collect();
 
@@ -266,10 +291,7 @@ impl Cognate {
         } else {
             None
         };
-        let refresh_token = if with_refresh {
-            let mut raw = [0u8; 32];
-            rand::rngs::OsRng.fill_bytes(&mut raw);
-            let token = URL_SAFE_NO_PAD.encode(raw);
+        let refresh_token = if let Some(token) = refresh {
             self.store
                 .add_refresh_token(&RefreshToken {
                     token_hash: refresh_hash(&token),
@@ -287,6 +309,9 @@ impl Cognate {
                 .await
                 .map_err(|e| match e {
                     cognate_store::StoreError::NotFound => CoreError::UserNotFound,
+                    cognate_store::StoreError::Conflict(_) => {
+                        CoreError::RefreshTokenReuse("The refresh token was issued before.".into())
+                    }
                     e => e.into(),
                 })?;
             Some(token)

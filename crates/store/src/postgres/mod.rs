@@ -43,6 +43,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "unknown_failures", include_str!("../../migrations/postgres/0007_unknown_failures.sql")),
     (8, "hosted_ui", include_str!("../../migrations/postgres/0008_hosted_ui.sql")),
     (9, "identity_providers", include_str!("../../migrations/postgres/0009_identity_providers.sql")),
+    (10, "stateless_codes", include_str!("../../migrations/postgres/0010_stateless_codes.sql")),
 ];
 
 /// Connection pool settings (`COGNATE_DATABASE_MAX_CONNECTIONS`, `..._ACQUIRE_TIMEOUT_SECS`).
@@ -74,6 +75,11 @@ pub struct PgStore {
 }
 
 impl PgStore {
+    /// Stores a refresh token (PostgreSQL groups concurrent commits itself).
+    async fn commit_refresh_token(&self, t: &crate::RefreshToken) -> StoreResult<()> {
+        auth::insert_refresh_token(&self.writer, t).await.map_err(auth::refresh_insert_error)
+    }
+
     /// Connects without touching the schema.
     pub async fn connect_only(url: &str, opts: &PgOptions) -> StoreResult<Self> {
         let timeout = format!("{}", opts.statement_timeout.as_millis());
@@ -236,6 +242,7 @@ mod tests {
         other.close().await;
         crate::conformance::run_all(&store).await;
         crate::conformance::concurrent_unique_names(std::sync::Arc::new(store.clone())).await;
+        crate::conformance::concurrent_refresh_tokens(std::sync::Arc::new(store.clone())).await;
         assert!(store.put_meta_if_absent("k", "v").await.unwrap());
         assert!(!store.put_meta_if_absent("k", "w").await.unwrap());
         store.close().await;

@@ -75,31 +75,44 @@ impl KeyStore for DbStore {
     }
 }
 
+/// Inserts a refresh token on `e` (the writer, or a group commit's transaction).
+pub(super) async fn insert_refresh_token<'e, E: sqlx::Executor<'e, Database = super::Db>>(
+    e: E,
+    t: &RefreshToken,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO refresh_tokens (token_hash, pool_id, client_id, username_key, origin_jti, auth_time, device_key, \
+         created_at, expires_at, revoked_at, scopes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&t.token_hash)
+    .bind(t.pool_id.as_str())
+    .bind(t.client_id.as_str())
+    .bind(&t.username_key)
+    .bind(&t.origin_jti)
+    .bind(t.auth_time)
+    .bind(&t.device_key)
+    .bind(t.created_at)
+    .bind(t.expires_at)
+    .bind(t.revoked_at)
+    .bind(t.scopes.join(" "))
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+/// What a refused refresh-token insert means: the user is gone, or the token exists.
+pub(super) fn refresh_insert_error(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict("token".into()),
+        _ => e.into(),
+    }
+}
+
 #[async_trait]
 impl TokenStore for DbStore {
     async fn add_refresh_token(&self, t: &RefreshToken) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO refresh_tokens (token_hash, pool_id, client_id, username_key, origin_jti, auth_time, device_key, \
-             created_at, expires_at, revoked_at, scopes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(&t.token_hash)
-        .bind(t.pool_id.as_str())
-        .bind(t.client_id.as_str())
-        .bind(&t.username_key)
-        .bind(&t.origin_jti)
-        .bind(t.auth_time)
-        .bind(&t.device_key)
-        .bind(t.created_at)
-        .bind(t.expires_at)
-        .bind(t.revoked_at)
-        .bind(t.scopes.join(" "))
-        .execute(&self.writer)
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
-            _ => e.into(),
-        })?;
-        Ok(())
+        self.commit_refresh_token(t).await
     }
 
     async fn get_refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshToken>> {
@@ -212,7 +225,6 @@ impl TokenStore for DbStore {
         sqlx::query("DELETE FROM refresh_tokens WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
         sqlx::query("DELETE FROM revocations WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
         sqlx::query("DELETE FROM codes WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
-        sqlx::query("DELETE FROM oauth_codes WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
         sqlx::query("DELETE FROM unknown_sign_in_failures WHERE last_failure < $1 AND locked_until < $2")
             .bind(now - crate::UNKNOWN_FAILURES_TTL_MS)
             .bind(now)

@@ -18,6 +18,32 @@ fn group_from_row(row: &DbRow) -> StoreResult<Group> {
     })
 }
 
+/// A user's groups, joined to `users u` (one row per membership, NULL when there is none).
+pub(super) const GROUPS_OF_U: &str =
+    "LEFT JOIN group_members m ON m.pool_id = u.pool_id AND m.username_key = u.username_key \
+     LEFT JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name";
+/// The group columns of [`GROUPS_OF_U`], aliased to share a row with the user's.
+pub(super) const GROUP_COLUMNS: &str = "g.name AS g_name, g.description AS g_description, g.role_arn AS g_role_arn, \
+     g.precedence AS g_precedence, g.created_at AS g_created_at, g.updated_at AS g_updated_at";
+
+/// The groups of rows read with [`GROUP_COLUMNS`].
+pub(super) fn groups_from_rows(rows: &[DbRow], pool: &UserPoolId) -> StoreResult<Vec<Group>> {
+    let mut groups = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Some(name) = row.try_get::<Option<String>, _>("g_name")? else { continue };
+        groups.push(Group {
+            pool_id: pool.clone(),
+            name,
+            description: row.try_get("g_description")?,
+            role_arn: row.try_get("g_role_arn")?,
+            precedence: row.try_get("g_precedence")?,
+            created_at: row.try_get("g_created_at")?,
+            updated_at: row.try_get("g_updated_at")?,
+        });
+    }
+    Ok(groups)
+}
+
 fn fk_is_not_found(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
@@ -122,6 +148,22 @@ impl GroupStore for DbStore {
             .execute(&self.writer)
             .await?;
         Ok(())
+    }
+
+    async fn user_with_groups(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<(User, Vec<Group>)>> {
+        // One row per membership (one row with NULL group columns when there is none).
+        let rows = sqlx::query(&format!(
+            "SELECT u.*, {GROUP_COLUMNS} FROM users u {GROUPS_OF_U} \
+             WHERE u.pool_id = $1 AND u.username_key = $2 ORDER BY g.name"
+        ))
+        .bind(pool.as_str())
+        .bind(username_key)
+        .fetch_all(&self.reader)
+        .await?;
+        let Some(first) = rows.first() else { return Ok(None) };
+        let user = user_from_row(first)?;
+        let groups = groups_from_rows(&rows, pool)?;
+        Ok(Some((user, groups)))
     }
 
     async fn groups_of_user(

@@ -1,14 +1,16 @@
-//! The hosted UI's state: domains, resource servers, UI customization, branding and
-//! authorization codes. Each row keeps its entity as a JSON document beside the columns it is
+//! The hosted UI's state: domains, resource servers, UI customization and branding, and the
+//! reads every OAuth request starts with. Each row keeps its entity as a JSON document beside the columns it is
 //! looked up by.
 
+use super::groups::{groups_from_rows, GROUPS_OF_U, GROUP_COLUMNS};
+use super::rows::user_from_row;
 use super::DbRow;
 use super::DbStore;
 use crate::{HostedUiStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use cognate_model::{
-    AppClient, AuthorizationGrant, ClientId, ManagedLoginBranding, PoolDomain, Redemption, ResourceServer,
-    UiCustomization, UserPool, UserPoolId,
+    AppClient, ClientId, Group, ManagedLoginBranding, PoolDomain, ResourceServer, UiCustomization, User, UserPool,
+    UserPoolId,
 };
 use serde::de::DeserializeOwned;
 use sqlx::Row;
@@ -23,6 +25,38 @@ fn conflict_or(e: sqlx::Error, what: &str) -> StoreError {
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
         _ => e.into(),
     }
+}
+
+/// The columns of an app client with its pool and whether the pool has a domain, aliased so
+/// that they can share a row with a user's.
+const OAUTH_CLIENT_COLUMNS: &str = "c.client_id AS c_client_id, c.pool_id AS c_pool_id, c.name AS c_name, \
+     c.secret_sealed AS c_secret_sealed, c.created_at AS c_created_at, c.updated_at AS c_updated_at, \
+     c.settings AS c_settings, p.name AS p_name, p.created_at AS p_created_at, p.updated_at AS p_updated_at, \
+     p.settings AS p_settings, \
+     EXISTS (SELECT 1 FROM user_pool_domains d WHERE d.pool_id = c.pool_id) AS has_domain";
+const OAUTH_CLIENT_FROM: &str = "FROM app_clients c JOIN user_pools p ON p.id = c.pool_id";
+
+fn oauth_client_from_row(r: &DbRow) -> StoreResult<(AppClient, UserPool, bool)> {
+    let pool_id = UserPoolId::new(r.try_get::<String, _>("c_pool_id")?);
+    let settings: String = r.try_get("c_settings")?;
+    let c = AppClient {
+        pool_id: pool_id.clone(),
+        client_id: ClientId::new(r.try_get::<String, _>("c_client_id")?),
+        name: r.try_get("c_name")?,
+        secret_sealed: r.try_get("c_secret_sealed")?,
+        created_at: r.try_get("c_created_at")?,
+        updated_at: r.try_get("c_updated_at")?,
+        settings: serde_json::from_str(&settings)?,
+    };
+    let pool_settings: String = r.try_get("p_settings")?;
+    let p = UserPool {
+        id: pool_id,
+        name: r.try_get("p_name")?,
+        created_at: r.try_get("p_created_at")?,
+        updated_at: r.try_get("p_updated_at")?,
+        settings: cognate_model::PoolSettings::from_stored(&pool_settings)?,
+    };
+    Ok((c, p, r.try_get::<bool, _>("has_domain")?))
 }
 
 fn found(rows: u64) -> StoreResult<()> {
@@ -72,37 +106,36 @@ impl HostedUiStore for DbStore {
     }
 
     async fn oauth_client(&self, client: &ClientId) -> StoreResult<Option<(AppClient, UserPool, bool)>> {
-        let row = sqlx::query(
-            "SELECT c.client_id, c.pool_id, c.name, c.secret_sealed, c.created_at, c.updated_at, c.settings, \
-                    p.name AS p_name, p.created_at AS p_created_at, p.updated_at AS p_updated_at, \
-                    p.settings AS p_settings, \
-                    EXISTS (SELECT 1 FROM user_pool_domains d WHERE d.pool_id = c.pool_id) AS has_domain \
-             FROM app_clients c JOIN user_pools p ON p.id = c.pool_id WHERE c.client_id = $1",
-        )
+        let row = sqlx::query(&format!("SELECT {OAUTH_CLIENT_COLUMNS} {OAUTH_CLIENT_FROM} WHERE c.client_id = $1"))
+            .bind(client.as_str())
+            .fetch_optional(&self.reader)
+            .await?;
+        row.as_ref().map(oauth_client_from_row).transpose()
+    }
+
+    async fn oauth_client_and_user(
+        &self,
+        client: &ClientId,
+        username_key: &str,
+    ) -> StoreResult<Option<((AppClient, UserPool, bool), Option<(User, Vec<Group>)>)>> {
+        // One row per membership of the user (one with NULL user or group columns when there
+        // is no such user or no membership).
+        let rows = sqlx::query(&format!(
+            "SELECT {OAUTH_CLIENT_COLUMNS}, u.*, {GROUP_COLUMNS} {OAUTH_CLIENT_FROM} \
+             LEFT JOIN users u ON u.pool_id = c.pool_id AND u.username_key = $2 {GROUPS_OF_U} \
+             WHERE c.client_id = $1 ORDER BY g.name"
+        ))
         .bind(client.as_str())
-        .fetch_optional(&self.reader)
+        .bind(username_key)
+        .fetch_all(&self.reader)
         .await?;
-        let Some(r) = row else { return Ok(None) };
-        let pool_id = UserPoolId::new(r.try_get::<String, _>("pool_id")?);
-        let settings: String = r.try_get("settings")?;
-        let c = AppClient {
-            pool_id: pool_id.clone(),
-            client_id: ClientId::new(r.try_get::<String, _>("client_id")?),
-            name: r.try_get("name")?,
-            secret_sealed: r.try_get("secret_sealed")?,
-            created_at: r.try_get("created_at")?,
-            updated_at: r.try_get("updated_at")?,
-            settings: serde_json::from_str(&settings)?,
+        let Some(first) = rows.first() else { return Ok(None) };
+        let found = oauth_client_from_row(first)?;
+        let user = match first.try_get::<Option<String>, _>("username_key")? {
+            Some(_) => Some((user_from_row(first)?, groups_from_rows(&rows, &found.1.id)?)),
+            None => None,
         };
-        let pool_settings: String = r.try_get("p_settings")?;
-        let p = UserPool {
-            id: pool_id,
-            name: r.try_get("p_name")?,
-            created_at: r.try_get("p_created_at")?,
-            updated_at: r.try_get("p_updated_at")?,
-            settings: cognate_model::PoolSettings::from_stored(&pool_settings)?,
-        };
-        Ok(Some((c, p, r.try_get::<bool, _>("has_domain")?)))
+        Ok(Some((found, user)))
     }
 
     async fn update_domain(&self, d: &PoolDomain) -> StoreResult<()> {
@@ -261,31 +294,5 @@ impl HostedUiStore for DbStore {
             .execute(&self.writer)
             .await?;
         found(r.rows_affected())
-    }
-
-    async fn put_authorization_code(&self, code_hash: &str, grant: &AuthorizationGrant) -> StoreResult<()> {
-        sqlx::query("INSERT INTO oauth_codes (code_hash, pool_id, expires_at, grant_doc) VALUES ($1, $2, $3, $4)")
-            .bind(code_hash)
-            .bind(grant.pool_id.as_str())
-            .bind(grant.expires_at)
-            .bind(serde_json::to_string(grant)?)
-            .execute(&self.writer)
-            .await
-            .map_err(|e| conflict_or(e, "code"))?;
-        Ok(())
-    }
-
-    async fn redeem_authorization_code(&self, code_hash: &str, now: i64) -> StoreResult<Redemption> {
-        let row = sqlx::query(
-            "UPDATE oauth_codes SET redemptions = redemptions + 1 WHERE code_hash = $1 AND expires_at > $2 \
-             RETURNING redemptions, grant_doc",
-        )
-        .bind(code_hash)
-        .bind(now)
-        .fetch_optional(&self.writer)
-        .await?;
-        let Some(r) = row else { return Ok(Redemption::Unknown) };
-        let grant = doc(&r, "grant_doc")?;
-        Ok(if r.try_get::<i64, _>("redemptions")? == 1 { Redemption::First(grant) } else { Redemption::Replay(grant) })
     }
 }

@@ -5,6 +5,7 @@
 // The SQL shared with the PostgreSQL backend (`crate::sql`), compiled here against SQLite.
 #[path = "../sql/auth.rs"]
 mod auth;
+mod batch;
 #[path = "../sql/clients.rs"]
 mod clients;
 #[path = "../sql/devices.rs"]
@@ -44,6 +45,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "unknown_failures", include_str!("../../migrations/sqlite/0007_unknown_failures.sql")),
     (8, "hosted_ui", include_str!("../../migrations/sqlite/0008_hosted_ui.sql")),
     (9, "identity_providers", include_str!("../../migrations/sqlite/0009_identity_providers.sql")),
+    (10, "stateless_codes", include_str!("../../migrations/sqlite/0010_stateless_codes.sql")),
 ];
 
 /// Page size of new databases. A user row (attributes, password hash, sealed SRP verifier) is
@@ -54,6 +56,7 @@ const PAGE_SIZE: u32 = 8192;
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    refresh_tokens: batch::RefreshBatcher,
 }
 
 impl SqliteStore {
@@ -70,7 +73,8 @@ impl SqliteStore {
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(opts.clone()).await?;
         migrate(&writer).await?;
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await?;
-        Ok(Self { writer, reader })
+        let refresh_tokens = batch::RefreshBatcher::start(writer.clone());
+        Ok(Self { writer, reader, refresh_tokens })
     }
 
     /// A private in-memory database (one connection), for unit tests.
@@ -83,7 +87,15 @@ impl SqliteStore {
             .connect_with(opts)
             .await?;
         migrate(&pool).await?;
-        Ok(Self { writer: pool.clone(), reader: pool })
+        let refresh_tokens = batch::RefreshBatcher::start(pool.clone());
+        Ok(Self { writer: pool.clone(), reader: pool, refresh_tokens })
+    }
+}
+
+impl SqliteStore {
+    /// Stores a refresh token through the group commit.
+    async fn commit_refresh_token(&self, t: &crate::RefreshToken) -> StoreResult<()> {
+        self.refresh_tokens.insert(t).await
     }
 }
 
@@ -165,6 +177,7 @@ mod tests {
         let store = SqliteStore::open(&path).await.unwrap();
         crate::conformance::run_all(&store).await;
         crate::conformance::concurrent_unique_names(std::sync::Arc::new(store.clone())).await;
+        crate::conformance::concurrent_refresh_tokens(std::sync::Arc::new(store.clone())).await;
         assert!(store.put_meta_if_absent("k", "v").await.unwrap());
         store.close().await;
         let again = SqliteStore::open(&path).await.unwrap();

@@ -74,7 +74,8 @@ async fn code_flow_with_pkce_then_userinfo_refresh_revoke_and_logout() {
     let (st, e, _) = f.token(&exchange).await;
     assert_eq!((st, e["error"].as_str()), (400, Some("invalid_grant")), "a code is good once");
     assert!(f.c.get_user().access_token(t2["access_token"].as_str().unwrap()).send().await.is_err());
-    // A wrong verifier gets nothing (and spends the code).
+    // A wrong verifier gets nothing, and does not spend the code: whoever intercepted a code
+    // without its verifier cannot make the app's own exchange fail.
     let code3 = b.get(&f.authorize_url("")).await.location_param("code").unwrap();
     let (st, e, _) = f
         .token(&[
@@ -93,7 +94,18 @@ async fn code_flow_with_pkce_then_userinfo_refresh_revoke_and_logout() {
             ("code_verifier", VERIFIER),
         ])
         .await;
-    assert_eq!(st, 400);
+    assert_eq!(st, 200);
+    for verifier in [VERIFIER, "x".repeat(43).as_str()] {
+        let (st, e, _) = f
+            .token(&[
+                ("grant_type", "authorization_code"),
+                ("code", &code3),
+                ("redirect_uri", CB),
+                ("code_verifier", verifier),
+            ])
+            .await;
+        assert_eq!((st, e["error"].as_str()), (400, Some("invalid_grant")), "spent: {e}");
+    }
 
     // userInfo, GET and POST.
     for post in [false, true] {
