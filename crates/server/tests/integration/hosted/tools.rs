@@ -96,3 +96,42 @@ async fn openid_client_as_the_relying_party() {
     assert_eq!(r["ok"], true, "{r}");
     assert!(r["passed"].as_array().unwrap().len() >= 25, "{r}");
 }
+
+#[tokio::test]
+async fn amplify_signs_in_with_redirect_and_signs_out() {
+    if std::env::var("COGNATE_JS_CLIENT_DIR").is_err() {
+        eprintln!("skipped: run ./scripts/test to install Amplify, esbuild, playwright-core and Chromium");
+        return;
+    }
+    if cognate_testkit::on_postgres() {
+        eprintln!("skipped on the PostgreSQL run: the browser test runs once, on SQLite");
+        return;
+    }
+    let s = server().await;
+    let c = s.client();
+    // A public client, as Amplify apps use; the app's URLs are served by the browser test.
+    let (pool, client, _) = oauth_pool_at(&c, false, None, "https://app.test/", "https://app.test/bye").await;
+    c.admin_create_user()
+        .user_pool_id(&pool)
+        .username("amy")
+        .user_attributes(AttributeType::builder().name("email").value("amy@example.com").build().unwrap())
+        .user_attributes(AttributeType::builder().name("email_verified").value("true").build().unwrap())
+        .message_action(MessageActionType::Suppress)
+        .send()
+        .await
+        .unwrap();
+    c.admin_set_user_password()
+        .user_pool_id(&pool)
+        .username("amy")
+        .password("Amy-Passw0rd!")
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
+    let cfg = serde_json::json!({
+        "endpoint": s.endpoint, "pool": pool, "client": client,
+        "user": "amy", "password": "Amy-Passw0rd!", "email": "amy@example.com",
+    });
+    let r = node("amplify-redirect.mjs", &[&cfg.to_string()]).await.unwrap();
+    assert_eq!(r["ok"], true, "{r}");
+}
