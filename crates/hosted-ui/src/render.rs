@@ -33,8 +33,8 @@ pub struct Frame {
     pub app_name: String,
     /// The CSS of SetUICustomization.
     pub css: String,
-    /// Branding colours (`--name`, value).
-    pub vars: Vec<(String, String)>,
+    /// The managed-login branding's look (colours, radii, layout, scheme, bars).
+    pub style: cognate_core::hosted::BrandingStyle,
     /// The logo's URL.
     pub logo_url: Option<String>,
     /// The authorization request's query, carried from page to page.

@@ -10,6 +10,7 @@
 
 pub mod admin;
 mod authorize;
+mod branding;
 mod client_auth;
 mod code;
 mod pages;
@@ -20,6 +21,7 @@ mod userinfo;
 pub use admin::DomainInput;
 pub use authorize::s256;
 pub use authorize::{AuthorizeParams, AuthorizeRefusal, AuthorizeRequest, Prompt, ResponseType};
+pub use branding::BrandingStyle;
 pub use client_auth::ClientCredentials;
 pub use pages::{Logo, PageSettings};
 pub use session::HostedSession;

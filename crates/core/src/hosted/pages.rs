@@ -2,6 +2,7 @@
 //! the password policy to show, the look), the logo they show, and the ticket that lets a
 //! person who just signed up and confirmed their code in the same browser go on signed in.
 
+use super::branding::{branding_style, BrandingStyle};
 use super::AuthorizeRequest;
 use crate::auth::AuthOutcome;
 use crate::views::{OAuthView, SignInView};
@@ -33,8 +34,8 @@ pub struct PageSettings {
     pub logo_version: Option<i64>,
     /// Whose logo it is (`None`: the pool's).
     pub logo_client: Option<ClientId>,
-    /// Colours from the client's managed-login branding (`--name: value` pairs, checked).
-    pub branding: Vec<(String, String)>,
+    /// The look of the client's managed-login branding (checked).
+    pub branding: BrandingStyle,
 }
 
 /// A logo to serve.
@@ -74,8 +75,8 @@ impl OAuthView<'_> {
             None => self.store.get_ui_customization(pool_id, None).await?,
         };
         let branding = match self.store.branding_of_client(pool_id, client_id).await? {
-            Some(b) if !b.use_cognito_provided_values => branding_colours(&b.settings),
-            _ => vec![],
+            Some(b) if !b.use_cognito_provided_values => branding_style(&b.settings),
+            _ => BrandingStyle::default(),
         };
         Ok(PageSettings {
             sign_up_attributes,
@@ -98,29 +99,6 @@ impl OAuthView<'_> {
         let content_type = if bytes.starts_with(b"\x89PNG") { "image/png" } else { "image/jpeg" };
         Ok(Some(Logo { content_type, bytes }))
     }
-}
-
-/// Colours of a managed-login branding settings document, as CSS custom properties. Only
-/// values that are plain hex colours (`0972d3ff`, `#0972d3`) are taken: the document comes from
-/// an administrator, but nothing of it reaches the page unchecked.
-fn branding_colours(settings: &serde_json::Value) -> Vec<(String, String)> {
-    let pick = |path: &[&str]| -> Option<String> {
-        let mut v = settings;
-        for p in path {
-            v = v.get(p)?;
-        }
-        let hex = v.as_str()?.trim_start_matches('#');
-        let ok = matches!(hex.len(), 3 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit());
-        ok.then(|| format!("#{hex}"))
-    };
-    let wanted: [(&str, &[&str]); 5] = [
-        ("--primary", &["components", "primaryButton", "lightMode", "defaults", "backgroundColor"]),
-        ("--primary-text", &["components", "primaryButton", "lightMode", "defaults", "textColor"]),
-        ("--page", &["components", "pageBackground", "lightMode", "color"]),
-        ("--form", &["components", "form", "lightMode", "backgroundColor"]),
-        ("--form-border", &["components", "form", "lightMode", "borderColor"]),
-    ];
-    wanted.iter().filter_map(|(name, path)| pick(path).map(|v| (name.to_string(), v))).collect()
 }
 
 impl SignInView<'_> {

@@ -100,7 +100,7 @@ impl HostedUi {
             title: self.render.text(page.lang, title_key, &[]),
             app_name: page.a.client_name.clone(),
             css: s.css.as_deref().filter(|c| !c.contains('<')).unwrap_or("").to_string(),
-            vars: s.branding.clone(),
+            style: s.branding.clone(),
             logo_url,
             q: q.clone(),
             csrf: page.csrf.clone(),

@@ -61,6 +61,37 @@ async fn domains_ui_customization_and_branding_through_the_sdk() {
     assert_eq!(by_client.managed_login_branding.unwrap().managed_login_branding_id, br.managed_login_branding_id);
     let login = b.open(&f.authorize_url("")).await;
     assert!(login.body.contains("--primary:#aa0000ff"), "branding colour on the page");
+    assert!(login.body.contains(r#"<div class="page">"#), "no layout asked: Cognate's own");
+    // The layout, the colour scheme and the bars of the settings document.
+    let settings = serde_doc(serde_json::json!({
+        "categories": {
+            "form": {"location": {"horizontal": "END", "vertical": "CENTER"}},
+            "global": {"colorSchemeMode": "DARK", "spacingDensity": "SPACIOUS",
+                       "pageHeader": {"enabled": true}, "pageFooter": {"enabled": true}}
+        },
+        "components": {
+            "form": {"borderRadius": 20.0, "darkMode": {"backgroundColor": "101010ff"}},
+            "primaryButton": {"lightMode": {"defaults": {"backgroundColor": "aa0000ff"}}}
+        }
+    }));
+    c.update_managed_login_branding()
+        .user_pool_id(&f.pool)
+        .managed_login_branding_id(br.managed_login_branding_id.clone().unwrap())
+        .settings(settings)
+        .send()
+        .await
+        .unwrap();
+    let login = b.open(&f.authorize_url("")).await;
+    for want in [
+        r#"<div class="page form-h-end form-v-center density-spacious">"#,
+        r#"<header class="page-bar">Hosted App</header>"#,
+        r#"<footer class="page-bar">Hosted App</footer>"#,
+        ":root{color-scheme:dark;",
+        "--form:#101010ff}",
+        "--radius-form:20px}",
+    ] {
+        assert!(login.body.contains(want), "{want} in {}", login.body);
+    }
     c.delete_managed_login_branding()
         .user_pool_id(&f.pool)
         .managed_login_branding_id(br.managed_login_branding_id.unwrap())
