@@ -82,6 +82,8 @@ pub async fn dispatch(
         ListIdentityProviders => admin_op!(svc, auth, rc, map, providers::list),
         UpdateIdentityProvider => admin_op!(svc, auth, rc, map, providers::update),
         DeleteIdentityProvider => admin_op!(svc, auth, rc, map, providers::delete),
+        AdminLinkProviderForUser => admin_op!(svc, auth, rc, map, providers::link),
+        AdminDisableProviderForUser => admin_op!(svc, auth, rc, map, providers::disable_for_user),
         CreateUserPoolDomain => admin_op!(svc, auth, rc, map, domains::create_domain),
         DeleteManagedLoginBranding => admin_op!(svc, auth, rc, map, domains::delete_branding),
         DeleteResourceServer => admin_op!(svc, auth, rc, map, resource_servers::delete),
@@ -168,9 +170,7 @@ pub async fn dispatch(
         SetUserMFAPreference => user_op!(svc, auth, rc, map, mfa::set_preference),
         AddUserPoolClientSecret
         | AdminDeleteSoftwareToken
-        | AdminDisableProviderForUser
         | AdminGetUserAuthFactors
-        | AdminLinkProviderForUser
         | AdminListUserAuthEvents
         | AdminListUserSessions
         | AdminRevokeUserSession

@@ -65,3 +65,21 @@ pub struct IdentityProvider {
     /// Last changed (ms).
     pub updated_at: Millis,
 }
+
+/// An external identity linked to a user of the pool (AdminLinkProviderForUser): when that
+/// identity signs in through its provider, it signs in as the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderLink {
+    /// The pool.
+    pub pool_id: UserPoolId,
+    /// The provider's `ProviderName`.
+    pub provider_name: String,
+    /// The provider attribute that names the identity (`Cognito_Subject`, or a SAML attribute).
+    pub attribute_name: String,
+    /// The identity's value of that attribute (the provider's user id).
+    pub subject: String,
+    /// The linked user (name key).
+    pub username_key: String,
+    /// Linked (ms).
+    pub created_at: Millis,
+}

@@ -15,7 +15,7 @@ pub mod vocab;
 
 pub use client::{AppClient, ClientSettings, TokenValidity};
 pub use device::Device;
-pub use federation::{IdentityProvider, ProviderType};
+pub use federation::{IdentityProvider, ProviderLink, ProviderType};
 pub use group::Group;
 pub use hosted::{ManagedLoginBranding, PoolDomain, ResourceServer, Scope, UiCustomization};
 pub use ids::{ClientId, UserPoolId};

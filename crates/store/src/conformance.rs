@@ -45,7 +45,7 @@ pub async fn run_all(store: &dyn Store) {
 /// Identity providers: names and identifiers unique in a pool (not across pools), identifiers
 /// replaced on update, lookups by identifier, paging by name, cascade on pool deletion.
 pub async fn identity_providers(store: &dyn Store) {
-    use cognate_model::{IdentityProvider, ProviderType};
+    use cognate_model::{IdentityProvider, ProviderLink, ProviderType};
     let p = pool("idps");
     let q = pool("idps-other");
     store.create_pool(&p).await.unwrap();
@@ -79,7 +79,38 @@ pub async fn identity_providers(store: &dyn Store) {
     assert_eq!(names, ["Beta", "Corp"]);
     assert_eq!(store.list_providers(&p.id, Some("Beta"), 10).await.unwrap().len(), 1);
     assert_eq!(store.count_providers(&p.id).await.unwrap(), 2);
+    // External identities linked to users: one user per identity, at most `max` per user.
+    store.create_user(&user(&p.id, "lee", &[]), &[]).await.unwrap();
+    store.create_user(&user(&p.id, "kim", &[]), &[]).await.unwrap();
+    let link = |provider: &str, subject: &str, who: &str| ProviderLink {
+        pool_id: p.id.clone(),
+        provider_name: provider.into(),
+        attribute_name: "Cognito_Subject".into(),
+        subject: subject.into(),
+        username_key: who.into(),
+        created_at: 3,
+    };
+    assert!(store.link_provider(&link("Corp", "s1", "lee"), 2).await.unwrap());
+    assert!(store.link_provider(&link("Beta", "s1", "lee"), 2).await.unwrap());
+    assert!(!store.link_provider(&link("Corp", "s2", "lee"), 2).await.unwrap(), "the user's limit");
+    assert!(
+        matches!(store.link_provider(&link("Corp", "s1", "kim"), 2).await, Err(StoreError::Conflict(w)) if w == "link")
+    );
+    assert!(matches!(store.link_provider(&link("Corp", "s3", "nobody"), 2).await, Err(StoreError::NotFound)));
+    assert!(matches!(store.link_provider(&link("Nope", "s3", "kim"), 2).await, Err(StoreError::NotFound)));
+    assert_eq!(store.provider_link(&p.id, "Corp", "s1").await.unwrap(), Some(link("Corp", "s1", "lee")));
+    assert!(store.provider_link(&p.id, "Corp", "s2").await.unwrap().is_none());
+    assert_eq!(
+        store.links_of_user(&p.id, "lee").await.unwrap(),
+        vec![link("Beta", "s1", "lee"), link("Corp", "s1", "lee")]
+    );
+    store.unlink_provider(&p.id, "Beta", "s1").await.unwrap();
+    assert!(matches!(store.unlink_provider(&p.id, "Beta", "s1").await, Err(StoreError::NotFound)));
+    assert!(store.link_provider(&link("Corp", "s2", "kim"), 2).await.unwrap());
+    store.delete_user(&p.id, "kim").await.unwrap();
+    assert!(store.provider_link(&p.id, "Corp", "s2").await.unwrap().is_none(), "a deleted user's links go");
     store.delete_provider(&p.id, "Corp").await.unwrap();
+    assert!(store.links_of_user(&p.id, "lee").await.unwrap().is_empty(), "a deleted provider's links go");
     assert!(matches!(store.delete_provider(&p.id, "Corp").await, Err(StoreError::NotFound)));
     assert!(store.provider_by_identifier(&p.id, "new-id").await.unwrap().is_none());
     assert!(matches!(store.update_provider(&a).await, Err(StoreError::NotFound)));

@@ -3,8 +3,8 @@
 use crate::StoreResult;
 use async_trait::async_trait;
 use cognate_model::{
-    AppClient, ClientId, Device, Group, IdentityProvider, ManagedLoginBranding, PoolDomain, ResourceServer,
-    UiCustomization, User, UserPool, UserPoolId, UserStatus,
+    AppClient, ClientId, Device, Group, IdentityProvider, ManagedLoginBranding, PoolDomain, ProviderLink,
+    ResourceServer, UiCustomization, User, UserPool, UserPoolId, UserStatus,
 };
 
 /// An indexed column that ListUsers can filter on.
@@ -278,8 +278,23 @@ pub trait IdentityProviderStore: Send + Sync {
     async fn count_providers(&self, pool: &UserPoolId) -> StoreResult<u64>;
     /// Replaces a provider and its identifiers; `NotFound`, or `Conflict` as for create.
     async fn update_provider(&self, p: &IdentityProvider) -> StoreResult<()>;
-    /// Deletes a provider; `NotFound` when missing.
+    /// Deletes a provider (and the links to it); `NotFound` when missing.
     async fn delete_provider(&self, pool: &UserPoolId, name: &str) -> StoreResult<()>;
+    /// Links an external identity to a user unless the user already has `max` links (then
+    /// `Ok(false)`); `Conflict("link")` when the identity is linked already, `NotFound` when
+    /// the user or the provider is gone.
+    async fn link_provider(&self, link: &ProviderLink, max: u64) -> StoreResult<bool>;
+    /// The link of an external identity, if any.
+    async fn provider_link(
+        &self,
+        pool: &UserPoolId,
+        provider: &str,
+        subject: &str,
+    ) -> StoreResult<Option<ProviderLink>>;
+    /// Removes the link of an external identity; `NotFound` when there is none.
+    async fn unlink_provider(&self, pool: &UserPoolId, provider: &str, subject: &str) -> StoreResult<()>;
+    /// A user's links, by provider and subject.
+    async fn links_of_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Vec<ProviderLink>>;
 }
 
 /// Everything a backend provides.

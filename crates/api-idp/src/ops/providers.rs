@@ -1,10 +1,10 @@
-//! Federated identity providers: management (SigV4). The sign-in through them is the hosted
-//! UI's and comes with the federation work.
+//! Federated identity providers: management and linking identities to users (SigV4). The
+//! sign-in through them is the hosted UI's and comes with the federation work.
 
 use super::{Empty, Out};
 use crate::convert::secs;
 use crate::shapes::*;
-use cognate_core::federation::{ProviderInput, UpdateInput};
+use cognate_core::federation::{ProviderInput, ProviderUser, UpdateInput};
 use cognate_core::AdminView;
 use cognate_model::{IdentityProvider, ProviderType, UserPoolId};
 
@@ -110,4 +110,29 @@ pub async fn update(admin: AdminView<'_>, req: UpdateIdentityProviderRequest) ->
 pub async fn delete(admin: AdminView<'_>, req: DeleteIdentityProviderRequest) -> Out<Empty> {
     admin.delete_provider(&UserPoolId::new(req.user_pool_id), &req.provider_name).await?;
     Ok(Empty {})
+}
+
+fn provider_user(u: ProviderUserIdentifierType) -> ProviderUser {
+    ProviderUser {
+        provider_name: u.provider_name,
+        attribute_name: u.provider_attribute_name,
+        attribute_value: u.provider_attribute_value,
+    }
+}
+
+/// AdminLinkProviderForUser. Errors: ResourceNotFound, InvalidParameter, UserNotFound,
+/// AliasExists, LimitExceeded.
+pub async fn link(admin: AdminView<'_>, req: AdminLinkProviderForUserRequest) -> Out<AdminLinkProviderForUserResponse> {
+    let pool = UserPoolId::new(req.user_pool_id);
+    admin.link_provider_for_user(&pool, &provider_user(req.destination_user), &provider_user(req.source_user)).await?;
+    Ok(AdminLinkProviderForUserResponse {})
+}
+
+/// AdminDisableProviderForUser. Errors: ResourceNotFound, InvalidParameter, UserNotFound.
+pub async fn disable_for_user(
+    admin: AdminView<'_>,
+    req: AdminDisableProviderForUserRequest,
+) -> Out<AdminDisableProviderForUserResponse> {
+    admin.disable_provider_for_user(&UserPoolId::new(req.user_pool_id), &provider_user(req.user)).await?;
+    Ok(AdminDisableProviderForUserResponse {})
 }

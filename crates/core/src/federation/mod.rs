@@ -4,6 +4,9 @@
 //! (`client_secret`, Apple's `private_key`) are sealed with the master key at rest and opened
 //! for the administrator's Describe, as Cognito returns them.
 
+mod links;
+pub use links::{federated_username, ProviderUser, LINKS_PER_USER, SUBJECT_ATTRIBUTE};
+
 use crate::views::AdminView;
 use crate::{CoreError, CoreResult};
 use cognate_model::{now_millis, IdentityProvider, ProviderType, UserPoolId};

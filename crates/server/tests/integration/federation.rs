@@ -186,3 +186,101 @@ async fn identity_providers_round_trip() {
     let hay = [db, wal].concat();
     assert!(!hay.windows(8).any(|w| w == b"g-secret"), "a provider secret is sealed at rest");
 }
+
+fn who(provider: &str, attribute: Option<&str>, value: &str) -> ProviderUserIdentifierType {
+    ProviderUserIdentifierType::builder()
+        .provider_name(provider)
+        .set_provider_attribute_name(attribute.map(String::from))
+        .provider_attribute_value(value)
+        .build()
+}
+
+#[tokio::test]
+async fn external_identities_are_linked_to_users_and_unlinked() {
+    let s = server().await;
+    let c = s.client();
+    let pool = pool(&c).await;
+    for name in ["Corp", "Saml"] {
+        let (t, d) = if name == "Corp" {
+            (
+                IdentityProviderTypeType::Oidc,
+                details(&[
+                    ("client_id", "corp"),
+                    ("client_secret", "s"),
+                    ("attributes_request_method", "GET"),
+                    ("oidc_issuer", "https://corp.example.com"),
+                    ("authorize_scopes", "openid"),
+                    ("authorize_url", "https://corp.example.com/auth"),
+                    ("token_url", "https://corp.example.com/token"),
+                    ("attributes_url", "https://corp.example.com/userinfo"),
+                    ("jwks_uri", "https://corp.example.com/jwks"),
+                ]),
+            )
+        } else {
+            (IdentityProviderTypeType::Saml, details(&[("MetadataFile", METADATA)]))
+        };
+        c.create_identity_provider()
+            .user_pool_id(&pool)
+            .provider_name(name)
+            .provider_type(t)
+            .set_provider_details(Some(d))
+            .send()
+            .await
+            .unwrap();
+    }
+    for u in ["lee", "kim"] {
+        c.admin_create_user().user_pool_id(&pool).username(u).send().await.unwrap();
+    }
+    let link = |to: &str, from: ProviderUserIdentifierType| {
+        c.admin_link_provider_for_user()
+            .user_pool_id(&pool)
+            .destination_user(who("Cognito", None, to))
+            .source_user(from)
+            .send()
+    };
+    link("lee", who("Corp", Some("Cognito_Subject"), "corp-1")).await.unwrap();
+    link("lee", who("Corp", Some("Cognito_Subject"), "corp-1")).await.unwrap(); // the same link again
+    link("lee", who("Saml", Some("email"), "lee@corp.example.com")).await.unwrap();
+    let refused = [
+        (link("kim", who("Corp", Some("Cognito_Subject"), "corp-1")).await, "AliasExistsException"),
+        (link("nobody", who("Corp", Some("Cognito_Subject"), "corp-9")).await, "UserNotFoundException"),
+        (link("kim", who("Nope", Some("Cognito_Subject"), "x")).await, "ResourceNotFoundException"),
+        (link("kim", who("Corp", Some("email"), "x")).await, "InvalidParameterException"),
+        (link("kim", who("Cognito", Some("Cognito_Subject"), "lee")).await, "InvalidParameterException"),
+        (link("kim", who("Corp", Some("Cognito_Subject"), "")).await, "InvalidParameterException"),
+    ];
+    for (r, want) in refused {
+        assert_eq!(code(&r.unwrap_err()), want);
+    }
+    // Five identities per user.
+    for i in 2..=4 {
+        link("lee", who("Corp", Some("Cognito_Subject"), &format!("corp-{i}"))).await.unwrap();
+    }
+    let over = link("lee", who("Corp", Some("Cognito_Subject"), "corp-5")).await.unwrap_err();
+    assert_eq!(code(&over), "LimitExceededException");
+    // Disabling the identity removes its link, so it can be linked to someone else.
+    let disable =
+        |u: ProviderUserIdentifierType| c.admin_disable_provider_for_user().user_pool_id(&pool).user(u).send();
+    disable(who("Corp", Some("Cognito_Subject"), "corp-1")).await.unwrap();
+    link("kim", who("Corp", Some("Cognito_Subject"), "corp-1")).await.unwrap();
+    assert_eq!(
+        code(&disable(who("Corp", Some("Cognito_Subject"), "never-seen")).await.unwrap_err()),
+        "UserNotFoundException"
+    );
+    assert_eq!(
+        code(&disable(who("Cognito", Some("Cognito_Subject"), "kim")).await.unwrap_err()),
+        "InvalidParameterException"
+    );
+    // The users themselves are untouched; deleting the provider drops its links.
+    assert!(c.admin_get_user().user_pool_id(&pool).username("kim").send().await.unwrap().enabled);
+    c.delete_identity_provider().user_pool_id(&pool).provider_name("Corp").send().await.unwrap();
+    c.create_identity_provider()
+        .user_pool_id(&pool)
+        .provider_name("Corp")
+        .provider_type(IdentityProviderTypeType::Saml)
+        .set_provider_details(Some(details(&[("MetadataFile", METADATA)])))
+        .send()
+        .await
+        .unwrap();
+    link("lee", who("Corp", Some("email"), "corp-1")).await.unwrap();
+}

@@ -44,6 +44,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "hosted_ui", include_str!("../../migrations/postgres/0008_hosted_ui.sql")),
     (9, "identity_providers", include_str!("../../migrations/postgres/0009_identity_providers.sql")),
     (10, "stateless_codes", include_str!("../../migrations/postgres/0010_stateless_codes.sql")),
+    (11, "provider_links", include_str!("../../migrations/postgres/0011_provider_links.sql")),
 ];
 
 /// Connection pool settings (`COGNATE_DATABASE_MAX_CONNECTIONS`, `..._ACQUIRE_TIMEOUT_SECS`).

@@ -5,7 +5,7 @@ use super::Db;
 use super::DbStore;
 use crate::{IdentityProviderStore, StoreError, StoreResult};
 use async_trait::async_trait;
-use cognate_model::{IdentityProvider, UserPoolId};
+use cognate_model::{IdentityProvider, ProviderLink, UserPoolId};
 use sqlx::{Row, Transaction};
 
 fn from_doc(doc: &str) -> StoreResult<IdentityProvider> {
@@ -132,6 +132,11 @@ impl IdentityProviderStore for DbStore {
     async fn delete_provider(&self, pool: &UserPoolId, name: &str) -> StoreResult<()> {
         crate::retrying(|| async move {
             let mut tx = self.writer.begin().await?;
+            sqlx::query("DELETE FROM provider_links WHERE pool_id = $1 AND provider_name = $2")
+                .bind(pool.as_str())
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("DELETE FROM idp_identifiers WHERE pool_id = $1 AND name = $2")
                 .bind(pool.as_str())
                 .bind(name)
@@ -150,4 +155,77 @@ impl IdentityProviderStore for DbStore {
         })
         .await
     }
+
+    async fn link_provider(&self, l: &ProviderLink, max: u64) -> StoreResult<bool> {
+        // The count and the insert in one statement, so two links at once cannot both pass it.
+        let r = sqlx::query(
+            "INSERT INTO provider_links (pool_id, provider_name, subject, attribute_name, username_key, created_at) \
+             SELECT $1, $2, $3, $4, $5, $6 \
+             WHERE (SELECT COUNT(*) FROM provider_links WHERE pool_id = $1 AND username_key = $5) < $7",
+        )
+        .bind(l.pool_id.as_str())
+        .bind(&l.provider_name)
+        .bind(&l.subject)
+        .bind(&l.attribute_name)
+        .bind(&l.username_key)
+        .bind(l.created_at)
+        .bind(max as i64)
+        .execute(&self.writer)
+        .await
+        .map_err(|e| conflict(e, "link"))?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn provider_link(
+        &self,
+        pool: &UserPoolId,
+        provider: &str,
+        subject: &str,
+    ) -> StoreResult<Option<ProviderLink>> {
+        sqlx::query("SELECT * FROM provider_links WHERE pool_id = $1 AND provider_name = $2 AND subject = $3")
+            .bind(pool.as_str())
+            .bind(provider)
+            .bind(subject)
+            .fetch_optional(&self.reader)
+            .await?
+            .map(|r| link_from_row(&r))
+            .transpose()
+    }
+
+    async fn unlink_provider(&self, pool: &UserPoolId, provider: &str, subject: &str) -> StoreResult<()> {
+        let r = sqlx::query("DELETE FROM provider_links WHERE pool_id = $1 AND provider_name = $2 AND subject = $3")
+            .bind(pool.as_str())
+            .bind(provider)
+            .bind(subject)
+            .execute(&self.writer)
+            .await?;
+        if r.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn links_of_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Vec<ProviderLink>> {
+        sqlx::query(
+            "SELECT * FROM provider_links WHERE pool_id = $1 AND username_key = $2 ORDER BY provider_name, subject",
+        )
+        .bind(pool.as_str())
+        .bind(username_key)
+        .fetch_all(&self.reader)
+        .await?
+        .iter()
+        .map(link_from_row)
+        .collect()
+    }
+}
+
+fn link_from_row(r: &super::DbRow) -> StoreResult<ProviderLink> {
+    Ok(ProviderLink {
+        pool_id: UserPoolId::new(r.try_get::<String, _>("pool_id")?),
+        provider_name: r.try_get("provider_name")?,
+        attribute_name: r.try_get("attribute_name")?,
+        subject: r.try_get("subject")?,
+        username_key: r.try_get("username_key")?,
+        created_at: r.try_get("created_at")?,
+    })
 }
