@@ -82,6 +82,7 @@ pub struct Cognate {
     pub(crate) config: Arc<ServiceConfig>,
     pub(crate) admin_keys: principal::AdminKeys,
     pub(crate) timing: Arc<timing::Equalizer>,
+    pub(crate) outbound: Arc<dyn federation::Outbound>,
 }
 
 impl Cognate {
@@ -109,10 +110,17 @@ impl Cognate {
             outbox,
             admin_keys: config.admin_keys.clone(),
             timing: Arc::new(Default::default()),
+            outbound: Arc::new(federation::NoOutbound),
             config: Arc::new(config),
         };
         svc.sync(false, false).await?;
         Ok(svc)
+    }
+
+    /// Gives the service its outbound HTTP (federated sign-in).
+    pub fn with_outbound(mut self, outbound: Arc<dyn federation::Outbound>) -> Self {
+        self.outbound = outbound;
+        self
     }
 
     /// The service configuration.

@@ -5,6 +5,7 @@ use crate::request::{authorize_query, Params, UiRequest};
 use crate::response::{self, cookie, session_cookie_name};
 use crate::HostedUi;
 use bytes::Bytes;
+use cognate_core::federation::IDP_BINDING_COOKIE;
 use cognate_core::hosted::{
     AuthorizeParams, AuthorizeRefusal, AuthorizeRequest, ClientCredentials, OAuthError, Prompt, ResponseType,
     TokenRequest,
@@ -44,15 +45,23 @@ impl HostedUi {
             Ok(a) => a,
             Err(r) => return r,
         };
-        if a.identity_provider.as_deref().is_some_and(|idp| idp != "COGNITO") {
-            // Federated providers come with the federation issue; the client check above already
-            // refused providers the client does not support.
-            let mut params =
-                vec![("error", "invalid_request"), ("error_description", "This identity provider is not available.")];
-            params.extend(a.state.as_deref().map(|s| ("state", s)));
-            let back =
-                cognate_core::hosted::with_params(&a.redirect_uri, &params, a.response_type == ResponseType::Token);
-            return response::redirect(&back);
+        if let Some(idp) = a.identity_provider.as_deref().filter(|idp| *idp != "COGNITO") {
+            // A federated provider: the browser goes there, bound to this browser by a cookie.
+            return match self.svc.oauth(&req.ctx).federate(&a, idp, &authorize_query(&p)).await {
+                Ok(start) => {
+                    let mut r = response::redirect(&start.location);
+                    response::add_cookie(&mut r, &cookie(IDP_BINDING_COOKIE, &start.binding, 15 * 60, self.secure));
+                    r
+                }
+                Err(e @ cognate_core::CoreError::Internal(_)) => self.fail(req, p.lang.as_deref(), &e),
+                Err(e) => {
+                    let description = e.to_string();
+                    let mut params = vec![("error", "invalid_request"), ("error_description", description.as_str())];
+                    params.extend(a.state.as_deref().map(|s| ("state", s)));
+                    let token = a.response_type == ResponseType::Token;
+                    response::redirect(&cognate_core::hosted::with_params(&a.redirect_uri, &params, token))
+                }
+            };
         }
         let oauth = self.svc.oauth(&req.ctx);
         let cookie_name = session_cookie_name(a.pool_id.as_str());
@@ -75,6 +84,40 @@ impl HostedUi {
             },
             _ if a.prompt == Prompt::None => response::redirect(&oauth.login_required(&a)),
             _ => response::redirect(&format!("/login?{}", authorize_query(&p))),
+        }
+    }
+
+    /// `GET /oauth2/idpresponse`: a provider sends the browser back; the person is signed in
+    /// as the identity's user and the app's authorization request is answered.
+    pub(crate) async fn idp_response(&self, req: &UiRequest) -> Response<Bytes> {
+        let q = req.query();
+        if let Some(error) = q.get("error") {
+            let desc = q.get("error_description").unwrap_or("The identity provider did not sign the person in.");
+            return self.error_page(req, None, error, Some(desc), 400);
+        }
+        let (Some(code), Some(state)) = (q.get("code"), q.get("state")) else {
+            return self.error_page(req, None, "invalid_request", Some("code and state are required."), 400);
+        };
+        let oauth = self.svc.oauth(&req.ctx);
+        let done = match oauth.idp_response(code, state, req.cookie(IDP_BINDING_COOKIE).as_deref()).await {
+            Ok(d) => d,
+            Err(e) => return self.fail(req, None, &e),
+        };
+        let p = Params::parse(done.query.as_bytes()).authorize();
+        let a = match self.checked(req, &p).await {
+            Ok(a) => a,
+            Err(r) => return r,
+        };
+        let (session, sealed) = oauth.start_session(&a.pool_id, &done.username_key, done.auth_time);
+        match oauth.grant(&a, &session).await {
+            Ok(location) => {
+                let mut r = response::redirect(&location);
+                let name = session_cookie_name(a.pool_id.as_str());
+                response::add_cookie(&mut r, &cookie(&name, &sealed, 3600, self.secure));
+                response::add_cookie(&mut r, &cookie(IDP_BINDING_COOKIE, "", 0, self.secure));
+                r
+            }
+            Err(e) => self.fail(req, p.lang.as_deref(), &e),
         }
     }
 

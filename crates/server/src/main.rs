@@ -9,6 +9,7 @@ mod hosted;
 mod issuer;
 mod listener;
 mod metrics;
+mod outbound;
 mod routes;
 mod serve;
 

@@ -58,7 +58,8 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
         },
     )
     .await
-    .map_err(|e| format!("cannot start the service: {e}"))?;
+    .map_err(|e| format!("cannot start the service: {e}"))?
+    .with_outbound(Arc::new(crate::outbound::HttpOutbound::new()?));
     let sync = tokio::spawn(sync_loop(svc.clone(), cfg.key_reload_secs));
     let door = Arc::new(front_door(&svc, &cfg));
     let ui = Arc::new(crate::hosted::Hosted::new(&svc, &public_url, cfg.auth_domain.clone(), door.clone()));

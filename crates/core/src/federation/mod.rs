@@ -5,7 +5,11 @@
 //! for the administrator's Describe, as Cognito returns them.
 
 mod links;
+mod oidc;
+mod outbound;
 pub use links::{federated_username, ProviderUser, LINKS_PER_USER, SUBJECT_ATTRIBUTE};
+pub use oidc::{FederatedSignIn, FederationStart, IDP_BINDING_COOKIE};
+pub use outbound::{Answer, NoOutbound, Outbound};
 
 use crate::views::AdminView;
 use crate::{CoreError, CoreResult};
@@ -163,13 +167,8 @@ impl AdminView<'_> {
     }
 
     /// The provider with its secrets opened (what Describe answers).
-    pub fn opened(&self, mut p: IdentityProvider) -> CoreResult<IdentityProvider> {
-        for key in SECRET_DETAILS {
-            if let Some(v) = p.details.get_mut(key) {
-                *v = self.master.open_string(v, &format!("idp:{}:{}:{key}", p.pool_id, p.name))?;
-            }
-        }
-        Ok(p)
+    pub fn opened(&self, p: IdentityProvider) -> CoreResult<IdentityProvider> {
+        self.open_provider(p)
     }
 
     async fn check_mapping(
@@ -244,6 +243,9 @@ impl AdminView<'_> {
         }
         Self::check_identifiers(&input.identifiers)?;
         let mut details = check_details(t, input.details)?;
+        if t == ProviderType::Oidc {
+            self.discover_endpoints(&mut details).await?;
+        }
         let attribute_mapping = self.check_mapping(pool_id, t, input.attribute_mapping).await?;
         self.seal_details(pool_id, name, &mut details);
         let now = now_millis();
@@ -320,6 +322,9 @@ impl AdminView<'_> {
         }
         Self::check_identifiers(&input.identifiers)?;
         let mut details = check_details(t, details)?;
+        if t == ProviderType::Oidc {
+            self.discover_endpoints(&mut details).await?;
+        }
         let attribute_mapping = match input.attribute_mapping {
             Some(m) => self.check_mapping(pool_id, t, Some(m)).await?,
             None => old.attribute_mapping.clone(),
@@ -368,3 +373,54 @@ pub struct UpdateInput {
 
 #[cfg(test)]
 mod tests;
+
+impl crate::Cognate {
+    /// A provider with its secrets opened (for Describe, and for signing in through it).
+    pub(crate) fn open_provider(&self, mut p: IdentityProvider) -> CoreResult<IdentityProvider> {
+        for key in SECRET_DETAILS {
+            if let Some(v) = p.details.get_mut(key) {
+                *v = self.master.open_string(v, &format!("idp:{}:{}:{key}", p.pool_id, p.name))?;
+            }
+        }
+        Ok(p)
+    }
+
+    /// Fills an OIDC provider's missing endpoints (`authorize_url`, `token_url`,
+    /// `attributes_url`, `jwks_uri`) from its issuer's discovery document, as Cognito does.
+    pub(crate) async fn discover_endpoints(&self, d: &mut BTreeMap<String, String>) -> CoreResult<()> {
+        const KEYS: [(&str, &str); 4] = [
+            ("authorize_url", "authorization_endpoint"),
+            ("token_url", "token_endpoint"),
+            ("attributes_url", "userinfo_endpoint"),
+            ("jwks_uri", "jwks_uri"),
+        ];
+        let missing = |d: &BTreeMap<String, String>, k: &str| d.get(k).is_none_or(|v| v.trim().is_empty());
+        if KEYS.iter().all(|(k, _)| !missing(d, k)) {
+            return Ok(());
+        }
+        let issuer = d.get("oidc_issuer").cloned().unwrap_or_default();
+        let url = format!("{}/.well-known/openid-configuration", issuer.trim_end_matches('/'));
+        let unreadable = |why: String| invalid(format!("The OIDC discovery document {url} could not be read: {why}"));
+        let (status, doc) = self.outbound.get(&url, None).await.map_err(unreadable)?;
+        if status != 200 {
+            return Err(unreadable(format!("HTTP {status}")));
+        }
+        let found = doc["issuer"].as_str().unwrap_or("");
+        if found.trim_end_matches('/') != issuer.trim_end_matches('/') {
+            return Err(invalid(format!("The discovery document names the issuer {found}, not {issuer}.")));
+        }
+        for (key, field) in KEYS {
+            if missing(d, key) {
+                if let Some(v) = doc[field].as_str().filter(|v| is_https_or_local(v)) {
+                    d.insert(key.to_string(), v.to_string());
+                }
+            }
+        }
+        for key in ["authorize_url", "token_url", "jwks_uri"] {
+            if missing(d, key) {
+                return Err(invalid(format!("{key} is not in the issuer's discovery document; give it.")));
+            }
+        }
+        Ok(())
+    }
+}

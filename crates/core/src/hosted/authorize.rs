@@ -189,6 +189,19 @@ impl OAuthView<'_> {
         };
         let back =
             Back { redirect_uri, fragment: response_type == Some(ResponseType::Token), state: p.state.as_deref() };
+        // An `idp_identifier` stands for the provider that has it (by name from here on).
+        let mut named;
+        let p = match (&p.identity_provider, &p.idp_identifier) {
+            (None, Some(id)) => match self.store.provider_by_identifier(&pool.id, id).await? {
+                Some(provider) => {
+                    named = p.clone();
+                    named.idp_identifier = Some(provider.name);
+                    &named
+                }
+                None => p,
+            },
+            _ => p,
+        };
         Ok(self.check_rest(p, &client, &pool, redirect_uri, response_type, &back).map_err(|r| {
             tracing::debug!(client = client_id, ?r, "authorization request refused");
             r

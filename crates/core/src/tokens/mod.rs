@@ -171,6 +171,8 @@ fn claim_value(name: &str, value: &str) -> Value {
     match name {
         "email_verified" | "phone_number_verified" => Value::Bool(value == "true"),
         "address" => json!({ "formatted": value }),
+        // A federated user's identities: a JSON array in the token, as Cognito puts it.
+        "identities" => serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_string())),
         _ => Value::String(value.to_string()),
     }
 }

@@ -62,17 +62,36 @@ async fn identity_providers_round_trip() {
         .await
         .unwrap_err();
     assert_eq!(code(&e), "InvalidParameterException", "{}", message(&e));
+    let corp = [
+        ("client_id", "corp-id"),
+        ("client_secret", "corp-secret"),
+        ("attributes_request_method", "GET"),
+        ("oidc_issuer", "https://login.corp.example"),
+        ("authorize_scopes", "openid email profile"),
+    ];
+    // Without its endpoints, an OIDC provider's discovery document must be readable.
+    let e = c
+        .create_identity_provider()
+        .user_pool_id(&pool)
+        .provider_name("Corp")
+        .provider_type(IdentityProviderTypeType::Oidc)
+        .set_provider_details(Some(details(&corp)))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&e), "InvalidParameterException");
+    assert!(message(&e).contains("discovery document"), "{}", message(&e));
+    let endpoints = [
+        ("authorize_url", "https://login.corp.example/authorize"),
+        ("token_url", "https://login.corp.example/token"),
+        ("attributes_url", "https://login.corp.example/userinfo"),
+        ("jwks_uri", "https://login.corp.example/jwks"),
+    ];
     c.create_identity_provider()
         .user_pool_id(&pool)
         .provider_name("Corp")
         .provider_type(IdentityProviderTypeType::Oidc)
-        .set_provider_details(Some(details(&[
-            ("client_id", "corp-id"),
-            ("client_secret", "corp-secret"),
-            ("attributes_request_method", "GET"),
-            ("oidc_issuer", "https://login.corp.example"),
-            ("authorize_scopes", "openid email profile"),
-        ])))
+        .set_provider_details(Some(details(&[&corp[..], &endpoints[..]].concat())))
         .idp_identifiers("corp.example")
         .send()
         .await

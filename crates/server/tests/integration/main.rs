@@ -8,6 +8,7 @@ mod common;
 mod clients;
 mod envelope;
 mod federation;
+mod federation_signin;
 mod groups;
 mod hosted;
 mod lifecycle;

@@ -16,7 +16,7 @@ use sha2::Digest;
 mod admin;
 mod oauth;
 mod pages;
-mod tools;
+pub(crate) mod tools;
 
 pub const CB: &str = "http://localhost:3000/cb";
 pub const OUT: &str = "http://localhost:3000/bye";
@@ -137,7 +137,7 @@ impl Fx {
     }
 }
 
-fn claims(jwt: &str) -> Value {
+pub(crate) fn claims(jwt: &str) -> Value {
     let part = jwt.split('.').nth(1).unwrap();
     serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
 }

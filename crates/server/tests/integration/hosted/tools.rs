@@ -3,7 +3,7 @@
 use super::*;
 
 /// Runs a script of `tests/js` with node; its last output line is JSON.
-async fn node(script: &str, args: &[&str]) -> Option<Value> {
+pub(crate) async fn node(script: &str, args: &[&str]) -> Option<Value> {
     let dir = std::env::var("COGNATE_JS_CLIENT_DIR").ok()?;
     let path = std::path::Path::new(&dir).join(script);
     // Asynchronously: the test's runtime keeps draining the server's output meanwhile.

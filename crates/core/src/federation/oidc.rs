@@ -1,0 +1,350 @@
+//! Signing in through an OpenID Connect provider (OIDC providers and Google): the hosted UI
+//! sends the browser to the provider with `state`, `nonce` and PKCE (S256); the provider sends
+//! it back to `/oauth2/idpresponse`, where the code is exchanged at the provider's token
+//! endpoint, the ID token is checked against the provider's JWKS (signature — RS256, PS256,
+//! ES256 or EdDSA through `jsonwebtoken` —, issuer, audience, expiry, nonce), userinfo is read
+//! when the provider has an `attributes_url`, and the `AttributeMapping` is applied: to the
+//! user linked to that identity (AdminLinkProviderForUser), or to the federated user
+//! `{ProviderName}_{sub}`, created on the first sign-in with status `EXTERNAL_PROVIDER`.
+//!
+//! The `state` is the pending request itself, sealed with the master key (nothing is stored),
+//! and bound to the browser that started it by a random cookie whose hash it carries, so a
+//! response cannot be replayed into another browser (login CSRF).
+
+use crate::crypto::random_hex;
+use crate::hosted::AuthorizeRequest;
+use crate::users::username_key;
+use crate::views::OAuthView;
+use crate::{CoreError, CoreResult};
+use cognate_model::{now_millis, IdentityProvider, ProviderType, User, UserPool, UserStatus};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use subtle::ConstantTimeEq;
+
+/// The cookie that binds a pending federated sign-in to its browser.
+pub const IDP_BINDING_COOKIE: &str = "cognate_idp";
+/// How long a person may take at the provider.
+const STATE_TTL_MS: i64 = 15 * 60_000;
+const STATE_AAD: &str = "idp-state";
+/// The ID-token algorithms accepted from providers.
+const ALGORITHMS: [Algorithm; 4] = [Algorithm::RS256, Algorithm::PS256, Algorithm::ES256, Algorithm::EdDSA];
+
+/// Where to send the browser, and the binding cookie to set.
+#[derive(Debug, Clone)]
+pub struct FederationStart {
+    /// The provider's authorization URL with the request.
+    pub location: String,
+    /// The value of [`IDP_BINDING_COOKIE`].
+    pub binding: String,
+}
+
+/// A finished federated sign-in: who signed in, and the authorization request to answer.
+#[derive(Debug, Clone)]
+pub struct FederatedSignIn {
+    /// The user (name key) of the pool.
+    pub username_key: String,
+    /// When they authenticated (seconds).
+    pub auth_time: i64,
+    /// The app's original authorization request, as its query string.
+    pub query: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PendingState {
+    /// Pool.
+    p: String,
+    /// Provider name.
+    n: String,
+    /// The app's authorization request (query string).
+    q: String,
+    /// PKCE verifier toward the provider.
+    v: String,
+    /// Nonce toward the provider.
+    o: String,
+    /// SHA-256 of the binding cookie.
+    b: String,
+    /// Expiry (ms).
+    e: i64,
+}
+
+fn bad(m: impl Into<String>) -> CoreError {
+    CoreError::InvalidParameter(m.into())
+}
+
+fn detail<'a>(p: &'a IdentityProvider, key: &str) -> CoreResult<&'a str> {
+    p.details
+        .get(key)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| CoreError::Internal(format!("identity provider {} has no {key}", p.name)))
+}
+
+/// A claim as an attribute value.
+fn claim_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+impl OAuthView<'_> {
+    /// The URL Cognate's providers send browsers back to.
+    fn idp_response_url(&self) -> String {
+        format!("{}/oauth2/idpresponse", self.public_url())
+    }
+
+    /// The provider an authorization request names (`identity_provider`, or `idp_identifier`
+    /// looked up among the pool's identifiers).
+    async fn named_provider(&self, a: &AuthorizeRequest, idp: &str) -> CoreResult<IdentityProvider> {
+        if let Some(p) = self.store.get_provider(&a.pool_id, idp).await? {
+            return Ok(p);
+        }
+        if let Some(p) = self.store.provider_by_identifier(&a.pool_id, idp).await? {
+            if a.client.settings.supported_identity_providers.iter().any(|x| x == &p.name) {
+                return Ok(p);
+            }
+        }
+        Err(bad(format!("The identity provider {idp} does not exist in the user pool.")))
+    }
+
+    /// Starts a federated sign-in for an authorization request that names a provider.
+    pub async fn federate(&self, a: &AuthorizeRequest, idp: &str, query: &str) -> CoreResult<FederationStart> {
+        let provider = self.named_provider(a, idp).await?;
+        if !matches!(provider.provider_type, ProviderType::Oidc | ProviderType::Google) {
+            return Err(CoreError::UnsupportedOperation(format!(
+                "Signing in through {} providers is not available yet.",
+                provider.provider_type.as_str()
+            )));
+        }
+        let (verifier, nonce, binding) = (random_hex(32), random_hex(16), random_hex(32));
+        let pending = PendingState {
+            p: a.pool_id.to_string(),
+            n: provider.name.clone(),
+            q: query.to_string(),
+            v: verifier.clone(),
+            o: nonce.clone(),
+            b: cognate_sigv4::sha256_hex(binding.as_bytes()),
+            e: now_millis() + STATE_TTL_MS,
+        };
+        let state = self.master.seal_url(&serde_json::to_vec(&pending).unwrap_or_default(), STATE_AAD);
+        let authorize_url = detail(&provider, "authorize_url")?;
+        let scopes = provider.details.get("authorize_scopes").map(String::as_str).unwrap_or("openid");
+        let params = [
+            ("response_type", "code"),
+            ("client_id", detail(&provider, "client_id")?),
+            ("redirect_uri", &self.idp_response_url()),
+            ("scope", scopes),
+            ("state", &state),
+            ("nonce", &nonce),
+            ("code_challenge", &crate::hosted::s256(&verifier)),
+            ("code_challenge_method", "S256"),
+        ];
+        let location = crate::hosted::with_params(authorize_url, &params, false);
+        Ok(FederationStart { location, binding })
+    }
+
+    /// `/oauth2/idpresponse`: finishes a federated sign-in. `binding` is the browser's
+    /// [`IDP_BINDING_COOKIE`].
+    pub async fn idp_response(&self, code: &str, state: &str, binding: Option<&str>) -> CoreResult<FederatedSignIn> {
+        let expired = || bad("The sign-in through the identity provider expired or was not started in this browser.");
+        let raw = self.master.open_url(state, STATE_AAD).map_err(|_| expired())?;
+        let pending: PendingState = serde_json::from_slice(&raw).map_err(|_| expired())?;
+        let bound = binding.map(|b| cognate_sigv4::sha256_hex(b.as_bytes()));
+        let same_browser = bound.is_some_and(|b| bool::from(b.as_bytes().ct_eq(pending.b.as_bytes())));
+        if pending.e <= now_millis() || !same_browser {
+            return Err(expired());
+        }
+        let pool = self.pool(&cognate_model::UserPoolId::new(pending.p.clone())).await?;
+        let provider = self
+            .store
+            .get_provider(&pool.id, &pending.n)
+            .await?
+            .ok_or_else(|| bad(format!("The identity provider {} no longer exists.", pending.n)))?;
+        let provider = self.open_provider(provider)?;
+        let claims = self.provider_claims(&provider, code, &pending).await?;
+        let sub = claims
+            .get("sub")
+            .and_then(claim_text)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| CoreError::NotAuthorized("The identity provider's token has no subject.".into()))?;
+        let user = self.federated_user(&pool, &provider, &sub, &claims).await?;
+        Ok(FederatedSignIn { username_key: user.username_key, auth_time: now_millis() / 1000, query: pending.q })
+    }
+
+    /// The code exchanged, the ID token checked, and userinfo merged in.
+    async fn provider_claims(
+        &self,
+        provider: &IdentityProvider,
+        code: &str,
+        pending: &PendingState,
+    ) -> CoreResult<Map<String, Value>> {
+        let failed = |what: &str, e: String| {
+            tracing::warn!(provider = %provider.name, error = %e, "{what}");
+            CoreError::NotAuthorized(format!("The identity provider {} refused the sign-in ({what}).", provider.name))
+        };
+        let client_id = detail(provider, "client_id")?;
+        let secret = provider.details.get("client_secret").map(String::as_str);
+        let redirect = self.idp_response_url();
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", redirect.as_str()),
+            ("client_id", client_id),
+            ("code_verifier", pending.v.as_str()),
+        ];
+        let basic = secret.map(|s| (client_id, s));
+        let (status, body) = self
+            .outbound
+            .post_form(detail(provider, "token_url")?, &form, basic, None)
+            .await
+            .map_err(|e| failed("token endpoint unreachable", e))?;
+        if status != 200 {
+            return Err(failed("token endpoint", format!("{status}: {body}")));
+        }
+        let id_token = body["id_token"].as_str().ok_or_else(|| failed("no ID token", body.to_string()))?;
+        let mut claims =
+            self.checked_id_token(provider, id_token, &pending.o).await.map_err(|e| failed("ID token", e))?;
+        let method = provider.details.get("attributes_request_method").map(String::as_str).unwrap_or("GET");
+        if let (Some(url), Some(access)) =
+            (provider.details.get("attributes_url").filter(|u| !u.is_empty()), body["access_token"].as_str())
+        {
+            let answer = if method.eq_ignore_ascii_case("POST") {
+                self.outbound.post_form(url, &[], None, Some(access)).await
+            } else {
+                self.outbound.get(url, Some(access)).await
+            };
+            let (status, info) = answer.map_err(|e| failed("userinfo unreachable", e))?;
+            if status != 200 {
+                return Err(failed("userinfo", format!("{status}: {info}")));
+            }
+            let Value::Object(info) = info else { return Err(failed("userinfo", "not a JSON object".into())) };
+            if info.get("sub").is_some_and(|s| Some(s) != claims.get("sub")) {
+                return Err(failed("userinfo", "its sub is not the ID token's".into()));
+            }
+            for (k, v) in info {
+                claims.entry(k).or_insert(v);
+            }
+        }
+        Ok(claims)
+    }
+
+    /// Checks an ID token against the provider's JWKS; returns its claims.
+    async fn checked_id_token(
+        &self,
+        p: &IdentityProvider,
+        token: &str,
+        nonce: &str,
+    ) -> Result<Map<String, Value>, String> {
+        let header = jsonwebtoken::decode_header(token).map_err(|e| e.to_string())?;
+        if !ALGORITHMS.contains(&header.alg) {
+            return Err(format!("algorithm {:?} is not accepted", header.alg));
+        }
+        let jwks_uri = detail(p, "jwks_uri").map_err(|e| e.to_string())?;
+        let (status, body) = self.outbound.get(jwks_uri, None).await?;
+        if status != 200 {
+            return Err(format!("JWKS answered {status}"));
+        }
+        let set: jsonwebtoken::jwk::JwkSet = serde_json::from_value(body).map_err(|e| format!("JWKS: {e}"))?;
+        let jwk = match &header.kid {
+            Some(kid) => set.find(kid),
+            None if set.keys.len() == 1 => set.keys.first(),
+            None => None,
+        }
+        .ok_or("no JWKS key for the token's kid")?;
+        let key = DecodingKey::from_jwk(jwk).map_err(|e| e.to_string())?;
+        let mut v = Validation::new(header.alg);
+        v.set_issuer(&[detail(p, "oidc_issuer").map_err(|e| e.to_string())?]);
+        v.set_audience(&[detail(p, "client_id").map_err(|e| e.to_string())?]);
+        v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        let data = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &v).map_err(|e| e.to_string())?;
+        let claims = data.claims;
+        let sent = claims.get("nonce").and_then(Value::as_str).unwrap_or("");
+        if !bool::from(sent.as_bytes().ct_eq(nonce.as_bytes())) {
+            return Err("the nonce is not the one sent".into());
+        }
+        Ok(claims)
+    }
+
+    /// The user an identity signs in as: the linked user, or its federated user (created, or
+    /// updated with the mapped attributes).
+    async fn federated_user(
+        &self,
+        pool: &UserPool,
+        p: &IdentityProvider,
+        sub: &str,
+        claims: &Map<String, Value>,
+    ) -> CoreResult<User> {
+        let disabled = || CoreError::NotAuthorized("User is disabled.".into());
+        if let Some(link) = self.store.provider_link(&pool.id, &p.name, sub).await? {
+            let user = self.store.get_user(&pool.id, &link.username_key).await?.ok_or(CoreError::UserNotFound)?;
+            return if user.enabled { Ok(user) } else { Err(disabled()) };
+        }
+        let mut mapped: Vec<(String, String)> = vec![];
+        for (attr, claim) in &p.attribute_mapping {
+            if attr == "username" {
+                continue;
+            }
+            if let Some(v) = claims.get(claim).and_then(claim_text) {
+                if v.chars().count() <= 2048 {
+                    mapped.push((attr.clone(), v));
+                }
+            }
+        }
+        let name = super::federated_username(&p.name, sub);
+        let key = username_key(&pool.settings, &name);
+        let now = now_millis();
+        loop {
+            match self.store.get_user(&pool.id, &key).await? {
+                Some(mut user) => {
+                    if !user.enabled {
+                        return Err(disabled());
+                    }
+                    // The mapping is applied at every sign-in.
+                    for (k, v) in &mapped {
+                        match user.attributes.iter_mut().find(|(n, _)| n == k) {
+                            Some(slot) => slot.1 = v.clone(),
+                            None => user.attributes.push((k.clone(), v.clone())),
+                        }
+                    }
+                    user.updated_at = now;
+                    match self.store.update_user(&user, None).await {
+                        Ok(()) => return Ok(user),
+                        Err(cognate_store::StoreError::VersionMismatch) => continue,
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                None => {
+                    let identities = serde_json::json!([{
+                        "userId": sub,
+                        "providerName": p.name,
+                        "providerType": p.provider_type.as_str(),
+                        "issuer": null,
+                        "primary": "true",
+                        "dateCreated": now.to_string(),
+                    }]);
+                    let mut attributes = mapped.clone();
+                    attributes.push(("identities".into(), identities.to_string()));
+                    let user = User::new(
+                        pool.id.clone(),
+                        name.clone(),
+                        key.clone(),
+                        uuid::Uuid::new_v4().to_string(),
+                        UserStatus::ExternalProvider,
+                        attributes,
+                        now,
+                    );
+                    match self.store.create_user(&user, &[]).await {
+                        Ok(()) => return Ok(user),
+                        // Two first sign-ins at once: the other one created it.
+                        Err(cognate_store::StoreError::Conflict(_)) => continue,
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
+        }
+    }
+}

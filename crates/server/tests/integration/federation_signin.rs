@@ -1,0 +1,179 @@
+//! Signing in through an OpenID Connect provider, end to end: panva's oidc-provider as the
+//! upstream (tests/js/oidc-upstream.mjs), a person in Chromium at its login page
+//! (tests/js/federated-browser.mjs), Cognate between them; then the app's code exchange.
+
+use crate::common::*;
+use crate::hosted::tools::{app_server, node};
+use crate::hosted::{claims, VERIFIER};
+use idp::types::*;
+use serde_json::Value;
+use std::collections::HashMap;
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+/// Starts the upstream provider; it stops when the handle is dropped.
+async fn upstream(endpoint: &str) -> (tokio::process::Child, String) {
+    let dir = std::env::var("COGNATE_JS_CLIENT_DIR").unwrap();
+    let cfg = serde_json::json!({
+        "client_id": "cognate-corp", "client_secret": "corp-secret",
+        "redirect_uri": format!("{endpoint}/oauth2/idpresponse"),
+    });
+    let mut child = tokio::process::Command::new("node")
+        .arg(std::path::Path::new(&dir).join("oidc-upstream.mjs"))
+        .arg(cfg.to_string())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node runs");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next_line().await.unwrap().expect("the upstream says where it listens");
+    let issuer = serde_json::from_str::<Value>(&first).unwrap()["issuer"].as_str().unwrap().to_string();
+    // Keep reading: a closed pipe would end the provider at its next line of output.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, issuer)
+}
+
+fn s256(v: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(v.as_bytes()))
+}
+
+#[tokio::test]
+async fn a_person_signs_in_through_an_oidc_provider_and_a_linked_identity_signs_in_as_its_user() {
+    if std::env::var("COGNATE_JS_CLIENT_DIR").is_err() {
+        eprintln!("skipped: run ./scripts/test to install oidc-provider, playwright-core and Chromium");
+        return;
+    }
+    if cognate_testkit::on_postgres() {
+        eprintln!("skipped on the PostgreSQL run: the browser test runs once, on SQLite");
+        return;
+    }
+    let s = server().await;
+    let c = s.client();
+    let (_upstream, issuer) = upstream(&s.endpoint).await;
+    let cb = format!("{}/cb", app_server().await);
+    let cb = cb.as_str();
+    let pool = pool(&c).await;
+    c.create_user_pool_domain().user_pool_id(&pool).domain(unique("fed")).send().await.unwrap();
+    // Only the issuer: Cognate reads the rest from its discovery document.
+    let details: HashMap<String, String> = [
+        ("client_id", "cognate-corp"),
+        ("client_secret", "corp-secret"),
+        ("attributes_request_method", "GET"),
+        ("oidc_issuer", issuer.as_str()),
+        ("authorize_scopes", "openid email profile"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let corp = c
+        .create_identity_provider()
+        .user_pool_id(&pool)
+        .provider_name("Corp")
+        .provider_type(IdentityProviderTypeType::Oidc)
+        .set_provider_details(Some(details))
+        .attribute_mapping("email", "email")
+        .attribute_mapping("email_verified", "email_verified")
+        .attribute_mapping("name", "name")
+        .idp_identifiers("corp.example")
+        .send()
+        .await
+        .unwrap()
+        .identity_provider
+        .unwrap();
+    let d = corp.provider_details.unwrap();
+    assert_eq!(d["token_url"], format!("{issuer}/token"), "filled in from discovery: {d:?}");
+    assert!(d["jwks_uri"].starts_with(&issuer));
+    let client = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("Fed App")
+        .allowed_o_auth_flows_user_pool_client(true)
+        .allowed_o_auth_flows(OAuthFlowType::Code)
+        .allowed_o_auth_scopes("openid")
+        .allowed_o_auth_scopes("email")
+        .allowed_o_auth_scopes("profile")
+        .callback_urls(cb)
+        .supported_identity_providers("COGNITO")
+        .supported_identity_providers("Corp")
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    let sign_in = |login: &'static str, idp: &'static str| {
+        let (endpoint, client, http) = (s.endpoint.clone(), client.clone(), s.http());
+        async move {
+            let which = if idp.contains('.') { "idp_identifier" } else { "identity_provider" };
+            let authorize = format!(
+                "{endpoint}/oauth2/authorize?response_type=code&client_id={client}&redirect_uri={}&scope=openid+email+profile&{which}={idp}&state=app-state&nonce=app-nonce&code_challenge={}&code_challenge_method=S256",
+                form_urlencoded::byte_serialize(cb.as_bytes()).collect::<String>(),
+                s256(VERIFIER)
+            );
+            let cfg = serde_json::json!({"authorize_url": authorize, "callback": cb, "login": login});
+            let r = node("federated-browser.mjs", &[&cfg.to_string()]).await.unwrap();
+            assert_eq!(r["ok"], true, "{r}");
+            let back = reqwest::Url::parse(r["callback_url"].as_str().unwrap()).unwrap();
+            let q: HashMap<String, String> = back.query_pairs().into_owned().collect();
+            assert_eq!(q.get("state").map(String::as_str), Some("app-state"));
+            let t: Value = http
+                .post(format!("{endpoint}/oauth2/token"))
+                .form(&[
+                    ("grant_type", "authorization_code"),
+                    ("client_id", client.as_str()),
+                    ("code", q["code"].as_str()),
+                    ("redirect_uri", cb),
+                    ("code_verifier", VERIFIER),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            claims(t["id_token"].as_str().unwrap_or_else(|| panic!("{t}")))
+        }
+    };
+
+    // First sign-in: the federated user is created with the mapped attributes.
+    let id = sign_in("alice-0001", "Corp").await;
+    assert_eq!(id["cognito:username"], "Corp_alice-0001");
+    assert_eq!(id["email"], "alice@corp.example");
+    assert_eq!(id["name"], "Alice Corp");
+    assert_eq!(id["nonce"], "app-nonce");
+    assert_eq!(id["identities"][0]["providerName"], "Corp", "{id}");
+    assert_eq!(id["identities"][0]["userId"], "alice-0001");
+    let alice = c.admin_get_user().user_pool_id(&pool).username("Corp_alice-0001").send().await.unwrap();
+    assert_eq!(alice.user_status, Some(UserStatusType::ExternalProvider));
+    let identities = alice.user_attributes.unwrap().into_iter().find(|a| a.name == "identities").unwrap();
+    assert!(identities.value.unwrap().contains("\"providerName\":\"Corp\""));
+    // Second sign-in, by IdpIdentifier: the same user.
+    let again = sign_in("alice-0001", "corp.example").await;
+    assert_eq!(again["sub"], id["sub"]);
+
+    // An identity linked to a native user signs in as that user.
+    c.admin_create_user().user_pool_id(&pool).username("robert").send().await.unwrap();
+    c.admin_link_provider_for_user()
+        .user_pool_id(&pool)
+        .destination_user(
+            ProviderUserIdentifierType::builder().provider_name("Cognito").provider_attribute_value("robert").build(),
+        )
+        .source_user(
+            ProviderUserIdentifierType::builder()
+                .provider_name("Corp")
+                .provider_attribute_name("Cognito_Subject")
+                .provider_attribute_value("bob-0002")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let bob = sign_in("bob-0002", "Corp").await;
+    assert_eq!(bob["cognito:username"], "robert");
+    assert!(
+        c.admin_get_user().user_pool_id(&pool).username("Corp_bob-0002").send().await.is_err(),
+        "no federated user"
+    );
+}
