@@ -2,7 +2,9 @@
 // endpoint, in headless Chromium: Cognate sends the browser to the provider, the person types
 // their login on the provider's page, and Cognate sends the browser back to the app with a code.
 //
-// Usage: node federated-browser.mjs CONFIG_JSON   CONFIG_JSON: {authorize_url, callback, login}
+// Usage: node federated-browser.mjs CONFIG_JSON
+// CONFIG_JSON: {authorize_url, callback, login, button?}: with `button`, the authorization
+// request names no provider and the person clicks "Continue with {button}" on Cognate's page.
 // Prints one JSON line: {ok, callback_url, seen} or {ok: false, step, error, seen}.
 import { chromium } from 'playwright-core';
 import { existsSync } from 'node:fs';
@@ -23,6 +25,10 @@ try {
   page.on('framenavigated', (f) => { if (f === page.mainFrame()) seen.push(f.url().slice(0, 120)); });
   step = 'to the provider';
   await page.goto(cfg.authorize_url);
+  if (cfg.button) {
+    step = 'the provider button on the sign-in page';
+    await page.getByRole('link', { name: `Continue with ${cfg.button}` }).click();
+  }
   await page.waitForSelector('input[name="login"]', { timeout: 15000 });
   step = 'sign in at the provider';
   await page.fill('input[name="login"]', cfg.login);

@@ -44,11 +44,17 @@ fn every_template_renders_and_escapes() {
         assert!(!html.contains("\"><b>"), "{t} did not escape the query");
         assert!(html.contains("nonce=\"n\""), "{t} lacks the style nonce");
     }
-    let login = r.render("login.html", &frame, serde_json::json!({})).unwrap();
+    let login = r.render("login.html", &frame, serde_json::json!({"cognito": true})).unwrap();
     for needle in ["name=\"username\"", "name=\"password\"", "type=\"submit\"", "<label", "name=\"_csrf\""] {
         assert!(login.contains(needle), "login page lacks {needle}");
     }
     assert!(login.contains("Se connecter"), "French words on a French page");
+    // A client with only a federated provider: its button, no password form.
+    let extra =
+        serde_json::json!({"cognito": false, "providers": [{"name": "<i>Corp", "href": "/oauth2/authorize?a=1"}]});
+    let only = r.render("login.html", &frame, extra).unwrap();
+    assert!(only.contains("Continuer avec &lt;i&gt;Corp"), "{only}");
+    assert!(!only.contains("name=\"password\""));
 }
 
 #[test]

@@ -36,6 +36,8 @@ pub struct PageSettings {
     pub logo_client: Option<ClientId>,
     /// The look of the client's managed-login branding (checked).
     pub branding: BrandingStyle,
+    /// The client's `SupportedIdentityProviders` (`COGNITO` for the pool's own directory).
+    pub identity_providers: Vec<String>,
 }
 
 /// A logo to serve.
@@ -87,6 +89,7 @@ impl OAuthView<'_> {
             logo_version: custom.as_ref().filter(|c| c.image.is_some()).map(|c| c.updated_at),
             logo_client: custom.as_ref().and_then(|c| c.client_id.clone()),
             branding,
+            identity_providers: req.client.settings.supported_identity_providers.clone(),
         })
     }
 

@@ -23,11 +23,27 @@ impl HostedUi {
     /// The sign-in form with `username` filled in.
     pub(crate) fn login_form(&self, page: &Page, username: &str, notice: Notice) -> Response<Bytes> {
         let (label, kind) = self.username_field(page);
+        // The client's other identity providers, each a link that starts its sign-in.
+        let mut plain = page.p.clone();
+        plain.identity_provider = None;
+        plain.idp_identifier = None;
+        let base = crate::request::authorize_query(&plain);
+        let supported = &page.settings.identity_providers;
+        let providers: Vec<_> = supported
+            .iter()
+            .filter(|name| name.as_str() != "COGNITO")
+            .map(|name| {
+                let enc: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
+                json!({"name": name, "href": format!("/oauth2/authorize?{base}&identity_provider={enc}")})
+            })
+            .collect();
         let extra = json!({
             "username": username,
             "username_label": label,
             "username_type": kind,
             "sign_up_allowed": page.settings.sign_up_allowed,
+            "providers": providers,
+            "cognito": supported.iter().any(|n| n == "COGNITO"),
         });
         self.show(page, "login.html", "sign_in_title", notice, extra)
     }

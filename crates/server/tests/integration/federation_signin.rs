@@ -106,13 +106,18 @@ async fn a_person_signs_in_through_an_oidc_provider_and_a_linked_identity_signs_
     let sign_in = |login: &'static str, idp: &'static str| {
         let (endpoint, client, http) = (s.endpoint.clone(), client.clone(), s.http());
         async move {
-            let which = if idp.contains('.') { "idp_identifier" } else { "identity_provider" };
+            // `button:Corp`: no provider in the request; the person clicks it on the page.
+            let (named, button) = match idp.strip_prefix("button:") {
+                Some(b) => (String::new(), Some(b)),
+                None if idp.contains('.') => (format!("&idp_identifier={idp}"), None),
+                None => (format!("&identity_provider={idp}"), None),
+            };
             let authorize = format!(
-                "{endpoint}/oauth2/authorize?response_type=code&client_id={client}&redirect_uri={}&scope=openid+email+profile&{which}={idp}&state=app-state&nonce=app-nonce&code_challenge={}&code_challenge_method=S256",
+                "{endpoint}/oauth2/authorize?response_type=code&client_id={client}&redirect_uri={}&scope=openid+email+profile{named}&state=app-state&nonce=app-nonce&code_challenge={}&code_challenge_method=S256",
                 form_urlencoded::byte_serialize(cb.as_bytes()).collect::<String>(),
                 s256(VERIFIER)
             );
-            let cfg = serde_json::json!({"authorize_url": authorize, "callback": cb, "login": login});
+            let cfg = serde_json::json!({"authorize_url": authorize, "callback": cb, "login": login, "button": button});
             let r = node("federated-browser.mjs", &[&cfg.to_string()]).await.unwrap();
             assert_eq!(r["ok"], true, "{r}");
             let back = reqwest::Url::parse(r["callback_url"].as_str().unwrap()).unwrap();
@@ -153,7 +158,8 @@ async fn a_person_signs_in_through_an_oidc_provider_and_a_linked_identity_signs_
     let again = sign_in("alice-0001", "corp.example").await;
     assert_eq!(again["sub"], id["sub"]);
 
-    // An identity linked to a native user signs in as that user.
+    // An identity linked to a native user signs in as that user (from the provider's button
+    // on the sign-in page this time).
     c.admin_create_user().user_pool_id(&pool).username("robert").send().await.unwrap();
     c.admin_link_provider_for_user()
         .user_pool_id(&pool)
@@ -170,7 +176,7 @@ async fn a_person_signs_in_through_an_oidc_provider_and_a_linked_identity_signs_
         .send()
         .await
         .unwrap();
-    let bob = sign_in("bob-0002", "Corp").await;
+    let bob = sign_in("bob-0002", "button:Corp").await;
     assert_eq!(bob["cognito:username"], "robert");
     assert!(
         c.admin_get_user().user_pool_id(&pool).username("Corp_bob-0002").send().await.is_err(),
