@@ -348,3 +348,108 @@ impl OAuthView<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The ID-token check, hard: a provider's ES256 key in a JWKS, and tokens that must fail.
+    use super::*;
+    use crate::federation::{Answer, Outbound};
+    use aws_lc_rs::rand::SystemRandom;
+    use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use jsonwebtoken::{EncodingKey, Header};
+    use serde_json::json;
+    use std::sync::Arc;
+
+    struct Jwks(Value);
+
+    #[async_trait::async_trait]
+    impl Outbound for Jwks {
+        async fn get(&self, _: &str, _: Option<&str>) -> Answer {
+            Ok((200, self.0.clone()))
+        }
+        async fn post_form(&self, _: &str, _: &[(&str, &str)], _: Option<(&str, &str)>, _: Option<&str>) -> Answer {
+            Err("not here".into())
+        }
+    }
+
+    fn key() -> (EncodingKey, Value) {
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new()).unwrap();
+        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref()).unwrap();
+        let public = pair.public_key().as_ref();
+        let jwk = json!({
+            "kty": "EC", "crv": "P-256", "kid": "k1", "use": "sig", "alg": "ES256",
+            "x": URL_SAFE_NO_PAD.encode(&public[1..33]), "y": URL_SAFE_NO_PAD.encode(&public[33..65]),
+        });
+        (EncodingKey::from_ec_der(pkcs8.as_ref()), jwk)
+    }
+
+    fn provider() -> IdentityProvider {
+        IdentityProvider {
+            pool_id: cognate_model::UserPoolId::new("us-east-1_abc"),
+            name: "Corp".into(),
+            provider_type: ProviderType::Oidc,
+            details: [("client_id", "cid"), ("oidc_issuer", "https://idp.test"), ("jwks_uri", "https://idp.test/jwks")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            attribute_mapping: Default::default(),
+            identifiers: vec![],
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    #[tokio::test]
+    async fn an_id_token_passes_only_with_its_key_issuer_audience_expiry_and_nonce() {
+        let (signing, jwk) = key();
+        let (other, _) = key();
+        let svc = crate::testing::service().await.with_outbound(Arc::new(Jwks(json!({ "keys": [jwk] }))));
+        let rc = crate::RequestContext::internal();
+        let oauth = svc.oauth(&rc);
+        let p = provider();
+        let now = now_millis() / 1000;
+        let good =
+            json!({"iss": "https://idp.test", "aud": "cid", "sub": "u1", "exp": now + 300, "iat": now, "nonce": "n1"});
+        let header = || Header { kid: Some("k1".into()), ..Header::new(Algorithm::ES256) };
+        let sign = |claims: &Value, key: &EncodingKey| jsonwebtoken::encode(&header(), claims, key).unwrap();
+
+        let claims = oauth.checked_id_token(&p, &sign(&good, &signing), "n1").await.unwrap();
+        assert_eq!(claims["sub"], "u1");
+
+        let with = |k: &str, v: Value| {
+            let mut c = good.clone();
+            c[k] = v;
+            c
+        };
+        let refused = [
+            ("another key", sign(&good, &other), "n1"),
+            ("another issuer", sign(&with("iss", json!("https://evil.test")), &signing), "n1"),
+            ("another audience", sign(&with("aud", json!("someone-else")), &signing), "n1"),
+            ("expired", sign(&with("exp", json!(now - 3600)), &signing), "n1"),
+            ("another nonce", sign(&good, &signing), "n2"),
+            ("no nonce", sign(&with("nonce", Value::Null), &signing), "n1"),
+        ];
+        for (why, token, nonce) in refused {
+            assert!(oauth.checked_id_token(&p, &token, nonce).await.is_err(), "{why} must fail");
+        }
+        // Algorithms a provider must not choose: none, and HMAC keyed with something public.
+        let body = URL_SAFE_NO_PAD.encode(good.to_string());
+        let none = format!("{}.{body}.", URL_SAFE_NO_PAD.encode(r#"{"alg":"none","kid":"k1"}"#));
+        assert!(oauth.checked_id_token(&p, &none, "n1").await.is_err());
+        let hs = jsonwebtoken::encode(
+            &Header { kid: Some("k1".into()), ..Header::new(Algorithm::HS256) },
+            &good,
+            &EncodingKey::from_secret(b"cid"),
+        )
+        .unwrap();
+        assert!(oauth.checked_id_token(&p, &hs, "n1").await.unwrap_err().contains("not accepted"));
+        // A tampered payload.
+        let t = sign(&good, &signing);
+        let parts: Vec<&str> = t.split('.').collect();
+        let forged =
+            format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode(with("sub", json!("admin")).to_string()), parts[2]);
+        assert!(oauth.checked_id_token(&p, &forged, "n1").await.is_err());
+    }
+}

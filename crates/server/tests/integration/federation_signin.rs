@@ -183,3 +183,29 @@ async fn a_person_signs_in_through_an_oidc_provider_and_a_linked_identity_signs_
         "no federated user"
     );
 }
+
+#[tokio::test]
+async fn idpresponse_refuses_what_it_did_not_start_with_4xx() {
+    let s = server().await;
+    let http = s.http();
+    let sealed_elsewhere = "A".repeat(300);
+    for (query, cookie) in [
+        ("".to_string(), None),
+        ("code=c".to_string(), None),
+        ("error=access_denied&error_description=The+person+said+no".to_string(), None),
+        (format!("code=c&state={sealed_elsewhere}"), None),
+        (format!("code=c&state={sealed_elsewhere}"), Some("cognate_idp=abc")),
+        ("code=c&state=%00%FF".to_string(), Some("cognate_idp=abc")),
+    ] {
+        let mut req = http.get(format!("{}/oauth2/idpresponse?{query}", s.endpoint));
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status().as_u16();
+        let body = r.text().await.unwrap();
+        assert_eq!(status, 400, "{query}: {body}");
+        assert!(body.contains("<html"), "an error page: {body}");
+    }
+    assert_eq!(http.post(format!("{}/oauth2/idpresponse", s.endpoint)).send().await.unwrap().status().as_u16(), 405);
+}
