@@ -3,8 +3,8 @@
 //! (tests/js/federated-browser.mjs), Cognate between them; then the app's code exchange.
 
 use crate::common::*;
-use crate::hosted::tools::{app_server, node};
-use crate::hosted::{claims, VERIFIER};
+use crate::hosted::tools::{app_server, browser_tests_run, node};
+use crate::hosted::{claims, s256, VERIFIER};
 use idp::types::*;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -32,20 +32,9 @@ async fn upstream(endpoint: &str) -> (tokio::process::Child, String) {
     (child, issuer)
 }
 
-fn s256(v: &str) -> String {
-    use base64::Engine;
-    use sha2::Digest;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(v.as_bytes()))
-}
-
 #[tokio::test]
 async fn a_person_signs_in_through_an_oidc_provider_and_a_linked_identity_signs_in_as_its_user() {
-    if std::env::var("COGNATE_JS_CLIENT_DIR").is_err() {
-        eprintln!("skipped: run ./scripts/test to install oidc-provider, playwright-core and Chromium");
-        return;
-    }
-    if cognate_testkit::on_postgres() {
-        eprintln!("skipped on the PostgreSQL run: the browser test runs once, on SQLite");
+    if !browser_tests_run() {
         return;
     }
     let s = server().await;

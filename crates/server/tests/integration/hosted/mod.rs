@@ -92,7 +92,7 @@ pub async fn oauth_pool_at(
     (pool, created.client_id.unwrap(), created.client_secret)
 }
 
-fn s256(v: &str) -> String {
+pub(crate) fn s256(v: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(v.as_bytes()))
 }
 

@@ -2,6 +2,20 @@
 
 use super::*;
 
+/// True when the browser tests run here: the JS clients are installed (`./scripts/test`), and
+/// this is the SQLite pass (they run once).
+pub(crate) fn browser_tests_run() -> bool {
+    if std::env::var("COGNATE_JS_CLIENT_DIR").is_err() {
+        eprintln!("skipped: run ./scripts/test to install the JS clients and Chromium");
+        return false;
+    }
+    if cognate_testkit::on_postgres() {
+        eprintln!("skipped on the PostgreSQL run: the browser tests run once, on SQLite");
+        return false;
+    }
+    true
+}
+
 /// Runs a script of `tests/js` with node; its last output line is JSON.
 pub(crate) async fn node(script: &str, args: &[&str]) -> Option<Value> {
     let dir = std::env::var("COGNATE_JS_CLIENT_DIR").ok()?;
@@ -18,12 +32,7 @@ pub(crate) async fn node(script: &str, args: &[&str]) -> Option<Value> {
 
 #[tokio::test]
 async fn a_person_in_chromium_signs_up_confirms_resets_and_sets_up_mfa() {
-    if std::env::var("COGNATE_JS_CLIENT_DIR").is_err() {
-        eprintln!("skipped: run ./scripts/test to install playwright-core and Chromium");
-        return;
-    }
-    if cognate_testkit::on_postgres() {
-        eprintln!("skipped on the PostgreSQL run: the browser test runs once, on SQLite");
+    if !browser_tests_run() {
         return;
     }
     let s = server().await;
@@ -99,12 +108,7 @@ async fn openid_client_as_the_relying_party() {
 
 #[tokio::test]
 async fn amplify_signs_in_with_redirect_and_signs_out() {
-    if std::env::var("COGNATE_JS_CLIENT_DIR").is_err() {
-        eprintln!("skipped: run ./scripts/test to install Amplify, esbuild, playwright-core and Chromium");
-        return;
-    }
-    if cognate_testkit::on_postgres() {
-        eprintln!("skipped on the PostgreSQL run: the browser test runs once, on SQLite");
+    if !browser_tests_run() {
         return;
     }
     let s = server().await;
