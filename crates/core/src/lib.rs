@@ -65,6 +65,9 @@ pub struct ServiceConfig {
     pub public_url: String,
     /// The administrator keys (SigV4 principals of kind admin).
     pub admin_keys: principal::AdminKeys,
+    /// Endpoints that replace a social preset's public ones, by provider name
+    /// (`COGNATE_SOCIAL_ENDPOINTS_FILE`).
+    pub social_endpoints: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 /// The service: cheap to clone, shared by every request.

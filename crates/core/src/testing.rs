@@ -26,6 +26,7 @@ pub async fn service() -> Cognate {
             account_id: "000000000000".into(),
             public_url: "http://issuer".into(),
             admin_keys: AdminKeys::new([(ADMIN_KEY.0.to_string(), ADMIN_KEY.1.to_string())]),
+            social_endpoints: Default::default(),
         },
     )
     .await

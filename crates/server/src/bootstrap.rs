@@ -1,9 +1,11 @@
-//! First-start and every-start work on the data dir: the master key and the admin key pair.
+//! First-start and every-start work on the data dir: the master key and the admin key pair;
+//! the social endpoints file.
 //! Generated files are written with mode 0600 and their contents never reach the logs.
 
 use crate::config::{Config, Secret};
 use cognate_core::crypto::{generate_master_key_b64, MasterKey};
 use cognate_model::ids::random_string;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -74,4 +76,24 @@ pub fn admin_keys(cfg: &Config) -> Result<Vec<(String, Secret)>, String> {
         (Some(id), Some(secret)) if !id.is_empty() && !secret.is_empty() => Ok(vec![(id, Secret::new(secret))]),
         _ => Err(format!("{} lacks AWS_ACCESS_KEY_ID or AWS_SECRET_ACCESS_KEY; fix or delete it", path.display())),
     }
+}
+
+/// `COGNATE_SOCIAL_ENDPOINTS_FILE`: provider name → endpoint → URL.
+pub fn social_endpoints(file: Option<&std::path::Path>) -> Result<BTreeMap<String, BTreeMap<String, String>>, String> {
+    let Some(file) = file else { return Ok(BTreeMap::new()) };
+    let text =
+        std::fs::read_to_string(file).map_err(|e| format!("COGNATE_SOCIAL_ENDPOINTS_FILE {}: {e}", file.display()))?;
+    let map: BTreeMap<String, BTreeMap<String, String>> =
+        toml::from_str(&text).map_err(|e| format!("COGNATE_SOCIAL_ENDPOINTS_FILE {}: {e}", file.display()))?;
+    const PROVIDERS: [&str; 4] = ["Google", "Facebook", "LoginWithAmazon", "SignInWithApple"];
+    const KEYS: [&str; 5] = ["authorize_url", "token_url", "attributes_url", "jwks_uri", "oidc_issuer"];
+    for (name, endpoints) in &map {
+        if !PROVIDERS.contains(&name.as_str()) {
+            return Err(format!("COGNATE_SOCIAL_ENDPOINTS_FILE: {name} is not a social provider ({PROVIDERS:?})"));
+        }
+        if let Some(k) = endpoints.keys().find(|k| !KEYS.contains(&k.as_str())) {
+            return Err(format!("COGNATE_SOCIAL_ENDPOINTS_FILE: {name}.{k} is not one of {KEYS:?}"));
+        }
+    }
+    Ok(map)
 }

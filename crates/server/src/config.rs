@@ -55,6 +55,7 @@ struct FileConfig {
     body_timeout_secs: Option<u64>,
     max_connections: Option<usize>,
     auth_domain: Option<String>,
+    social_endpoints_file: Option<PathBuf>,
 }
 
 /// The effective configuration.
@@ -107,6 +108,10 @@ pub struct Config {
     /// `COGNATE_AUTH_DOMAIN`: a request to `{prefix}.{auth_domain}` is for the pool whose
     /// prefix domain that is (as `{prefix}.auth.{region}.amazoncognito.com` on AWS).
     pub auth_domain: Option<String>,
+    /// `COGNATE_SOCIAL_ENDPOINTS_FILE`: a TOML map of social provider name (`Google`,
+    /// `Facebook`, `LoginWithAmazon`, `SignInWithApple`) to the endpoints that replace its
+    /// public ones (`authorize_url`, `token_url`, `attributes_url`, `jwks_uri`, `oidc_issuer`).
+    pub social_endpoints_file: Option<PathBuf>,
 }
 
 fn env_number<T: std::str::FromStr>(name: &str, file: Option<T>, default: T) -> Result<T, String> {
@@ -230,6 +235,7 @@ impl Config {
                 None => f.max_connections,
             },
             auth_domain: env("COGNATE_AUTH_DOMAIN").or(f.auth_domain),
+            social_endpoints_file: env("COGNATE_SOCIAL_ENDPOINTS_FILE").map(PathBuf::from).or(f.social_endpoints_file),
         })
     }
 }

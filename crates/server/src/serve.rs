@@ -55,6 +55,7 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
             account_id: cfg.account_id.clone(),
             public_url: public_url.clone(),
             admin_keys: AdminKeys::new(keys.into_iter().map(|(id, s)| (id, s.expose().to_string()))),
+            social_endpoints: bootstrap::social_endpoints(cfg.social_endpoints_file.as_deref())?,
         },
     )
     .await

@@ -243,6 +243,7 @@ impl AdminView<'_> {
         }
         Self::check_identifiers(&input.identifiers)?;
         let mut details = check_details(t, input.details)?;
+        self.social_overrides(t, &mut details);
         if t == ProviderType::Oidc {
             self.discover_endpoints(&mut details).await?;
         }
@@ -322,6 +323,7 @@ impl AdminView<'_> {
         }
         Self::check_identifiers(&input.identifiers)?;
         let mut details = check_details(t, details)?;
+        self.social_overrides(t, &mut details);
         if t == ProviderType::Oidc {
             self.discover_endpoints(&mut details).await?;
         }
@@ -383,6 +385,15 @@ impl crate::Cognate {
             }
         }
         Ok(p)
+    }
+
+    /// A social preset's endpoints replaced by the operator's (`COGNATE_SOCIAL_ENDPOINTS_FILE`).
+    fn social_overrides(&self, t: ProviderType, d: &mut BTreeMap<String, String>) {
+        if let Some(over) = self.config.social_endpoints.get(t.as_str()).filter(|_| t.is_social()) {
+            for (k, v) in over {
+                d.insert(k.clone(), v.clone());
+            }
+        }
     }
 
     /// Fills an OIDC provider's missing endpoints (`authorize_url`, `token_url`,

@@ -114,7 +114,9 @@ impl OAuthView<'_> {
     /// Starts a federated sign-in for an authorization request that names a provider.
     pub async fn federate(&self, a: &AuthorizeRequest, idp: &str, query: &str) -> CoreResult<FederationStart> {
         let provider = self.named_provider(a, idp).await?;
-        if !matches!(provider.provider_type, ProviderType::Oidc | ProviderType::Google) {
+        let oidc = matches!(provider.provider_type, ProviderType::Oidc | ProviderType::Google);
+        let social = matches!(provider.provider_type, ProviderType::Facebook | ProviderType::LoginWithAmazon);
+        if !oidc && !social {
             return Err(CoreError::UnsupportedOperation(format!(
                 "Signing in through {} providers is not available yet.",
                 provider.provider_type.as_str()
@@ -133,16 +135,19 @@ impl OAuthView<'_> {
         let state = self.master.seal_url(&serde_json::to_vec(&pending).unwrap_or_default(), STATE_AAD);
         let authorize_url = detail(&provider, "authorize_url")?;
         let scopes = provider.details.get("authorize_scopes").map(String::as_str).unwrap_or("openid");
-        let params = [
+        let (redirect, challenge) = (self.idp_response_url(), crate::hosted::s256(&verifier));
+        let mut params = vec![
             ("response_type", "code"),
             ("client_id", detail(&provider, "client_id")?),
-            ("redirect_uri", &self.idp_response_url()),
+            ("redirect_uri", redirect.as_str()),
             ("scope", scopes),
-            ("state", &state),
-            ("nonce", &nonce),
-            ("code_challenge", &crate::hosted::s256(&verifier)),
+            ("state", state.as_str()),
+            ("code_challenge", challenge.as_str()),
             ("code_challenge_method", "S256"),
         ];
+        if oidc {
+            params.push(("nonce", nonce.as_str()));
+        }
         let location = crate::hosted::with_params(authorize_url, &params, false);
         Ok(FederationStart { location, binding })
     }
@@ -175,8 +180,83 @@ impl OAuthView<'_> {
         Ok(FederatedSignIn { username_key: user.username_key, auth_time: now_millis() / 1000, query: pending.q })
     }
 
-    /// The code exchanged, the ID token checked, and userinfo merged in.
+    /// The claims of the person a provider signed in.
     async fn provider_claims(
+        &self,
+        provider: &IdentityProvider,
+        code: &str,
+        pending: &PendingState,
+    ) -> CoreResult<Map<String, Value>> {
+        match provider.provider_type {
+            ProviderType::Facebook | ProviderType::LoginWithAmazon => self.social_claims(provider, code, pending).await,
+            _ => self.oidc_claims(provider, code, pending).await,
+        }
+    }
+
+    /// Facebook and Login with Amazon (OAuth 2.0, no ID token): the code exchanged for an
+    /// access token (GET or POST per `token_request_method`), then the profile read from
+    /// `attributes_url` (Facebook: the mapped fields asked for); its `id` (Facebook) or
+    /// `user_id` (Amazon) is the subject.
+    async fn social_claims(
+        &self,
+        provider: &IdentityProvider,
+        code: &str,
+        pending: &PendingState,
+    ) -> CoreResult<Map<String, Value>> {
+        let failed = |what: &str, e: String| {
+            tracing::warn!(provider = %provider.name, error = %e, "{what}");
+            CoreError::NotAuthorized(format!("The identity provider {} refused the sign-in ({what}).", provider.name))
+        };
+        let client_id = detail(provider, "client_id")?;
+        let secret = detail(provider, "client_secret")?;
+        let redirect = self.idp_response_url();
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", redirect.as_str()),
+            ("client_id", client_id),
+            ("client_secret", secret),
+            ("code_verifier", pending.v.as_str()),
+        ];
+        let token_url = detail(provider, "token_url")?;
+        let method = provider.details.get("token_request_method").map(String::as_str).unwrap_or("POST");
+        let answer = if method.eq_ignore_ascii_case("GET") {
+            let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(&form[1..]).finish();
+            let sep = if token_url.contains('?') { '&' } else { '?' };
+            self.outbound.get(&format!("{token_url}{sep}{query}"), None).await
+        } else {
+            self.outbound.post_form(token_url, &form, None, None).await
+        };
+        let (status, body) = answer.map_err(|e| failed("token endpoint unreachable", e))?;
+        let access = body["access_token"].as_str().filter(|_| status == 200);
+        let access = access.ok_or_else(|| failed("token endpoint", format!("{status}: {body}")))?;
+        let subject_field = if provider.provider_type == ProviderType::Facebook { "id" } else { "user_id" };
+        let mut url = detail(provider, "attributes_url")?.to_string();
+        if provider.details.get("attributes_url_add_attributes").is_some_and(|v| v == "true") {
+            let mut fields: Vec<&str> = vec![subject_field];
+            fields.extend(provider.attribute_mapping.values().map(String::as_str).filter(|f| *f != subject_field));
+            fields.sort_unstable();
+            fields.dedup();
+            url.push_str(&form_urlencoded::byte_serialize(fields.join(",").as_bytes()).collect::<String>());
+        }
+        let (status, profile) =
+            self.outbound.get(&url, Some(access)).await.map_err(|e| failed("profile unreachable", e))?;
+        let Value::Object(mut claims) = profile.clone() else {
+            return Err(failed("profile", format!("{status}: {profile}")));
+        };
+        if status != 200 {
+            return Err(failed("profile", format!("{status}: {profile}")));
+        }
+        let sub = claims
+            .get(subject_field)
+            .and_then(claim_text)
+            .ok_or_else(|| failed("profile", format!("no {subject_field}")))?;
+        claims.insert("sub".into(), Value::String(sub));
+        Ok(claims)
+    }
+
+    /// The code exchanged, the ID token checked, and userinfo merged in.
+    async fn oidc_claims(
         &self,
         provider: &IdentityProvider,
         code: &str,

@@ -9,6 +9,7 @@ mod clients;
 mod envelope;
 mod federation;
 mod federation_signin;
+mod federation_social;
 mod groups;
 mod hosted;
 mod lifecycle;
