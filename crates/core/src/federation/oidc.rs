@@ -359,9 +359,45 @@ impl OAuthView<'_> {
         claims: &Map<String, Value>,
     ) -> CoreResult<User> {
         let disabled = || CoreError::NotAuthorized("User is disabled.".into());
+        let now = now_millis();
+        let identity = serde_json::json!({
+            "userId": sub,
+            "providerName": p.name,
+            "providerType": p.provider_type.as_str(),
+            "issuer": null,
+            "primary": "false",
+            "dateCreated": now.to_string(),
+        });
         if let Some(link) = self.store.provider_link(&pool.id, &p.name, sub).await? {
-            let user = self.store.get_user(&pool.id, &link.username_key).await?.ok_or(CoreError::UserNotFound)?;
-            return if user.enabled { Ok(user) } else { Err(disabled()) };
+            // The linked user; its `identities` gains this one at its first sign-in (Cognito).
+            loop {
+                let mut user =
+                    self.store.get_user(&pool.id, &link.username_key).await?.ok_or(CoreError::UserNotFound)?;
+                if !user.enabled {
+                    return Err(disabled());
+                }
+                let mut list: Vec<Value> = user
+                    .attributes
+                    .iter()
+                    .find(|(n, _)| n == "identities")
+                    .and_then(|(_, v)| serde_json::from_str(v).ok())
+                    .unwrap_or_default();
+                if list.iter().any(|i| i["providerName"] == p.name.as_str() && i["userId"] == sub) {
+                    return Ok(user);
+                }
+                list.push(identity.clone());
+                let text = Value::Array(list).to_string();
+                match user.attributes.iter_mut().find(|(n, _)| n == "identities") {
+                    Some(slot) => slot.1 = text,
+                    None => user.attributes.push(("identities".into(), text)),
+                }
+                user.updated_at = now;
+                match self.store.update_user(&user, None).await {
+                    Ok(()) => return Ok(user),
+                    Err(cognate_store::StoreError::VersionMismatch) => continue,
+                    Err(e) => return Err(e.into()),
+                }
+            }
         }
         let mut mapped: Vec<(String, String)> = vec![];
         for (attr, claim) in &p.attribute_mapping {
@@ -376,7 +412,6 @@ impl OAuthView<'_> {
         }
         let name = super::federated_username(&p.name, sub);
         let key = username_key(&pool.settings, &name);
-        let now = now_millis();
         loop {
             match self.store.get_user(&pool.id, &key).await? {
                 Some(mut user) => {
@@ -398,14 +433,9 @@ impl OAuthView<'_> {
                     }
                 }
                 None => {
-                    let identities = serde_json::json!([{
-                        "userId": sub,
-                        "providerName": p.name,
-                        "providerType": p.provider_type.as_str(),
-                        "issuer": null,
-                        "primary": "true",
-                        "dateCreated": now.to_string(),
-                    }]);
+                    let mut first = identity.clone();
+                    first["primary"] = "true".into();
+                    let identities = Value::Array(vec![first]);
                     let mut attributes = mapped.clone();
                     attributes.push(("identities".into(), identities.to_string()));
                     let user = User::new(

@@ -167,6 +167,7 @@ async fn a_person_signs_in_through_an_oidc_provider_and_a_linked_identity_signs_
         .unwrap();
     let bob = sign_in("bob-0002", "button:Corp").await;
     assert_eq!(bob["cognito:username"], "robert");
+    assert_eq!(bob["identities"][0]["userId"], "bob-0002", "the linked identity is listed: {bob}");
     assert!(
         c.admin_get_user().user_pool_id(&pool).username("Corp_bob-0002").send().await.is_err(),
         "no federated user"
