@@ -87,7 +87,7 @@ impl HostedUi {
             ("POST", "/oauth2/token") => self.token(&req).await,
             ("GET" | "POST", "/oauth2/userInfo") => self.user_info(&req).await,
             ("POST", "/oauth2/revoke") => self.revoke(&req).await,
-            ("GET", "/oauth2/idpresponse") => self.idp_response(&req).await,
+            ("GET" | "POST", "/oauth2/idpresponse") => self.idp_response(&req).await,
             ("GET", "/logout") => self.logout(&req).await,
             ("GET", "/login") => self.login_page(&req).await,
             ("POST", "/login") => self.login_submit(&req).await,

@@ -50,7 +50,8 @@ impl HostedUi {
             return match self.svc.oauth(&req.ctx).federate(&a, idp, &authorize_query(&p)).await {
                 Ok(start) => {
                     let mut r = response::redirect(&start.location);
-                    response::add_cookie(&mut r, &cookie(IDP_BINDING_COOKIE, &start.binding, 15 * 60, self.secure));
+                    let c = response::binding_cookie(IDP_BINDING_COOKIE, &start.binding, 15 * 60, self.secure);
+                    response::add_cookie(&mut r, &c);
                     r
                 }
                 Err(e @ cognate_core::CoreError::Internal(_)) => self.fail(req, p.lang.as_deref(), &e),
@@ -87,10 +88,18 @@ impl HostedUi {
         }
     }
 
-    /// `GET /oauth2/idpresponse`: a provider sends the browser back; the person is signed in
-    /// as the identity's user and the app's authorization request is answered.
+    /// `GET /oauth2/idpresponse` (or `POST`, Sign in with Apple's `form_post`): a provider sends
+    /// the browser back; the person is signed in as the identity's user and the app's
+    /// authorization request is answered.
     pub(crate) async fn idp_response(&self, req: &UiRequest) -> Response<Bytes> {
-        let q = req.query();
+        let q = if req.parts.method == http::Method::POST {
+            match req.form() {
+                Some(f) => f,
+                None => return self.error_page(req, None, "invalid_request", Some("The body is not a form."), 400),
+            }
+        } else {
+            req.query()
+        };
         if let Some(error) = q.get("error") {
             let desc = q.get("error_description").unwrap_or("The identity provider did not sign the person in.");
             return self.error_page(req, None, error, Some(desc), 400);
@@ -99,7 +108,8 @@ impl HostedUi {
             return self.error_page(req, None, "invalid_request", Some("code and state are required."), 400);
         };
         let oauth = self.svc.oauth(&req.ctx);
-        let done = match oauth.idp_response(code, state, req.cookie(IDP_BINDING_COOKIE).as_deref()).await {
+        let binding = req.cookie(IDP_BINDING_COOKIE);
+        let done = match oauth.idp_response_with(code, state, binding.as_deref(), q.get("user")).await {
             Ok(d) => d,
             Err(e) => return self.fail(req, None, &e),
         };
@@ -114,7 +124,7 @@ impl HostedUi {
                 let mut r = response::redirect(&location);
                 let name = session_cookie_name(a.pool_id.as_str());
                 response::add_cookie(&mut r, &cookie(&name, &sealed, 3600, self.secure));
-                response::add_cookie(&mut r, &cookie(IDP_BINDING_COOKIE, "", 0, self.secure));
+                response::add_cookie(&mut r, &response::binding_cookie(IDP_BINDING_COOKIE, "", 0, self.secure));
                 r
             }
             Err(e) => self.fail(req, p.lang.as_deref(), &e),

@@ -98,6 +98,17 @@ pub fn cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String {
     format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}")
 }
 
+/// The cookie that binds a federated sign-in to its browser: `SameSite=None` over https, so that
+/// it comes back with a provider's cross-site POST (Sign in with Apple's `form_post`); over
+/// plain HTTP browsers refuse that, and `Lax` (top-level redirects) is what works.
+pub fn binding_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String {
+    if secure {
+        format!("{name}={value}; Path=/oauth2/idpresponse; Max-Age={max_age}; HttpOnly; SameSite=None; Secure")
+    } else {
+        format!("{name}={value}; Path=/oauth2/idpresponse; Max-Age={max_age}; HttpOnly; SameSite=Lax")
+    }
+}
+
 /// The hosted session cookie of a pool.
 pub fn session_cookie_name(pool: &str) -> String {
     let safe: String = pool.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();

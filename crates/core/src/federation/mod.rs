@@ -81,6 +81,7 @@ fn preset(t: ProviderType) -> &'static [(&'static str, &'static str)] {
             ("token_url", "https://appleid.apple.com/auth/token"),
             ("token_request_method", "POST"),
             ("oidc_issuer", "https://appleid.apple.com"),
+            ("jwks_uri", "https://appleid.apple.com/auth/keys"),
         ],
         ProviderType::Oidc | ProviderType::Saml => &[],
     }
@@ -124,6 +125,16 @@ pub fn check_details(t: ProviderType, mut d: BTreeMap<String, String>) -> CoreRe
             }
             if !d.get("authorize_scopes").is_some_and(|s| s.split(' ').any(|x| x == "openid")) {
                 return Err(invalid("authorize_scopes must include openid for an OIDC identity provider."));
+            }
+        }
+        ProviderType::SignInWithApple => {
+            // The .p8 key Apple hands out: PKCS#8 in PEM armour (it signs the client secret).
+            let pem = d.get("private_key").map(String::as_str).unwrap_or("");
+            let body: String = pem.lines().filter(|l| !l.starts_with("-----")).map(str::trim).collect();
+            use base64::Engine;
+            let der = base64::engine::general_purpose::STANDARD.decode(body).unwrap_or_default();
+            if !pem.contains("BEGIN PRIVATE KEY") || der.len() < 64 {
+                return Err(invalid("private_key must be the PEM (.p8) private key Apple issued for key_id."));
             }
         }
         ProviderType::Saml => {

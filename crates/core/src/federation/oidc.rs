@@ -80,6 +80,31 @@ fn detail<'a>(p: &'a IdentityProvider, key: &str) -> CoreResult<&'a str> {
         .ok_or_else(|| CoreError::Internal(format!("identity provider {} has no {key}", p.name)))
 }
 
+/// Sign in with Apple's client secret: a JWT signed with the team's key (ES256), five minutes.
+fn apple_client_secret(p: &IdentityProvider) -> CoreResult<String> {
+    let now = now_millis() / 1000;
+    let claims = serde_json::json!({
+        "iss": detail(p, "team_id")?,
+        "iat": now,
+        "exp": now + 300,
+        "aud": "https://appleid.apple.com",
+        "sub": detail(p, "client_id")?,
+    });
+    let header = jsonwebtoken::Header {
+        kid: Some(detail(p, "key_id")?.to_string()),
+        ..jsonwebtoken::Header::new(Algorithm::ES256)
+    };
+    // The .p8 file Apple hands out: PKCS#8 in PEM armour.
+    let pem = detail(p, "private_key")?;
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).map(str::trim).collect();
+    use base64::Engine;
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .map_err(|_| CoreError::Internal("the Sign in with Apple private_key is not a PEM key".into()))?;
+    let key = jsonwebtoken::EncodingKey::from_ec_der(&der);
+    jsonwebtoken::encode(&header, &claims, &key).map_err(|e| CoreError::Internal(e.to_string()))
+}
+
 /// A claim as an attribute value.
 fn claim_text(v: &Value) -> Option<String> {
     match v {
@@ -114,7 +139,8 @@ impl OAuthView<'_> {
     /// Starts a federated sign-in for an authorization request that names a provider.
     pub async fn federate(&self, a: &AuthorizeRequest, idp: &str, query: &str) -> CoreResult<FederationStart> {
         let provider = self.named_provider(a, idp).await?;
-        let oidc = matches!(provider.provider_type, ProviderType::Oidc | ProviderType::Google);
+        let apple = provider.provider_type == ProviderType::SignInWithApple;
+        let oidc = apple || matches!(provider.provider_type, ProviderType::Oidc | ProviderType::Google);
         let social = matches!(provider.provider_type, ProviderType::Facebook | ProviderType::LoginWithAmazon);
         if !oidc && !social {
             return Err(CoreError::UnsupportedOperation(format!(
@@ -142,9 +168,13 @@ impl OAuthView<'_> {
             ("redirect_uri", redirect.as_str()),
             ("scope", scopes),
             ("state", state.as_str()),
-            ("code_challenge", challenge.as_str()),
-            ("code_challenge_method", "S256"),
         ];
+        if apple {
+            // Apple posts the answer back (with the name, on the first sign-in) and takes no PKCE.
+            params.push(("response_mode", "form_post"));
+        } else {
+            params.extend([("code_challenge", challenge.as_str()), ("code_challenge_method", "S256")]);
+        }
         if oidc {
             params.push(("nonce", nonce.as_str()));
         }
@@ -155,6 +185,18 @@ impl OAuthView<'_> {
     /// `/oauth2/idpresponse`: finishes a federated sign-in. `binding` is the browser's
     /// [`IDP_BINDING_COOKIE`].
     pub async fn idp_response(&self, code: &str, state: &str, binding: Option<&str>) -> CoreResult<FederatedSignIn> {
+        self.idp_response_with(code, state, binding, None).await
+    }
+
+    /// [`OAuthView::idp_response`] with Sign in with Apple's `user` (its JSON: the name and
+    /// email it sends once, on the first sign-in).
+    pub async fn idp_response_with(
+        &self,
+        code: &str,
+        state: &str,
+        binding: Option<&str>,
+        apple_user: Option<&str>,
+    ) -> CoreResult<FederatedSignIn> {
         let expired = || bad("The sign-in through the identity provider expired or was not started in this browser.");
         let raw = self.master.open_url(state, STATE_AAD).map_err(|_| expired())?;
         let pending: PendingState = serde_json::from_slice(&raw).map_err(|_| expired())?;
@@ -170,7 +212,15 @@ impl OAuthView<'_> {
             .await?
             .ok_or_else(|| bad(format!("The identity provider {} no longer exists.", pending.n)))?;
         let provider = self.open_provider(provider)?;
-        let claims = self.provider_claims(&provider, code, &pending).await?;
+        let mut claims = self.provider_claims(&provider, code, &pending).await?;
+        if provider.provider_type == ProviderType::SignInWithApple {
+            let user: Value = apple_user.and_then(|u| serde_json::from_str(u).ok()).unwrap_or(Value::Null);
+            for (claim, value) in [("firstName", &user["name"]["firstName"]), ("lastName", &user["name"]["lastName"])] {
+                if let Some(v) = value.as_str() {
+                    claims.entry(claim.to_string()).or_insert_with(|| Value::String(v.to_string()));
+                }
+            }
+        }
         let sub = claims
             .get("sub")
             .and_then(claim_text)
@@ -269,14 +319,21 @@ impl OAuthView<'_> {
         let client_id = detail(provider, "client_id")?;
         let secret = provider.details.get("client_secret").map(String::as_str);
         let redirect = self.idp_response_url();
-        let form = [
+        let mut form = vec![
             ("grant_type", "authorization_code"),
             ("code", code),
             ("redirect_uri", redirect.as_str()),
             ("client_id", client_id),
-            ("code_verifier", pending.v.as_str()),
         ];
-        let basic = secret.map(|s| (client_id, s));
+        let apple_secret;
+        let basic = if provider.provider_type == ProviderType::SignInWithApple {
+            apple_secret = apple_client_secret(provider)?;
+            form.push(("client_secret", apple_secret.as_str()));
+            None
+        } else {
+            form.push(("code_verifier", pending.v.as_str()));
+            secret.map(|s| (client_id, s))
+        };
         let (status, body) = self
             .outbound
             .post_form(detail(provider, "token_url")?, &form, basic, None)

@@ -197,5 +197,15 @@ async fn idpresponse_refuses_what_it_did_not_start_with_4xx() {
         assert_eq!(status, 400, "{query}: {body}");
         assert!(body.contains("<html"), "an error page: {body}");
     }
-    assert_eq!(http.post(format!("{}/oauth2/idpresponse", s.endpoint)).send().await.unwrap().status().as_u16(), 405);
+    // POST (Sign in with Apple's form_post) needs a form with the same fields.
+    let posted = http.post(format!("{}/oauth2/idpresponse", s.endpoint)).send().await.unwrap();
+    assert_eq!(posted.status().as_u16(), 400);
+    let posted = http
+        .post(format!("{}/oauth2/idpresponse", s.endpoint))
+        .form(&[("code", "c"), ("state", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status().as_u16(), 400);
+    assert_eq!(http.put(format!("{}/oauth2/idpresponse", s.endpoint)).send().await.unwrap().status().as_u16(), 405);
 }

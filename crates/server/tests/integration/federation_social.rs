@@ -192,3 +192,183 @@ async fn a_person_signs_in_with_facebook_and_with_amazon() {
     assert_eq!(id["cognito:username"], "LoginWithAmazon_amzn1.account.AF");
     assert_eq!(id["email"], "ann@amazon.example");
 }
+
+/// The team's key of a Sign in with Apple test app (test-only, generated for this file).
+const APPLE_TEAM_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgZdgEQyTovCV3//YT
+8TLdEpOIzygjDBs/ZNGf9yUwpFWhRANCAARfMdQis8PRsm6g4gXAuoocQ08iPBsR
+Oyl5M23adeZBwyZ1rrK7N8R9LZDs5Uz4gi5nuGwaTcvHGdLzzPgaGeRb
+-----END PRIVATE KEY-----";
+/// Its public point (what Apple checks the client secret with).
+const APPLE_TEAM_XY: (&str, &str) =
+    ("XzHUIrPD0bJuoOIFwLqKHENPIjwbETspeTNt2nXmQcM", "JnWusrs3xH0tkOzlTPiCLme4bBpNy8cZ0vPM-BoZ5Fs");
+/// The double's ID-token key (PKCS#8, base64) and its public point (its JWKS).
+const APPLE_IDP_KEY: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgmt9wY4eImJKtVoW7Hpp6489T8PjzsmLNtwD4XCQIn3uhRANCAAQo8ro2VNdHExNlO3iKUSAWjtw1MYe32NE0/FBL5PSXJNPSVFoUNfwz0gE9j3JqAZ+CYnjhBKIax1ixpJG1Ih3L";
+const APPLE_IDP_XY: (&str, &str) =
+    ("KPK6NlTXRxMTZTt4ilEgFo7cNTGHt9jRNPxQS-T0lyQ", "09JUWhQ1_DPSAT2PcmoBn4JieOEEohrHWLGkkbUiHcs");
+
+/// A Sign in with Apple stand-in: the token endpoint checks the client secret JWT (ES256 by the
+/// team's key, for this client) and answers an ID token with the nonce it is told.
+async fn fake_apple(nonce: std::sync::Arc<std::sync::Mutex<String>>) -> String {
+    use base64::Engine;
+    use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let nonce = nonce.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 16 * 1024];
+                let n = sock.read(&mut buf).await.unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]).to_string();
+                let path = head.split(' ').nth(1).unwrap_or("/").to_string();
+                let body = head.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+                let form: HashMap<String, String> = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+                let (status, out) = match path.as_str() {
+                    "/auth/keys" => (
+                        200,
+                        serde_json::json!({"keys": [{"kty": "EC", "crv": "P-256", "kid": "apple-k1", "use": "sig", "alg": "ES256",
+                            "x": APPLE_IDP_XY.0, "y": APPLE_IDP_XY.1}]})
+                        .to_string(),
+                    ),
+                    "/auth/token" => {
+                        let team = DecodingKey::from_ec_components(APPLE_TEAM_XY.0, APPLE_TEAM_XY.1).unwrap();
+                        let mut v = Validation::new(Algorithm::ES256);
+                        v.set_audience(&["https://appleid.apple.com"]);
+                        v.set_issuer(&["TEAM123"]);
+                        let secret = form.get("client_secret").map(String::as_str).unwrap_or("");
+                        let ok = jsonwebtoken::decode::<Value>(secret, &team, &v)
+                            .is_ok_and(|t| t.claims["sub"] == "com.example.web")
+                            && jsonwebtoken::decode_header(secret).is_ok_and(|h| h.kid.as_deref() == Some("KEY123"))
+                            && form.get("code").map(String::as_str) == Some("apple-code");
+                        if ok {
+                            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+                            let claims = serde_json::json!({
+                                "iss": "https://appleid.apple.com", "aud": "com.example.web", "sub": "001234.apple",
+                                "email": "ann@privaterelay.appleid.com", "email_verified": "true",
+                                "nonce": nonce.lock().unwrap().clone(), "iat": now, "exp": now + 600,
+                            });
+                            let der = base64::engine::general_purpose::STANDARD.decode(APPLE_IDP_KEY).unwrap();
+                            let header = Header { kid: Some("apple-k1".into()), ..Header::new(Algorithm::ES256) };
+                            let id = jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ec_der(&der)).unwrap();
+                            (200, serde_json::json!({"access_token": "a", "token_type": "Bearer", "id_token": id}).to_string())
+                        } else {
+                            (400, r#"{"error":"invalid_client"}"#.to_string())
+                        }
+                    }
+                    _ => (400, r#"{"error":"invalid_request"}"#.to_string()),
+                };
+                let resp = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{out}",
+                    out.len()
+                );
+                let _ = sock.write_all(resp.as_bytes()).await;
+            });
+        }
+    });
+    base
+}
+
+#[tokio::test]
+async fn a_person_signs_in_with_apple_through_its_form_post() {
+    let nonce = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let apple = fake_apple(nonce.clone()).await;
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        file.path(),
+        format!(
+            "[SignInWithApple]\nauthorize_url = \"{apple}/auth/authorize\"\ntoken_url = \"{apple}/auth/token\"\njwks_uri = \"{apple}/auth/keys\"\n"
+        ),
+    )
+    .unwrap();
+    let s = TestServer::start_with(BIN, &[("COGNATE_SOCIAL_ENDPOINTS_FILE", file.path().to_str().unwrap())]).await;
+    let c = s.client();
+    let pool = pool(&c).await;
+    c.create_user_pool_domain().user_pool_id(&pool).domain(unique("apple")).send().await.unwrap();
+    let details: HashMap<String, String> = [
+        ("client_id", "com.example.web"),
+        ("team_id", "TEAM123"),
+        ("key_id", "KEY123"),
+        ("private_key", APPLE_TEAM_KEY),
+        ("authorize_scopes", "email name"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    c.create_identity_provider()
+        .user_pool_id(&pool)
+        .provider_name("SignInWithApple")
+        .provider_type(IdentityProviderTypeType::SignInWithApple)
+        .set_provider_details(Some(details))
+        .attribute_mapping("email", "email")
+        .attribute_mapping("given_name", "firstName")
+        .send()
+        .await
+        .unwrap();
+    let cb = "http://localhost:3000/cb";
+    let client = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("Apple App")
+        .allowed_o_auth_flows_user_pool_client(true)
+        .allowed_o_auth_flows(OAuthFlowType::Code)
+        .allowed_o_auth_scopes("openid")
+        .allowed_o_auth_scopes("email")
+        .callback_urls(cb)
+        .supported_identity_providers("SignInWithApple")
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    let _ = s.http(); // installs the TLS crypto provider the client below needs
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = http
+        .get(format!(
+            "{}/oauth2/authorize?response_type=code&client_id={client}&redirect_uri={}&scope=openid+email&identity_provider=SignInWithApple&state=s-2",
+            s.endpoint,
+            form_urlencoded::byte_serialize(cb.as_bytes()).collect::<String>()
+        ))
+        .send()
+        .await
+        .unwrap();
+    let to_apple = reqwest::Url::parse(&location(&r)).unwrap();
+    let q: HashMap<String, String> = to_apple.query_pairs().into_owned().collect();
+    assert_eq!(q["response_mode"], "form_post");
+    assert!(!q.contains_key("code_challenge"), "Apple takes no PKCE");
+    *nonce.lock().unwrap() = q["nonce"].clone();
+    let binding = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    // Apple's page posts the answer back to Cognate, with the name on the first sign-in.
+    let user = r#"{"name":{"firstName":"Ann","lastName":"Apple"},"email":"ann@privaterelay.appleid.com"}"#;
+    let r = http
+        .post(format!("{}/oauth2/idpresponse", s.endpoint))
+        .header("cookie", &binding)
+        .form(&[("code", "apple-code"), ("state", q["state"].as_str()), ("user", user)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 302);
+    let app = reqwest::Url::parse(&location(&r)).unwrap();
+    let back: HashMap<String, String> = app.query_pairs().into_owned().collect();
+    assert_eq!(back["state"], "s-2");
+    let t: Value = http
+        .post(format!("{}/oauth2/token", s.endpoint))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", &client),
+            ("code", &back["code"]),
+            ("redirect_uri", cb),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = crate::hosted::claims(t["id_token"].as_str().unwrap_or_else(|| panic!("{t}")));
+    assert_eq!(id["cognito:username"], "SignInWithApple_001234.apple");
+    assert_eq!(id["email"], "ann@privaterelay.appleid.com");
+    assert_eq!(id["given_name"], "Ann", "the name Apple posts once is mapped: {id}");
+}
