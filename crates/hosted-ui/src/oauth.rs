@@ -10,6 +10,7 @@ use cognate_core::hosted::{
     AuthorizeParams, AuthorizeRefusal, AuthorizeRequest, ClientCredentials, OAuthError, Prompt, ResponseType,
     TokenRequest,
 };
+use cognate_core::CoreError;
 use cognate_model::{ClientId, UserPoolId};
 use http::Response;
 use serde_json::json;
@@ -100,18 +101,38 @@ impl HostedUi {
         } else {
             req.query()
         };
+        let oauth = self.svc.oauth(&req.ctx);
+        let binding = req.cookie(IDP_BINDING_COOKIE);
+        // Where the app hears of a failure: its redirect URI, once the state proves the request.
+        let back_to_app = |error: &str, description: &str| -> Option<Response<Bytes>> {
+            let query = oauth.pending_request(q.get("state")?, binding.as_deref())?;
+            let p = Params::parse(query.as_bytes()).authorize();
+            let redirect_uri = p.redirect_uri.clone()?;
+            let mut params = vec![("error", error), ("error_description", description)];
+            params.extend(p.state.as_deref().map(|s| ("state", s)));
+            let token = p.response_type.as_deref() == Some("token");
+            Some(response::redirect(&cognate_core::hosted::with_params(&redirect_uri, &params, token)))
+        };
         if let Some(error) = q.get("error") {
+            // The person cancelled, or the provider refused: the app is told, with no code.
+            let error = if error == "access_denied" { "access_denied" } else { "server_error" };
             let desc = q.get("error_description").unwrap_or("The identity provider did not sign the person in.");
-            return self.error_page(req, None, error, Some(desc), 400);
+            return back_to_app(error, desc).unwrap_or_else(|| self.error_page(req, None, error, Some(desc), 400));
         }
         let (Some(code), Some(state)) = (q.get("code"), q.get("state")) else {
             return self.error_page(req, None, "invalid_request", Some("code and state are required."), 400);
         };
-        let oauth = self.svc.oauth(&req.ctx);
-        let binding = req.cookie(IDP_BINDING_COOKIE);
         let done = match oauth.idp_response_with(code, state, binding.as_deref(), q.get("user")).await {
             Ok(d) => d,
-            Err(e) => return self.fail(req, None, &e),
+            Err(e) => {
+                // An upstream failure goes back to the app as an OAuth error (never a code, never
+                // a 500); a state this server did not seal for this browser gets the error page.
+                let desc = match &e {
+                    CoreError::Internal(_) => "The sign-in through the identity provider failed.".to_string(),
+                    other => other.to_string(),
+                };
+                return back_to_app("server_error", &desc).unwrap_or_else(|| self.fail(req, None, &e));
+            }
         };
         let p = Params::parse(done.query.as_bytes()).authorize();
         let a = match self.checked(req, &p).await {

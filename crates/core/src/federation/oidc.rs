@@ -197,14 +197,7 @@ impl OAuthView<'_> {
         binding: Option<&str>,
         apple_user: Option<&str>,
     ) -> CoreResult<FederatedSignIn> {
-        let expired = || bad("The sign-in through the identity provider expired or was not started in this browser.");
-        let raw = self.master.open_url(state, STATE_AAD).map_err(|_| expired())?;
-        let pending: PendingState = serde_json::from_slice(&raw).map_err(|_| expired())?;
-        let bound = binding.map(|b| cognate_sigv4::sha256_hex(b.as_bytes()));
-        let same_browser = bound.is_some_and(|b| bool::from(b.as_bytes().ct_eq(pending.b.as_bytes())));
-        if pending.e <= now_millis() || !same_browser {
-            return Err(expired());
-        }
+        let pending = self.pending(state, binding)?;
         let pool = self.pool(&cognate_model::UserPoolId::new(pending.p.clone())).await?;
         let provider = self
             .store
@@ -303,6 +296,26 @@ impl OAuthView<'_> {
             .ok_or_else(|| failed("profile", format!("no {subject_field}")))?;
         claims.insert("sub".into(), Value::String(sub));
         Ok(claims)
+    }
+
+    /// The pending sign-in a provider's `state` carries, if this server sealed it for this
+    /// browser and it has not expired.
+    fn pending(&self, state: &str, binding: Option<&str>) -> CoreResult<PendingState> {
+        let expired = || bad("The sign-in through the identity provider expired or was not started in this browser.");
+        let raw = self.master.open_url(state, STATE_AAD).map_err(|_| expired())?;
+        let pending: PendingState = serde_json::from_slice(&raw).map_err(|_| expired())?;
+        let bound = binding.map(|b| cognate_sigv4::sha256_hex(b.as_bytes()));
+        let same_browser = bound.is_some_and(|b| bool::from(b.as_bytes().ct_eq(pending.b.as_bytes())));
+        if pending.e <= now_millis() || !same_browser {
+            return Err(expired());
+        }
+        Ok(pending)
+    }
+
+    /// The app's authorization request (its query) behind a provider's `state`, when the state
+    /// is good: where an upstream error or a cancelled sign-in is reported back to the app.
+    pub fn pending_request(&self, state: &str, binding: Option<&str>) -> Option<String> {
+        self.pending(state, binding).ok().map(|p| p.q)
     }
 
     /// The code exchanged, the ID token checked, and userinfo merged in.

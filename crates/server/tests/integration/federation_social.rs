@@ -191,6 +191,39 @@ async fn a_person_signs_in_with_facebook_and_with_amazon() {
     let id = sign_in("LoginWithAmazon", "amzn-app").await;
     assert_eq!(id["cognito:username"], "LoginWithAmazon_amzn1.account.AF");
     assert_eq!(id["email"], "ann@amazon.example");
+
+    // A person who cancels at the provider, and a provider that refuses the code: the app hears
+    // of it at its redirect URI with an OAuth error and its state, and gets no code.
+    let r = http
+        .get(format!(
+            "{}/oauth2/authorize?response_type=code&client_id={client}&redirect_uri={}&scope=openid&identity_provider=Facebook&state=s-9",
+            s.endpoint,
+            form_urlencoded::byte_serialize(cb.as_bytes()).collect::<String>()
+        ))
+        .send()
+        .await
+        .unwrap();
+    let binding = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let back = location(&http.get(location(&r)).send().await.unwrap());
+    let state = reqwest::Url::parse(&back).unwrap().query_pairs().find(|(k, _)| k == "state").unwrap().1.to_string();
+    let state = form_urlencoded::byte_serialize(state.as_bytes()).collect::<String>();
+    for (query, want) in [
+        (format!("error=access_denied&error_description=Permissions+error&state={state}"), "access_denied"),
+        (format!("code=not-the-code&state={state}"), "server_error"),
+    ] {
+        let r = http
+            .get(format!("{}/oauth2/idpresponse?{query}", s.endpoint))
+            .header("cookie", &binding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 302, "{query}");
+        let app = reqwest::Url::parse(&location(&r)).unwrap();
+        assert!(app.as_str().starts_with(cb), "{app}");
+        let q: HashMap<String, String> = app.query_pairs().into_owned().collect();
+        assert_eq!((q.get("error").map(String::as_str), q.get("state").map(String::as_str)), (Some(want), Some("s-9")));
+        assert!(!q.contains_key("code"));
+    }
 }
 
 /// The team's key of a Sign in with Apple test app (test-only, generated for this file).
