@@ -61,6 +61,7 @@ fn preset(t: ProviderType) -> &'static [(&'static str, &'static str)] {
             ("attributes_url", "https://people.googleapis.com/v1/people/me?personFields="),
             ("attributes_url_add_attributes", "true"),
             ("oidc_issuer", "https://accounts.google.com"),
+            ("jwks_uri", "https://www.googleapis.com/oauth2/v3/certs"),
         ],
         ProviderType::Facebook => &[
             ("authorize_url", "https://www.facebook.com/v17.0/dialog/oauth"),

@@ -359,9 +359,14 @@ impl OAuthView<'_> {
         let mut claims =
             self.checked_id_token(provider, id_token, &pending.o).await.map_err(|e| failed("ID token", e))?;
         let method = provider.details.get("attributes_request_method").map(String::as_str).unwrap_or("GET");
-        if let (Some(url), Some(access)) =
-            (provider.details.get("attributes_url").filter(|u| !u.is_empty()), body["access_token"].as_str())
-        {
+        // Google's ID token carries the profile the scopes ask for; its preset attributes_url is
+        // the People API, which wants field names of its own: not read.
+        let read_attributes = provider.provider_type == ProviderType::Oidc;
+        if let (true, Some(url), Some(access)) = (
+            read_attributes,
+            provider.details.get("attributes_url").filter(|u| !u.is_empty()),
+            body["access_token"].as_str(),
+        ) {
             let answer = if method.eq_ignore_ascii_case("POST") {
                 self.outbound.post_form(url, &[], None, Some(access)).await
             } else {
@@ -407,7 +412,13 @@ impl OAuthView<'_> {
         .ok_or("no JWKS key for the token's kid")?;
         let key = DecodingKey::from_jwk(jwk).map_err(|e| e.to_string())?;
         let mut v = Validation::new(header.alg);
-        v.set_issuer(&[detail(p, "oidc_issuer").map_err(|e| e.to_string())?]);
+        let issuer = detail(p, "oidc_issuer").map_err(|e| e.to_string())?;
+        if p.provider_type == ProviderType::Google {
+            // Google signs some ID tokens with its issuer without the scheme.
+            v.set_issuer(&[issuer, "accounts.google.com"]);
+        } else {
+            v.set_issuer(&[issuer]);
+        }
         v.set_audience(&[detail(p, "client_id").map_err(|e| e.to_string())?]);
         v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         let data = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &v).map_err(|e| e.to_string())?;
