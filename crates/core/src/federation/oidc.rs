@@ -105,6 +105,12 @@ fn apple_client_secret(p: &IdentityProvider) -> CoreResult<String> {
     jsonwebtoken::encode(&header, &claims, &key).map_err(|e| CoreError::Internal(e.to_string()))
 }
 
+/// A provider's refusal or failure, logged with its detail; the person is told which step.
+fn refused(p: &IdentityProvider, what: &str, detail: String) -> CoreError {
+    tracing::warn!(provider = %p.name, error = %detail, "{what}");
+    CoreError::NotAuthorized(format!("The identity provider {} refused the sign-in ({what}).", p.name))
+}
+
 /// A claim as an attribute value.
 fn claim_text(v: &Value) -> Option<String> {
     match v {
@@ -246,10 +252,7 @@ impl OAuthView<'_> {
         code: &str,
         pending: &PendingState,
     ) -> CoreResult<Map<String, Value>> {
-        let failed = |what: &str, e: String| {
-            tracing::warn!(provider = %provider.name, error = %e, "{what}");
-            CoreError::NotAuthorized(format!("The identity provider {} refused the sign-in ({what}).", provider.name))
-        };
+        let failed = |what: &str, e: String| refused(provider, what, e);
         let client_id = detail(provider, "client_id")?;
         let secret = detail(provider, "client_secret")?;
         let redirect = self.idp_response_url();
@@ -325,10 +328,7 @@ impl OAuthView<'_> {
         code: &str,
         pending: &PendingState,
     ) -> CoreResult<Map<String, Value>> {
-        let failed = |what: &str, e: String| {
-            tracing::warn!(provider = %provider.name, error = %e, "{what}");
-            CoreError::NotAuthorized(format!("The identity provider {} refused the sign-in ({what}).", provider.name))
-        };
+        let failed = |what: &str, e: String| refused(provider, what, e);
         let client_id = detail(provider, "client_id")?;
         let secret = provider.details.get("client_secret").map(String::as_str);
         let redirect = self.idp_response_url();

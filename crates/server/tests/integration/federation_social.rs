@@ -78,6 +78,20 @@ async fn fake_facebook() -> String {
     base
 }
 
+/// The app's code exchange (a public client): the ID token's claims.
+async fn id_claims(http: &reqwest::Client, endpoint: &str, client: &str, code: &str, cb: &str) -> Value {
+    let t: Value = http
+        .post(format!("{endpoint}/oauth2/token"))
+        .form(&[("grant_type", "authorization_code"), ("client_id", client), ("code", code), ("redirect_uri", cb)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    crate::hosted::claims(t["id_token"].as_str().unwrap_or_else(|| panic!("{t}")))
+}
+
 fn location(r: &reqwest::Response) -> String {
     r.headers()["location"].to_str().unwrap().to_string()
 }
@@ -166,21 +180,7 @@ async fn a_person_signs_in_with_facebook_and_with_amazon() {
             let app = reqwest::Url::parse(&location(&r)).unwrap();
             let q: HashMap<String, String> = app.query_pairs().into_owned().collect();
             assert_eq!(q["state"], "s-1");
-            let t: Value = http
-                .post(format!("{endpoint}/oauth2/token"))
-                .form(&[
-                    ("grant_type", "authorization_code"),
-                    ("client_id", &client),
-                    ("code", &q["code"]),
-                    ("redirect_uri", cb),
-                ])
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            crate::hosted::claims(t["id_token"].as_str().unwrap_or_else(|| panic!("{t}")))
+            id_claims(&http, &endpoint, &client, &q["code"], cb).await
         }
     };
     let id = sign_in("Facebook", "fb-app").await;
@@ -386,21 +386,7 @@ async fn a_person_signs_in_with_apple_through_its_form_post() {
     let app = reqwest::Url::parse(&location(&r)).unwrap();
     let back: HashMap<String, String> = app.query_pairs().into_owned().collect();
     assert_eq!(back["state"], "s-2");
-    let t: Value = http
-        .post(format!("{}/oauth2/token", s.endpoint))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("client_id", &client),
-            ("code", &back["code"]),
-            ("redirect_uri", cb),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = crate::hosted::claims(t["id_token"].as_str().unwrap_or_else(|| panic!("{t}")));
+    let id = id_claims(&http, &s.endpoint, &client, &back["code"], cb).await;
     assert_eq!(id["cognito:username"], "SignInWithApple_001234.apple");
     assert_eq!(id["email"], "ann@privaterelay.appleid.com");
     assert_eq!(id["given_name"], "Ann", "the name Apple posts once is mapped: {id}");
