@@ -7,8 +7,7 @@ use crate::HostedUi;
 use bytes::Bytes;
 use cognate_core::federation::IDP_BINDING_COOKIE;
 use cognate_core::hosted::{
-    AuthorizeParams, AuthorizeRefusal, AuthorizeRequest, ClientCredentials, OAuthError, Prompt, ResponseType,
-    TokenRequest,
+    AuthorizeParams, AuthorizeRefusal, AuthorizeRequest, ClientCredentials, OAuthError, Prompt, TokenRequest,
 };
 use cognate_core::CoreError;
 use cognate_model::{ClientId, UserPoolId};
@@ -56,13 +55,7 @@ impl HostedUi {
                     r
                 }
                 Err(e @ cognate_core::CoreError::Internal(_)) => self.fail(req, p.lang.as_deref(), &e),
-                Err(e) => {
-                    let description = e.to_string();
-                    let mut params = vec![("error", "invalid_request"), ("error_description", description.as_str())];
-                    params.extend(a.state.as_deref().map(|s| ("state", s)));
-                    let token = a.response_type == ResponseType::Token;
-                    response::redirect(&cognate_core::hosted::with_params(&a.redirect_uri, &params, token))
-                }
+                Err(e) => response::redirect(&a.error_location("invalid_request", &e.to_string())),
             };
         }
         let oauth = self.svc.oauth(&req.ctx);
@@ -103,26 +96,17 @@ impl HostedUi {
         };
         let oauth = self.svc.oauth(&req.ctx);
         let binding = req.cookie(IDP_BINDING_COOKIE);
-        // Where the app hears of a failure: its redirect URI, once the state proves the request.
-        let back_to_app = |error: &str, description: &str| -> Option<Response<Bytes>> {
-            let query = oauth.pending_request(q.get("state")?, binding.as_deref())?;
-            let p = Params::parse(query.as_bytes()).authorize();
-            let redirect_uri = p.redirect_uri.clone()?;
-            let mut params = vec![("error", error), ("error_description", description)];
-            params.extend(p.state.as_deref().map(|s| ("state", s)));
-            let token = p.response_type.as_deref() == Some("token");
-            Some(response::redirect(&cognate_core::hosted::with_params(&redirect_uri, &params, token)))
-        };
         if let Some(error) = q.get("error") {
             // The person cancelled, or the provider refused: the app is told, with no code.
             let error = if error == "access_denied" { "access_denied" } else { "server_error" };
             let desc = q.get("error_description").unwrap_or("The identity provider did not sign the person in.");
-            return back_to_app(error, desc).unwrap_or_else(|| self.error_page(req, None, error, Some(desc), 400));
+            let page = || self.error_page(req, None, error, Some(desc), 400);
+            return self.idp_failure(req, &q, binding.as_deref(), error, desc, page).await;
         }
         let (Some(code), Some(state)) = (q.get("code"), q.get("state")) else {
             return self.error_page(req, None, "invalid_request", Some("code and state are required."), 400);
         };
-        let done = match oauth.idp_response_with(code, state, binding.as_deref(), q.get("user")).await {
+        let done = match oauth.idp_response(code, state, binding.as_deref(), q.get("user")).await {
             Ok(d) => d,
             Err(e) => {
                 // An upstream failure goes back to the app as an OAuth error (never a code, never
@@ -131,7 +115,8 @@ impl HostedUi {
                     CoreError::Internal(_) => "The sign-in through the identity provider failed.".to_string(),
                     other => other.to_string(),
                 };
-                return back_to_app("server_error", &desc).unwrap_or_else(|| self.fail(req, None, &e));
+                let page = || self.fail(req, None, &e);
+                return self.idp_failure(req, &q, binding.as_deref(), "server_error", &desc, page).await;
             }
         };
         let p = Params::parse(done.query.as_bytes()).authorize();
@@ -149,6 +134,25 @@ impl HostedUi {
                 r
             }
             Err(e) => self.fail(req, p.lang.as_deref(), &e),
+        }
+    }
+
+    /// A federated sign-in that did not succeed: back to the app with an OAuth error when the
+    /// `state` proves its authorization request (sealed here, for this browser), else `page`.
+    async fn idp_failure(
+        &self,
+        req: &UiRequest,
+        q: &Params,
+        binding: Option<&str>,
+        error: &str,
+        description: &str,
+        page: impl FnOnce() -> Response<Bytes>,
+    ) -> Response<Bytes> {
+        let pending = q.get("state").and_then(|s| self.svc.oauth(&req.ctx).pending_request(s, binding));
+        let Some(query) = pending else { return page() };
+        match self.checked(req, &Params::parse(query.as_bytes()).authorize()).await {
+            Ok(a) => response::redirect(&a.error_location(error, description)),
+            Err(r) => r,
         }
     }
 

@@ -178,11 +178,6 @@ impl AdminView<'_> {
         }
     }
 
-    /// The provider with its secrets opened (what Describe answers).
-    pub fn opened(&self, p: IdentityProvider) -> CoreResult<IdentityProvider> {
-        self.open_provider(p)
-    }
-
     async fn check_mapping(
         &self,
         pool_id: &UserPoolId,
@@ -273,7 +268,7 @@ impl AdminView<'_> {
             updated_at: now,
         };
         self.store.create_provider(&p).await.map_err(|e| Self::map_conflict(e, name))?;
-        self.opened(p)
+        self.open_provider(p)
     }
 
     /// DescribeIdentityProvider. Errors: ResourceNotFound.
@@ -284,7 +279,7 @@ impl AdminView<'_> {
             .get_provider(pool_id, name)
             .await?
             .ok_or_else(|| CoreError::ResourceNotFound(format!("Identity provider {name} does not exist.")))?;
-        self.opened(p)
+        self.open_provider(p)
     }
 
     /// GetIdentityProviderByIdentifier. Errors: ResourceNotFound.
@@ -293,7 +288,7 @@ impl AdminView<'_> {
         let p = self.store.provider_by_identifier(pool_id, identifier).await?.ok_or_else(|| {
             CoreError::ResourceNotFound(format!("No identity provider has the identifier {identifier}."))
         })?;
-        self.opened(p)
+        self.open_provider(p)
     }
 
     /// ListIdentityProviders: a page by name and the (opaque) token to continue with.
@@ -352,7 +347,7 @@ impl AdminView<'_> {
             ..old
         };
         self.store.update_provider(&p).await.map_err(|e| Self::map_conflict(e, name))?;
-        self.opened(p)
+        self.open_provider(p)
     }
 
     /// DeleteIdentityProvider. Errors: ResourceNotFound, UnsupportedIdentityProvider (as

@@ -128,18 +128,13 @@ impl OAuthView<'_> {
         format!("{}/oauth2/idpresponse", self.public_url())
     }
 
-    /// The provider an authorization request names (`identity_provider`, or `idp_identifier`
-    /// looked up among the pool's identifiers).
+    /// The provider an authorization request names (by name: `check_authorize` has turned an
+    /// `idp_identifier` into its provider's name).
     async fn named_provider(&self, a: &AuthorizeRequest, idp: &str) -> CoreResult<IdentityProvider> {
-        if let Some(p) = self.store.get_provider(&a.pool_id, idp).await? {
-            return Ok(p);
-        }
-        if let Some(p) = self.store.provider_by_identifier(&a.pool_id, idp).await? {
-            if a.client.settings.supported_identity_providers.iter().any(|x| x == &p.name) {
-                return Ok(p);
-            }
-        }
-        Err(bad(format!("The identity provider {idp} does not exist in the user pool.")))
+        self.store
+            .get_provider(&a.pool_id, idp)
+            .await?
+            .ok_or_else(|| bad(format!("The identity provider {idp} does not exist in the user pool.")))
     }
 
     /// Starts a federated sign-in for an authorization request that names a provider.
@@ -189,14 +184,9 @@ impl OAuthView<'_> {
     }
 
     /// `/oauth2/idpresponse`: finishes a federated sign-in. `binding` is the browser's
-    /// [`IDP_BINDING_COOKIE`].
-    pub async fn idp_response(&self, code: &str, state: &str, binding: Option<&str>) -> CoreResult<FederatedSignIn> {
-        self.idp_response_with(code, state, binding, None).await
-    }
-
-    /// [`OAuthView::idp_response`] with Sign in with Apple's `user` (its JSON: the name and
-    /// email it sends once, on the first sign-in).
-    pub async fn idp_response_with(
+    /// [`IDP_BINDING_COOKIE`]; `apple_user` is Sign in with Apple's `user` (its JSON: the name
+    /// and email it sends once, on the first sign-in).
+    pub async fn idp_response(
         &self,
         code: &str,
         state: &str,
@@ -451,92 +441,73 @@ impl OAuthView<'_> {
         });
         if let Some(link) = self.store.provider_link(&pool.id, &p.name, sub).await? {
             // The linked user; its `identities` gains this one at its first sign-in (Cognito).
-            loop {
-                let mut user =
-                    self.store.get_user(&pool.id, &link.username_key).await?.ok_or(CoreError::UserNotFound)?;
-                if !user.enabled {
-                    return Err(disabled());
-                }
-                let mut list: Vec<Value> = user
-                    .attributes
-                    .iter()
-                    .find(|(n, _)| n == "identities")
-                    .and_then(|(_, v)| serde_json::from_str(v).ok())
-                    .unwrap_or_default();
-                if list.iter().any(|i| i["providerName"] == p.name.as_str() && i["userId"] == sub) {
-                    return Ok(user);
-                }
-                list.push(identity.clone());
-                let text = Value::Array(list).to_string();
-                match user.attributes.iter_mut().find(|(n, _)| n == "identities") {
-                    Some(slot) => slot.1 = text,
-                    None => user.attributes.push(("identities".into(), text)),
-                }
-                user.updated_at = now;
-                match self.store.update_user(&user, None).await {
-                    Ok(()) => return Ok(user),
-                    Err(cognate_store::StoreError::VersionMismatch) => continue,
-                    Err(e) => return Err(e.into()),
-                }
+            let user = self.store.get_user(&pool.id, &link.username_key).await?.ok_or(CoreError::UserNotFound)?;
+            if !user.enabled {
+                return Err(disabled());
             }
+            let listed = |u: &User| -> Vec<Value> {
+                u.attribute("identities").and_then(|v| serde_json::from_str(v).ok()).unwrap_or_default()
+            };
+            if listed(&user).iter().any(|i| i["providerName"] == p.name.as_str() && i["userId"] == sub) {
+                return Ok(user);
+            }
+            return self
+                .modify_user_by_key(pool, &link.username_key, |u| {
+                    let mut list = listed(u);
+                    list.push(identity.clone());
+                    u.set_attribute("identities", &Value::Array(list).to_string());
+                    Ok(())
+                })
+                .await;
         }
-        let mut mapped: Vec<(String, String)> = vec![];
-        for (attr, claim) in &p.attribute_mapping {
-            if attr == "username" {
-                continue;
-            }
-            if let Some(v) = claims.get(claim).and_then(claim_text) {
-                if v.chars().count() <= 2048 {
-                    mapped.push((attr.clone(), v));
-                }
-            }
-        }
+        let mapped: Vec<(String, String)> = p
+            .attribute_mapping
+            .iter()
+            .filter(|(attr, _)| attr.as_str() != "username")
+            .filter_map(|(attr, claim)| Some((attr.clone(), claims.get(claim).and_then(claim_text)?)))
+            .filter(|(_, v)| v.chars().count() <= 2048)
+            .collect();
         let name = super::federated_username(&p.name, sub);
         let key = username_key(&pool.settings, &name);
-        loop {
-            match self.store.get_user(&pool.id, &key).await? {
-                Some(mut user) => {
-                    if !user.enabled {
-                        return Err(disabled());
-                    }
-                    // The mapping is applied at every sign-in.
-                    for (k, v) in &mapped {
-                        match user.attributes.iter_mut().find(|(n, _)| n == k) {
-                            Some(slot) => slot.1 = v.clone(),
-                            None => user.attributes.push((k.clone(), v.clone())),
-                        }
-                    }
-                    user.updated_at = now;
-                    match self.store.update_user(&user, None).await {
-                        Ok(()) => return Ok(user),
-                        Err(cognate_store::StoreError::VersionMismatch) => continue,
-                        Err(e) => return Err(e.into()),
-                    }
-                }
-                None => {
-                    let mut first = identity.clone();
-                    first["primary"] = "true".into();
-                    let identities = Value::Array(vec![first]);
-                    let mut attributes = mapped.clone();
-                    attributes.push(("identities".into(), identities.to_string()));
-                    let user = User::new(
-                        pool.id.clone(),
-                        name.clone(),
-                        key.clone(),
-                        uuid::Uuid::new_v4().to_string(),
-                        UserStatus::ExternalProvider,
-                        attributes,
-                        now,
-                    );
-                    match self.store.create_user(&user, &[]).await {
-                        Ok(()) => return Ok(user),
-                        // Two first sign-ins at once: the other one created it.
-                        Err(cognate_store::StoreError::Conflict(_)) => continue,
-                        Err(e) => return Err(e.into()),
-                    }
-                }
-            }
+        // Most sign-ins are not the first: update, and create only when there is no one.
+        match self.apply_mapping(pool, &key, &mapped).await {
+            Err(CoreError::UserNotFound) => {}
+            done => return done,
         }
+        let mut first = identity;
+        first["primary"] = "true".into();
+        let mut attributes = mapped.clone();
+        attributes.push(("identities".into(), Value::Array(vec![first]).to_string()));
+        let user = User::new(
+            pool.id.clone(),
+            name,
+            key.clone(),
+            uuid::Uuid::new_v4().to_string(),
+            UserStatus::ExternalProvider,
+            attributes,
+            now,
+        );
+        match self.store.create_user(&user, &[]).await {
+            Ok(()) => return Ok(user),
+            // Two first sign-ins at once: the other one created it; update it below.
+            Err(cognate_store::StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+        self.apply_mapping(pool, &key, &mapped).await
+    }
+
+    /// A federated user's mapped attributes, applied at every sign-in.
+    async fn apply_mapping(&self, pool: &UserPool, key: &str, mapped: &[(String, String)]) -> CoreResult<User> {
+        self.modify_user_by_key(pool, key, |u| {
+            if !u.enabled {
+                return Err(CoreError::NotAuthorized("User is disabled.".into()));
+            }
+            for (k, v) in mapped {
+                u.set_attribute(k, v);
+            }
+            Ok(())
+        })
+        .await
     }
 }
 

@@ -148,12 +148,24 @@ struct Back<'a> {
 }
 
 impl Back<'_> {
-    fn refuse(&self, error: &'static str, description: &str) -> AuthorizeRefusal {
+    /// The client's redirect URI with `error`, `error_description` and the request's `state`.
+    fn location(&self, error: &str, description: &str) -> String {
         let mut params = vec![("error", error), ("error_description", description)];
-        if let Some(s) = self.state {
-            params.push(("state", s));
-        }
-        AuthorizeRefusal::Redirect { location: with_params(self.redirect_uri, &params, self.fragment), error }
+        params.extend(self.state.map(|s| ("state", s)));
+        with_params(self.redirect_uri, &params, self.fragment)
+    }
+
+    fn refuse(&self, error: &'static str, description: &str) -> AuthorizeRefusal {
+        AuthorizeRefusal::Redirect { location: self.location(error, description), error }
+    }
+}
+
+impl AuthorizeRequest {
+    /// Where the browser goes to tell the client of an error: its redirect URI with `error`,
+    /// `error_description` and `state` (in the fragment for the implicit flow).
+    pub fn error_location(&self, error: &str, description: &str) -> String {
+        let fragment = self.response_type == ResponseType::Token;
+        Back { redirect_uri: &self.redirect_uri, fragment, state: self.state.as_deref() }.location(error, description)
     }
 }
 
@@ -416,15 +428,7 @@ impl OAuthView<'_> {
 
     /// `prompt=none` without a usable session: `login_required`, back to the client.
     pub fn login_required(&self, req: &AuthorizeRequest) -> String {
-        let back = Back {
-            redirect_uri: &req.redirect_uri,
-            fragment: req.response_type == ResponseType::Token,
-            state: req.state.as_deref(),
-        };
-        match back.refuse("login_required", "The user is not signed in.") {
-            AuthorizeRefusal::Redirect { location, .. } => location,
-            AuthorizeRefusal::Page { .. } => req.redirect_uri.clone(),
-        }
+        req.error_location("login_required", "The user is not signed in.")
     }
 
     /// `/logout`: the client and its `logout_uri` (one of its sign-out URLs), or the error page.
