@@ -6,7 +6,7 @@ use crate::common::*;
 use idp::types::*;
 use std::collections::HashMap;
 
-fn details(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+pub(crate) fn details(pairs: &[(&str, &str)]) -> HashMap<String, String> {
     pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 

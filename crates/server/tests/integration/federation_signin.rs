@@ -3,6 +3,7 @@
 //! (tests/js/federated-browser.mjs), Cognate between them; then the app's code exchange.
 
 use crate::common::*;
+use crate::federation::details;
 use crate::hosted::tools::{app_server, browser_tests_run, node};
 use crate::hosted::{claims, s256, VERIFIER};
 use idp::types::*;
@@ -45,16 +46,13 @@ async fn a_person_signs_in_through_an_oidc_provider_and_a_linked_identity_signs_
     let pool = pool(&c).await;
     c.create_user_pool_domain().user_pool_id(&pool).domain(unique("fed")).send().await.unwrap();
     // Only the issuer: Cognate reads the rest from its discovery document.
-    let details: HashMap<String, String> = [
+    let details = details(&[
         ("client_id", "cognate-corp"),
         ("client_secret", "corp-secret"),
         ("attributes_request_method", "GET"),
         ("oidc_issuer", issuer.as_str()),
         ("authorize_scopes", "openid email profile"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
+    ]);
     let corp = c
         .create_identity_provider()
         .user_pool_id(&pool)

@@ -4,6 +4,7 @@
 //! part of the exchange and checks what Cognate sends it.
 
 use crate::common::*;
+use crate::federation::details;
 use idp::types::*;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -78,6 +79,32 @@ async fn fake_facebook() -> String {
     base
 }
 
+/// A public app client with the code flow and these identity providers.
+async fn app_client(c: &idp::Client, pool: &str, cb: &str, providers: &[&str]) -> String {
+    c.create_user_pool_client()
+        .user_pool_id(pool)
+        .client_name("Social App")
+        .allowed_o_auth_flows_user_pool_client(true)
+        .allowed_o_auth_flows(OAuthFlowType::Code)
+        .allowed_o_auth_scopes("openid")
+        .allowed_o_auth_scopes("email")
+        .callback_urls(cb)
+        .set_supported_identity_providers(Some(providers.iter().map(|p| p.to_string()).collect()))
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap()
+}
+
+/// An HTTP client that follows no redirect: the test takes the browser's hops one by one.
+fn browser_hops(s: &TestServer) -> reqwest::Client {
+    let _ = s.http(); // installs the TLS crypto provider the client below needs
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
 /// The app's code exchange (a public client): the ID token's claims.
 async fn id_claims(http: &reqwest::Client, endpoint: &str, client: &str, code: &str, cb: &str) -> Value {
     let t: Value = http
@@ -116,11 +143,7 @@ async fn a_person_signs_in_with_facebook_and_with_amazon() {
         ("Facebook", IdentityProviderTypeType::Facebook, "fb-app", "fb-secret"),
         ("LoginWithAmazon", IdentityProviderTypeType::LoginWithAmazon, "amzn-app", "amzn-secret"),
     ] {
-        let details: HashMap<String, String> =
-            [("client_id", id), ("client_secret", secret), ("authorize_scopes", "profile email")]
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect();
+        let details = details(&[("client_id", id), ("client_secret", secret), ("authorize_scopes", "profile email")]);
         c.create_identity_provider()
             .user_pool_id(&pool)
             .provider_name(name)
@@ -135,26 +158,8 @@ async fn a_person_signs_in_with_facebook_and_with_amazon() {
     let d = c.describe_identity_provider().user_pool_id(&pool).provider_name("Facebook").send().await.unwrap();
     assert_eq!(d.identity_provider.unwrap().provider_details.unwrap()["token_url"], format!("{fb}/oauth/access_token"));
     let cb = "http://localhost:3000/cb";
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("Social App")
-        .allowed_o_auth_flows_user_pool_client(true)
-        .allowed_o_auth_flows(OAuthFlowType::Code)
-        .allowed_o_auth_scopes("openid")
-        .allowed_o_auth_scopes("email")
-        .callback_urls(cb)
-        .supported_identity_providers("Facebook")
-        .supported_identity_providers("LoginWithAmazon")
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
-    let _ = s.http(); // installs the TLS crypto provider the client below needs
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client = app_client(&c, &pool, cb, &["Facebook", "LoginWithAmazon"]).await;
+    let http = browser_hops(&s);
     let sign_in = |provider: &'static str, app_id: &'static str| {
         let (http, endpoint, client, fb) = (http.clone(), s.endpoint.clone(), client.clone(), fb.clone());
         async move {
@@ -318,16 +323,13 @@ async fn a_person_signs_in_with_apple_through_its_form_post() {
     let c = s.client();
     let pool = pool(&c).await;
     c.create_user_pool_domain().user_pool_id(&pool).domain(unique("apple")).send().await.unwrap();
-    let details: HashMap<String, String> = [
+    let details = details(&[
         ("client_id", "com.example.web"),
         ("team_id", "TEAM123"),
         ("key_id", "KEY123"),
         ("private_key", APPLE_TEAM_KEY),
         ("authorize_scopes", "email name"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
+    ]);
     c.create_identity_provider()
         .user_pool_id(&pool)
         .provider_name("SignInWithApple")
@@ -339,25 +341,8 @@ async fn a_person_signs_in_with_apple_through_its_form_post() {
         .await
         .unwrap();
     let cb = "http://localhost:3000/cb";
-    let client = c
-        .create_user_pool_client()
-        .user_pool_id(&pool)
-        .client_name("Apple App")
-        .allowed_o_auth_flows_user_pool_client(true)
-        .allowed_o_auth_flows(OAuthFlowType::Code)
-        .allowed_o_auth_scopes("openid")
-        .allowed_o_auth_scopes("email")
-        .callback_urls(cb)
-        .supported_identity_providers("SignInWithApple")
-        .send()
-        .await
-        .unwrap()
-        .user_pool_client
-        .unwrap()
-        .client_id
-        .unwrap();
-    let _ = s.http(); // installs the TLS crypto provider the client below needs
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client = app_client(&c, &pool, cb, &["SignInWithApple"]).await;
+    let http = browser_hops(&s);
     let r = http
         .get(format!(
             "{}/oauth2/authorize?response_type=code&client_id={client}&redirect_uri={}&scope=openid+email&identity_provider=SignInWithApple&state=s-2",
