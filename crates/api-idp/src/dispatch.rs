@@ -79,6 +79,7 @@ pub async fn dispatch(
         CreateIdentityProvider => admin_op!(svc, auth, rc, map, providers::create),
         DescribeIdentityProvider => admin_op!(svc, auth, rc, map, providers::describe),
         GetIdentityProviderByIdentifier => admin_op!(svc, auth, rc, map, providers::by_identifier),
+        GetSigningCertificate => admin_op!(svc, auth, rc, map, providers::signing_certificate),
         ListIdentityProviders => admin_op!(svc, auth, rc, map, providers::list),
         UpdateIdentityProvider => admin_op!(svc, auth, rc, map, providers::update),
         DeleteIdentityProvider => admin_op!(svc, auth, rc, map, providers::delete),
@@ -197,7 +198,6 @@ pub async fn dispatch(
         | GetDerivedToken
         | GetLogDeliveryConfiguration
         | GetProvisionedLimit
-        | GetSigningCertificate
         | GetUserAuthFactors
         | GetUserPoolClientSessionConfiguration
         | GetUserPoolSessionConfiguration

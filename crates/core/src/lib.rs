@@ -86,7 +86,12 @@ pub struct Cognate {
     pub(crate) admin_keys: principal::AdminKeys,
     pub(crate) timing: Arc<timing::Equalizer>,
     pub(crate) outbound: Arc<dyn federation::Outbound>,
+    /// SAML metadata read from `MetadataURL`s: (when read, what), by pool/provider/URL.
+    pub(crate) saml_metadata: Arc<std::sync::Mutex<std::collections::HashMap<String, SamlMetadataCopy>>>,
 }
+
+/// A copy of an IdP's metadata and when it was read (Unix ms).
+pub(crate) type SamlMetadataCopy = (i64, federation::saml::metadata::IdpMetadata);
 
 impl Cognate {
     /// Builds the service: loads (or creates) the signing keys and the revocation set. Call
@@ -114,6 +119,7 @@ impl Cognate {
             admin_keys: config.admin_keys.clone(),
             timing: Arc::new(Default::default()),
             outbound: Arc::new(federation::NoOutbound),
+            saml_metadata: Default::default(),
             config: Arc::new(config),
         };
         svc.sync(false, false).await?;

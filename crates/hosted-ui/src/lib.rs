@@ -17,6 +17,7 @@ mod pages;
 mod render;
 mod request;
 mod response;
+mod saml;
 
 pub use request::UiRequest;
 
@@ -42,6 +43,8 @@ pub const PATHS: &[&str] = &[
     "/oauth2/userInfo",
     "/oauth2/revoke",
     "/oauth2/idpresponse",
+    "/saml2/idpresponse",
+    "/saml2/logout",
     "/logout",
     "/login",
     "/signup",
@@ -68,7 +71,7 @@ impl HostedUi {
 
     /// True for the paths served here.
     pub fn claims(path: &str) -> bool {
-        PATHS.contains(&path) || path.starts_with("/logo/")
+        PATHS.contains(&path) || path.starts_with("/logo/") || path.starts_with("/saml2/metadata/")
     }
 
     /// Answers one request.
@@ -88,6 +91,9 @@ impl HostedUi {
             ("GET" | "POST", "/oauth2/userInfo") => self.user_info(&req).await,
             ("POST", "/oauth2/revoke") => self.revoke(&req).await,
             ("GET" | "POST", "/oauth2/idpresponse") => self.idp_response(&req).await,
+            ("POST", "/saml2/idpresponse") => self.saml_response(&req).await,
+            ("GET", "/saml2/logout") => self.saml_logout(&req).await,
+            ("GET", p) if p.starts_with("/saml2/metadata/") => self.saml_metadata(&req, p).await,
             ("GET", "/logout") => self.logout(&req).await,
             ("GET", "/login") => self.login_page(&req).await,
             ("POST", "/login") => self.login_submit(&req).await,

@@ -124,7 +124,8 @@ impl HostedUi {
             Ok(a) => a,
             Err(r) => return r,
         };
-        let (session, sealed) = oauth.start_session(&a.pool_id, &done.username_key, done.auth_time);
+        let (session, sealed) =
+            oauth.start_federated_session(&a.pool_id, &done.username_key, done.auth_time, done.saml);
         match oauth.grant(&a, &session).await {
             Ok(location) => {
                 let mut r = response::redirect(&location);
@@ -139,7 +140,7 @@ impl HostedUi {
 
     /// A federated sign-in that did not succeed: back to the app with an OAuth error when the
     /// `state` proves its authorization request (sealed here, for this browser), else `page`.
-    async fn idp_failure(
+    pub(crate) async fn idp_failure(
         &self,
         req: &UiRequest,
         q: &Params,
@@ -265,9 +266,20 @@ impl HostedUi {
             return self.error_page(req, p.lang.as_deref(), "invalid_request", Some(msg), 400);
         };
         let name = session_cookie_name(pool.as_str());
+        let mut location = location;
         if let Some(sealed) = req.cookie(&name) {
-            if let Err(e) = oauth.end_session(&sealed).await {
-                return self.fail(req, p.lang.as_deref(), &e);
+            match oauth.end_session(&sealed).await {
+                // Signed in through a SAML IdP with IDPSignout: signed out there too, then on.
+                Ok(Some(s)) if q.get("logout_uri").is_some() && s.saml.is_some() => {
+                    let info = s.saml.as_ref().expect("checked");
+                    match oauth.saml_logout_start(&pool, info, &location).await {
+                        Ok(Some(idp)) => location = idp,
+                        Ok(None) => {}
+                        Err(e) => tracing::warn!(error = %e, "SAML single logout not started"),
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => return self.fail(req, p.lang.as_deref(), &e),
             }
         }
         let mut r = response::redirect(&location);

@@ -138,6 +138,17 @@ impl UiRequest {
     }
 
     /// A cookie's value.
+    pub fn cookie_names(&self) -> Vec<String> {
+        let lines = self.parts.headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok());
+        lines
+            .flat_map(|l| {
+                l.split(';').filter_map(|kv| kv.split_once('=').map(|(k, _)| k.trim().to_string())).collect::<Vec<_>>()
+            })
+            .take(100)
+            .collect()
+    }
+
+    /// A cookie's value.
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.parts.headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|line| {
             line.split(';').map(str::trim).find_map(|kv| {

@@ -99,13 +99,14 @@ pub fn cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String {
 }
 
 /// The cookie that binds a federated sign-in to its browser: `SameSite=None` over https, so that
-/// it comes back with a provider's cross-site POST (Sign in with Apple's `form_post`); over
-/// plain HTTP browsers refuse that, and `Lax` (top-level redirects) is what works.
+/// it comes back with a provider's cross-site POST (Sign in with Apple's `form_post`, a SAML
+/// IdP's HTTP-POST binding); over plain HTTP browsers refuse that, and `Lax` (top-level
+/// redirects, and POSTs from the same site) is what works.
 pub fn binding_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> String {
     if secure {
-        format!("{name}={value}; Path=/oauth2/idpresponse; Max-Age={max_age}; HttpOnly; SameSite=None; Secure")
+        format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=None; Secure")
     } else {
-        format!("{name}={value}; Path=/oauth2/idpresponse; Max-Age={max_age}; HttpOnly; SameSite=Lax")
+        format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax")
     }
 }
 

@@ -32,6 +32,11 @@ impl HttpOutbound {
 }
 
 async fn answer(r: Result<reqwest::Response, reqwest::Error>) -> Answer {
+    let (status, body) = read(r).await?;
+    Ok((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
+}
+
+async fn read(r: Result<reqwest::Response, reqwest::Error>) -> Result<(u16, Vec<u8>), String> {
     let mut r = r.map_err(|e| e.to_string())?;
     let status = r.status().as_u16();
     let mut body = Vec::new();
@@ -41,11 +46,16 @@ async fn answer(r: Result<reqwest::Response, reqwest::Error>) -> Answer {
         }
         body.extend_from_slice(&chunk);
     }
-    Ok((status, serde_json::from_slice(&body).unwrap_or(Value::Null)))
+    Ok((status, body))
 }
 
 #[async_trait]
 impl Outbound for HttpOutbound {
+    async fn get_text(&self, url: &str) -> Result<(u16, String), String> {
+        let (status, body) = read(self.client.get(url).send().await).await?;
+        Ok((status, String::from_utf8(body).map_err(|_| "the answer is not UTF-8 text".to_string())?))
+    }
+
     async fn get(&self, url: &str, bearer: Option<&str>) -> Answer {
         let mut req = self.client.get(url).header("accept", "application/json");
         if let Some(t) = bearer {

@@ -24,7 +24,10 @@ pub fn app(svc: Cognate, door: Arc<FrontDoor>, ui: Arc<crate::hosted::Hosted>) -
     for path in cognate_hosted_ui::PATHS {
         pages = pages.route(path, any(crate::hosted::handle));
     }
-    let pages = pages.route("/logo/{pool}/{client}", any(crate::hosted::handle)).with_state(ui);
+    let pages = pages
+        .route("/logo/{pool}/{client}", any(crate::hosted::handle))
+        .route("/saml2/metadata/{pool}", any(crate::hosted::handle))
+        .with_state(ui);
     // The front door answers OPTIONS on every other path itself.
     let aws = Router::new().fallback(front_door::handle).with_state(door);
     documents.merge(pages).merge(aws)

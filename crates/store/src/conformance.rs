@@ -394,6 +394,14 @@ pub async fn guards(store: &dyn Store) {
     assert!(store.claim_code(&p.id, "gus", "srp:n1", &code).await.unwrap());
     assert!(!store.claim_code(&p.id, "gus", "srp:n1", &code).await.unwrap());
     assert!(store.claim_code(&p.id, "gus", "srp:n2", &code).await.unwrap());
+    // A marker of no user: once while it lives, again once it has expired.
+    assert!(store.claim_once("saml:Corp:_a1", 2_000, 1_000).await.unwrap());
+    assert!(!store.claim_once("saml:Corp:_a1", 2_000, 1_500).await.unwrap());
+    assert!(store.claim_once("saml:Corp:_a2", 2_000, 1_500).await.unwrap());
+    assert!(store.claim_once("saml:Corp:_a1", 4_000, 3_000).await.unwrap());
+    assert!(!store.claim_once("saml:Corp:_a1", 4_000, 3_500).await.unwrap());
+    store.purge_expired(5_000).await.unwrap();
+    assert!(store.claim_once("saml:Corp:_a1", 6_000, 5_000).await.unwrap());
 }
 
 /// Pool CRUD, listing order and pagination.

@@ -476,4 +476,7 @@ pub trait GuardStore: Send + Sync {
         purpose: &str,
         code: &StoredCode,
     ) -> StoreResult<bool>;
+    /// Records a marker that belongs to no user (a SAML assertion ID) unless a live one
+    /// exists: true for the first claim only; an expired marker may be claimed again.
+    async fn claim_once(&self, marker: &str, expires_at: i64, now: i64) -> StoreResult<bool>;
 }

@@ -75,6 +75,16 @@ pub async fn by_identifier(
     Ok(GetIdentityProviderByIdentifierResponse { identity_provider: provider_type(p) })
 }
 
+/// GetSigningCertificate: the pool's SAML signing certificate (base64 DER). Errors:
+/// ResourceNotFound.
+pub async fn signing_certificate(
+    admin: AdminView<'_>,
+    req: GetSigningCertificateRequest,
+) -> Out<GetSigningCertificateResponse> {
+    let cert = admin.signing_certificate(&UserPoolId::new(req.user_pool_id)).await?;
+    Ok(GetSigningCertificateResponse { certificate: Some(cert) })
+}
+
 /// ListIdentityProviders. Errors: ResourceNotFound, InvalidParameter (bad token).
 pub async fn list(admin: AdminView<'_>, req: ListIdentityProvidersRequest) -> Out<ListIdentityProvidersResponse> {
     let pool = UserPoolId::new(req.user_pool_id);

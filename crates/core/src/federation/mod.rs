@@ -7,6 +7,7 @@
 mod links;
 mod oidc;
 mod outbound;
+pub mod saml;
 pub use links::{federated_username, ProviderUser, LINKS_PER_USER, SUBJECT_ATTRIBUTE};
 pub use oidc::{FederatedSignIn, FederationStart, IDP_BINDING_COOKIE};
 pub use outbound::{Answer, NoOutbound, Outbound};
@@ -254,6 +255,9 @@ impl AdminView<'_> {
         if t == ProviderType::Oidc {
             self.discover_endpoints(&mut details).await?;
         }
+        if t == ProviderType::Saml {
+            self.complete_saml(pool_id, &mut details).await?;
+        }
         let attribute_mapping = self.check_mapping(pool_id, t, input.attribute_mapping).await?;
         self.seal_details(pool_id, name, &mut details);
         let now = now_millis();
@@ -334,6 +338,9 @@ impl AdminView<'_> {
         if t == ProviderType::Oidc {
             self.discover_endpoints(&mut details).await?;
         }
+        if t == ProviderType::Saml {
+            self.complete_saml(pool_id, &mut details).await?;
+        }
         let attribute_mapping = match input.attribute_mapping {
             Some(m) => self.check_mapping(pool_id, t, Some(m)).await?,
             None => old.attribute_mapping.clone(),
@@ -348,6 +355,13 @@ impl AdminView<'_> {
         };
         self.store.update_provider(&p).await.map_err(|e| Self::map_conflict(e, name))?;
         self.open_provider(p)
+    }
+
+    /// GetSigningCertificate: the certificate of the pool's SAML signing key (created on first
+    /// use), base64 DER. Errors: ResourceNotFound.
+    pub async fn signing_certificate(&self, pool_id: &UserPoolId) -> CoreResult<String> {
+        self.pool(pool_id).await?;
+        Ok(self.saml_key(pool_id, saml::keys::Purpose::Signing).await?.cert_base64())
     }
 
     /// DeleteIdentityProvider. Errors: ResourceNotFound, UnsupportedIdentityProvider (as
@@ -401,6 +415,36 @@ impl crate::Cognate {
                 d.insert(k.clone(), v.clone());
             }
         }
+    }
+
+    /// Reads a SAML provider's metadata (the file, or its URL now) and completes the details as
+    /// Cognito does: `SSORedirectBindingURI`, `SLORedirectBindingURI`, and the pool's
+    /// `ActiveEncryptionCertificate` when `EncryptedResponses` is on. An expired signing
+    /// certificate is refused.
+    pub(crate) async fn complete_saml(&self, pool: &UserPoolId, d: &mut BTreeMap<String, String>) -> CoreResult<()> {
+        let md = match d.get("MetadataFile").filter(|f| !f.trim().is_empty()) {
+            Some(file) => saml::metadata::parse_idp(file),
+            None => {
+                let url = d.get("MetadataURL").cloned().unwrap_or_default();
+                self.fetch_metadata(&url).await.map_err(|e| format!("{url} could not be read: {e}"))
+            }
+        }
+        .map_err(|e| invalid(format!("The SAML metadata is not usable: {e}.")))?;
+        if md.expires <= now_millis() {
+            return Err(invalid("A signing certificate in the SAML metadata has expired."));
+        }
+        d.insert("SSORedirectBindingURI".into(), md.sso_url.clone());
+        match md.slo_url {
+            Some(slo) => d.insert("SLORedirectBindingURI".into(), slo),
+            None => d.remove("SLORedirectBindingURI"),
+        };
+        if d.get("EncryptedResponses").is_some_and(|v| v == "true") {
+            let key = self.saml_key(pool, saml::keys::Purpose::Encryption).await?;
+            d.insert("ActiveEncryptionCertificate".into(), key.cert_base64());
+        } else {
+            d.remove("ActiveEncryptionCertificate");
+        }
+        Ok(())
     }
 
     /// Fills an OIDC provider's missing endpoints (`authorize_url`, `token_url`,

@@ -26,7 +26,7 @@ use subtle::ConstantTimeEq;
 pub const IDP_BINDING_COOKIE: &str = "cognate_idp";
 /// How long a person may take at the provider.
 const STATE_TTL_MS: i64 = 15 * 60_000;
-const STATE_AAD: &str = "idp-state";
+pub(crate) const STATE_AAD: &str = "idp-state";
 /// The ID-token algorithms accepted from providers.
 const ALGORITHMS: [Algorithm; 4] = [Algorithm::RS256, Algorithm::PS256, Algorithm::ES256, Algorithm::EdDSA];
 
@@ -48,24 +48,26 @@ pub struct FederatedSignIn {
     pub auth_time: i64,
     /// The app's original authorization request, as its query string.
     pub query: String,
+    /// The SAML identity (for single logout), when a SAML IdP signed the person in.
+    pub saml: Option<super::saml::SamlSessionInfo>,
 }
 
 #[derive(Serialize, Deserialize)]
-struct PendingState {
+pub(crate) struct PendingState {
     /// Pool.
-    p: String,
+    pub(crate) p: String,
     /// Provider name.
-    n: String,
+    pub(crate) n: String,
     /// The app's authorization request (query string).
-    q: String,
+    pub(crate) q: String,
     /// PKCE verifier toward the provider.
-    v: String,
+    pub(crate) v: String,
     /// Nonce toward the provider.
-    o: String,
+    pub(crate) o: String,
     /// SHA-256 of the binding cookie.
-    b: String,
+    pub(crate) b: String,
     /// Expiry (ms).
-    e: i64,
+    pub(crate) e: i64,
 }
 
 fn bad(m: impl Into<String>) -> CoreError {
@@ -106,7 +108,7 @@ fn apple_client_secret(p: &IdentityProvider) -> CoreResult<String> {
 }
 
 /// A provider's refusal or failure, logged with its detail; the person is told which step.
-fn refused(p: &IdentityProvider, what: &str, detail: String) -> CoreError {
+pub(crate) fn refused(p: &IdentityProvider, what: &str, detail: String) -> CoreError {
     tracing::warn!(provider = %p.name, error = %detail, "{what}");
     CoreError::NotAuthorized(format!("The identity provider {} refused the sign-in ({what}).", p.name))
 }
@@ -140,15 +142,11 @@ impl OAuthView<'_> {
     /// Starts a federated sign-in for an authorization request that names a provider.
     pub async fn federate(&self, a: &AuthorizeRequest, idp: &str, query: &str) -> CoreResult<FederationStart> {
         let provider = self.named_provider(a, idp).await?;
+        if provider.provider_type == ProviderType::Saml {
+            return self.saml_start(a, &provider, query).await;
+        }
         let apple = provider.provider_type == ProviderType::SignInWithApple;
         let oidc = apple || matches!(provider.provider_type, ProviderType::Oidc | ProviderType::Google);
-        let social = matches!(provider.provider_type, ProviderType::Facebook | ProviderType::LoginWithAmazon);
-        if !oidc && !social {
-            return Err(CoreError::UnsupportedOperation(format!(
-                "Signing in through {} providers is not available yet.",
-                provider.provider_type.as_str()
-            )));
-        }
         let (verifier, nonce, binding) = (random_hex(32), random_hex(16), random_hex(32));
         let pending = PendingState {
             p: a.pool_id.to_string(),
@@ -216,7 +214,12 @@ impl OAuthView<'_> {
             .filter(|s| !s.is_empty())
             .ok_or_else(|| CoreError::NotAuthorized("The identity provider's token has no subject.".into()))?;
         let user = self.federated_user(&pool, &provider, &sub, &claims).await?;
-        Ok(FederatedSignIn { username_key: user.username_key, auth_time: now_millis() / 1000, query: pending.q })
+        Ok(FederatedSignIn {
+            username_key: user.username_key,
+            auth_time: now_millis() / 1000,
+            query: pending.q,
+            saml: None,
+        })
     }
 
     /// The claims of the person a provider signed in.
@@ -293,7 +296,7 @@ impl OAuthView<'_> {
 
     /// The pending sign-in a provider's `state` carries, if this server sealed it for this
     /// browser and it has not expired.
-    fn pending(&self, state: &str, binding: Option<&str>) -> CoreResult<PendingState> {
+    pub(crate) fn pending(&self, state: &str, binding: Option<&str>) -> CoreResult<PendingState> {
         let expired = || bad("The sign-in through the identity provider expired or was not started in this browser.");
         let raw = self.master.open_url(state, STATE_AAD).map_err(|_| expired())?;
         let pending: PendingState = serde_json::from_slice(&raw).map_err(|_| expired())?;
@@ -422,7 +425,7 @@ impl OAuthView<'_> {
 
     /// The user an identity signs in as: the linked user, or its federated user (created, or
     /// updated with the mapped attributes).
-    async fn federated_user(
+    pub(crate) async fn federated_user(
         &self,
         pool: &UserPool,
         p: &IdentityProvider,

@@ -21,6 +21,10 @@ pub trait Outbound: Send + Sync {
         basic: Option<(&str, &str)>,
         bearer: Option<&str>,
     ) -> Answer;
+    /// `GET url` for a document that is not JSON (SAML metadata): status and body text.
+    async fn get_text(&self, url: &str) -> Result<(u16, String), String> {
+        Err(format!("no outbound HTTP configured for {url}"))
+    }
 }
 
 /// No outbound HTTP (unit tests): every call fails.

@@ -31,17 +31,32 @@ pub struct HostedSession {
     /// The session id (revoked by logout).
     #[serde(rename = "s")]
     pub sid: String,
+    /// The SAML identity it was signed in with (single logout names it to the IdP).
+    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
+    pub saml: Option<crate::federation::saml::SamlSessionInfo>,
 }
 
 impl OAuthView<'_> {
     /// A new session for a user who just signed in on the pages; returns it and its sealed form.
     pub fn start_session(&self, pool: &UserPoolId, username_key: &str, auth_time: i64) -> (HostedSession, String) {
+        self.start_federated_session(pool, username_key, auth_time, None)
+    }
+
+    /// A new session for a user a federated provider signed in (`saml`: the SAML identity).
+    pub fn start_federated_session(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        auth_time: i64,
+        saml: Option<crate::federation::saml::SamlSessionInfo>,
+    ) -> (HostedSession, String) {
         let s = HostedSession {
             pool_id: pool.to_string(),
             username_key: username_key.to_string(),
             auth_time,
             exp: now_millis() + SESSION_TTL_MS,
             sid: uuid::Uuid::new_v4().to_string(),
+            saml,
         };
         let sealed = self.seal_session(&s);
         (s, sealed)
@@ -73,12 +88,14 @@ impl OAuthView<'_> {
     }
 
     /// `/logout`: the session's id is revoked here and, through the store, on every node.
-    pub async fn end_session(&self, sealed: &str) -> CoreResult<()> {
-        let Ok(bytes) = self.master.open_url(sealed, AAD) else { return Ok(()) };
-        let Ok(s) = serde_json::from_slice::<HostedSession>(&bytes) else { return Ok(()) };
-        if s.exp > now_millis() {
-            self.revoke_session(&UserPoolId::new(&s.pool_id), &s.sid).await?;
+    /// Returns the session that ended (its SAML identity may need a sign-out at the IdP).
+    pub async fn end_session(&self, sealed: &str) -> CoreResult<Option<HostedSession>> {
+        let Ok(bytes) = self.master.open_url(sealed, AAD) else { return Ok(None) };
+        let Ok(s) = serde_json::from_slice::<HostedSession>(&bytes) else { return Ok(None) };
+        if s.exp <= now_millis() {
+            return Ok(None);
         }
-        Ok(())
+        self.revoke_session(&UserPoolId::new(&s.pool_id), &s.sid).await?;
+        Ok(Some(s))
     }
 }

@@ -45,6 +45,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "identity_providers", include_str!("../../migrations/postgres/0009_identity_providers.sql")),
     (10, "stateless_codes", include_str!("../../migrations/postgres/0010_stateless_codes.sql")),
     (11, "provider_links", include_str!("../../migrations/postgres/0011_provider_links.sql")),
+    (12, "once_markers", include_str!("../../migrations/postgres/0012_once_markers.sql")),
 ];
 
 /// Connection pool settings (`COGNATE_DATABASE_MAX_CONNECTIONS`, `..._ACQUIRE_TIMEOUT_SECS`).

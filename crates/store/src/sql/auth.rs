@@ -225,6 +225,7 @@ impl TokenStore for DbStore {
         sqlx::query("DELETE FROM refresh_tokens WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
         sqlx::query("DELETE FROM revocations WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
         sqlx::query("DELETE FROM codes WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
+        sqlx::query("DELETE FROM once_markers WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
         sqlx::query("DELETE FROM unknown_sign_in_failures WHERE last_failure < $1 AND locked_until < $2")
             .bind(now - crate::UNKNOWN_FAILURES_TTL_MS)
             .bind(now)
@@ -329,6 +330,19 @@ impl GuardStore for DbStore {
         .bind(c.expires_at)
         .bind(c.attempts)
         .bind(c.created_at)
+        .execute(&self.writer)
+        .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    async fn claim_once(&self, marker: &str, expires_at: i64, now: i64) -> StoreResult<bool> {
+        let r = sqlx::query(
+            "INSERT INTO once_markers (marker, expires_at) VALUES ($1, $2) \
+             ON CONFLICT (marker) DO UPDATE SET expires_at = excluded.expires_at WHERE once_markers.expires_at < $3",
+        )
+        .bind(marker)
+        .bind(expires_at)
+        .bind(now)
         .execute(&self.writer)
         .await?;
         Ok(r.rows_affected() == 1)

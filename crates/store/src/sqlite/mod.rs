@@ -47,6 +47,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "identity_providers", include_str!("../../migrations/sqlite/0009_identity_providers.sql")),
     (10, "stateless_codes", include_str!("../../migrations/sqlite/0010_stateless_codes.sql")),
     (11, "provider_links", include_str!("../../migrations/sqlite/0011_provider_links.sql")),
+    (12, "once_markers", include_str!("../../migrations/sqlite/0012_once_markers.sql")),
 ];
 
 /// Page size of new databases. A user row (attributes, password hash, sealed SRP verifier) is
