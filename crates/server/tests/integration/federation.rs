@@ -10,7 +10,8 @@ pub(crate) fn details(pairs: &[(&str, &str)]) -> HashMap<String, String> {
     pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
-const METADATA: &str = r#"<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com"><IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"/></EntityDescriptor>"#;
+/// A SAML IdP's metadata (the test IdP's, tests/js/saml-idp.mjs, with its test certificate).
+pub(crate) const METADATA: &str = include_str!("../../../core/src/federation/saml/testdata/idp-metadata.xml");
 
 #[tokio::test]
 async fn identity_providers_round_trip() {

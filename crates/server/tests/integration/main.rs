@@ -8,6 +8,7 @@ mod common;
 mod clients;
 mod envelope;
 mod federation;
+mod federation_saml;
 mod federation_signin;
 mod federation_social;
 mod groups;
