@@ -1,8 +1,11 @@
 // A person signs in through a SAML IdP (tests/js/saml-idp.mjs) in headless Chromium, signs out
-// (single logout through the IdP), and signs in again from the IdP's side (IdP-initiated).
+// (single logout through the IdP), signs in again from the IdP's side (IdP-initiated), and is
+// signed out from there too (the IdP's LogoutRequest).
 //
 // Usage: node saml-browser.mjs CONFIG_JSON
-// CONFIG_JSON: {authorize_url, callback, logout_url, logged_out, idp_init_url, user}
+// CONFIG_JSON: {authorize_url, callback, logout_url, logged_out, idp_init_url, slo_init_url,
+//   idp_slo, plain_authorize_url, user}; the IdP-initiated sign-out must end the hosted session
+//   (the plain authorization request shows the sign-in page again).
 // Prints one JSON line: {ok, callback_url, after_logout, idp_init_url, seen} or
 // {ok: false, step, error, seen}.
 import { chromium } from 'playwright-core';
@@ -36,7 +39,14 @@ try {
   step = 'IdP-initiated sign-in';
   await page.goto(cfg.idp_init_url);
   await page.waitForURL((u) => u.href.startsWith(cfg.callback), { timeout: 15000 });
-  console.log(JSON.stringify({ ok: true, callback_url, after_logout, idp_init_url: page.url(), seen }));
+  const idp_init_url = page.url();
+  step = 'IdP-initiated sign-out';
+  await page.goto(cfg.slo_init_url);
+  await page.waitForURL((u) => u.href.startsWith(cfg.idp_slo), { timeout: 15000 });
+  step = 'signed out: the sign-in page again';
+  await page.goto(cfg.plain_authorize_url);
+  await page.waitForSelector('input[name="username"]', { timeout: 15000 });
+  console.log(JSON.stringify({ ok: true, callback_url, after_logout, idp_init_url, after_idp_logout: page.url(), seen }));
 } catch (e) {
   let text = '';
   try { text = (await page.innerText('body')).slice(0, 400); } catch {}

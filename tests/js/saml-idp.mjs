@@ -32,7 +32,7 @@ const users = {
   alice: { email: 'alice@corp.example', given: 'Alice', groups: ['staff', 'admins'] },
   bob: { email: 'bob@corp.example', given: 'Bob', groups: ['staff'] },
 };
-const log = { authnRequests: [], logoutRequests: [] };
+const log = { authnRequests: [], logoutRequests: [], logoutResponses: [] };
 
 const server = createServer();
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -63,7 +63,8 @@ function makeIdp(key = 'idp', encrypt = !!cfg.encrypt) {
 }
 // The SP as Cognate describes itself; variants sign the Response instead of / as well as the
 // assertion.
-const sp = saml.ServiceProvider({ metadata: spXml });
+// Cognate wants the IdP's LogoutRequests signed (it refuses unsigned ones).
+const sp = saml.ServiceProvider({ metadata: spXml, wantLogoutRequestSigned: true });
 const spResponseSigned = saml.ServiceProvider({
   metadata: spXml.replace('WantAssertionsSigned="true"', 'WantAssertionsSigned="false"'),
   wantMessageSigned: true,
@@ -179,6 +180,12 @@ server.on('request', async (req, res) => {
       const id = q.variant === 'wrong-request' ? '_not-the-request' : extract && extract.request.id;
       const r = await response(q.user || 'alice', id, { variant: q.variant || 'good', relayState: q.RelayState });
       return send(200, 'application/json', JSON.stringify({ SAMLResponse: r, RelayState: q.RelayState || '' }));
+    }
+    if (url.pathname === '/slo' && q.SAMLResponse) {
+      // The SP's answer to an IdP-initiated LogoutRequest.
+      const { extract } = await idp.parseLogoutResponse(sp, 'redirect', { query: q, octetString: octet(q) });
+      log.logoutResponses.push({ inResponseTo: extract.response && extract.response.inResponseTo, signed: !!q.Signature });
+      return send(200, 'text/html', '<!doctype html><h1>Signed out of Corp IdP</h1>');
     }
     if (url.pathname === '/slo') {
       const { extract } = await idp.parseLogoutRequest(sp, 'redirect', { query: q, octetString: octet(q) });

@@ -477,6 +477,9 @@ impl OAuthView<'_> {
             Err(CoreError::UserNotFound) => {}
             done => return done,
         }
+        // First sign-in. (Seam for the triggers: PreSignUp with trigger source
+        // `PreSignUp_ExternalProvider` runs here, before the user exists; PreTokenGeneration runs
+        // where every flow's tokens are issued.)
         let mut first = identity;
         first["primary"] = "true".into();
         let mut attributes = mapped.clone();

@@ -166,6 +166,9 @@ async fn a_person_signs_in_through_a_saml_idp_signs_out_there_and_comes_back_fro
         "logout_url": format!("{}/logout?client_id={}&logout_uri={}", s.endpoint, w.client, enc(&w.out)),
         "logged_out": w.out,
         "idp_init_url": idp_init,
+        "slo_init_url": format!("{}/slo-init?user=bob", w.idp.url),
+        "idp_slo": format!("{}/slo", w.idp.url),
+        "plain_authorize_url": format!("{}/oauth2/authorize?{}", s.endpoint, w.authorize_query()),
         "user": "alice",
     });
     let r = node("saml-browser.mjs", &[&cfg.to_string()]).await.unwrap();
@@ -192,6 +195,10 @@ async fn a_person_signs_in_through_a_saml_idp_signs_out_there_and_comes_back_fro
     let bob = w.exchange(&s, r["idp_init_url"].as_str().unwrap()).await;
     assert_eq!(bob["cognito:username"], "CorpSAML_bob", "{bob}");
     assert_eq!(bob["custom:groups"], "staff");
+    // The IdP's own LogoutRequest ended bob's hosted session and got a signed answer.
+    let log: Value = s.http().get(format!("{}/log", w.idp.url)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(log["logoutResponses"][0]["signed"], true, "{log}");
+    assert!(r["after_idp_logout"].as_str().unwrap().contains("/login"), "{r}");
 }
 
 /// One SP-initiated round over HTTP: the AuthnRequest from Cognate, the IdP's answer of

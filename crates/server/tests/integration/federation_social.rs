@@ -80,7 +80,7 @@ async fn fake_facebook() -> String {
 }
 
 /// A public app client with the code flow and these identity providers.
-async fn app_client(c: &idp::Client, pool: &str, cb: &str, providers: &[&str]) -> String {
+pub(crate) async fn app_client(c: &idp::Client, pool: &str, cb: &str, providers: &[&str]) -> String {
     c.create_user_pool_client()
         .user_pool_id(pool)
         .client_name("Social App")
@@ -100,13 +100,13 @@ async fn app_client(c: &idp::Client, pool: &str, cb: &str, providers: &[&str]) -
 }
 
 /// An HTTP client that follows no redirect: the test takes the browser's hops one by one.
-fn browser_hops(s: &TestServer) -> reqwest::Client {
+pub(crate) fn browser_hops(s: &TestServer) -> reqwest::Client {
     let _ = s.http(); // installs the TLS crypto provider the client below needs
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
 /// The app's code exchange (a public client): the ID token's claims.
-async fn id_claims(http: &reqwest::Client, endpoint: &str, client: &str, code: &str, cb: &str) -> Value {
+pub(crate) async fn id_claims(http: &reqwest::Client, endpoint: &str, client: &str, code: &str, cb: &str) -> Value {
     let t: Value = http
         .post(format!("{endpoint}/oauth2/token"))
         .form(&[("grant_type", "authorization_code"), ("client_id", client), ("code", code), ("redirect_uri", cb)])
@@ -232,13 +232,13 @@ async fn a_person_signs_in_with_facebook_and_with_amazon() {
 }
 
 /// The team's key of a Sign in with Apple test app (test-only, generated for this file).
-const APPLE_TEAM_KEY: &str = "-----BEGIN PRIVATE KEY-----
+pub(crate) const APPLE_TEAM_KEY: &str = "-----BEGIN PRIVATE KEY-----
 MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgZdgEQyTovCV3//YT
 8TLdEpOIzygjDBs/ZNGf9yUwpFWhRANCAARfMdQis8PRsm6g4gXAuoocQ08iPBsR
 Oyl5M23adeZBwyZ1rrK7N8R9LZDs5Uz4gi5nuGwaTcvHGdLzzPgaGeRb
 -----END PRIVATE KEY-----";
 /// Its public point (what Apple checks the client secret with).
-const APPLE_TEAM_XY: (&str, &str) =
+pub(crate) const APPLE_TEAM_XY: (&str, &str) =
     ("XzHUIrPD0bJuoOIFwLqKHENPIjwbETspeTNt2nXmQcM", "JnWusrs3xH0tkOzlTPiCLme4bBpNy8cZ0vPM-BoZ5Fs");
 /// The double's ID-token key (PKCS#8, base64) and its public point (its JWKS).
 const APPLE_IDP_KEY: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgmt9wY4eImJKtVoW7Hpp6489T8PjzsmLNtwD4XCQIn3uhRANCAAQo8ro2VNdHExNlO3iKUSAWjtw1MYe32NE0/FBL5PSXJNPSVFoUNfwz0gE9j3JqAZ+CYnjhBKIax1ixpJG1Ih3L";

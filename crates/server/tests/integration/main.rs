@@ -11,6 +11,7 @@ mod federation;
 mod federation_saml;
 mod federation_signin;
 mod federation_social;
+mod federation_social_browser;
 mod groups;
 mod hosted;
 mod lifecycle;
