@@ -18,6 +18,8 @@ import gzip, json, os, re, sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVICES = {
     "cognito-idp": {"crate": "api-idp", "model": "cognito-idp.json", "target": "AWSCognitoIdentityProviderService"},
+    "cognito-identity": {"crate": "api-identity", "model": "cognito-identity.json", "target": "AWSCognitoIdentityService"},
+    "sts": {"crate": "api-sts", "model": "sts.json", "target": ""},
 }
 RUST_KW = set("as break const continue crate else enum extern false fn for if impl in let loop match mod move mut pub ref return self Self static struct super trait true type unsafe use where while async await dyn abstract become box do final macro override priv typeof unsized virtual yield try".split())
 AUTH = {"public": "Public", "user": "User", "admin": "Admin", "signed": "Signed"}
@@ -213,7 +215,7 @@ def main():
     for f in os.listdir(outdir):
         if f.endswith(".rs") and f != "mod.rs":
             os.remove(os.path.join(outdir, f))
-    prelude = ("#![allow(clippy::all)]\n#[allow(unused_imports)]\nuse super::*;\n#[allow(unused_imports)]\n"
+    prelude = ("#![allow(clippy::all, non_camel_case_types)]\n#[allow(unused_imports)]\nuse super::*;\n#[allow(unused_imports)]\n"
                "use serde::{Deserialize, Serialize};\n#[allow(unused_imports)]\nuse std::collections::BTreeMap;\n\n")
     mods = sorted(files)
     for name in mods:

@@ -12,7 +12,9 @@ async fn readme_coverage_table_matches_the_dispatcher() {
         .lines()
         .filter_map(|l| {
             let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
-            (cells.len() == 3 && Operation::from_name(cells[0]).is_some()).then(|| (cells[0], cells[2]))
+            // Rows of the other APIs' tables (cognito-identity, sts) name their API in the middle.
+            let other_api = matches!(cells.get(1), Some(&"cognito-identity") | Some(&"sts"));
+            (cells.len() == 3 && !other_api && Operation::from_name(cells[0]).is_some()).then(|| (cells[0], cells[2]))
         })
         .collect();
     assert_eq!(table.len(), Operation::ALL.len(), "every operation has one row");

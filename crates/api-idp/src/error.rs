@@ -77,6 +77,11 @@ impl ApiError {
                 C::DuplicateProvider(m) => ("DuplicateProviderException", m.clone()),
                 C::ScopeDoesNotExist(m) => ("ScopeDoesNotExistException", m.clone()),
                 C::InvalidOAuthFlow(m) => ("InvalidOAuthFlowException", m.clone()),
+                // cognito-identity's; not reached from cognito-idp operations.
+                C::ResourceConflict(m)
+                | C::InvalidIdentityPoolConfiguration(m)
+                | C::DeveloperUserAlreadyRegistered(m)
+                | C::ExternalService(m) => ("InvalidParameterException", m.clone()),
                 C::Internal(detail) => {
                     tracing::error!(error = %detail, "internal error");
                     return WireError {

@@ -45,7 +45,7 @@ pub struct IdpApi {
 impl IdpApi {
     /// Compiles the model and wraps the service.
     pub fn new(svc: Cognate) -> Self {
-        Self { svc, validator: validate::Validator::new() }
+        Self { svc, validator: validate::validator() }
     }
 
     /// The admin context of a signed call; `AccessDeniedException` for other principals, as

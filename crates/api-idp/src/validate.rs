@@ -1,327 +1,20 @@
-//! Input validation against the botocore model itself (vendored in `model/cognito-idp.json`):
-//! required members, lengths, ranges, patterns and enums, for all 153 operations, before any
-//! handler runs. Constraint violations answer `InvalidParameterException` with Coral's message
-//! form; a JSON value of the wrong type answers `SerializationException`.
+//! cognito-idp's vendored model (`model/cognito-idp.json`) for the shared validator
+//! (`cognate_api::validate`), and the validator's tests on it.
 
+#[cfg(test)]
+use cognate_api::validate::java_to_rust;
+pub use cognate_api::validate::{Invalid, Validator};
+#[cfg(test)]
 use regex::Regex;
+#[cfg(test)]
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 
-const MODEL: &str = include_str!("../model/cognito-idp.json");
-
-#[derive(Debug)]
-enum Shape {
-    Structure {
-        members: Vec<(String, String)>,
-        required: Vec<String>,
-    },
-    Str {
-        min: Option<i64>,
-        max: Option<i64>,
-        pattern: Option<(String, Option<Regex>)>,
-        enums: Option<Vec<String>>,
-        sensitive: bool,
-    },
-    Int {
-        min: Option<i64>,
-        max: Option<i64>,
-        /// `integer` shapes are Java ints: 32 bits, whatever the model's bounds say.
-        wide: bool,
-    },
-    Bool,
-    Timestamp,
-    Blob,
-    List {
-        member: String,
-        min: Option<i64>,
-        max: Option<i64>,
-    },
-    Map {
-        key: String,
-        value: String,
-        min: Option<i64>,
-        max: Option<i64>,
-    },
-    Document,
-}
-
-/// What is wrong with an input.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Invalid {
-    /// Constraint violations (`InvalidParameterException`), already joined into one message.
-    Constraints(String),
-    /// A value of the wrong JSON type (`SerializationException`).
-    Type(String),
-}
-
-/// The messages an input collects, bounded: a request with 100,000 bad items gets an answer of
-/// a few hundred bytes, not one message per item.
-struct Errors {
-    shown: Vec<String>,
-    count: usize,
-}
-
-/// How many messages an answer spells out.
-const SHOWN_ERRORS: usize = 5;
-
-impl Errors {
-    fn push(&mut self, message: String) {
-        self.count += 1;
-        if self.shown.len() < SHOWN_ERRORS {
-            self.shown.push(message);
-        }
-    }
-
-    fn into_result(self) -> Result<(), Invalid> {
-        let more = self.count - self.shown.len();
-        let list = self.shown.join("; ");
-        match self.count {
-            0 => Ok(()),
-            1 => Err(Invalid::Constraints(format!("1 validation error detected: {list}"))),
-            n if more == 0 => Err(Invalid::Constraints(format!("{n} validation errors detected: {list}"))),
-            n => Err(Invalid::Constraints(format!("{n} validation errors detected: {list}; and {more} more"))),
-        }
-    }
-}
+/// The model.
+pub const MODEL: &str = include_str!("../model/cognito-idp.json");
 
 /// The compiled model.
-pub struct Validator {
-    shapes: HashMap<String, Shape>,
-}
-
-/// Java's `\w`, `\s`, `\d` are ASCII-only; Rust's are Unicode. Translate to explicit classes
-/// (Rust accepts nested classes, so this works inside brackets too).
-fn java_to_rust(p: &str) -> String {
-    p.replace(r"\w", "[0-9A-Za-z_]")
-        .replace(r"\s", r"[\t\n\x0B\x0C\r ]")
-        .replace(r"\S", r"[^\t\n\x0B\x0C\r ]")
-        .replace(r"\d", "[0-9]")
-}
-
-fn num(v: &Value, key: &str) -> Option<i64> {
-    v.get(key).and_then(|n| n.as_f64()).map(|f| f as i64)
-}
-
-impl Validator {
-    /// Compiles the vendored model.
-    pub fn new() -> Self {
-        let model: Value = serde_json::from_str(MODEL).expect("the vendored model is valid JSON");
-        let mut shapes = HashMap::new();
-        let mut regexes: HashMap<String, Option<Regex>> = HashMap::new();
-        for (name, s) in model["shapes"].as_object().expect("shapes") {
-            let shape = match s["type"].as_str().unwrap_or("") {
-                "structure" if s.get("document").is_some() => Shape::Document,
-                "structure" => Shape::Structure {
-                    members: s["members"]
-                        .as_object()
-                        .map(|m| {
-                            m.iter().map(|(k, v)| (k.clone(), v["shape"].as_str().unwrap_or("").to_string())).collect()
-                        })
-                        .unwrap_or_default(),
-                    required: s
-                        .get("required")
-                        .and_then(Value::as_array)
-                        .map(|r| r.iter().filter_map(|x| x.as_str().map(String::from)).collect())
-                        .unwrap_or_default(),
-                },
-                "string" => Shape::Str {
-                    min: num(s, "min"),
-                    max: num(s, "max"),
-                    pattern: s.get("pattern").and_then(Value::as_str).map(|p| {
-                        let re = regexes
-                            .entry(p.to_string())
-                            .or_insert_with(|| Regex::new(&format!("^(?:{})$", java_to_rust(p))).ok())
-                            .clone();
-                        (p.to_string(), re)
-                    }),
-                    enums: s
-                        .get("enum")
-                        .and_then(Value::as_array)
-                        .map(|e| e.iter().filter_map(|x| x.as_str().map(String::from)).collect()),
-                    sensitive: s.get("sensitive").and_then(Value::as_bool).unwrap_or(false),
-                },
-                t @ ("integer" | "long") => Shape::Int { min: num(s, "min"), max: num(s, "max"), wide: t == "long" },
-                "boolean" => Shape::Bool,
-                "timestamp" => Shape::Timestamp,
-                "blob" => Shape::Blob,
-                "list" => Shape::List {
-                    member: s["member"]["shape"].as_str().unwrap_or("").to_string(),
-                    min: num(s, "min"),
-                    max: num(s, "max"),
-                },
-                "map" => Shape::Map {
-                    key: s["key"]["shape"].as_str().unwrap_or("").to_string(),
-                    value: s["value"]["shape"].as_str().unwrap_or("").to_string(),
-                    min: num(s, "min"),
-                    max: num(s, "max"),
-                },
-                _ => Shape::Document,
-            };
-            shapes.insert(name.clone(), shape);
-        }
-        Self { shapes }
-    }
-
-    /// Validates `input` as shape `shape`, removing `null` members (absent, as AWS treats them).
-    pub fn validate(&self, shape: &str, input: &mut Map<String, Value>) -> Result<(), Invalid> {
-        let mut errors = Errors { shown: vec![], count: 0 };
-        self.structure(shape, input, "", &mut errors)?;
-        errors.into_result()
-    }
-
-    fn structure(
-        &self,
-        shape: &str,
-        obj: &mut Map<String, Value>,
-        path: &str,
-        errors: &mut Errors,
-    ) -> Result<(), Invalid> {
-        let Some(Shape::Structure { members, required }) = self.shapes.get(shape) else {
-            return Ok(());
-        };
-        obj.retain(|_, v| !v.is_null());
-        for r in required {
-            if !obj.contains_key(r) {
-                errors.push(format!(
-                    "Value null at '{}' failed to satisfy constraint: Member must not be null",
-                    join(path, r)
-                ));
-            }
-        }
-        for (name, target) in members {
-            if let Some(v) = obj.get_mut(name) {
-                self.value(target, v, &join(path, name), errors)?;
-            }
-        }
-        Ok(())
-    }
-
-    fn value(&self, shape: &str, v: &mut Value, path: &str, errors: &mut Errors) -> Result<(), Invalid> {
-        let type_err = |want: &str| Invalid::Type(format!("Expected {want} for '{path}'"));
-        match self.shapes.get(shape) {
-            None | Some(Shape::Document) => {}
-            Some(Shape::Structure { .. }) => {
-                let obj = v.as_object_mut().ok_or_else(|| type_err("a structure"))?;
-                self.structure(shape, obj, path, errors)?;
-            }
-            Some(Shape::Str { min, max, pattern, enums, sensitive }) => {
-                let s = v.as_str().ok_or_else(|| type_err("a string"))?;
-                let shown = if *sensitive {
-                    "Value".to_string()
-                } else {
-                    format!("Value '{}'", s.chars().take(100).collect::<String>())
-                };
-                let mut fail =
-                    |c: String| errors.push(format!("{shown} at '{path}' failed to satisfy constraint: {c}"));
-                let len = s.encode_utf16().count() as i64;
-                if min.is_some_and(|m| len < m) {
-                    fail(format!("Member must have length greater than or equal to {}", min.unwrap_or(0)));
-                }
-                if max.is_some_and(|m| len > m) {
-                    fail(format!("Member must have length less than or equal to {}", max.unwrap_or(0)));
-                }
-                if let Some((p, Some(re))) = pattern {
-                    if !re.is_match(s) {
-                        fail(format!("Member must satisfy regular expression pattern: {p}"));
-                    }
-                }
-                if let Some(e) = enums {
-                    if !e.iter().any(|x| x == s) {
-                        fail(format!("Member must satisfy enum value set: [{}]", e.join(", ")));
-                    }
-                }
-            }
-            Some(Shape::Int { min, max, wide }) => {
-                let n = v.as_f64().ok_or_else(|| type_err("a number"))?;
-                if n.fract() != 0.0 || n.abs() > 9.0e15 {
-                    return Err(type_err("an integer"));
-                }
-                let n = n as i64;
-                let (min, max) = if *wide {
-                    (*min, *max)
-                } else {
-                    (Some(min.unwrap_or(i32::MIN as i64)), Some(max.unwrap_or(i32::MAX as i64).min(i32::MAX as i64)))
-                };
-                if min.is_some_and(|m| n < m) {
-                    errors.push(format!(
-                        "Value '{n}' at '{path}' failed to satisfy constraint: Member must have value greater than or equal to {}",
-                        min.unwrap_or(0)
-                    ));
-                }
-                if max.is_some_and(|m| n > m) {
-                    errors.push(format!(
-                        "Value '{n}' at '{path}' failed to satisfy constraint: Member must have value less than or equal to {}",
-                        max.unwrap_or(0)
-                    ));
-                }
-                // Normalize 5.0 to 5 so typed deserialization into integers succeeds.
-                *v = Value::from(n);
-            }
-            Some(Shape::Bool) => {
-                v.as_bool().ok_or_else(|| type_err("a boolean"))?;
-            }
-            Some(Shape::Timestamp) => {
-                v.as_f64().ok_or_else(|| type_err("a timestamp in epoch seconds"))?;
-            }
-            Some(Shape::Blob) => {
-                v.as_str().ok_or_else(|| type_err("a base64 string"))?;
-            }
-            Some(Shape::List { member, min, max }) => {
-                let items = v.as_array_mut().ok_or_else(|| type_err("a list"))?;
-                let len = items.len() as i64;
-                if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
-                    errors.push(format!(
-                        "Value at '{path}' failed to satisfy constraint: Member must have length between {} and {}",
-                        min.unwrap_or(0),
-                        max.map(|m| m.to_string()).unwrap_or_else(|| "∞".into())
-                    ));
-                    // The length is wrong: its items are not looked at (nor reported).
-                    return Ok(());
-                }
-                for (i, item) in items.iter_mut().enumerate() {
-                    if item.is_null() {
-                        return Err(type_err("a list without null entries"));
-                    }
-                    self.value(member, item, &format!("{path}.{}.member", i + 1), errors)?;
-                }
-            }
-            Some(Shape::Map { key, value, min, max }) => {
-                let obj = v.as_object_mut().ok_or_else(|| type_err("a map"))?;
-                let len = obj.len() as i64;
-                if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
-                    errors.push(format!(
-                        "Value at '{path}' failed to satisfy constraint: Member must have between {} and {} entries",
-                        min.unwrap_or(0),
-                        max.map(|m| m.to_string()).unwrap_or_else(|| "∞".into())
-                    ));
-                    return Ok(());
-                }
-                for (k, item) in obj.iter_mut() {
-                    let mut key_value = Value::String(k.clone());
-                    self.value(key, &mut key_value, &format!("{path}.key"), errors)?;
-                    self.value(value, item, &format!("{path}.{k}"), errors)?;
-                }
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Default for Validator {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// Coral names members in lowerCamelCase: `UserPoolId` → `userPoolId`.
-fn join(path: &str, member: &str) -> String {
-    let mut c = member.chars();
-    let camel: String = c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default();
-    if path.is_empty() {
-        camel
-    } else {
-        format!("{path}.{camel}")
-    }
+pub fn validator() -> Validator {
+    Validator::new(MODEL)
 }
 
 #[cfg(test)]
@@ -331,7 +24,7 @@ mod tests {
 
     fn check(shape: &str, v: Value) -> Result<(), Invalid> {
         let mut m = v.as_object().unwrap().clone();
-        Validator::new().validate(shape, &mut m)
+        Validator::new(MODEL).validate(shape, &mut m)
     }
 
     #[test]
@@ -500,7 +193,7 @@ mod properties {
         ) {
             static VALIDATOR: std::sync::OnceLock<Validator> = std::sync::OnceLock::new();
             let mut input: Map<String, Value> = fields.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-            match VALIDATOR.get_or_init(Validator::new).validate(&shape, &mut input) {
+            match VALIDATOR.get_or_init(|| Validator::new(MODEL)).validate(&shape, &mut input) {
                 Ok(()) => {}
                 Err(Invalid::Constraints(m)) | Err(Invalid::Type(m)) => prop_assert!(m.len() < 2048, "{} bytes", m.len()),
             }

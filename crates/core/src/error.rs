@@ -76,6 +76,18 @@ pub enum CoreError {
     /// `CodeDeliveryFailureException`.
     #[error("{0}")]
     CodeDeliveryFailure(String),
+    /// `ResourceConflictException` (cognito-identity: a login belongs to another identity).
+    #[error("{0}")]
+    ResourceConflict(String),
+    /// `InvalidIdentityPoolConfigurationException` (no role for the identity).
+    #[error("{0}")]
+    InvalidIdentityPoolConfiguration(String),
+    /// `DeveloperUserAlreadyRegisteredException`.
+    #[error("{0}")]
+    DeveloperUserAlreadyRegistered(String),
+    /// `ExternalServiceException` (a login's provider could not be reached).
+    #[error("{0}")]
+    ExternalService(String),
     /// Something broke inside; logged with detail, answered without it.
     #[error("internal error: {0}")]
     Internal(String),

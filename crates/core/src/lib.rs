@@ -17,6 +17,7 @@ pub mod federation;
 pub mod filter;
 mod groups;
 pub mod hosted;
+pub mod identity;
 pub mod mfa;
 pub mod outbox;
 pub mod paging;
@@ -46,7 +47,7 @@ pub use pools::PoolInput;
 pub use signup::{SignUpInput, SignUpResult};
 pub use tokens::{IssuedTokens, TokenGrant, UserCtx};
 pub use users::{CreateUserInput, ListUsersInput, MessageAction, UserListing};
-pub use views::{AccountView, AdminView, OAuthView, SignInView, UserView};
+pub use views::{AccountView, AdminView, IdentityView, OAuthView, SignInView, UserView};
 
 use cognate_store::Store;
 use crypto::MasterKey;

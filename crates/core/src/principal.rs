@@ -17,6 +17,18 @@ pub enum PrincipalKind {
     Admin,
     /// Temporary credentials of an identity-pool identity: its own data, never administration.
     Identity(IdentityPrincipal),
+    /// Temporary credentials of a role an administrator assumed (STS AssumeRole): they name
+    /// the role and nothing more (Cognate is not IAM; no policy is evaluated).
+    Role(RolePrincipal),
+}
+
+/// The role and session behind AssumeRole credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RolePrincipal {
+    /// The assumed role's ARN.
+    pub role_arn: String,
+    /// The role session name.
+    pub session_name: String,
 }
 
 /// The identity and assumed role behind temporary credentials.
@@ -101,9 +113,10 @@ impl Principal {
     pub fn arn(&self, account_id: &str) -> String {
         match &self.kind {
             PrincipalKind::Admin => format!("arn:aws:iam::{account_id}:user/cognate-admin"),
-            PrincipalKind::Identity(i) => {
-                let role = i.role_arn.rsplit('/').next().unwrap_or(&i.role_arn);
-                format!("arn:aws:sts::{account_id}:assumed-role/{role}/{}", i.session_name)
+            PrincipalKind::Identity(IdentityPrincipal { role_arn, session_name, .. })
+            | PrincipalKind::Role(RolePrincipal { role_arn, session_name }) => {
+                let role = role_arn.rsplit('/').next().unwrap_or(role_arn);
+                format!("arn:aws:sts::{account_id}:assumed-role/{role}/{session_name}")
             }
         }
     }
@@ -141,8 +154,12 @@ impl AdminKeys {
 
 #[async_trait]
 impl CredentialLookup for crate::Cognate {
-    async fn lookup(&self, access_key_id: &str, _session_token: Option<&str>) -> CoreResult<Option<Credential>> {
-        Ok(self.admin_keys.credential(access_key_id))
+    async fn lookup(&self, access_key_id: &str, session_token: Option<&str>) -> CoreResult<Option<Credential>> {
+        if let Some(admin) = self.admin_keys.credential(access_key_id) {
+            return Ok(Some(admin));
+        }
+        // Temporary credentials carry their session sealed in the token (identity::credentials).
+        Ok(session_token.and_then(|t| self.temporary_credential(access_key_id, t)))
     }
 }
 

@@ -10,6 +10,7 @@
 //! | [`SignInView`] | [`Cognate::sign_in`] | nothing: the flow authorizes itself | InitiateAuth and its challenges, refresh, revoke |
 //! | [`AccountView`] | [`Cognate::account`] | nothing: a client id and codes | sign-up, confirmation, password recovery |
 //! | [`OAuthView`] | [`Cognate::oauth`] | client credentials, codes, tokens | the OAuth 2.0 / OIDC endpoints |
+//! | [`IdentityView`] | [`Cognate::identities`] | an identity id and its logins | GetId, credentials, OpenID tokens |
 //!
 //! A function that needs admin rights exists only on `AdminView`, so code without an
 //! `AdminCtx` cannot call it. The sign-in state machine lives on `SignInView`; the admin
@@ -53,6 +54,14 @@ pub struct OAuthView<'a> {
     pub(crate) req: &'a RequestContext,
 }
 
+/// Identity pools' public operations (GetId, GetCredentialsForIdentity, GetOpenIdToken,
+/// UnlinkIdentity): they authorize by the identity and the logins they carry.
+#[derive(Clone, Copy)]
+pub struct IdentityView<'a> {
+    pub(crate) svc: &'a Cognate,
+    pub(crate) req: &'a RequestContext,
+}
+
 /// Sign-up, confirmation and password recovery (no token yet). The hosted pages use it in
 /// `hosted` mode, where a confidential client's `SECRET_HASH` is not asked for: the pages are
 /// the pool's own, and what they end in (a code) still needs the secret to become tokens.
@@ -89,6 +98,11 @@ impl Cognate {
         OAuthView { svc: self, req }
     }
 
+    /// Identity pools' public operations.
+    pub fn identities<'a>(&'a self, req: &'a RequestContext) -> IdentityView<'a> {
+        IdentityView { svc: self, req }
+    }
+
     /// Sign-up and recovery.
     pub fn account<'a>(&'a self, req: &'a RequestContext) -> AccountView<'a> {
         AccountView { svc: self, req, hosted: false }
@@ -117,7 +131,7 @@ macro_rules! deref_to_service {
     )*};
 }
 
-deref_to_service!(AdminView, UserView, SignInView, AccountView, OAuthView);
+deref_to_service!(AdminView, UserView, SignInView, AccountView, OAuthView, IdentityView);
 
 impl<'a> AdminView<'a> {
     /// The administrator's context.

@@ -8,6 +8,7 @@ pub mod device;
 pub mod federation;
 pub mod group;
 pub mod hosted;
+pub mod identity;
 pub mod ids;
 pub mod pool;
 pub mod user;
@@ -18,6 +19,7 @@ pub use device::Device;
 pub use federation::{IdentityProvider, ProviderLink, ProviderType};
 pub use group::Group;
 pub use hosted::{ManagedLoginBranding, PoolDomain, ResourceServer, Scope, UiCustomization};
+pub use identity::{CognitoProvider, Identity, IdentityPool, MappingRule, PrincipalTagMap, RoleMapping};
 pub use ids::{ClientId, UserPoolId};
 pub use pool::{
     AccountRecovery, LambdaConfig, PasswordPolicy, PoolMfa, PoolSettings, RecoveryOption, SchemaAttribute,

@@ -83,3 +83,14 @@ pub async fn openid_configuration(svc: &Cognate, pool: &str) -> Response {
     }
     json_reply(200, doc)
 }
+
+/// `/.well-known/jwks_uri`: the keys of the identity pools' OpenID tokens (the service's
+/// signing keys), as `cognito-identity.amazonaws.com` serves them.
+pub fn identity_jwks(svc: &Cognate) -> Response {
+    json_reply(200, svc.jwks())
+}
+
+/// `/.well-known/openid-configuration`: the identity pools' issuer (`iss = COGNATE_PUBLIC_URL`).
+pub fn identity_openid_configuration(svc: &Cognate) -> Response {
+    json_reply(200, svc.identity_discovery())
+}

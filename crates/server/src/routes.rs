@@ -16,6 +16,8 @@ use std::sync::Arc;
 pub fn app(svc: Cognate, door: Arc<FrontDoor>, ui: Arc<crate::hosted::Hosted>) -> Router {
     let documents = Router::new()
         .route("/health", get(health).options(preflight))
+        .route("/.well-known/jwks_uri", get(identity_jwks).options(preflight))
+        .route("/.well-known/openid-configuration", get(identity_openid_configuration).options(preflight))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks).options(preflight))
         .route("/{pool_id}/.well-known/openid-configuration", get(openid_configuration).options(preflight))
         .with_state(svc);
@@ -40,6 +42,14 @@ async fn preflight() -> Response {
 
 async fn health() -> Response {
     ([(http::header::CONTENT_TYPE, "application/json")], r#"{"status":"ok"}"#).into_response()
+}
+
+async fn identity_jwks(State(svc): State<Cognate>) -> Response {
+    issuer::identity_jwks(&svc)
+}
+
+async fn identity_openid_configuration(State(svc): State<Cognate>) -> Response {
+    issuer::identity_openid_configuration(&svc)
 }
 
 async fn jwks(State(svc): State<Cognate>, Path(pool_id): Path<String>) -> Response {

@@ -19,7 +19,14 @@ use std::sync::Arc;
 /// The front door with every API this build serves.
 pub fn front_door(svc: &Cognate, cfg: &Config) -> FrontDoor {
     FrontDoor {
-        registry: Registry::new(&cfg.region, vec![Box::new(IdpApi::new(svc.clone()))]),
+        registry: Registry::new(
+            &cfg.region,
+            vec![
+                Box::new(IdpApi::new(svc.clone())),
+                Box::new(cognate_api_identity::IdentityApi::new(svc.clone())),
+                Box::new(cognate_api_sts::StsApi::new(svc.clone())),
+            ],
+        ),
         credentials: Arc::new(svc.clone()),
         max_body_bytes: cfg.max_body_bytes,
         body_timeout: std::time::Duration::from_secs(cfg.body_timeout_secs),

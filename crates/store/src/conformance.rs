@@ -40,6 +40,92 @@ pub async fn run_all(store: &dyn Store) {
     devices(store).await;
     hosted_ui(store).await;
     identity_providers(store).await;
+    identity_pools(store).await;
+}
+
+/// Identity pools: CRUD and paging; a login belongs to one identity of a pool (another pool may
+/// have the same login), an identity has one subject per provider; logins added, removed and
+/// merged; deleting an identity or its pool takes its logins along.
+pub async fn identity_pools(store: &dyn Store) {
+    use cognate_model::{Identity, IdentityPool};
+    let suffix = cognate_model::ids::random_string(b"0123456789abcdef", 8);
+    let mk = |n: &str| IdentityPool {
+        id: format!("us-east-1:{n}-{suffix}"),
+        name: n.into(),
+        allow_unauthenticated: true,
+        allow_classic_flow: false,
+        supported_login_providers: Default::default(),
+        developer_provider_name: Some("login.dev".into()),
+        open_id_connect_provider_arns: vec![],
+        cognito_identity_providers: vec![],
+        saml_provider_arns: vec![],
+        tags: [("k".to_string(), "v".to_string())].into(),
+        roles: Default::default(),
+        role_mappings: Default::default(),
+        principal_tags: Default::default(),
+        created_at: 1,
+        updated_at: 1,
+    };
+    let (mut a, b) = (mk("a"), mk("b"));
+    store.create_identity_pool(&a).await.unwrap();
+    store.create_identity_pool(&b).await.unwrap();
+    assert!(matches!(store.create_identity_pool(&a).await, Err(StoreError::Conflict(_))));
+    a.allow_classic_flow = true;
+    store.update_identity_pool(&a).await.unwrap();
+    assert_eq!(store.get_identity_pool(&a.id).await.unwrap().unwrap(), a);
+    let page = store.list_identity_pools(Some(&a.id), 1000).await.unwrap();
+    assert!(page.iter().any(|p| p.id == b.id) && page.iter().all(|p| p.id > a.id));
+    let ident = |pool: &IdentityPool, n: &str, logins: &[(&str, &str)]| Identity {
+        id: format!("us-east-1:{n}-{suffix}"),
+        pool_id: pool.id.clone(),
+        logins: logins.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        created_at: 1,
+        updated_at: 1,
+    };
+    let one = ident(&a, "1", &[("login.dev", "u1")]);
+    store.create_identity(&one).await.unwrap();
+    assert_eq!(store.get_identity(&one.id).await.unwrap().unwrap(), one);
+    // The same login in another identity of the pool: refused; in another pool: fine.
+    let taken = ident(&a, "2", &[("login.dev", "u1")]);
+    assert!(matches!(store.create_identity(&taken).await, Err(StoreError::Conflict(_))));
+    assert!(store.get_identity(&taken.id).await.unwrap().is_none(), "nothing half-written");
+    store.create_identity(&ident(&b, "3", &[("login.dev", "u1")])).await.unwrap();
+    let two = ident(&a, "2", &[]);
+    store.create_identity(&two).await.unwrap();
+    assert_eq!(store.identity_by_login(&a.id, "login.dev", "u1").await.unwrap(), Some(one.id.clone()));
+    // Linking: new logins, the same one again, a taken one, a second subject for a provider.
+    store.add_logins(&two.id, &[("accounts.google.com".into(), "g2".into())], 5).await.unwrap();
+    store.add_logins(&two.id, &[("accounts.google.com".into(), "g2".into())], 6).await.unwrap();
+    assert!(matches!(
+        store.add_logins(&two.id, &[("login.dev".into(), "u1".into())], 7).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.add_logins(&two.id, &[("accounts.google.com".into(), "g3".into())], 7).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let got = store.get_identity(&two.id).await.unwrap().unwrap();
+    assert_eq!(got.logins.len(), 1);
+    assert_eq!(got.updated_at, 6);
+    assert!(matches!(store.add_logins("us-east-1:gone", &[], 1).await, Err(StoreError::NotFound)));
+    // Merge two into one: its logins move, it is gone.
+    store.merge_identities(&two.id, &one.id, 9).await.unwrap();
+    let merged = store.get_identity(&one.id).await.unwrap().unwrap();
+    assert_eq!(merged.logins.len(), 2);
+    assert!(store.get_identity(&two.id).await.unwrap().is_none());
+    assert_eq!(store.identity_by_login(&a.id, "accounts.google.com", "g2").await.unwrap(), Some(one.id.clone()));
+    store.remove_logins(&one.id, &["accounts.google.com".to_string()], 10).await.unwrap();
+    assert_eq!(store.get_identity(&one.id).await.unwrap().unwrap().logins.len(), 1);
+    let listed = store.list_identities(&a.id, None, 10).await.unwrap();
+    assert_eq!(listed.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), [one.id.as_str()]);
+    assert!(store.delete_identity(&one.id).await.unwrap());
+    assert!(!store.delete_identity(&one.id).await.unwrap());
+    assert_eq!(store.identity_by_login(&a.id, "login.dev", "u1").await.unwrap(), None);
+    // Deleting a pool takes its identities along.
+    store.delete_identity_pool(&b.id).await.unwrap();
+    assert!(store.get_identity(&format!("us-east-1:3-{suffix}")).await.unwrap().is_none());
+    assert!(matches!(store.delete_identity_pool(&b.id).await, Err(StoreError::NotFound)));
+    store.delete_identity_pool(&a.id).await.unwrap();
 }
 
 /// Identity providers: names and identifiers unique in a pool (not across pools), identifiers

@@ -3,8 +3,8 @@
 use crate::StoreResult;
 use async_trait::async_trait;
 use cognate_model::{
-    AppClient, ClientId, Device, Group, IdentityProvider, ManagedLoginBranding, PoolDomain, ProviderLink,
-    ResourceServer, UiCustomization, User, UserPool, UserPoolId, UserStatus,
+    AppClient, ClientId, Device, Group, Identity, IdentityPool, IdentityProvider, ManagedLoginBranding, PoolDomain,
+    ProviderLink, ResourceServer, UiCustomization, User, UserPool, UserPoolId, UserStatus,
 };
 
 /// An indexed column that ListUsers can filter on.
@@ -297,6 +297,41 @@ pub trait IdentityProviderStore: Send + Sync {
     async fn links_of_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Vec<ProviderLink>>;
 }
 
+/// Identity pools (cognito-identity) and their identities. A login (pool, provider, subject)
+/// belongs to at most one identity, and an identity has at most one login per provider.
+#[async_trait]
+pub trait IdentityPoolStore: Send + Sync {
+    /// Stores a new identity pool.
+    async fn create_identity_pool(&self, p: &IdentityPool) -> StoreResult<()>;
+    /// Reads one.
+    async fn get_identity_pool(&self, id: &str) -> StoreResult<Option<IdentityPool>>;
+    /// Replaces one; `NotFound` when missing.
+    async fn update_identity_pool(&self, p: &IdentityPool) -> StoreResult<()>;
+    /// Deletes one with its identities; `NotFound` when missing.
+    async fn delete_identity_pool(&self, id: &str) -> StoreResult<()>;
+    /// Identity pools by id after `after`.
+    async fn list_identity_pools(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<IdentityPool>>;
+    /// Stores a new identity with its logins; `Conflict("login")` when one of them belongs to
+    /// another identity, `NotFound` when the pool is gone.
+    async fn create_identity(&self, i: &Identity) -> StoreResult<()>;
+    /// Reads one, with its logins.
+    async fn get_identity(&self, id: &str) -> StoreResult<Option<Identity>>;
+    /// The identity a login belongs to.
+    async fn identity_by_login(&self, pool: &str, provider: &str, subject: &str) -> StoreResult<Option<String>>;
+    /// Adds logins to an identity; `Conflict("login")` when one belongs to another identity or
+    /// the identity has another subject for that provider, `NotFound` when it is gone.
+    async fn add_logins(&self, id: &str, logins: &[(String, String)], now: i64) -> StoreResult<()>;
+    /// Removes the logins of `providers` from an identity; `NotFound` when it is gone.
+    async fn remove_logins(&self, id: &str, providers: &[String], now: i64) -> StoreResult<()>;
+    /// A pool's identities by id after `after`.
+    async fn list_identities(&self, pool: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<Identity>>;
+    /// Deletes an identity (its logins go with it); returns whether it existed.
+    async fn delete_identity(&self, id: &str) -> StoreResult<bool>;
+    /// Moves every login of `from` to `to` and deletes `from`, in one transaction
+    /// (`Conflict("login")` when `to` already has another subject for one of the providers).
+    async fn merge_identities(&self, from: &str, to: &str, now: i64) -> StoreResult<()>;
+}
+
 /// Everything a backend provides.
 #[async_trait]
 pub trait Store:
@@ -311,6 +346,7 @@ pub trait Store:
     + DeviceStore
     + HostedUiStore
     + IdentityProviderStore
+    + IdentityPoolStore
 {
     /// Finishes pending work and closes connections.
     async fn close(&self);

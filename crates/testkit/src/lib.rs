@@ -229,6 +229,33 @@ impl TestServer {
         aws_sdk_cognitoidentityprovider::Client::from_conf(conf)
     }
 
+    /// An official cognito-identity client signed with `creds` (key, secret, session token), or
+    /// the admin key.
+    pub fn identity_client(&self, creds: Option<(&str, &str, Option<&str>)>) -> aws_sdk_cognitoidentity::Client {
+        let (k, s, t) = creds.unwrap_or((ACCESS_KEY, SECRET_KEY, None));
+        let conf = aws_sdk_cognitoidentity::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(REGION))
+            .endpoint_url(&self.endpoint)
+            .credentials_provider(Credentials::new(k, s, t.map(String::from), None, "cognate-testkit"))
+            .retry_config(RetryConfig::disabled())
+            .build();
+        aws_sdk_cognitoidentity::Client::from_conf(conf)
+    }
+
+    /// An official STS client signed with `creds` (key, secret, session token), or the admin key.
+    pub fn sts_client(&self, creds: Option<(&str, &str, Option<&str>)>) -> aws_sdk_sts::Client {
+        let (k, s, t) = creds.unwrap_or((ACCESS_KEY, SECRET_KEY, None));
+        let conf = aws_sdk_sts::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(REGION))
+            .endpoint_url(&self.endpoint)
+            .credentials_provider(Credentials::new(k, s, t.map(String::from), None, "cognate-testkit"))
+            .retry_config(RetryConfig::disabled())
+            .build();
+        aws_sdk_sts::Client::from_conf(conf)
+    }
+
     /// Sends `body` to `X-Amz-Target: AWSCognitoIdentityProviderService.<op>` with the given signing.
     pub async fn raw(&self, op: &str, body: &[u8], signing: Signing) -> RawResponse {
         self.raw_target(&format!("AWSCognitoIdentityProviderService.{op}"), body, signing).await

@@ -13,6 +13,8 @@ mod devices;
 mod groups;
 #[path = "../sql/hosted.rs"]
 mod hosted;
+#[path = "../sql/identities.rs"]
+mod identities;
 #[path = "../sql/pools.rs"]
 mod pools;
 #[path = "../sql/providers.rs"]
@@ -46,6 +48,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "stateless_codes", include_str!("../../migrations/postgres/0010_stateless_codes.sql")),
     (11, "provider_links", include_str!("../../migrations/postgres/0011_provider_links.sql")),
     (12, "once_markers", include_str!("../../migrations/postgres/0012_once_markers.sql")),
+    (13, "identity_pools", include_str!("../../migrations/postgres/0013_identity_pools.sql")),
 ];
 
 /// Connection pool settings (`COGNATE_DATABASE_MAX_CONNECTIONS`, `..._ACQUIRE_TIMEOUT_SECS`).

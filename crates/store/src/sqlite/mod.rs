@@ -14,6 +14,8 @@ mod devices;
 mod groups;
 #[path = "../sql/hosted.rs"]
 mod hosted;
+#[path = "../sql/identities.rs"]
+mod identities;
 #[path = "../sql/pools.rs"]
 mod pools;
 #[path = "../sql/providers.rs"]
@@ -48,6 +50,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "stateless_codes", include_str!("../../migrations/sqlite/0010_stateless_codes.sql")),
     (11, "provider_links", include_str!("../../migrations/sqlite/0011_provider_links.sql")),
     (12, "once_markers", include_str!("../../migrations/sqlite/0012_once_markers.sql")),
+    (13, "identity_pools", include_str!("../../migrations/sqlite/0013_identity_pools.sql")),
 ];
 
 /// Page size of new databases. A user row (attributes, password hash, sealed SRP verifier) is
