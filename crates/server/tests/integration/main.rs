@@ -14,6 +14,7 @@ mod federation_social;
 mod federation_social_browser;
 mod groups;
 mod hosted;
+mod identity_pools;
 mod lifecycle;
 mod mfa;
 mod multinode;

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 const PASSWORD: &str = "Multi-Passw0rd!";
 
 /// Two nodes sharing one new database and one master key; `None` without PostgreSQL.
-async fn nodes() -> Option<(TestServer, TestServer, Vec<(String, String)>)> {
+pub(crate) async fn nodes() -> Option<(TestServer, TestServer, Vec<(String, String)>)> {
     if postgres_admin_url().is_none() {
         eprintln!("COGNATE_TEST_POSTGRES_URL is not set: multi-node tests skipped");
         return None;
