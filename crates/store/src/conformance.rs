@@ -85,6 +85,9 @@ pub async fn identity_pools(store: &dyn Store) {
     let one = ident(&a, "1", &[("login.dev", "u1")]);
     store.create_identity(&one).await.unwrap();
     assert_eq!(store.get_identity(&one.id).await.unwrap().unwrap(), one);
+    let (i, p) = store.identity_with_pool(&one.id).await.unwrap().unwrap();
+    assert_eq!((i, p.id), (one.clone(), a.id.clone()));
+    assert!(store.identity_with_pool("us-east-1:none").await.unwrap().is_none());
     // The same login in another identity of the pool: refused; in another pool: fine.
     let taken = ident(&a, "2", &[("login.dev", "u1")]);
     assert!(matches!(store.create_identity(&taken).await, Err(StoreError::Conflict(_))));

@@ -316,6 +316,9 @@ pub trait IdentityPoolStore: Send + Sync {
     async fn create_identity(&self, i: &Identity) -> StoreResult<()>;
     /// Reads one, with its logins.
     async fn get_identity(&self, id: &str) -> StoreResult<Option<Identity>>;
+    /// Reads one with its logins and its pool, in one query (the credential operations'
+    /// read).
+    async fn identity_with_pool(&self, id: &str) -> StoreResult<Option<(Identity, IdentityPool)>>;
     /// The identity a login belongs to.
     async fn identity_by_login(&self, pool: &str, provider: &str, subject: &str) -> StoreResult<Option<String>>;
     /// Adds logins to an identity; `Conflict("login")` when one belongs to another identity or

@@ -6,7 +6,9 @@
 //! Scenarios: signup, password, refresh, get-tokens, get-user, admin-get-user, list-users, srp,
 //! get-user-under-hashing (GetUser from 2 tasks while `conc` tasks keep the password hashing
 //! saturated; the latencies reported are GetUser's), and the hosted UI's login-page, authorize,
-//! oauth-code and client-credentials (crates/bench/src/bin/cognate-bench/oauth.rs).
+//! oauth-code and client-credentials (crates/bench/src/bin/cognate-bench/oauth.rs), and the
+//! identity pools' identity-guest, identity-credentials, identity-openid, sts-admin and
+//! sts-temporary (crates/bench/src/bin/cognate-bench/identity.rs).
 //! Admin credentials (for the setup and admin-get-user) come from AWS_ACCESS_KEY_ID and
 //! AWS_SECRET_ACCESS_KEY.
 
@@ -21,10 +23,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "Bench-Passw0rd!";
+#[path = "cognate-bench/identity.rs"]
+mod identity;
 #[path = "cognate-bench/oauth.rs"]
 mod oauth;
 
-const SCENARIOS: [&str; 13] = [
+const SCENARIOS: [&str; 18] = [
     "signup",
     "password",
     "refresh",
@@ -38,6 +42,11 @@ const SCENARIOS: [&str; 13] = [
     "authorize",
     "oauth-code",
     "client-credentials",
+    "identity-guest",
+    "identity-credentials",
+    "identity-openid",
+    "sts-admin",
+    "sts-temporary",
 ];
 
 struct Args {
@@ -275,6 +284,9 @@ async fn run(name: &str, a: &Args, admin: &idp::Client, public: &idp::Client) ->
     let users = if matches!(name, "list-users") { 200 } else { conc.max(1) };
     let f = Arc::new(fixture(admin, users).await);
     if let Some(m) = oauth::run(name, &a.endpoint, &f, secs, conc, pid).await {
+        return Some(m);
+    }
+    if let Some(m) = identity::run(name, &a.endpoint, &f, secs, conc, pid).await {
         return Some(m);
     }
     let pc = public.clone();

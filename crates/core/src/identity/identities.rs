@@ -62,9 +62,7 @@ pub(crate) fn amr(logins: Option<&[VerifiedLogin]>) -> Vec<String> {
 impl crate::Cognate {
     /// The identity and its pool (`ResourceNotFound` for either).
     pub(crate) async fn identity_and_pool(&self, identity_id: &str) -> CoreResult<(Identity, IdentityPool)> {
-        let identity = self.store.get_identity(identity_id).await?.ok_or_else(|| identity_missing(identity_id))?;
-        let pool = self.identity_pool(&identity.pool_id).await?;
-        Ok((identity, pool))
+        self.store.identity_with_pool(identity_id).await?.ok_or_else(|| identity_missing(identity_id))
     }
 
     /// Checks that `logins` authorize `identity`: `None` for a guest, the verified logins for a

@@ -119,20 +119,36 @@ impl IdentityPoolStore for DbStore {
     }
 
     async fn get_identity(&self, id: &str) -> StoreResult<Option<Identity>> {
-        let Some(r) = sqlx::query("SELECT id, pool_id, created_at, updated_at FROM identities WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.reader)
-            .await?
-        else {
-            return Ok(None);
+        Ok(self.identity_with_pool(id).await?.map(|(i, _)| i))
+    }
+
+    async fn identity_with_pool(&self, id: &str) -> StoreResult<Option<(Identity, IdentityPool)>> {
+        // One query: the identity, its pool's document, and its logins (a LEFT JOIN row per
+        // login, one row when it has none).
+        let rows = sqlx::query(
+            "SELECT i.pool_id, i.created_at, i.updated_at, p.document, l.provider, l.subject FROM identities i \
+             JOIN identity_pools p ON p.id = i.pool_id \
+             LEFT JOIN identity_logins l ON l.identity_id = i.id WHERE i.id = $1",
+        )
+        .bind(id)
+        .fetch_all(&self.reader)
+        .await?;
+        let Some(first) = rows.first() else { return Ok(None) };
+        let mut logins = BTreeMap::new();
+        for r in &rows {
+            if let Some(p) = r.try_get::<Option<String>, _>("provider")? {
+                logins.insert(p, r.try_get::<Option<String>, _>("subject")?.unwrap_or_default());
+            }
+        }
+        let identity = Identity {
+            id: id.to_string(),
+            pool_id: first.try_get("pool_id")?,
+            created_at: first.try_get("created_at")?,
+            updated_at: first.try_get("updated_at")?,
+            logins,
         };
-        Ok(Some(Identity {
-            id: r.try_get("id")?,
-            pool_id: r.try_get("pool_id")?,
-            created_at: r.try_get("created_at")?,
-            updated_at: r.try_get("updated_at")?,
-            logins: logins_of(&self.reader, id).await?,
-        }))
+        let pool: IdentityPool = serde_json::from_str(&first.try_get::<String, _>("document")?)?;
+        Ok(Some((identity, pool)))
     }
 
     async fn identity_by_login(&self, pool: &str, provider: &str, subject: &str) -> StoreResult<Option<String>> {
