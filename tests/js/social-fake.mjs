@@ -6,6 +6,9 @@
 //   Sign in with Apple: OIDC with response_mode=form_post (the page posts code, state and the
 //   `user` JSON back), the client secret an ES256 JWT by the team's key, checked here.
 // Each checks what Cognate sends it (secrets, PKCE, redirect URI, the client secret JWT).
+// For identity-pool logins (no browser): GET /{google,apple,oidc}/mint?sub=&aud= answers an
+// ID token, GET /{facebook,amazon}/mint?user= an access token; /oidc is a generic OIDC issuer
+// (`{url}/oidc`, with discovery).
 //
 // Usage: node social-fake.mjs CONFIG_JSON
 //   CONFIG_JSON: {secrets: {google, facebook, amazon}, apple: {client_id, team_id, key_id, team_public_jwk}}
@@ -116,6 +119,19 @@ server.on('request', async (req, res) => {
       return json(res, 200, out);
     }
     if (step === 'jwks') return json(res, 200, { keys: [jwk] });
+    // For identity pools, without a browser: an ID token or access token minted directly.
+    if (provider === 'oidc' && url.pathname === '/oidc/.well-known/openid-configuration') {
+      return json(res, 200, { issuer: `${base}/oidc`, jwks_uri: `${base}/oidc/jwks`, authorization_endpoint: `${base}/oidc/authorize` });
+    }
+    if (step === 'mint') {
+      const iss = { oidc: `${base}/oidc`, google: 'https://accounts.google.com', apple: 'https://appleid.apple.com' }[provider];
+      if (iss) return json(res, 200, { token: jwt({ iss, aud: q.aud, sub: q.sub, iat: now(), exp: now() + 600, email: `${q.sub}@example.test` }) });
+      const person = people[provider]?.[q.user];
+      if (!person) return json(res, 400, { error: 'unknown account' });
+      const access = b64u(randomBytes(16));
+      tokens.set(access, person);
+      return json(res, 200, { token: access });
+    }
     const bearer = (req.headers.authorization || '').replace(/^Bearer /, '');
     const person = tokens.get(bearer);
     if (step === 'me' && person) {

@@ -210,7 +210,7 @@ impl crate::Cognate {
     /// An OIDC provider of the pool (`https://{host}`, `http` for a loopback host): its
     /// discovery document names the JWKS that signs its ID tokens. The audience is not
     /// checked: IAM's client-id list of the provider has no place in Cognate (README).
-    async fn verify_oidc(&self, host: &str, token: &str) -> CoreResult<(String, Value)> {
+    pub(crate) async fn verify_oidc(&self, host: &str, token: &str) -> CoreResult<(String, Value)> {
         let loopback = host.starts_with("127.0.0.1") || host.starts_with("localhost") || host.starts_with("[::1]");
         let issuer = format!("{}://{host}", if loopback { "http" } else { "https" });
         let url = format!("{issuer}/.well-known/openid-configuration");

@@ -72,7 +72,12 @@ impl crate::Cognate {
         token: &str,
         duration_secs: i64,
     ) -> CoreResult<WebIdentitySession> {
-        let claims = self.check_open_id_token(token).map_err(CoreError::NotAuthorized)?;
+        let claims = match self.check_open_id_token(token) {
+            Ok(c) => c,
+            Err(ours) => {
+                return self.assume_role_with_oidc_token(role_arn, session_name, token, duration_secs, ours).await
+            }
+        };
         let (identity, pool) = self
             .identity_and_pool(&claims.identity_id)
             .await
@@ -101,6 +106,70 @@ impl crate::Cognate {
             assumed_role_id: role_id(role_arn, session_name),
             provider,
             audience: pool.id,
+        })
+    }
+
+    /// AssumeRoleWithWebIdentity with another issuer's ID token: the account trusts the OIDC
+    /// providers its identity pools name (`OpenIdConnectProviderARNs`, IAM's OIDC providers),
+    /// and a token of one may assume a role of such a pool (its authenticated role or a role of
+    /// its mappings). The credentials name the role, not an identity.
+    async fn assume_role_with_oidc_token(
+        &self,
+        role_arn: &str,
+        session_name: &str,
+        token: &str,
+        duration_secs: i64,
+        ours: String,
+    ) -> CoreResult<WebIdentitySession> {
+        let untrusted = || CoreError::NotAuthorized(format!("The token is not one this account trusts ({ours})."));
+        let unverified: serde_json::Value = token
+            .split('.')
+            .nth(1)
+            .and_then(|p| base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, p).ok())
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .ok_or_else(untrusted)?;
+        let iss = unverified["iss"].as_str().ok_or_else(untrusted)?;
+        let host = iss.split_once("://").map(|(_, h)| h.trim_end_matches('/')).ok_or_else(untrusted)?.to_string();
+        // The pools that name this provider (all of them: a short scan, on this path only).
+        let mut trusting = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = self.store.list_identity_pools(after.as_deref(), 500).await?;
+            let done = page.len() < 500;
+            after = page.last().map(|p| p.id.clone());
+            trusting.extend(page.into_iter().filter(|p| {
+                p.open_id_connect_provider_arns.iter().any(|a| super::pools::oidc_arn_host(a) == Some(host.as_str()))
+            }));
+            if done {
+                break;
+            }
+        }
+        if trusting.is_empty() {
+            return Err(untrusted());
+        }
+        let (subject, claims) = self.verify_oidc(&host, token).await?;
+        let allowed = trusting.iter().any(|p| {
+            p.roles.get("authenticated").is_some_and(|r| r == role_arn)
+                || p.role_mappings.values().flat_map(|m| &m.rules).any(|r| r.role_arn == role_arn)
+        });
+        if !allowed {
+            return Err(CoreError::Unauthorized(format!(
+                "Not authorized to perform sts:AssumeRoleWithWebIdentity: no identity pool that trusts {host} gives the role {role_arn}."
+            )));
+        }
+        let credentials = self.mint_credentials("", "", role_arn, session_name, duration_secs * 1000);
+        let role = role_arn.rsplit('/').next().unwrap_or(role_arn);
+        let audience = match &claims["aud"] {
+            serde_json::Value::Array(a) => a.first().and_then(|v| v.as_str()).unwrap_or("").to_string(),
+            v => v.as_str().unwrap_or("").to_string(),
+        };
+        Ok(WebIdentitySession {
+            credentials,
+            subject,
+            assumed_role_arn: format!("arn:aws:sts::{}:assumed-role/{role}/{session_name}", self.config.account_id),
+            assumed_role_id: role_id(role_arn, session_name),
+            provider: host,
+            audience,
         })
     }
 

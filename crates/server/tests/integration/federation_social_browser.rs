@@ -13,12 +13,10 @@ use serde_json::Value;
 use std::collections::HashMap;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-#[tokio::test]
-async fn a_person_signs_in_with_each_social_provider_in_chromium() {
-    if !browser_tests_run() {
-        return;
-    }
-    let dir = std::env::var("COGNATE_JS_CLIENT_DIR").unwrap();
+/// Starts tests/js/social-fake.mjs; its handle (the fake stops when it is dropped), its URL, and
+/// the COGNATE_SOCIAL_ENDPOINTS_FILE that points the presets at it.
+pub(crate) async fn social_fake() -> Option<(tokio::process::Child, String, tempfile::NamedTempFile)> {
+    let dir = std::env::var("COGNATE_JS_CLIENT_DIR").ok()?;
     let cfg = serde_json::json!({
         "secrets": {"google": "g-secret", "facebook": "fb-secret", "amazon": "amzn-secret"},
         "apple": {"client_id": "com.example.web", "team_id": "TEAM123", "key_id": "KEY123",
@@ -36,6 +34,15 @@ async fn a_person_signs_in_with_each_social_provider_in_chromium() {
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), ready["endpoints_toml"].as_str().unwrap()).unwrap();
+    Some((fake, ready["url"].as_str().unwrap().to_string(), file))
+}
+
+#[tokio::test]
+async fn a_person_signs_in_with_each_social_provider_in_chromium() {
+    if !browser_tests_run() {
+        return;
+    }
+    let (_fake, _url, file) = social_fake().await.unwrap();
     let s = TestServer::start_with(BIN, &[("COGNATE_SOCIAL_ENDPOINTS_FILE", file.path().to_str().unwrap())]).await;
     let c = s.client();
     let pool = pool(&c).await;

@@ -570,3 +570,129 @@ async fn credentials_minted_on_one_node_work_on_another() {
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
+
+#[tokio::test]
+async fn google_facebook_and_oidc_logins_link_and_unlink_and_sts_trusts_the_pools_oidc_providers() {
+    let Some((_fake, fake, file)) = crate::federation_social_browser::social_fake().await else {
+        eprintln!("skipped: run ./scripts/test to install the fake providers");
+        return;
+    };
+    let s = TestServer::start_with(BIN, &[("COGNATE_SOCIAL_ENDPOINTS_FILE", file.path().to_str().unwrap())]).await;
+    let http = s.http();
+    let mint = |path: String| {
+        let http = http.clone();
+        async move {
+            let v: Value = http.get(path).send().await.unwrap().json().await.unwrap();
+            v["token"].as_str().unwrap().to_string()
+        }
+    };
+    let oidc_host = format!("{}/oidc", fake.trim_start_matches("http://"));
+    let admin = s.identity_client(None);
+    let pool = admin
+        .create_identity_pool()
+        .identity_pool_name(unique("ext"))
+        .allow_unauthenticated_identities(false)
+        .supported_login_providers("accounts.google.com", "g-app")
+        .supported_login_providers("graph.facebook.com", "fb-app")
+        .open_id_connect_provider_arns(format!("arn:aws:iam::000000000000:oidc-provider/{oidc_host}"))
+        .send()
+        .await
+        .unwrap()
+        .identity_pool_id;
+    admin.set_identity_pool_roles().identity_pool_id(&pool).roles("authenticated", AUTH_ROLE).send().await.unwrap();
+    let anyone = s.identity_client(None);
+    let google = mint(format!("{fake}/google/mint?sub=g-77&aud=g-app")).await;
+    let facebook = mint(format!("{fake}/facebook/mint?user=fay")).await;
+    let oidc = mint(format!("{fake}/oidc/mint?sub=o-5&aud=any-client")).await;
+    // Google and Facebook together: one identity with both logins.
+    let both = anyone
+        .get_id()
+        .identity_pool_id(&pool)
+        .logins("accounts.google.com", &google)
+        .logins("graph.facebook.com", &facebook)
+        .send()
+        .await
+        .unwrap()
+        .identity_id
+        .unwrap();
+    let d = admin.describe_identity().identity_id(&both).send().await.unwrap();
+    assert_eq!(d.logins().len(), 2, "{:?}", d.logins());
+    // Either login alone proves it; its credentials name the authenticated role.
+    let c = anyone
+        .get_credentials_for_identity()
+        .identity_id(&both)
+        .logins("graph.facebook.com", &facebook)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        caller_arn(&s, &triple(c.credentials.as_ref().unwrap())).await.unwrap(),
+        "arn:aws:sts::000000000000:assumed-role/Authenticated/CognitoIdentityCredentials"
+    );
+    // A Google token for another app is refused; so is a guest in this pool.
+    let other_app = mint(format!("{fake}/google/mint?sub=g-77&aud=someone-else")).await;
+    let e = anyone.get_id().identity_pool_id(&pool).logins("accounts.google.com", &other_app).send().await.unwrap_err();
+    assert_eq!(code(&e), "NotAuthorizedException");
+    let e = anyone.get_id().identity_pool_id(&pool).send().await.unwrap_err();
+    assert_eq!(code(&e), "NotAuthorizedException");
+    // UnlinkIdentity (public: the caller proves the identity with a login).
+    anyone
+        .unlink_identity()
+        .identity_id(&both)
+        .logins("accounts.google.com", &google)
+        .logins_to_remove("graph.facebook.com")
+        .send()
+        .await
+        .unwrap();
+    let d = admin.describe_identity().identity_id(&both).send().await.unwrap();
+    assert_eq!(d.logins(), ["accounts.google.com".to_string()]);
+    let e = anyone
+        .get_credentials_for_identity()
+        .identity_id(&both)
+        .logins("graph.facebook.com", &facebook)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(message(&e).contains("Logins don't match"), "{}", message(&e));
+    // An OIDC provider of the pool, through its discovery document and JWKS.
+    let o =
+        anyone.get_id().identity_pool_id(&pool).logins(&oidc_host, &oidc).send().await.unwrap().identity_id.unwrap();
+    assert_ne!(o, both);
+    anyone.get_credentials_for_identity().identity_id(&o).logins(&oidc_host, &oidc).send().await.unwrap();
+    // STS trusts the OIDC providers the account's identity pools name: the token itself
+    // assumes the pool's role.
+    let sts = s.sts_client(None);
+    let r = sts
+        .assume_role_with_web_identity()
+        .role_arn(AUTH_ROLE)
+        .role_session_name("oidc")
+        .web_identity_token(&oidc)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.subject_from_web_identity_token.as_deref(), Some("o-5"));
+    assert_eq!(r.provider.as_deref(), Some(oidc_host.as_str()));
+    let c = r.credentials.unwrap();
+    assert_eq!(
+        caller_arn(&s, &(c.access_key_id, c.secret_access_key, c.session_token)).await.unwrap(),
+        "arn:aws:sts::000000000000:assumed-role/Authenticated/oidc"
+    );
+    let e = sts
+        .assume_role_with_web_identity()
+        .role_arn(ADMIN_ROLE)
+        .role_session_name("oidc")
+        .web_identity_token(&oidc)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&e), "AccessDenied");
+    let e = sts
+        .assume_role_with_web_identity()
+        .role_arn(AUTH_ROLE)
+        .role_session_name("google")
+        .web_identity_token(&google)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&e), "InvalidIdentityToken", "Google is not an OIDC provider of the account");
+}
