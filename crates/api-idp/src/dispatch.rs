@@ -25,11 +25,11 @@ fn user(auth: &Authorized) -> Result<&UserCtx, ApiError> {
 }
 
 fn input<T: DeserializeOwned>(map: Map<String, Value>) -> Result<T, ApiError> {
-    serde_json::from_value(Value::Object(map)).map_err(ops::ser)
+    cognate_api::json_target::input(map).map_err(ops::ser)
 }
 
 fn output<T: Serialize>(out: T) -> Result<Value, ApiError> {
-    serde_json::to_value(out).map_err(|e| ApiError::Core(cognate_core::CoreError::Internal(e.to_string())))
+    cognate_api::json_target::output(out).map_err(|e| ApiError::Core(cognate_core::CoreError::Internal(e.to_string())))
 }
 
 /// An admin handler: gets the admin view, which only an admin context opens.

@@ -19,7 +19,6 @@ pub use operation::Operation;
 
 use async_trait::async_trait;
 use cognate_api::{Api, AuthKind, Call, Protocol, Recognized, Reply, WireError};
-use cognate_aws_protocol::split_target;
 use cognate_core::{AdminCtx, Cognate, CoreError, UserCtx};
 use serde_json::{Map, Value};
 
@@ -113,20 +112,11 @@ impl Api for IdpApi {
     }
 
     fn claims(&self, head: &http::request::Parts) -> bool {
-        head.headers
-            .get("x-amz-target")
-            .and_then(|v| v.to_str().ok())
-            .and_then(split_target)
-            .is_some_and(|(prefix, _)| prefix == TARGET_PREFIX)
+        cognate_api::json_target::claims(head, TARGET_PREFIX)
     }
 
     fn operation(&self, head: &http::request::Parts, _body: &[u8]) -> Result<Recognized, WireError> {
-        let target = head.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or("");
-        let unknown = || WireError::client("UnknownOperationException", format!("Unknown operation {target}."));
-        if head.method != http::Method::POST {
-            return Err(unknown());
-        }
-        let op = split_target(target).and_then(|(_, name)| Operation::from_name(name)).ok_or_else(unknown)?;
+        let op = cognate_api::json_target::operation(head, Operation::from_name)?;
         Ok(Recognized { index: op as usize, name: op.name(), auth: op.auth() })
     }
 

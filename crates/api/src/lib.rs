@@ -5,6 +5,7 @@
 //! owns everything common: request ids, the span named after the operation, the body limit,
 //! SigV4 verification into a [`Principal`], per-operation metrics and error rendering.
 
+pub mod json_target;
 pub mod validate;
 
 use async_trait::async_trait;

@@ -5,7 +5,7 @@ use crate::request::{authorize_query, Params, UiRequest};
 use crate::response::{self, cookie, session_cookie_name};
 use crate::HostedUi;
 use bytes::Bytes;
-use cognate_core::federation::IDP_BINDING_COOKIE;
+use cognate_core::federation::{FederatedSignIn, IDP_BINDING_COOKIE};
 use cognate_core::hosted::{
     AuthorizeParams, AuthorizeRefusal, AuthorizeRequest, ClientCredentials, OAuthError, Prompt, TokenRequest,
 };
@@ -119,11 +119,27 @@ impl HostedUi {
                 return self.idp_failure(req, &q, binding.as_deref(), "server_error", &desc, page).await;
             }
         };
+        self.federated_done(req, done, None).await
+    }
+
+    /// A federated sign-in that succeeded: the hosted session starts, the binding cookie goes,
+    /// and the app's authorization request (`checked`, or re-checked from the sealed query) is
+    /// answered with its code.
+    pub(crate) async fn federated_done(
+        &self,
+        req: &UiRequest,
+        done: FederatedSignIn,
+        checked: Option<AuthorizeRequest>,
+    ) -> Response<Bytes> {
         let p = Params::parse(done.query.as_bytes()).authorize();
-        let a = match self.checked(req, &p).await {
-            Ok(a) => a,
-            Err(r) => return r,
+        let a = match checked {
+            Some(a) => a,
+            None => match self.checked(req, &p).await {
+                Ok(a) => a,
+                Err(r) => return r,
+            },
         };
+        let oauth = self.svc.oauth(&req.ctx);
         let (session, sealed) =
             oauth.start_federated_session(&a.pool_id, &done.username_key, done.auth_time, done.saml);
         match oauth.grant(&a, &session).await {

@@ -68,26 +68,7 @@ impl HostedUi {
                 return self.idp_failure(req, &q, binding.as_deref(), "access_denied", &desc, page).await;
             }
         };
-        let p = Params::parse(done.query.as_bytes()).authorize();
-        let a = match idp_initiated {
-            Some(a) => a,
-            None => match self.checked(req, &p).await {
-                Ok(a) => a,
-                Err(r) => return r,
-            },
-        };
-        let (session, sealed) =
-            oauth.start_federated_session(&a.pool_id, &done.username_key, done.auth_time, done.saml);
-        match oauth.grant(&a, &session).await {
-            Ok(location) => {
-                let mut r = response::redirect(&location);
-                let name = session_cookie_name(a.pool_id.as_str());
-                response::add_cookie(&mut r, &cookie(&name, &sealed, 3600, self.secure));
-                response::add_cookie(&mut r, &response::binding_cookie(IDP_BINDING_COOKIE, "", 0, self.secure));
-                r
-            }
-            Err(e) => self.fail(req, p.lang.as_deref(), &e),
-        }
+        self.federated_done(req, done, idp_initiated).await
     }
 
     /// `GET /saml2/logout`: the IdP's LogoutResponse (on to the app's `logout_uri`), or its

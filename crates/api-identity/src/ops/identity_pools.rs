@@ -43,9 +43,10 @@ fn pool_out(p: m::IdentityPool) -> IdentityPool {
     }
 }
 
-/// CreateIdentityPool. Errors: InvalidParameter.
-pub async fn create(admin: AdminView<'_>, req: CreateIdentityPoolInput) -> Out<IdentityPool> {
-    let input = IdentityPoolInput {
+/// CreateIdentityPool's members, for core (UpdateIdentityPool's input has the same ones, and the
+/// pool's id).
+fn pool_input(req: CreateIdentityPoolInput) -> IdentityPoolInput {
+    IdentityPoolInput {
         name: req.identity_pool_name,
         allow_unauthenticated: req.allow_unauthenticated_identities,
         allow_classic_flow: req.allow_classic_flow,
@@ -55,8 +56,12 @@ pub async fn create(admin: AdminView<'_>, req: CreateIdentityPoolInput) -> Out<I
         cognito_identity_providers: providers_in(req.cognito_identity_providers),
         saml_provider_arns: req.saml_provider_arns,
         tags: req.identity_pool_tags,
-    };
-    Ok(pool_out(admin.create_identity_pool(input).await?))
+    }
+}
+
+/// CreateIdentityPool. Errors: InvalidParameter.
+pub async fn create(admin: AdminView<'_>, req: CreateIdentityPoolInput) -> Out<IdentityPool> {
+    Ok(pool_out(admin.create_identity_pool(pool_input(req)).await?))
 }
 
 /// DescribeIdentityPool. Errors: ResourceNotFound.
@@ -64,21 +69,12 @@ pub async fn describe(admin: AdminView<'_>, req: DescribeIdentityPoolInput) -> O
     Ok(pool_out(admin.describe_identity_pool(&req.identity_pool_id).await?))
 }
 
-/// UpdateIdentityPool (its input is the `IdentityPool` shape). Errors: InvalidParameter,
-/// ResourceNotFound.
+/// UpdateIdentityPool (its input is the `IdentityPool` shape: CreateIdentityPool's members and
+/// the id). Errors: InvalidParameter, ResourceNotFound.
 pub async fn update(admin: AdminView<'_>, req: IdentityPool) -> Out<IdentityPool> {
-    let input = IdentityPoolInput {
-        name: req.identity_pool_name,
-        allow_unauthenticated: req.allow_unauthenticated_identities,
-        allow_classic_flow: req.allow_classic_flow,
-        supported_login_providers: req.supported_login_providers,
-        developer_provider_name: req.developer_provider_name,
-        open_id_connect_provider_arns: req.open_id_connect_provider_arns,
-        cognito_identity_providers: providers_in(req.cognito_identity_providers),
-        saml_provider_arns: req.saml_provider_arns,
-        tags: req.identity_pool_tags,
-    };
-    Ok(pool_out(admin.update_identity_pool(&req.identity_pool_id, input).await?))
+    let same: CreateIdentityPoolInput =
+        serde_json::to_value(&req).and_then(serde_json::from_value).map_err(super::ser)?;
+    Ok(pool_out(admin.update_identity_pool(&req.identity_pool_id, pool_input(same)).await?))
 }
 
 /// DeleteIdentityPool. Errors: ResourceNotFound.

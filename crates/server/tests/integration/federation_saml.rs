@@ -209,6 +209,18 @@ async fn round(
     b: &mut Browser,
     variant: &str,
 ) -> (cognate_testkit::browser::Page, String) {
+    let fields = crafted(s, w, b, variant).await;
+    (b.post("/saml2/idpresponse", &fields).await, fields["SAMLResponse"].clone())
+}
+
+/// The AuthnRequest `b` is sent to the IdP with, and the IdP's answer of `variant`: the form
+/// the IdP would post (SAMLResponse, RelayState).
+async fn crafted(
+    s: &cognate_testkit::TestServer,
+    w: &Setup,
+    b: &mut Browser,
+    variant: &str,
+) -> BTreeMap<String, String> {
     let to_idp = b.get(&w.authorize_url(&s.endpoint)).await;
     let location = to_idp.location.clone().unwrap_or_else(|| panic!("{to_idp:?}"));
     assert!(location.starts_with(&format!("{}/sso?SAMLRequest=", w.idp.url)), "{location}");
@@ -222,13 +234,11 @@ async fn round(
         .json()
         .await
         .unwrap();
-    let response = crafted["SAMLResponse"].as_str().unwrap().to_string();
-    let fields: BTreeMap<String, String> = [
-        ("SAMLResponse".to_string(), response.clone()),
+    [
+        ("SAMLResponse".to_string(), crafted["SAMLResponse"].as_str().unwrap().to_string()),
         ("RelayState".to_string(), crafted["RelayState"].as_str().unwrap().to_string()),
     ]
-    .into();
-    (b.post("/saml2/idpresponse", &fields).await, response)
+    .into()
 }
 
 fn app_error(page: &cognate_testkit::browser::Page, cb: &str) -> String {
@@ -275,26 +285,8 @@ async fn saml_responses_are_checked_and_each_refusal_comes_back_as_an_oauth_erro
     assert_eq!(app_error(&replayed, &w.cb), "access_denied");
     // A good response carried into another browser (no binding cookie): the error page, no code.
     let mut other = Browser::new(&s.endpoint);
-    let (page, _) = {
-        let to_idp = b.get(&w.authorize_url(&s.endpoint)).await;
-        let query = to_idp.location.clone().unwrap();
-        let query = query.split_once('?').unwrap().1;
-        let crafted: Value = s
-            .http()
-            .get(format!("{}/craft?{query}&user=alice&variant=good", w.idp.url))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let fields: BTreeMap<String, String> = [
-            ("SAMLResponse".to_string(), crafted["SAMLResponse"].as_str().unwrap().to_string()),
-            ("RelayState".to_string(), crafted["RelayState"].as_str().unwrap().to_string()),
-        ]
-        .into();
-        (other.post("/saml2/idpresponse", &fields).await, ())
-    };
+    let fields = crafted(&s, &w, &mut b, "good").await;
+    let page = other.post("/saml2/idpresponse", &fields).await;
     assert_eq!(page.status, 400, "{page:?}");
     assert!(page.location.is_none());
     // IdP-initiated sign-in is refused unless the provider allows it.
