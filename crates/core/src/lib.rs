@@ -31,6 +31,7 @@ pub mod srp;
 pub mod testing;
 mod timing;
 pub mod tokens;
+pub mod usage;
 mod users;
 pub mod views;
 
@@ -89,6 +90,8 @@ pub struct Cognate {
     pub(crate) outbound: Arc<dyn federation::Outbound>,
     /// SAML metadata read from `MetadataURL`s: (when read, what), by pool/provider/URL.
     pub(crate) saml_metadata: Arc<std::sync::Mutex<std::collections::HashMap<String, SamlMetadataCopy>>>,
+    /// Monthly active users this node has recorded.
+    pub(crate) active_seen: Arc<usage::ActiveSeen>,
 }
 
 /// A copy of an IdP's metadata and when it was read (Unix ms).
@@ -121,6 +124,7 @@ impl Cognate {
             timing: Arc::new(Default::default()),
             outbound: Arc::new(federation::NoOutbound),
             saml_metadata: Default::default(),
+            active_seen: Default::default(),
             config: Arc::new(config),
         };
         svc.sync(false, false).await?;

@@ -56,6 +56,7 @@ struct FileConfig {
     max_connections: Option<usize>,
     auth_domain: Option<String>,
     social_endpoints_file: Option<PathBuf>,
+    metrics_token: Option<String>,
 }
 
 /// The effective configuration.
@@ -112,6 +113,8 @@ pub struct Config {
     /// `Facebook`, `LoginWithAmazon`, `SignInWithApple`) to the endpoints that replace its
     /// public ones (`authorize_url`, `token_url`, `attributes_url`, `jwks_uri`, `oidc_issuer`).
     pub social_endpoints_file: Option<PathBuf>,
+    /// `COGNATE_METRICS_TOKEN`: when set, `/metrics` wants `Authorization: Bearer {token}`.
+    pub metrics_token: Option<Secret>,
 }
 
 fn env_number<T: std::str::FromStr>(name: &str, file: Option<T>, default: T) -> Result<T, String> {
@@ -236,6 +239,7 @@ impl Config {
             },
             auth_domain: env("COGNATE_AUTH_DOMAIN").or(f.auth_domain),
             social_endpoints_file: env("COGNATE_SOCIAL_ENDPOINTS_FILE").map(PathBuf::from).or(f.social_endpoints_file),
+            metrics_token: env("COGNATE_METRICS_TOKEN").or(f.metrics_token).filter(|t| !t.is_empty()).map(Secret::new),
         })
     }
 }

@@ -51,6 +51,19 @@ impl Registry {
         self.apis.iter().find(|r| r.api.claims(head))
     }
 
+    /// Every operation that has answered at least once, with its API's name and its counters.
+    pub fn served(&self) -> Vec<(&'static str, &'static str, &crate::metrics::OpStats)> {
+        let mut out = Vec::new();
+        for reg in &self.apis {
+            for (i, name) in reg.api.operations().iter().enumerate() {
+                if let Some(s) = reg.stats.get(i).filter(|s| s.calls.load(std::sync::atomic::Ordering::Relaxed) > 0) {
+                    out.push((reg.api.name(), *name, s));
+                }
+            }
+        }
+        out
+    }
+
     /// Logs what each API served since the start: calls, errors and mean time per operation.
     pub fn log_summary(&self) {
         for reg in &self.apis {

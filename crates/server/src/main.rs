@@ -10,6 +10,7 @@ mod issuer;
 mod listener;
 mod metrics;
 mod outbound;
+mod prometheus;
 mod routes;
 mod serve;
 
@@ -30,6 +31,18 @@ enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit (`serve` also applies them at start).
     Migrate(ServeArgs),
+    /// Print the monthly active users of each pool (users apart from federated users, as
+    /// Cognito bills them), month by month.
+    Usage {
+        #[command(flatten)]
+        args: ServeArgs,
+        /// Only this user pool.
+        #[arg(long)]
+        pool: Option<String>,
+        /// Only this month (YYYY-MM).
+        #[arg(long)]
+        month: Option<String>,
+    },
     /// Manage the token signing keys.
     Keys {
         #[command(subcommand)]
@@ -72,6 +85,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => (args, Task::Serve),
         Command::Migrate(args) => (args, Task::Migrate),
         Command::Keys { command: KeysCommand::Rotate { args, activate_in } } => (args, Task::Rotate(activate_in)),
+        Command::Usage { args, pool, month } => (args, Task::Usage(pool, month)),
     };
     let cfg = match config::Config::load(args.config, args.listen, args.data_dir) {
         Ok(c) => c,
@@ -87,6 +101,20 @@ fn main() -> ExitCode {
             match rt.block_on(serve::migrate(cfg)) {
                 Ok(()) => {
                     println!("cognate: the database is up to date");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("cognate: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Task::Usage(pool, month) => {
+            init_logging("warn");
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            match rt.block_on(serve::usage(cfg, pool, month)) {
+                Ok(table) => {
+                    print!("{table}");
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
@@ -135,6 +163,7 @@ enum Task {
     Serve,
     Migrate,
     Rotate(u64),
+    Usage(Option<String>, Option<String>),
 }
 
 fn init_logging(filter: &str) {

@@ -13,7 +13,17 @@ use cognate_core::Cognate;
 use std::sync::Arc;
 
 /// The whole application.
-pub fn app(svc: Cognate, door: Arc<FrontDoor>, ui: Arc<crate::hosted::Hosted>) -> Router {
+pub fn app(
+    svc: Cognate,
+    door: Arc<FrontDoor>,
+    ui: Arc<crate::hosted::Hosted>,
+    metrics_token: Option<String>,
+) -> Router {
+    let metrics = Router::new().route("/metrics", get(metrics)).with_state(crate::prometheus::MetricsState {
+        svc: svc.clone(),
+        door: door.clone(),
+        token: metrics_token,
+    });
     let documents = Router::new()
         .route("/health", get(health).options(preflight))
         .route("/.well-known/jwks_uri", get(identity_jwks).options(preflight))
@@ -32,12 +42,16 @@ pub fn app(svc: Cognate, door: Arc<FrontDoor>, ui: Arc<crate::hosted::Hosted>) -
         .with_state(ui);
     // The front door answers OPTIONS on every other path itself.
     let aws = Router::new().fallback(front_door::handle).with_state(door);
-    documents.merge(pages).merge(aws)
+    documents.merge(metrics).merge(pages).merge(aws)
 }
 
 /// Browsers ask before cross-origin calls (amazon-cognito-identity-js, Amplify).
 async fn preflight() -> Response {
     cors::preflight().map(axum::body::Body::from)
+}
+
+async fn metrics(State(m): State<crate::prometheus::MetricsState>, headers: http::HeaderMap) -> Response {
+    crate::prometheus::render(&m, &headers).await
 }
 
 async fn health() -> Response {

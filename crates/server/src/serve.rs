@@ -71,7 +71,8 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
     let sync = tokio::spawn(sync_loop(svc.clone(), cfg.key_reload_secs));
     let door = Arc::new(front_door(&svc, &cfg));
     let ui = Arc::new(crate::hosted::Hosted::new(&svc, &public_url, cfg.auth_domain.clone(), door.clone()));
-    let app = crate::routes::app(svc.clone(), door.clone(), ui);
+    let app =
+        crate::routes::app(svc.clone(), door.clone(), ui, cfg.metrics_token.as_ref().map(|t| t.expose().to_string()));
     tracing::info!(%addr, %public_url, data_dir = %cfg.data_dir.display(), region = %cfg.region, ms = started.elapsed().as_millis() as u64, "ready");
     println!("cognate listening on http://{addr}");
     let _ = std::io::stdout().flush();
@@ -140,6 +141,28 @@ pub async fn migrate(cfg: Config) -> Result<(), String> {
     let store = open_store(&cfg).await?;
     store.close().await;
     Ok(())
+}
+
+/// `cognate usage`: the monthly active users table, of one pool and/or month.
+pub async fn usage(cfg: Config, pool: Option<String>, month: Option<String>) -> Result<String, String> {
+    if cfg.database_url.is_none() {
+        bootstrap::data_dir(&cfg)?;
+    }
+    let store = open_store(&cfg).await?;
+    let rows = store.active_users(pool.as_deref(), month.as_deref()).await.map_err(|e| e.to_string());
+    store.close().await;
+    let mut out = format!("{:<8} {:<40} {:>12} {:>12} {:>12}\n", "month", "pool", "users", "federated", "total");
+    for r in rows? {
+        out.push_str(&format!(
+            "{:<8} {:<40} {:>12} {:>12} {:>12}\n",
+            r.month,
+            r.pool_id,
+            r.users,
+            r.federated,
+            r.users + r.federated
+        ));
+    }
+    Ok(out)
 }
 
 /// How often a node reads revocations made elsewhere: the bound on how stale it can be.

@@ -41,6 +41,23 @@ pub async fn run_all(store: &dyn Store) {
     hosted_ui(store).await;
     identity_providers(store).await;
     identity_pools(store).await;
+    usage(store).await;
+}
+
+/// Monthly active users: once per pool, month and user; federated ones apart.
+pub async fn usage(store: &dyn Store) {
+    let pool = format!("us-east-1_mau{}", cognate_model::ids::random_string(b"0123456789", 6));
+    assert!(store.record_active(&pool, "2026-10", "ann", false).await.unwrap());
+    assert!(!store.record_active(&pool, "2026-10", "ann", false).await.unwrap(), "once a month");
+    assert!(store.record_active(&pool, "2026-10", "Corp_bob", true).await.unwrap());
+    assert!(store.record_active(&pool, "2026-11", "ann", false).await.unwrap());
+    let all = store.active_users(Some(&pool), None).await.unwrap();
+    let row = |m: &str| all.iter().find(|r| r.month == m).cloned().unwrap();
+    assert_eq!((row("2026-10").users, row("2026-10").federated), (1, 1));
+    assert_eq!((row("2026-11").users, row("2026-11").federated), (1, 0));
+    assert!(all.windows(2).all(|w| w[0].month <= w[1].month));
+    let nov = store.active_users(None, Some("2026-11")).await.unwrap();
+    assert!(nov.iter().any(|r| r.pool_id == pool) && nov.iter().all(|r| r.month == "2026-11"));
 }
 
 /// Identity pools: CRUD and paging; a login belongs to one identity of a pool (another pool may

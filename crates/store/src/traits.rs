@@ -335,6 +335,29 @@ pub trait IdentityPoolStore: Send + Sync {
     async fn merge_identities(&self, from: &str, to: &str, now: i64) -> StoreResult<()>;
 }
 
+/// One pool's active users in one month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthlyActive {
+    /// The pool.
+    pub pool_id: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Users of the pool's own directory.
+    pub users: u64,
+    /// Federated users (SAML, OIDC and social sign-ins), counted apart as Cognito bills them.
+    pub federated: u64,
+}
+
+/// Monthly active users.
+#[async_trait]
+pub trait UsageStore: Send + Sync {
+    /// Records a user active in a month; true the first time (later calls change nothing).
+    async fn record_active(&self, pool: &str, month: &str, username_key: &str, federated: bool) -> StoreResult<bool>;
+    /// The counts by pool and month (of one pool and/or one month when given), ordered by
+    /// month then pool.
+    async fn active_users(&self, pool: Option<&str>, month: Option<&str>) -> StoreResult<Vec<MonthlyActive>>;
+}
+
 /// Everything a backend provides.
 #[async_trait]
 pub trait Store:
@@ -350,6 +373,7 @@ pub trait Store:
     + HostedUiStore
     + IdentityProviderStore
     + IdentityPoolStore
+    + UsageStore
 {
     /// Finishes pending work and closes connections.
     async fn close(&self);

@@ -223,6 +223,7 @@ impl Cognate {
     ) -> CoreResult<IssuedTokens> {
         let device_key = grant.device_key.as_deref();
         let now = now_millis();
+        self.note_active_at(pool, user, now);
         let iat = now / 1000;
         let tv = &client.settings.token_validity;
         let iss = self.issuer(pool.id.as_str());

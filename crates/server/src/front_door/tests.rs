@@ -40,7 +40,7 @@ async fn app() -> (axum::Router, Arc<FrontDoor>) {
         trusted_proxies: vec![],
     });
     let ui = Arc::new(crate::hosted::Hosted::new(&svc, "http://127.0.0.1:9229", None, door.clone()));
-    let app = crate::routes::app(svc, door.clone(), ui)
+    let app = crate::routes::app(svc, door.clone(), ui, None)
         .layer(MockConnectInfo(std::net::SocketAddr::from(([127, 0, 0, 1], 40000))));
     (app, door)
 }

@@ -267,6 +267,18 @@ async fn saml_responses_are_checked_and_each_refusal_comes_back_as_an_oauth_erro
         let id = w.exchange(&s, &loc).await;
         assert_eq!(id["cognito:username"], "CorpSAML_alice");
     }
+    // Federated users are counted apart in the monthly active users (written off the path).
+    let needle = format!("pool=\"{}\",", w.pool);
+    let mut federated = String::new();
+    for _ in 0..50 {
+        let page = s.http().get(format!("{}/metrics", s.endpoint)).send().await.unwrap().text().await.unwrap();
+        federated = page.lines().filter(|l| l.contains(&needle) && l.contains("kind=\"federated\"")).collect();
+        if federated.ends_with(" 1") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(federated.ends_with(" 1"), "one federated user: {federated}");
     // Refused, back at the app with access_denied.
     for variant in ["unsigned", "evil-key", "audience", "expired", "recipient", "issuer", "wrong-request", "encrypted"]
     {

@@ -23,6 +23,7 @@ mod security;
 mod signin;
 mod signup;
 mod srp;
+mod usage;
 mod users;
 mod validation;
 mod verify_attrs;

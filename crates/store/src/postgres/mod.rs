@@ -21,6 +21,8 @@ mod pools;
 mod providers;
 #[path = "../sql/rows.rs"]
 mod rows;
+#[path = "../sql/usage.rs"]
+mod usage;
 #[path = "../sql/users.rs"]
 mod users;
 
@@ -49,6 +51,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "provider_links", include_str!("../../migrations/postgres/0011_provider_links.sql")),
     (12, "once_markers", include_str!("../../migrations/postgres/0012_once_markers.sql")),
     (13, "identity_pools", include_str!("../../migrations/postgres/0013_identity_pools.sql")),
+    (14, "monthly_active", include_str!("../../migrations/postgres/0014_monthly_active.sql")),
 ];
 
 /// Connection pool settings (`COGNATE_DATABASE_MAX_CONNECTIONS`, `..._ACQUIRE_TIMEOUT_SECS`).

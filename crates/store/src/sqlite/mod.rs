@@ -22,6 +22,8 @@ mod pools;
 mod providers;
 #[path = "../sql/rows.rs"]
 mod rows;
+#[path = "../sql/usage.rs"]
+mod usage;
 #[path = "../sql/users.rs"]
 mod users;
 
@@ -51,6 +53,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (11, "provider_links", include_str!("../../migrations/sqlite/0011_provider_links.sql")),
     (12, "once_markers", include_str!("../../migrations/sqlite/0012_once_markers.sql")),
     (13, "identity_pools", include_str!("../../migrations/sqlite/0013_identity_pools.sql")),
+    (14, "monthly_active", include_str!("../../migrations/sqlite/0014_monthly_active.sql")),
 ];
 
 /// Page size of new databases. A user row (attributes, password hash, sealed SRP verifier) is
