@@ -43,6 +43,22 @@ enum Command {
         #[arg(long)]
         month: Option<String>,
     },
+    /// Take a consistent copy of the SQLite database while the server runs (PostgreSQL: use
+    /// pg_dump; the command says how). The master key is not in it: keep that apart.
+    Backup {
+        #[command(flatten)]
+        args: ServeArgs,
+        /// The file to write (must not exist).
+        out: PathBuf,
+    },
+    /// Replace the data dir's database with a backup, checked against the master key first.
+    /// Stop the server before.
+    Restore {
+        #[command(flatten)]
+        args: ServeArgs,
+        /// The backup file.
+        backup: PathBuf,
+    },
     /// Manage the token signing keys.
     Keys {
         #[command(subcommand)]
@@ -86,6 +102,8 @@ fn main() -> ExitCode {
         Command::Migrate(args) => (args, Task::Migrate),
         Command::Keys { command: KeysCommand::Rotate { args, activate_in } } => (args, Task::Rotate(activate_in)),
         Command::Usage { args, pool, month } => (args, Task::Usage(pool, month)),
+        Command::Backup { args, out } => (args, Task::Backup(out)),
+        Command::Restore { args, backup } => (args, Task::Restore(backup)),
     };
     let cfg = match config::Config::load(args.config, args.listen, args.data_dir) {
         Ok(c) => c,
@@ -109,6 +127,8 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Task::Backup(out) => one_shot(serve::backup(cfg, out)),
+        Task::Restore(from) => one_shot(serve::restore(cfg, from)),
         Task::Usage(pool, month) => {
             init_logging("warn");
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
@@ -164,6 +184,24 @@ enum Task {
     Migrate,
     Rotate(u64),
     Usage(Option<String>, Option<String>),
+    Backup(PathBuf),
+    Restore(PathBuf),
+}
+
+/// Runs a one-shot command: its message on success, the error on failure.
+fn one_shot(task: impl std::future::Future<Output = Result<String, String>>) -> ExitCode {
+    init_logging("warn");
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    match rt.block_on(task) {
+        Ok(msg) => {
+            println!("{msg}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("cognate: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn init_logging(filter: &str) {

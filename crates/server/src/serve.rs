@@ -14,6 +14,7 @@ use cognate_store::postgres::{PgOptions, PgStore};
 use cognate_store::sqlite::SqliteStore;
 use cognate_store::Store;
 use std::io::Write;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// The front door with every API this build serves.
@@ -163,6 +164,73 @@ pub async fn usage(cfg: Config, pool: Option<String>, month: Option<String>) -> 
         ));
     }
     Ok(out)
+}
+
+/// The pg_dump recipe a PostgreSQL deployment backs up with.
+const PG_RECIPE: &str = "On PostgreSQL, use its tools: `pg_dump --format=custom --file=cognate.dump \"$COGNATE_DATABASE_URL\"` (a consistent snapshot while nodes keep serving), and `pg_restore --clean --if-exists --dbname=\"$COGNATE_DATABASE_URL\" cognate.dump` with every node stopped; the master key is not in the database: keep it apart";
+
+/// `cognate backup OUT`: a consistent copy of the SQLite database of a running (or stopped)
+/// server. It holds the master-key check, not the key: restore needs the same key.
+pub async fn backup(cfg: Config, out: PathBuf) -> Result<String, String> {
+    if cfg.database_url.is_some() {
+        return Err(PG_RECIPE.into());
+    }
+    let db = cfg.data_dir.join("cognate.db");
+    if !db.exists() {
+        return Err(format!("there is no database at {}", db.display()));
+    }
+    cognate_store::sqlite::backup_file(&db, &out).await.map_err(|e| format!("backup failed: {e}"))?;
+    let size = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+    Ok(format!("cognate: backed up {} to {} ({size} bytes); keep the master key apart", db.display(), out.display()))
+}
+
+/// `cognate restore BACKUP`: replaces the data dir's database with a backup, once the backup
+/// has been checked against this configuration's master key. The server must be stopped.
+pub async fn restore(cfg: Config, from: PathBuf) -> Result<String, String> {
+    if cfg.database_url.is_some() {
+        return Err(PG_RECIPE.into());
+    }
+    bootstrap::data_dir(&cfg)?;
+    let db = cfg.data_dir.join("cognate.db");
+    let wal = cfg.data_dir.join("cognate.db-wal");
+    if wal.exists() {
+        return Err(format!(
+            "{} exists: a server is running on this data dir (or did not stop cleanly; start and stop it once); stop it first",
+            wal.display()
+        ));
+    }
+    let has_key = cfg.master_key.is_some() || cfg.master_key_file.is_some() || cfg.data_dir.join("master.key").exists();
+    if !has_key {
+        return Err("no master key: put the backup's master.key in the data dir, or set COGNATE_MASTER_KEY".into());
+    }
+    let master = bootstrap::master_key(&cfg)?;
+    // Check the copy before anything is replaced: its master-key check must open with this key.
+    let staged = cfg.data_dir.join("cognate.db.restoring");
+    let _ = std::fs::remove_file(&staged);
+    std::fs::copy(&from, &staged).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    let checked = async {
+        let store = SqliteStore::open(&staged)
+            .await
+            .map_err(|e| format!("{} is not a Cognate database: {e}", from.display()))?;
+        let r = check_master_key(&store, &master).await;
+        store.close().await;
+        r
+    }
+    .await;
+    if let Err(e) = checked {
+        let _ = std::fs::remove_file(&staged);
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(cfg.data_dir.join(format!("cognate.db.restoring{suffix}")));
+        }
+        return Err(format!("the backup does not match this master key: {e}"));
+    }
+    std::fs::File::open(&staged).and_then(|f| f.sync_all()).map_err(|e| e.to_string())?;
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(cfg.data_dir.join(format!("cognate.db.restoring{suffix}")));
+        let _ = std::fs::remove_file(cfg.data_dir.join(format!("cognate.db{suffix}")));
+    }
+    std::fs::rename(&staged, &db).map_err(|e| format!("cannot put the database in place: {e}"))?;
+    Ok(format!("cognate: restored {} from {}", db.display(), from.display()))
 }
 
 /// How often a node reads revocations made elsewhere: the bound on how stale it can be.

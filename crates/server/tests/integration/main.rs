@@ -5,6 +5,7 @@
 
 mod common;
 
+mod backups;
 mod clients;
 mod envelope;
 mod federation;

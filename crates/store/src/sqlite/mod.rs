@@ -100,6 +100,21 @@ impl SqliteStore {
     }
 }
 
+/// A consistent copy of the database file `db`, taken while a server may be writing to it
+/// (`VACUUM INTO` on a connection of its own: in WAL mode it reads one snapshot and blocks no
+/// writer). `out` must not exist.
+pub async fn backup_file(db: &Path, out: &Path) -> StoreResult<()> {
+    use sqlx::{ConnectOptions, Connection};
+    if out.exists() {
+        return Err(StoreError::Conflict(format!("{} exists", out.display())));
+    }
+    let opts = SqliteConnectOptions::new().filename(db).busy_timeout(Duration::from_secs(30));
+    let mut conn = opts.connect().await?;
+    sqlx::query("VACUUM INTO $1").bind(out.to_string_lossy().to_string()).execute(&mut conn).await?;
+    conn.close().await?;
+    Ok(())
+}
+
 impl SqliteStore {
     /// Stores a refresh token through the group commit.
     async fn commit_refresh_token(&self, t: &crate::RefreshToken) -> StoreResult<()> {
