@@ -2,7 +2,8 @@
 //! answers `UnsupportedOperationException` naming it (README's coverage table lists them).
 
 use crate::ops::{
-    self, auth, clients, devices, domains, groups, me, mfa, pools, providers, resource_servers, signup, users,
+    self, auth, clients, devices, domains, groups, import_jobs, me, mfa, pools, providers, resource_servers, signup,
+    users,
 };
 use crate::{ApiError, Authorized, Operation};
 use cognate_core::{AdminCtx, Cognate, RequestContext, UserCtx};
@@ -80,6 +81,7 @@ pub async fn dispatch(
         DescribeIdentityProvider => admin_op!(svc, auth, rc, map, providers::describe),
         GetIdentityProviderByIdentifier => admin_op!(svc, auth, rc, map, providers::by_identifier),
         GetSigningCertificate => admin_op!(svc, auth, rc, map, providers::signing_certificate),
+        GetCSVHeader => admin_op!(svc, auth, rc, map, import_jobs::csv_header),
         ListIdentityProviders => admin_op!(svc, auth, rc, map, providers::list),
         UpdateIdentityProvider => admin_op!(svc, auth, rc, map, providers::update),
         DeleteIdentityProvider => admin_op!(svc, auth, rc, map, providers::delete),
@@ -193,7 +195,6 @@ pub async fn dispatch(
         | DescribeTerms
         | DescribeTermsByClient
         | DescribeUserImportJob
-        | GetCSVHeader
         | GetClientToken
         | GetDerivedToken
         | GetLogDeliveryConfiguration

@@ -18,6 +18,7 @@ pub mod filter;
 mod groups;
 pub mod hosted;
 pub mod identity;
+pub mod import;
 pub mod mfa;
 pub mod outbox;
 pub mod paging;

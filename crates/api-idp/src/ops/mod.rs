@@ -5,6 +5,7 @@ pub mod clients;
 pub mod devices;
 pub mod domains;
 pub mod groups;
+pub mod import_jobs;
 pub mod me;
 pub mod mfa;
 pub mod pools;

@@ -252,3 +252,27 @@ async fn app_clients() {
     let hay = [db, wal].concat();
     assert!(!hay.windows(secret.len()).any(|w| w == secret.as_bytes()));
 }
+
+#[tokio::test]
+async fn the_import_csv_header_lists_the_pools_attributes_as_cognito_does() {
+    let s = server().await;
+    let c = s.client();
+    let pool = pool(&c).await;
+    let joined = idp::types::SchemaAttributeType::builder()
+        .name("joinedOn")
+        .attribute_data_type(idp::types::AttributeDataType::String)
+        .build();
+    c.add_custom_attributes().user_pool_id(&pool).custom_attributes(joined).send().await.unwrap();
+    let h = c.get_csv_header().user_pool_id(&pool).send().await.unwrap();
+    assert_eq!(h.user_pool_id.as_deref(), Some(pool.as_str()));
+    let header = h.csv_header.unwrap();
+    assert_eq!(header.first().map(String::as_str), Some("name"));
+    assert_eq!(
+        &header[header.len() - 4..],
+        ["updated_at", "custom:joinedOn", "cognito:mfa_enabled", "cognito:username"],
+        "{header:?}"
+    );
+    assert!(!header.iter().any(|a| a == "sub"));
+    let e = c.get_csv_header().user_pool_id("us-east-1_nope").send().await.unwrap_err();
+    assert_eq!(code(&e), "ResourceNotFoundException");
+}
