@@ -46,7 +46,7 @@ fn duration(p: &[(String, String)]) -> Result<i64, WireError> {
 }
 
 fn iso(ms: i64) -> String {
-    cognate_core::federation::saml::clock::format_datetime(ms)
+    cognate_core::clock::format_datetime(ms)
 }
 
 fn credentials_xml(c: &TempCredentials) -> String {
@@ -73,6 +73,11 @@ fn core_error(e: CoreError) -> WireError {
         CoreError::NotAuthorized(m) => WireError::client("InvalidIdentityToken", m),
         CoreError::Unauthorized(m) => WireError { code: "AccessDenied", message: m, status: 403 },
         CoreError::InvalidParameter(m) => WireError::client("ValidationError", m),
+        // STS's own code for an identity provider it could not reach; the detail is logged.
+        CoreError::ExternalService(detail) => {
+            tracing::warn!(error = %detail, "identity provider unreachable");
+            WireError::client("IDPCommunicationError", "The identity provider could not be reached.")
+        }
         CoreError::Internal(detail) => {
             tracing::error!(error = %detail, "internal error");
             WireError { code: "InternalFailure", message: "Internal server error.".into(), status: 500 }

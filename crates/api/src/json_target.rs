@@ -35,3 +35,8 @@ pub fn input<T: DeserializeOwned>(map: Map<String, Value>) -> Result<T, serde_js
 pub fn output<T: Serialize>(out: T) -> Result<Value, serde_json::Error> {
     serde_json::to_value(out)
 }
+
+/// One shape's value as another shape with the same wire members.
+pub fn reshape<A: Serialize, B: DeserializeOwned>(a: &A) -> Result<B, serde_json::Error> {
+    serde_json::to_value(a).and_then(serde_json::from_value)
+}

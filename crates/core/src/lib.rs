@@ -7,6 +7,7 @@
 pub mod attributes;
 pub mod auth;
 mod clients;
+pub mod clock;
 pub mod codes;
 mod credentials;
 pub mod crypto;

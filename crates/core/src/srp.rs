@@ -261,13 +261,7 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
     let (d, y): (i64, i64) = (day.parse().ok()?, year.parse().ok()?);
     let t: Vec<i64> = time.split(':').map(|x| x.parse().ok()).collect::<Option<_>>()?;
     let [h, mi, se] = t.as_slice() else { return None };
-    // days_from_civil
-    let yy = if m <= 2 { y - 1 } else { y };
-    let era = if yy >= 0 { yy } else { yy - 399 } / 400;
-    let yoe = yy - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
-    Some(days * 86400 + h * 3600 + mi * 60 + se)
+    Some(crate::clock::days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 + se)
 }
 
 #[cfg(test)]

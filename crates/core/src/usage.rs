@@ -24,7 +24,7 @@ const MAX_REMEMBERED: usize = 4_000_000;
 
 /// `YYYY-MM` (UTC) of a Unix millisecond time.
 pub fn month_of(ms: i64) -> String {
-    crate::federation::saml::clock::format_datetime(ms)[..7].to_string()
+    crate::clock::format_datetime(ms)[..7].to_string()
 }
 
 impl ActiveSeen {
@@ -90,8 +90,8 @@ mod tests {
             user("bob", UserStatus::Confirmed),
             user("Corp_x", UserStatus::ExternalProvider),
         );
-        let oct = crate::federation::saml::clock::parse_datetime("2026-10-31T23:59:00Z").unwrap();
-        let nov = crate::federation::saml::clock::parse_datetime("2026-11-01T00:01:00Z").unwrap();
+        let oct = crate::clock::parse_datetime("2026-10-31T23:59:00Z").unwrap();
+        let nov = crate::clock::parse_datetime("2026-11-01T00:01:00Z").unwrap();
         for _ in 0..3 {
             svc.note_active_at(&pool, &ann, oct);
         }

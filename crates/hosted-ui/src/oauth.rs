@@ -54,7 +54,13 @@ impl HostedUi {
                     response::add_cookie(&mut r, &c);
                     r
                 }
-                Err(e @ cognate_core::CoreError::Internal(_)) => self.fail(req, p.lang.as_deref(), &e),
+                Err(e @ CoreError::Internal(_)) => self.fail(req, p.lang.as_deref(), &e),
+                // The provider out of reach: the app hears of it (RFC 6749 §4.1.2.1), no detail.
+                Err(CoreError::ExternalService(detail)) => {
+                    tracing::warn!(error = %detail, "identity provider unreachable");
+                    let desc = "The identity provider cannot be reached.";
+                    response::redirect(&a.error_location("temporarily_unavailable", desc))
+                }
                 Err(e) => response::redirect(&a.error_location("invalid_request", &e.to_string())),
             };
         }
@@ -101,7 +107,7 @@ impl HostedUi {
             let error = if error == "access_denied" { "access_denied" } else { "server_error" };
             let desc = q.get("error_description").unwrap_or("The identity provider did not sign the person in.");
             let page = || self.error_page(req, None, error, Some(desc), 400);
-            return self.idp_failure(req, &q, binding.as_deref(), error, desc, page).await;
+            return self.idp_failure(req, q.get("state"), binding.as_deref(), error, desc, page).await;
         }
         let (Some(code), Some(state)) = (q.get("code"), q.get("state")) else {
             return self.error_page(req, None, "invalid_request", Some("code and state are required."), 400);
@@ -116,7 +122,7 @@ impl HostedUi {
                     other => other.to_string(),
                 };
                 let page = || self.fail(req, None, &e);
-                return self.idp_failure(req, &q, binding.as_deref(), "server_error", &desc, page).await;
+                return self.idp_failure(req, q.get("state"), binding.as_deref(), "server_error", &desc, page).await;
             }
         };
         self.federated_done(req, done, None).await
@@ -159,13 +165,13 @@ impl HostedUi {
     pub(crate) async fn idp_failure(
         &self,
         req: &UiRequest,
-        q: &Params,
+        state: Option<&str>,
         binding: Option<&str>,
         error: &str,
         description: &str,
         page: impl FnOnce() -> Response<Bytes>,
     ) -> Response<Bytes> {
-        let pending = q.get("state").and_then(|s| self.svc.oauth(&req.ctx).pending_request(s, binding));
+        let pending = state.and_then(|s| self.svc.oauth(&req.ctx).pending_request(s, binding));
         let Some(query) = pending else { return page() };
         match self.checked(req, &Params::parse(query.as_bytes()).authorize()).await {
             Ok(a) => response::redirect(&a.error_location(error, description)),

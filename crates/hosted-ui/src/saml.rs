@@ -57,15 +57,16 @@ impl HostedUi {
             Err(e) => {
                 tracing::warn!(error = %e, "a SAML sign-in failed");
                 let desc = match &e {
-                    CoreError::Internal(_) => "The sign-in through the identity provider failed.".to_string(),
+                    CoreError::Internal(_) | CoreError::ExternalService(_) => {
+                        "The sign-in through the identity provider failed.".to_string()
+                    }
                     other => other.to_string(),
                 };
                 if let Some(a) = &idp_initiated {
                     return response::redirect(&a.error_location("access_denied", &desc));
                 }
-                let q = Params::parse(format!("state={}", urlencode(&relay)).as_bytes());
                 let page = || self.fail(req, None, &e);
-                return self.idp_failure(req, &q, binding.as_deref(), "access_denied", &desc, page).await;
+                return self.idp_failure(req, Some(&relay), binding.as_deref(), "access_denied", &desc, page).await;
             }
         };
         self.federated_done(req, done, idp_initiated).await
@@ -113,8 +114,4 @@ impl HostedUi {
             Err(e) => self.fail(req, None, &e),
         }
     }
-}
-
-fn urlencode(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

@@ -232,28 +232,12 @@ impl TestServer {
     /// An official cognito-identity client signed with `creds` (key, secret, session token), or
     /// the admin key.
     pub fn identity_client(&self, creds: Option<(&str, &str, Option<&str>)>) -> aws_sdk_cognitoidentity::Client {
-        let (k, s, t) = creds.unwrap_or((ACCESS_KEY, SECRET_KEY, None));
-        let conf = aws_sdk_cognitoidentity::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(REGION))
-            .endpoint_url(&self.endpoint)
-            .credentials_provider(Credentials::new(k, s, t.map(String::from), None, "cognate-testkit"))
-            .retry_config(RetryConfig::disabled())
-            .build();
-        aws_sdk_cognitoidentity::Client::from_conf(conf)
+        identity_client_at(&self.endpoint, creds.unwrap_or((ACCESS_KEY, SECRET_KEY, None)))
     }
 
     /// An official STS client signed with `creds` (key, secret, session token), or the admin key.
     pub fn sts_client(&self, creds: Option<(&str, &str, Option<&str>)>) -> aws_sdk_sts::Client {
-        let (k, s, t) = creds.unwrap_or((ACCESS_KEY, SECRET_KEY, None));
-        let conf = aws_sdk_sts::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new(REGION))
-            .endpoint_url(&self.endpoint)
-            .credentials_provider(Credentials::new(k, s, t.map(String::from), None, "cognate-testkit"))
-            .retry_config(RetryConfig::disabled())
-            .build();
-        aws_sdk_sts::Client::from_conf(conf)
+        sts_client_at(&self.endpoint, creds.unwrap_or((ACCESS_KEY, SECRET_KEY, None)))
     }
 
     /// Sends `body` to `X-Amz-Target: AWSCognitoIdentityProviderService.<op>` with the given signing.
@@ -341,4 +325,29 @@ pub fn http_client() -> reqwest::Client {
 /// A name unique to one test (pools and users never collide across tests).
 pub fn unique(prefix: &str) -> String {
     format!("{prefix}-{}", &uuid::Uuid::new_v4().simple().to_string()[..10])
+}
+
+/// An official cognito-identity client for `endpoint`, signed with (key, secret, session token),
+/// no retries.
+pub fn identity_client_at(endpoint: &str, (k, s, t): (&str, &str, Option<&str>)) -> aws_sdk_cognitoidentity::Client {
+    let conf = aws_sdk_cognitoidentity::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(REGION))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new(k, s, t.map(String::from), None, "cognate-testkit"))
+        .retry_config(RetryConfig::disabled())
+        .build();
+    aws_sdk_cognitoidentity::Client::from_conf(conf)
+}
+
+/// An official STS client for `endpoint`, signed with (key, secret, session token), no retries.
+pub fn sts_client_at(endpoint: &str, (k, s, t): (&str, &str, Option<&str>)) -> aws_sdk_sts::Client {
+    let conf = aws_sdk_sts::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(REGION))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new(k, s, t.map(String::from), None, "cognate-testkit"))
+        .retry_config(RetryConfig::disabled())
+        .build();
+    aws_sdk_sts::Client::from_conf(conf)
 }

@@ -72,8 +72,7 @@ pub async fn describe(admin: AdminView<'_>, req: DescribeIdentityPoolInput) -> O
 /// UpdateIdentityPool (its input is the `IdentityPool` shape: CreateIdentityPool's members and
 /// the id). Errors: InvalidParameter, ResourceNotFound.
 pub async fn update(admin: AdminView<'_>, req: IdentityPool) -> Out<IdentityPool> {
-    let same: CreateIdentityPoolInput =
-        serde_json::to_value(&req).and_then(serde_json::from_value).map_err(super::ser)?;
+    let same: CreateIdentityPoolInput = cognate_api::json_target::reshape(&req).map_err(super::ser)?;
     Ok(pool_out(admin.update_identity_pool(&req.identity_pool_id, pool_input(same)).await?))
 }
 

@@ -21,7 +21,7 @@ pub fn wire_enum<T: DeserializeOwned>(s: &str) -> Option<T> {
 /// A value of the same wire form in another type (a shape ↔ a model type that keeps the wire
 /// member names, such as `SmsConfiguration`).
 pub fn reshape<A: serde::Serialize, B: DeserializeOwned>(a: &A) -> Result<B, crate::ApiError> {
-    serde_json::to_value(a).and_then(serde_json::from_value).map_err(crate::ops::ser)
+    cognate_api::json_target::reshape(a).map_err(crate::ops::ser)
 }
 
 /// Wire attributes → name/value pairs (a missing value counts as empty).

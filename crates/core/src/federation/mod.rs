@@ -4,6 +4,7 @@
 //! (`client_secret`, Apple's `private_key`) are sealed with the master key at rest and opened
 //! for the administrator's Describe, as Cognito returns them.
 
+pub(crate) mod jwks;
 mod links;
 mod oidc;
 mod outbound;

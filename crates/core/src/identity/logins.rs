@@ -10,11 +10,11 @@
 
 use super::pools::oidc_arn_host;
 use super::{COGNITO_IDENTITY_LOGIN, MAX_LOGINS};
+use crate::federation::jwks::Refusal;
 use crate::tokens::jwt;
 use crate::users::username_key;
 use crate::{CoreError, CoreResult};
 use cognate_model::{now_millis, IdentityPool, UserPoolId};
-use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -38,16 +38,13 @@ fn refused(provider: &str, why: impl std::fmt::Display) -> CoreError {
     CoreError::NotAuthorized(format!("Invalid login token. The token for {provider} could not be verified."))
 }
 
-const ALGORITHMS: [Algorithm; 4] = [Algorithm::RS256, Algorithm::PS256, Algorithm::ES256, Algorithm::EdDSA];
-
 impl crate::Cognate {
     /// The user pool a `Logins` key names: `{PUBLIC_URL without scheme}/{poolId}`, or Cognito's
     /// `cognito-idp.{region}.amazonaws.com/{poolId}` alias.
     fn user_pool_of_key<'k>(&self, key: &'k str) -> Option<&'k str> {
         let (host, pool) = key.rsplit_once('/')?;
-        let ours = self.config.public_url.split_once("://").map(|(_, r)| r).unwrap_or(&self.config.public_url);
         let aws = format!("cognito-idp.{}.amazonaws.com", self.config.region);
-        (host == ours.trim_end_matches('/') || host == aws).then_some(pool)
+        (host == self.public_host() || host == aws).then_some(pool)
     }
 
     /// Verifies every login of a request against the identity pool's configuration.
@@ -75,8 +72,7 @@ impl crate::Cognate {
             identity_token_of: None,
         };
         // The pools' own OpenID tokens (developer-authenticated identities).
-        let ours = self.config.public_url.split_once("://").map(|(_, r)| r).unwrap_or("");
-        if key == COGNITO_IDENTITY_LOGIN || key == ours {
+        if key == COGNITO_IDENTITY_LOGIN || key == self.public_host() {
             let c = self.check_open_id_token(token).map_err(|e| refused(key, e))?;
             if c.pool_id != pool.id {
                 return Err(refused(key, "the token is for another identity pool"));
@@ -221,8 +217,8 @@ impl crate::Cognate {
         Ok((claims["sub"].as_str().unwrap_or_default().to_string(), claims))
     }
 
-    /// An ID token from another issuer, checked against its JWKS: algorithm, key, issuer,
-    /// audience (when given), expiry, and a subject.
+    /// An ID token from another issuer, checked against its JWKS (`federation::jwks`); the
+    /// JWKS out of reach is `ExternalService`, a bad token a refused login.
     async fn verify_external_jwt(
         &self,
         provider: &str,
@@ -231,30 +227,10 @@ impl crate::Cognate {
         jwks_uri: &str,
         audience: Option<&str>,
     ) -> CoreResult<Value> {
-        let header = jsonwebtoken::decode_header(token).map_err(|e| refused(provider, e))?;
-        if !ALGORITHMS.contains(&header.alg) {
-            return Err(refused(provider, format!("algorithm {:?}", header.alg)));
+        match crate::federation::jwks::verify(self.outbound.as_ref(), token, jwks_uri, issuers, audience).await {
+            Ok(claims) => Ok(Value::Object(claims)),
+            Err(Refusal::Unreachable(e)) => Err(CoreError::ExternalService(format!("{jwks_uri}: {e}"))),
+            Err(Refusal::Invalid(e)) => Err(refused(provider, e)),
         }
-        let (status, body) = self.outbound.get(jwks_uri, None).await.map_err(CoreError::ExternalService)?;
-        if status != 200 {
-            return Err(CoreError::ExternalService(format!("{jwks_uri} answered {status}")));
-        }
-        let set: jsonwebtoken::jwk::JwkSet = serde_json::from_value(body).map_err(|e| refused(provider, e))?;
-        let jwk = match &header.kid {
-            Some(kid) => set.find(kid),
-            None if set.keys.len() == 1 => set.keys.first(),
-            None => None,
-        }
-        .ok_or_else(|| refused(provider, "no key for its kid"))?;
-        let key = DecodingKey::from_jwk(jwk).map_err(|e| refused(provider, e))?;
-        let mut v = Validation::new(header.alg);
-        v.set_issuer(issuers);
-        match audience {
-            Some(a) => v.set_audience(&[a]),
-            None => v.validate_aud = false,
-        }
-        v.set_required_spec_claims(&["exp", "iss", "sub"]);
-        let data = jsonwebtoken::decode::<Value>(token, &key, &v).map_err(|e| refused(provider, e))?;
-        Ok(data.claims)
     }
 }

@@ -78,10 +78,12 @@ impl crate::Cognate {
                 return self.assume_role_with_oidc_token(role_arn, session_name, token, duration_secs, ours).await
             }
         };
-        let (identity, pool) = self
-            .identity_and_pool(&claims.identity_id)
-            .await
-            .map_err(|_| CoreError::NotAuthorized("The identity of the token no longer exists.".into()))?;
+        let (identity, pool) = self.identity_and_pool(&claims.identity_id).await.map_err(|e| match e {
+            CoreError::ResourceNotFound(_) => {
+                CoreError::NotAuthorized("The identity of the token no longer exists.".into())
+            }
+            e => e,
+        })?;
         let guest = claims.amr.iter().any(|a| a == "unauthenticated");
         let allowed = if guest {
             pool.roles.get("unauthenticated").is_some_and(|r| r == role_arn)
@@ -98,7 +100,7 @@ impl crate::Cognate {
         }
         let credentials = self.mint_credentials(&identity.id, &pool.id, role_arn, session_name, duration_secs * 1000);
         let role = role_arn.rsplit('/').next().unwrap_or(role_arn);
-        let provider = self.config.public_url.split_once("://").map(|(_, r)| r).unwrap_or("").to_string();
+        let provider = self.public_host().to_string();
         Ok(WebIdentitySession {
             credentials,
             subject: identity.id,

@@ -188,6 +188,13 @@ impl Cognate {
         &self.config.public_url
     }
 
+    /// The public URL without its scheme: how identity pools name this service's issuers
+    /// (`{host[:port]}{path}`, as Amplify derives a `Logins` key from an `iss`).
+    pub(crate) fn public_host(&self) -> &str {
+        let url = self.config.public_url.trim_end_matches('/');
+        url.split_once("://").map(|(_, r)| r).unwrap_or(url)
+    }
+
     /// The JWKS document (every published key).
     pub fn jwks(&self) -> Value {
         json!({ "keys": self.keys.current().ordered.iter().map(|k| k.to_json()).collect::<Vec<_>>() })

@@ -156,7 +156,7 @@ impl HostedUi {
             "redirect_mismatch" => "err_redirect_mismatch",
             "invalid_client" => "err_invalid_client",
             "invalid_request" => "err_invalid_request",
-            "server_error" => "err_internal",
+            "server_error" | "temporarily_unavailable" => "err_internal",
             _ => "error_generic",
         };
         let msg = self.render.text(lang, key, &[]);
@@ -192,6 +192,12 @@ impl HostedUi {
     pub(crate) fn fail(&self, req: &UiRequest, lang: Option<&str>, e: &CoreError) -> Response<Bytes> {
         match e {
             CoreError::Internal(_) => self.internal(req, lang, e),
+            // An upstream (identity provider) out of reach: logged with its detail, shown
+            // without it.
+            CoreError::ExternalService(detail) => {
+                tracing::warn!(error = %detail, request_id = %req.ctx.request_id, "identity provider unreachable");
+                self.error_page(req, lang, "temporarily_unavailable", None, 503)
+            }
             other => self.error_page(req, lang, "invalid_request", Some(&other.to_string()), 400),
         }
     }

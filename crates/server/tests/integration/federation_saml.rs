@@ -6,13 +6,12 @@
 
 use crate::common::*;
 use crate::federation::details;
-use crate::hosted::tools::{app_server, browser_tests_run, node};
+use crate::hosted::tools::{app_server, browser_tests_run, node, node_service};
 use crate::hosted::{claims, s256, VERIFIER};
 use cognate_testkit::browser::Browser;
 use idp::types::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 /// The test IdP; it stops when the handle is dropped.
 struct Idp {
@@ -21,20 +20,9 @@ struct Idp {
 }
 
 async fn saml_idp(endpoint: &str, pool: &str) -> Option<Idp> {
-    let dir = std::env::var("COGNATE_JS_CLIENT_DIR").ok()?;
     let cfg = serde_json::json!({ "sp_metadata_url": format!("{endpoint}/saml2/metadata/{pool}") });
-    let mut child = tokio::process::Command::new("node")
-        .arg(std::path::Path::new(&dir).join("saml-idp.mjs"))
-        .arg(cfg.to_string())
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("node runs");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next_line().await.unwrap().expect("the IdP says where it listens");
-    let url = serde_json::from_str::<Value>(&first).unwrap()["url"].as_str().unwrap().to_string();
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Some(Idp { _child: child, url })
+    let (child, ready) = node_service("saml-idp.mjs", &cfg).await?;
+    Some(Idp { _child: child, url: ready["url"].as_str().unwrap().to_string() })
 }
 
 struct Setup {

@@ -4,33 +4,20 @@
 
 use crate::common::*;
 use crate::federation::details;
-use crate::hosted::tools::{app_server, browser_tests_run, node};
+use crate::hosted::tools::{app_server, browser_tests_run, node, node_service};
 use crate::hosted::{claims, s256, VERIFIER};
 use idp::types::*;
 use serde_json::Value;
 use std::collections::HashMap;
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 /// Starts the upstream provider; it stops when the handle is dropped.
 async fn upstream(endpoint: &str) -> (tokio::process::Child, String) {
-    let dir = std::env::var("COGNATE_JS_CLIENT_DIR").unwrap();
     let cfg = serde_json::json!({
         "client_id": "cognate-corp", "client_secret": "corp-secret",
         "redirect_uri": format!("{endpoint}/oauth2/idpresponse"),
     });
-    let mut child = tokio::process::Command::new("node")
-        .arg(std::path::Path::new(&dir).join("oidc-upstream.mjs"))
-        .arg(cfg.to_string())
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("node runs");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next_line().await.unwrap().expect("the upstream says where it listens");
-    let issuer = serde_json::from_str::<Value>(&first).unwrap()["issuer"].as_str().unwrap().to_string();
-    // Keep reading: a closed pipe would end the provider at its next line of output.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    (child, issuer)
+    let (child, ready) = node_service("oidc-upstream.mjs", &cfg).await.expect("the JS clients are installed");
+    (child, ready["issuer"].as_str().unwrap().to_string())
 }
 
 #[tokio::test]

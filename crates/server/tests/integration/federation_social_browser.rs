@@ -7,31 +7,19 @@
 use crate::common::*;
 use crate::federation::details;
 use crate::federation_social::{app_client, browser_hops, id_claims, APPLE_TEAM_KEY, APPLE_TEAM_XY};
-use crate::hosted::tools::{app_server, browser_tests_run, node};
+use crate::hosted::tools::{app_server, browser_tests_run, node, node_service};
 use idp::types::*;
-use serde_json::Value;
 use std::collections::HashMap;
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 /// Starts tests/js/social-fake.mjs; its handle (the fake stops when it is dropped), its URL, and
 /// the COGNATE_SOCIAL_ENDPOINTS_FILE that points the presets at it.
 pub(crate) async fn social_fake() -> Option<(tokio::process::Child, String, tempfile::NamedTempFile)> {
-    let dir = std::env::var("COGNATE_JS_CLIENT_DIR").ok()?;
     let cfg = serde_json::json!({
         "secrets": {"google": "g-secret", "facebook": "fb-secret", "amazon": "amzn-secret"},
         "apple": {"client_id": "com.example.web", "team_id": "TEAM123", "key_id": "KEY123",
                   "team_public_jwk": {"kty": "EC", "crv": "P-256", "x": APPLE_TEAM_XY.0, "y": APPLE_TEAM_XY.1}},
     });
-    let mut fake = tokio::process::Command::new("node")
-        .arg(std::path::Path::new(&dir).join("social-fake.mjs"))
-        .arg(cfg.to_string())
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("node runs");
-    let mut lines = BufReader::new(fake.stdout.take().unwrap()).lines();
-    let ready: Value = serde_json::from_str(&lines.next_line().await.unwrap().unwrap()).unwrap();
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let (fake, ready) = node_service("social-fake.mjs", &cfg).await?;
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), ready["endpoints_toml"].as_str().unwrap()).unwrap();
     Some((fake, ready["url"].as_str().unwrap().to_string(), file))

@@ -9,34 +9,20 @@ use aws_sdk_cognitoidentity as ci;
 use aws_sdk_sts as sts;
 use std::sync::Arc;
 
-fn identity_client(endpoint: &str, creds: Option<(String, String, Option<String>)>) -> ci::Client {
-    let (k, s, t) = creds.unwrap_or_else(admin_creds);
-    let conf = ci::Config::builder()
-        .behavior_version(ci::config::BehaviorVersion::latest())
-        .region(ci::config::Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(ci::config::Credentials::new(k, s, t, None, "bench"))
-        .retry_config(ci::config::retry::RetryConfig::disabled())
-        .build();
-    ci::Client::from_conf(conf)
-}
-
-fn sts_client(endpoint: &str, creds: Option<(String, String, Option<String>)>) -> sts::Client {
-    let (k, s, t) = creds.unwrap_or_else(admin_creds);
-    let conf = sts::Config::builder()
-        .behavior_version(sts::config::BehaviorVersion::latest())
-        .region(sts::config::Region::new("us-east-1"))
-        .endpoint_url(endpoint)
-        .credentials_provider(sts::config::Credentials::new(k, s, t, None, "bench"))
-        .retry_config(sts::config::retry::RetryConfig::disabled())
-        .build();
-    sts::Client::from_conf(conf)
-}
-
 fn admin_creds() -> (String, String, Option<String>) {
     let id = std::env::var("AWS_ACCESS_KEY_ID").unwrap_or_else(|_| "x".into());
     let secret = std::env::var("AWS_SECRET_ACCESS_KEY").unwrap_or_else(|_| "x".into());
     (id, secret, None)
+}
+
+fn identity_client(endpoint: &str, creds: Option<(String, String, Option<String>)>) -> ci::Client {
+    let (k, s, t) = creds.unwrap_or_else(admin_creds);
+    cognate_testkit::identity_client_at(endpoint, (&k, &s, t.as_deref()))
+}
+
+fn sts_client(endpoint: &str, creds: Option<(String, String, Option<String>)>) -> sts::Client {
+    let (k, s, t) = creds.unwrap_or_else(admin_creds);
+    cognate_testkit::sts_client_at(endpoint, (&k, &s, t.as_deref()))
 }
 
 /// Runs one of this file's scenarios; `None` for other names.

@@ -116,7 +116,8 @@ impl crate::Cognate {
                     tracing::warn!(provider = %p.name, error = %e, "SAML metadata not re-read; the last copy is used");
                     Ok(md)
                 }
-                None => Err(CoreError::Internal(format!("provider {}: {e}", p.name))),
+                // The IdP's metadata out of reach is an upstream failure, not ours.
+                None => Err(CoreError::ExternalService(format!("provider {}: {e}", p.name))),
             },
         }
     }
@@ -182,7 +183,7 @@ impl OAuthView<'_> {
 IssueInstant=\"{now}\" Destination=\"{dest}\" AssertionConsumerServiceURL=\"{acs}\" \
 ProtocolBinding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\"><saml:Issuer>{issuer}</saml:Issuer>\
 <samlp:NameIDPolicy Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified\" AllowCreate=\"true\"/></samlp:AuthnRequest>",
-            now = super::clock::format_datetime(now_millis()),
+            now = crate::clock::format_datetime(now_millis()),
             dest = xml_escape(&md.sso_url),
             acs = xml_escape(&self.acs_url()),
             issuer = sp_entity_id(a.pool_id.as_str()),
@@ -311,7 +312,7 @@ ProtocolBinding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\"><saml:Issuer>
         let xml = format!(
             "<samlp:LogoutRequest xmlns:samlp=\"{PROTOCOL}\" xmlns:saml=\"{ASSERTION}\" ID=\"{id}\" Version=\"2.0\" \
 IssueInstant=\"{now}\" Destination=\"{dest}\"><saml:Issuer>{issuer}</saml:Issuer><saml:NameID{format}>{name}</saml:NameID>{index}</samlp:LogoutRequest>",
-            now = super::clock::format_datetime(now_millis()),
+            now = crate::clock::format_datetime(now_millis()),
             dest = xml_escape(&slo),
             issuer = sp_entity_id(pool.as_str()),
             name = xml_escape(&s.name_id),
@@ -388,7 +389,7 @@ IssueInstant=\"{now}\" Destination=\"{dest}\"><saml:Issuer>{issuer}</saml:Issuer
 IssueInstant=\"{now}\" Destination=\"{dest}\" InResponseTo=\"{irt}\"><saml:Issuer>{me}</saml:Issuer>\
 <samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/></samlp:Status></samlp:LogoutResponse>",
                 rid = random_hex(20),
-                now = super::clock::format_datetime(now_millis()),
+                now = crate::clock::format_datetime(now_millis()),
                 dest = xml_escape(&slo),
                 irt = xml_escape(&id),
                 me = sp_entity_id(pool.as_str()),

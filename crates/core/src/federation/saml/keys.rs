@@ -60,22 +60,29 @@ impl crate::Cognate {
     /// The pool's key for `purpose`, created on first use (the first writer wins on every node).
     pub(crate) async fn saml_key(&self, pool: &UserPoolId, purpose: Purpose) -> CoreResult<SpKey> {
         let name = format!("saml-sp:{pool}:{}", if purpose == Purpose::Signing { "signing" } else { "encryption" });
-        if self.store.get_meta(&name).await?.is_none() {
-            let entity = sp_entity_id(pool.as_str());
-            let (pkcs8, cert) = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, Vec<u8>), String> {
-                let key = KeyPair::generate(KeySize::Rsa2048).map_err(|_| "cannot generate an RSA key")?;
-                let pkcs8 = key.as_der().map_err(|_| "cannot encode the key")?.as_ref().to_vec();
-                let cert = x509::self_signed(&key, &entity, now_millis() - 60_000, 3650)?;
-                Ok((pkcs8, cert))
-            })
-            .await
-            .map_err(|e| CoreError::Internal(e.to_string()))?
-            .map_err(CoreError::Internal)?;
-            let stored = Stored { k: self.master.seal(&pkcs8, &name), c: STANDARD.encode(cert) };
-            let doc = serde_json::to_string(&stored).map_err(|e| CoreError::Internal(e.to_string()))?;
-            self.store.put_meta_if_absent(&name, &doc).await?;
-        }
-        let doc = self.store.get_meta(&name).await?.ok_or_else(|| CoreError::Internal(format!("{name} is gone")))?;
+        let doc = match self.store.get_meta(&name).await? {
+            Some(doc) => doc,
+            None => {
+                let entity = sp_entity_id(pool.as_str());
+                let (pkcs8, cert) = tokio::task::spawn_blocking(move || -> Result<(Vec<u8>, Vec<u8>), String> {
+                    let key = KeyPair::generate(KeySize::Rsa2048).map_err(|_| "cannot generate an RSA key")?;
+                    let pkcs8 = key.as_der().map_err(|_| "cannot encode the key")?.as_ref().to_vec();
+                    let cert = x509::self_signed(&key, &entity, now_millis() - 60_000, 3650)?;
+                    Ok((pkcs8, cert))
+                })
+                .await
+                .map_err(|e| CoreError::Internal(e.to_string()))?
+                .map_err(CoreError::Internal)?;
+                let stored = Stored { k: self.master.seal(&pkcs8, &name), c: STANDARD.encode(cert) };
+                let doc = serde_json::to_string(&stored).map_err(|e| CoreError::Internal(e.to_string()))?;
+                // Another node may have made one first: the stored one wins, read back.
+                if self.store.put_meta_if_absent(&name, &doc).await? {
+                    doc
+                } else {
+                    self.store.get_meta(&name).await?.ok_or_else(|| CoreError::Internal(format!("{name} is gone")))?
+                }
+            }
+        };
         let stored: Stored = serde_json::from_str(&doc).map_err(|e| CoreError::Internal(e.to_string()))?;
         let pkcs8 = self.master.open(&stored.k, &name)?;
         let cert = STANDARD.decode(stored.c).map_err(|e| CoreError::Internal(e.to_string()))?;

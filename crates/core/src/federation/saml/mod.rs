@@ -5,7 +5,6 @@
 //! the sign-in and sign-out flows ([`flow`]).
 
 pub mod c14n;
-pub mod clock;
 pub mod decrypt;
 pub mod dsig;
 mod flow;

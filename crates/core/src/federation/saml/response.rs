@@ -72,7 +72,7 @@ fn parse(xml: &str) -> Result<Document<'_>, String> {
 fn time_attr(n: Node<'_, '_>, name: &str) -> Result<Option<i64>, String> {
     match n.attribute(name) {
         None => Ok(None),
-        Some(v) => super::clock::parse_datetime(v).map(Some).ok_or_else(|| format!("{name} is not a UTC dateTime")),
+        Some(v) => crate::clock::parse_datetime(v).map(Some).ok_or_else(|| format!("{name} is not a UTC dateTime")),
     }
 }
 

@@ -20,7 +20,7 @@ fn keys() -> Vec<PublicKey> {
 }
 
 fn now() -> i64 {
-    super::clock::parse_datetime("2026-11-29T03:25:10Z").unwrap()
+    crate::clock::parse_datetime("2026-11-29T03:25:10Z").unwrap()
 }
 
 fn run(xml: &str, keys: &[PublicKey], f: impl FnOnce(&mut Expect<'_>)) -> Result<super::response::Asserted, String> {

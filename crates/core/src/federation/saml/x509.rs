@@ -2,7 +2,7 @@
 //! expiry) and issuing the pool's own self-signed certificate (RSA, SHA-256), with a small DER
 //! reader and writer — no general ASN.1 library for three fixed shapes.
 
-use super::clock;
+use crate::clock;
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use aws_lc_rs::rsa::KeyPair;

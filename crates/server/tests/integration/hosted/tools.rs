@@ -16,6 +16,27 @@ pub(crate) fn browser_tests_run() -> bool {
     true
 }
 
+/// Starts a long-running script of `tests/js` (an upstream or fake service) with `cfg` as its
+/// argument: its handle (the service stops when it is dropped) and the JSON line it prints when
+/// ready. `None` when the JS clients are not installed.
+pub(crate) async fn node_service(script: &str, cfg: &Value) -> Option<(tokio::process::Child, Value)> {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let dir = std::env::var("COGNATE_JS_CLIENT_DIR").ok()?;
+    let mut child = tokio::process::Command::new("node")
+        .arg(std::path::Path::new(&dir).join(script))
+        .arg(cfg.to_string())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node runs");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next_line().await.unwrap().unwrap_or_else(|| panic!("{script} says where it listens"));
+    let ready = serde_json::from_str(&first).unwrap_or_else(|_| panic!("{script}: {first}"));
+    // Keep reading: a closed pipe would end the service at its next line of output.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Some((child, ready))
+}
+
 /// Runs a script of `tests/js` with node; its last output line is JSON.
 pub(crate) async fn node(script: &str, args: &[&str]) -> Option<Value> {
     let dir = std::env::var("COGNATE_JS_CLIENT_DIR").ok()?;

@@ -1,7 +1,8 @@
-//! The date-times SAML and X.509 carry: `xs:dateTime` (UTC) and ASN.1 UTCTime /
-//! GeneralizedTime, to and from Unix milliseconds.
+//! Calendar arithmetic in UTC: `xs:dateTime` (SAML), ASN.1 UTCTime / GeneralizedTime
+//! (X.509), `YYYY-MM` months, and the civil date of SRP's timestamps, to and from Unix time.
 
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = if y >= 0 { y } else { y - 399 } / 400;
     let yoe = y - era * 400;
