@@ -358,6 +358,69 @@ pub trait UsageStore: Send + Sync {
     async fn active_users(&self, pool: Option<&str>, month: Option<&str>) -> StoreResult<Vec<MonthlyActive>>;
 }
 
+/// A long-running job of a pool (a user import, a point-in-time recovery). The service owns
+/// the document (JSON); the store keeps it with a version so two nodes cannot both move a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolJob {
+    /// The pool.
+    pub pool_id: UserPoolId,
+    /// The job's id, unique in the pool.
+    pub job_id: String,
+    /// `import` or `restore`.
+    pub kind: String,
+    /// Creation time (ms); lists are in this order.
+    pub created_at: i64,
+    /// Bumped by every update.
+    pub version: i64,
+    /// The job's state, as the service writes it.
+    pub document: String,
+}
+
+/// Jobs of a pool, the bulk insert imports use, and the change log of user writes that
+/// point-in-time recovery restores from.
+#[async_trait]
+pub trait JobStore: Send + Sync {
+    /// Creates a job (version 1). Errors: `Conflict` (the id exists), `NotFound` (no pool).
+    async fn create_job(&self, job: &PoolJob) -> StoreResult<()>;
+    /// One job.
+    async fn get_job(&self, pool: &UserPoolId, job_id: &str) -> StoreResult<Option<PoolJob>>;
+    /// Writes `job.document` if the stored version is still `job.version`; the stored version
+    /// becomes `job.version + 1`. `false`: another writer moved the job first.
+    async fn update_job(&self, job: &PoolJob) -> StoreResult<bool>;
+    /// A pool's jobs of one kind, oldest first, after the job id `after` (in that order).
+    async fn list_jobs(
+        &self,
+        pool: &UserPoolId,
+        kind: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<PoolJob>>;
+    /// Every job of a kind in every pool (to find jobs a stopped node left unfinished).
+    async fn jobs_of_kind(&self, kind: &str) -> StoreResult<Vec<PoolJob>>;
+    /// Stores (replaces) a job's upload; `None` removes it.
+    async fn put_job_upload(&self, pool: &UserPoolId, job_id: &str, data: Option<&[u8]>) -> StoreResult<()>;
+    /// A job's upload.
+    async fn job_upload(&self, pool: &UserPoolId, job_id: &str) -> StoreResult<Option<Vec<u8>>>;
+
+    /// Inserts many users in one transaction, each on its own: one refused (a name or key
+    /// taken: `Conflict`) does not stop the others. The answer has one result per user.
+    async fn create_users(&self, users: &[(User, Vec<String>)]) -> StoreResult<Vec<StoreResult<()>>>;
+
+    /// Per user of `pool` changed after `since` (ms), the user as it was just before the first
+    /// such change (`None`: it did not exist then), by `username_key`.
+    async fn users_before(&self, pool: &UserPoolId, since: i64) -> StoreResult<Vec<(String, Option<User>)>>;
+    /// Sets a user to `user` (replacing any current row and its keys) or, with `None`, deletes
+    /// it; logged like any other write. Errors: `Conflict` (a key held by another user).
+    async fn restore_user(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        user: Option<(&User, &[String])>,
+    ) -> StoreResult<()>;
+    /// Drops change-log entries older than `before` (ms); returns how many.
+    async fn prune_changes(&self, before: i64) -> StoreResult<u64>;
+}
+
 /// Everything a backend provides.
 #[async_trait]
 pub trait Store:
@@ -374,6 +437,7 @@ pub trait Store:
     + IdentityProviderStore
     + IdentityPoolStore
     + UsageStore
+    + JobStore
 {
     /// Finishes pending work and closes connections.
     async fn close(&self);

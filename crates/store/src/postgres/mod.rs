@@ -15,6 +15,8 @@ mod groups;
 mod hosted;
 #[path = "../sql/identities.rs"]
 mod identities;
+#[path = "../sql/jobs.rs"]
+mod jobs;
 #[path = "../sql/pools.rs"]
 mod pools;
 #[path = "../sql/providers.rs"]
@@ -52,6 +54,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "once_markers", include_str!("../../migrations/postgres/0012_once_markers.sql")),
     (13, "identity_pools", include_str!("../../migrations/postgres/0013_identity_pools.sql")),
     (14, "monthly_active", include_str!("../../migrations/postgres/0014_monthly_active.sql")),
+    (15, "jobs_and_changes", include_str!("../../migrations/postgres/0015_jobs_and_changes.sql")),
 ];
 
 /// Connection pool settings (`COGNATE_DATABASE_MAX_CONNECTIONS`, `..._ACQUIRE_TIMEOUT_SECS`).

@@ -35,7 +35,7 @@ pub(super) fn prefix_successor(prefix: &str) -> Option<String> {
     None
 }
 
-async fn insert_keys(tx: &mut Transaction<'_, Db>, user: &User, keys: &[String]) -> StoreResult<()> {
+pub(super) async fn insert_keys(tx: &mut Transaction<'_, Db>, user: &User, keys: &[String]) -> StoreResult<()> {
     for key in keys {
         sqlx::query("INSERT INTO user_keys (pool_id, key, username_key) VALUES ($1, $2, $3)")
             .bind(user.pool_id.as_str())
@@ -48,46 +48,85 @@ async fn insert_keys(tx: &mut Transaction<'_, Db>, user: &User, keys: &[String])
     Ok(())
 }
 
+/// Inserts a user row and its keys. Errors: `Conflict` (name or key taken), `NotFound` (no pool).
+pub(super) async fn insert_user(tx: &mut Transaction<'_, Db>, user: &User, keys: &[String]) -> StoreResult<()> {
+    let idx = indexed_values(user);
+    sqlx::query(&format!(
+        "INSERT INTO users ({USER_COLUMNS}, email, phone_number, name, given_name, family_name, preferred_username) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
+    ))
+    .bind(user.pool_id.as_str())
+    .bind(&user.username_key)
+    .bind(&user.username)
+    .bind(&user.sub)
+    .bind(user.status.as_str())
+    .bind(user.enabled)
+    .bind(serde_json::to_string(&user.attributes)?)
+    .bind(&user.password_hash)
+    .bind(user.password_set_at)
+    .bind(0i64) // tokens_valid_after: legacy column, unused since revocation is per session
+    .bind(user.created_at)
+    .bind(user.updated_at)
+    .bind(user.version)
+    .bind(serde_json::to_string(&user.mfa)?)
+    .bind(&user.srp_verifier)
+    .bind(serde_json::to_string(&user.pending_attributes)?)
+    .bind(&idx[0])
+    .bind(&idx[1])
+    .bind(&idx[2])
+    .bind(&idx[3])
+    .bind(&idx[4])
+    .bind(&idx[5])
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+        _ => conflict_or(e, "username"),
+    })?;
+    insert_keys(tx, user, keys).await
+}
+
+/// The user as it is now, inside the transaction.
+pub(super) async fn current_user(
+    tx: &mut Transaction<'_, Db>,
+    pool: &UserPoolId,
+    key: &str,
+) -> StoreResult<Option<User>> {
+    sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND username_key = $2"))
+        .bind(pool.as_str())
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| user_from_row(&r))
+        .transpose()
+}
+
+/// Appends one entry to the change log: the user as it was before this write.
+pub(super) async fn log_change(
+    tx: &mut Transaction<'_, Db>,
+    pool: &UserPoolId,
+    key: &str,
+    before: Option<&User>,
+) -> StoreResult<()> {
+    let before = before.map(serde_json::to_string).transpose()?;
+    sqlx::query("INSERT INTO user_changes (pool_id, username_key, at, before) VALUES ($1, $2, $3, $4)")
+        .bind(pool.as_str())
+        .bind(key)
+        .bind(cognate_model::now_millis())
+        .bind(before)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 #[async_trait]
 impl UserStore for DbStore {
     async fn create_user(&self, user: &User, keys: &[String]) -> StoreResult<()> {
         // Run again if the database aborts it (serialization failure, deadlock).
         crate::retrying(|| async move {
             let mut tx = self.writer.begin().await?;
-            let idx = indexed_values(user);
-            sqlx::query(&format!(
-                "INSERT INTO users ({USER_COLUMNS}, email, phone_number, name, given_name, family_name, preferred_username) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
-            ))
-            .bind(user.pool_id.as_str())
-            .bind(&user.username_key)
-            .bind(&user.username)
-            .bind(&user.sub)
-            .bind(user.status.as_str())
-            .bind(user.enabled)
-            .bind(serde_json::to_string(&user.attributes)?)
-            .bind(&user.password_hash)
-            .bind(user.password_set_at)
-            .bind(0i64) // tokens_valid_after: legacy column, unused since revocation is per session
-            .bind(user.created_at)
-            .bind(user.updated_at)
-            .bind(user.version)
-            .bind(serde_json::to_string(&user.mfa)?)
-            .bind(&user.srp_verifier)
-            .bind(serde_json::to_string(&user.pending_attributes)?)
-            .bind(&idx[0])
-            .bind(&idx[1])
-            .bind(&idx[2])
-            .bind(&idx[3])
-            .bind(&idx[4])
-            .bind(&idx[5])
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| match &e {
-                sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
-                _ => conflict_or(e, "username"),
-            })?;
-            insert_keys(&mut tx, user, keys).await?;
+            insert_user(&mut tx, user, keys).await?;
+            log_change(&mut tx, &user.pool_id, &user.username_key, None).await?;
             tx.commit().await?;
             Ok(())
         })
@@ -126,6 +165,7 @@ impl UserStore for DbStore {
         // Run again if the database aborts it (serialization failure, deadlock).
         crate::retrying(|| async move {
             let mut tx = self.writer.begin().await?;
+            let before = current_user(&mut tx, &user.pool_id, &user.username_key).await?;
             let idx = indexed_values(user);
             let r = sqlx::query(
                 "UPDATE users SET status = $1, enabled = $2, attributes = $3, password_hash = $4, password_set_at = $5, \
@@ -155,14 +195,9 @@ impl UserStore for DbStore {
             .execute(&mut *tx)
             .await?;
             if r.rows_affected() == 0 {
-                let exists: Option<i64> =
-                    sqlx::query_scalar("SELECT version FROM users WHERE pool_id = $1 AND username_key = $2")
-                        .bind(user.pool_id.as_str())
-                        .bind(&user.username_key)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                return Err(if exists.is_some() { StoreError::VersionMismatch } else { StoreError::NotFound });
+                return Err(if before.is_some() { StoreError::VersionMismatch } else { StoreError::NotFound });
             }
+            log_change(&mut tx, &user.pool_id, &user.username_key, before.as_ref()).await?;
             if let Some(keys) = keys {
                 sqlx::query("DELETE FROM user_keys WHERE pool_id = $1 AND username_key = $2")
                     .bind(user.pool_id.as_str())
@@ -178,15 +213,21 @@ impl UserStore for DbStore {
     }
 
     async fn delete_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<()> {
-        let r = sqlx::query("DELETE FROM users WHERE pool_id = $1 AND username_key = $2")
-            .bind(pool.as_str())
-            .bind(username_key)
-            .execute(&self.writer)
-            .await?;
-        if r.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        crate::retrying(|| async move {
+            let mut tx = self.writer.begin().await?;
+            let Some(before) = current_user(&mut tx, pool, username_key).await? else {
+                return Err(StoreError::NotFound);
+            };
+            sqlx::query("DELETE FROM users WHERE pool_id = $1 AND username_key = $2")
+                .bind(pool.as_str())
+                .bind(username_key)
+                .execute(&mut *tx)
+                .await?;
+            log_change(&mut tx, pool, username_key, Some(&before)).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
     }
 
     async fn list_users(
