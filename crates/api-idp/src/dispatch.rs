@@ -82,6 +82,11 @@ pub async fn dispatch(
         GetIdentityProviderByIdentifier => admin_op!(svc, auth, rc, map, providers::by_identifier),
         GetSigningCertificate => admin_op!(svc, auth, rc, map, providers::signing_certificate),
         GetCSVHeader => admin_op!(svc, auth, rc, map, import_jobs::csv_header),
+        CreateUserImportJob => admin_op!(svc, auth, rc, map, import_jobs::create),
+        DescribeUserImportJob => admin_op!(svc, auth, rc, map, import_jobs::describe),
+        ListUserImportJobs => admin_op!(svc, auth, rc, map, import_jobs::list),
+        StartUserImportJob => admin_op!(svc, auth, rc, map, import_jobs::start),
+        StopUserImportJob => admin_op!(svc, auth, rc, map, import_jobs::stop),
         ListIdentityProviders => admin_op!(svc, auth, rc, map, providers::list),
         UpdateIdentityProvider => admin_op!(svc, auth, rc, map, providers::update),
         DeleteIdentityProvider => admin_op!(svc, auth, rc, map, providers::delete),
@@ -182,7 +187,6 @@ pub async fn dispatch(
         | CompleteWebAuthnRegistration
         | CreateCIMDPolicy
         | CreateTerms
-        | CreateUserImportJob
         | CreateUserPoolReplica
         | DeleteCIMDPolicy
         | DeleteTerms
@@ -194,7 +198,6 @@ pub async fn dispatch(
         | DescribeRiskConfiguration
         | DescribeTerms
         | DescribeTermsByClient
-        | DescribeUserImportJob
         | GetClientToken
         | GetDerivedToken
         | GetLogDeliveryConfiguration
@@ -207,7 +210,6 @@ pub async fn dispatch(
         | ListClientMetadataURLs
         | ListPointInTimeRecoveries
         | ListTerms
-        | ListUserImportJobs
         | ListUserPoolClientSecrets
         | ListUserPoolReplicas
         | ListUserSessions
@@ -218,9 +220,7 @@ pub async fn dispatch(
         | SetUserPoolClientSessionConfiguration
         | SetUserPoolSessionConfiguration
         | StartPointInTimeRecovery
-        | StartUserImportJob
         | StartWebAuthnRegistration
-        | StopUserImportJob
         | UpdateAuthEventFeedback
         | UpdateCIMDPolicy
         | UpdateClientMetadataURLState

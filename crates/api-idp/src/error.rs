@@ -77,6 +77,8 @@ impl ApiError {
                 C::DuplicateProvider(m) => ("DuplicateProviderException", m.clone()),
                 C::ScopeDoesNotExist(m) => ("ScopeDoesNotExistException", m.clone()),
                 C::InvalidOAuthFlow(m) => ("InvalidOAuthFlowException", m.clone()),
+                C::PreconditionNotMet(m) => ("PreconditionNotMetException", m.clone()),
+                C::ConcurrentModification(m) => ("ConcurrentModificationException", m.clone()),
                 // cognito-identity's; not reached from cognito-idp operations.
                 C::ResourceConflict(m)
                 | C::InvalidIdentityPoolConfiguration(m)

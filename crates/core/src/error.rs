@@ -88,6 +88,12 @@ pub enum CoreError {
     /// `ExternalServiceException` (a login's provider could not be reached).
     #[error("{0}")]
     ExternalService(String),
+    /// PreconditionNotMetException: the resource is not in a state that allows the call.
+    #[error("{0}")]
+    PreconditionNotMet(String),
+    /// ConcurrentModificationException: another change of the same resource is under way.
+    #[error("{0}")]
+    ConcurrentModification(String),
     /// Something broke inside; logged with detail, answered without it.
     #[error("internal error: {0}")]
     Internal(String),

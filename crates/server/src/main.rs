@@ -13,6 +13,7 @@ mod outbound;
 mod prometheus;
 mod routes;
 mod serve;
+mod upload;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

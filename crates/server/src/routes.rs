@@ -30,7 +30,7 @@ pub fn app(
         .route("/.well-known/openid-configuration", get(identity_openid_configuration).options(preflight))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks).options(preflight))
         .route("/{pool_id}/.well-known/openid-configuration", get(openid_configuration).options(preflight))
-        .with_state(svc);
+        .with_state(svc.clone());
     // The hosted UI and the OAuth 2.0 endpoints of user-pool domains.
     let mut pages = Router::new();
     for path in cognate_hosted_ui::PATHS {
@@ -40,9 +40,10 @@ pub fn app(
         .route("/logo/{pool}/{client}", any(crate::hosted::handle))
         .route("/saml2/metadata/{pool}", any(crate::hosted::handle))
         .with_state(ui);
+    let uploads = crate::upload::routes(svc.clone());
     // The front door answers OPTIONS on every other path itself.
     let aws = Router::new().fallback(front_door::handle).with_state(door);
-    documents.merge(metrics).merge(pages).merge(aws)
+    documents.merge(metrics).merge(uploads).merge(pages).merge(aws)
 }
 
 /// Browsers ask before cross-origin calls (amazon-cognito-identity-js, Amplify).

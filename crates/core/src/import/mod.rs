@@ -1,8 +1,14 @@
-//! Importing users: the CSV header of a pool (GetCSVHeader). The import jobs come later.
+//! Importing users: the CSV header of a pool (GetCSVHeader), the import jobs (`jobs`) and the
+//! rows of Cognito's CSV format (`rows`).
+
+pub mod jobs;
+mod rows;
+
+pub use jobs::{ImportJob, ImportStatus, RowFailure};
 
 use crate::views::AdminView;
 use crate::CoreResult;
-use cognate_model::UserPoolId;
+use cognate_model::{UserPool, UserPoolId};
 
 /// The standard attributes of Cognito's import CSV, in its order (`sub` is never imported).
 const STANDARD: [&str; 19] = [
@@ -27,15 +33,18 @@ const STANDARD: [&str; 19] = [
     "updated_at",
 ];
 
+/// The import header of a pool: the standard attributes, the pool's custom ones, then
+/// `cognito:mfa_enabled` and `cognito:username`, as Cognito lists them.
+pub(crate) fn header_of(pool: &UserPool) -> Vec<String> {
+    let mut header: Vec<String> = STANDARD.iter().map(|s| s.to_string()).collect();
+    header.extend(pool.settings.schema.iter().filter(|a| a.name.starts_with("custom:")).map(|a| a.name.clone()));
+    header.extend(["cognito:mfa_enabled".to_string(), "cognito:username".to_string()]);
+    header
+}
+
 impl AdminView<'_> {
-    /// GetCSVHeader: the standard attributes, the pool's custom ones, then
-    /// `cognito:mfa_enabled` and `cognito:username`, as Cognito lists them. Errors:
-    /// ResourceNotFound.
+    /// GetCSVHeader. Errors: ResourceNotFound.
     pub async fn csv_header(&self, pool_id: &UserPoolId) -> CoreResult<Vec<String>> {
-        let pool = self.pool(pool_id).await?;
-        let mut header: Vec<String> = STANDARD.iter().map(|s| s.to_string()).collect();
-        header.extend(pool.settings.schema.iter().filter(|a| a.name.starts_with("custom:")).map(|a| a.name.clone()));
-        header.extend(["cognito:mfa_enabled".to_string(), "cognito:username".to_string()]);
-        Ok(header)
+        Ok(header_of(&self.pool(pool_id).await?))
     }
 }

@@ -16,6 +16,7 @@ mod federation_social_browser;
 mod groups;
 mod hosted;
 mod identity_pools;
+mod imports;
 mod lifecycle;
 mod mfa;
 mod multinode;
