@@ -21,7 +21,8 @@ impl PasswordMaterial {
     }
 }
 
-fn aad(pool: &UserPoolId, username: &str) -> String {
+/// What the sealed verifier is bound to.
+pub(crate) fn aad(pool: &UserPoolId, username: &str) -> String {
     format!("srp-verifier:{pool}:{username}")
 }
 

@@ -14,7 +14,8 @@ fn missing() -> CoreError {
     CoreError::ResourceNotFound("Device does not exist.".into())
 }
 
-fn aad(pool: &UserPoolId, key: &str) -> String {
+/// What the sealed verifier is bound to.
+pub(crate) fn aad(pool: &UserPoolId, key: &str) -> String {
     format!("device-verifier:{pool}:{key}")
 }
 

@@ -14,6 +14,7 @@ mod prometheus;
 mod routes;
 mod serve;
 mod upload;
+mod users_cli;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -60,10 +61,53 @@ enum Command {
         /// The backup file.
         backup: PathBuf,
     },
+    /// Move users in and out of a pool.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
     /// Manage the token signing keys.
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Import users: a Cognito CSV (the GetCSVHeader columns; users in RESET_REQUIRED) or a
+    /// `cognate users export` file (passwords, TOTP, groups and devices kept). Prints a
+    /// progress line and the refused rows.
+    Import {
+        #[command(flatten)]
+        args: ServeArgs,
+        /// The CSV or export file.
+        file: PathBuf,
+        /// The target pool (a CSV needs it; an export goes to its own pool by default, created
+        /// when it does not exist).
+        #[arg(long)]
+        pool: Option<String>,
+        /// The export key the export was sealed with.
+        #[arg(long)]
+        key_file: Option<PathBuf>,
+        /// Write every refused row (line, username, reason) to this CSV file.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// Export a pool's users with their password hashes, MFA secrets and devices; secrets are
+    /// sealed with the export key (created in --key-file when that file does not exist).
+    Export {
+        #[command(flatten)]
+        args: ServeArgs,
+        /// The pool.
+        #[arg(long)]
+        pool: String,
+        /// The export key file (32 random bytes, base64).
+        #[arg(long)]
+        key_file: PathBuf,
+        /// Write here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -105,6 +149,12 @@ fn main() -> ExitCode {
         Command::Usage { args, pool, month } => (args, Task::Usage(pool, month)),
         Command::Backup { args, out } => (args, Task::Backup(out)),
         Command::Restore { args, backup } => (args, Task::Restore(backup)),
+        Command::Users { command: UsersCommand::Import { args, file, pool, key_file, report } } => {
+            (args, Task::Import { file, pool, key_file, report })
+        }
+        Command::Users { command: UsersCommand::Export { args, pool, key_file, out } } => {
+            (args, Task::Export { pool, key_file, out })
+        }
     };
     let cfg = match config::Config::load(args.config, args.listen, args.data_dir) {
         Ok(c) => c,
@@ -130,6 +180,8 @@ fn main() -> ExitCode {
         }
         Task::Backup(out) => one_shot(serve::backup(cfg, out)),
         Task::Restore(from) => one_shot(serve::restore(cfg, from)),
+        Task::Import { file, pool, key_file, report } => one_shot(users_cli::import(cfg, file, pool, key_file, report)),
+        Task::Export { pool, key_file, out } => one_shot(users_cli::export(cfg, pool, key_file, out)),
         Task::Usage(pool, month) => {
             init_logging("warn");
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
@@ -187,6 +239,8 @@ enum Task {
     Usage(Option<String>, Option<String>),
     Backup(PathBuf),
     Restore(PathBuf),
+    Import { file: PathBuf, pool: Option<String>, key_file: Option<PathBuf>, report: Option<PathBuf> },
+    Export { pool: String, key_file: PathBuf, out: Option<PathBuf> },
 }
 
 /// Runs a one-shot command: its message on success, the error on failure.
@@ -195,7 +249,9 @@ fn one_shot(task: impl std::future::Future<Output = Result<String, String>>) -> 
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     match rt.block_on(task) {
         Ok(msg) => {
-            println!("{msg}");
+            if !msg.is_empty() {
+                println!("{msg}");
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -2,9 +2,11 @@
 //! rows of Cognito's CSV format (`rows`).
 
 pub mod jobs;
+mod portable;
 mod rows;
 
 pub use jobs::{ImportJob, ImportStatus, RowFailure};
+pub use portable::ImportReport;
 
 use crate::views::AdminView;
 use crate::CoreResult;

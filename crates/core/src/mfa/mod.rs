@@ -3,7 +3,7 @@
 //! for SMS_MFA, EMAIL_OTP or SOFTWARE_TOKEN_MFA, lets the user pick (SELECT_MFA_TYPE) or set one
 //! up (MFA_SETUP). Wrong codes count toward the same lockout as wrong passwords.
 
-mod totp;
+pub(crate) mod totp;
 
 pub use totp::TokenSubject;
 

@@ -24,8 +24,9 @@ pub enum TokenSubject<'a> {
     Session(&'a str),
 }
 
-fn aad(pool: &UserPool, key: &str) -> String {
-    format!("totp:{}:{key}", pool.id)
+/// What a user's sealed TOTP secrets are bound to.
+pub(crate) fn aad(pool: &cognate_model::UserPoolId, key: &str) -> String {
+    format!("totp:{pool}:{key}")
 }
 
 /// The time step within ±1 of `now_secs` whose code is `code` (every candidate is computed and
@@ -82,7 +83,7 @@ impl Cognate {
         let sealed = user.mfa.totp_secret.as_deref().ok_or_else(|| {
             CoreError::SoftwareTokenMfaNotFound("Software Token MFA does not exist for the user.".into())
         })?;
-        let secret = self.master.open(sealed, &aad(pool, &user.username_key))?;
+        let secret = self.master.open(sealed, &aad(&pool.id, &user.username_key))?;
         let Some(step) = matching_step(&secret, code, (now / 1000) as u64) else {
             self.record_failure(&pool.id, Attempt::User(&user.username_key)).await?;
             return Err(super::code_mismatch());
@@ -120,7 +121,7 @@ impl SignInView<'_> {
         }
         let mut raw = [0u8; 20];
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut raw);
-        let sealed = self.master.seal(&raw, &aad(&pool, &user.username_key));
+        let sealed = self.master.seal(&raw, &aad(&pool.id, &user.username_key));
         self.modify_user_by_key(&pool, &user.username_key, |u| {
             u.mfa.totp_pending = Some(sealed.clone());
             u.mfa.totp_pending_attempts = 0;
@@ -145,7 +146,7 @@ impl SignInView<'_> {
     ) -> CoreResult<Option<String>> {
         let now = now_millis();
         let (pool, user, session) = self.subject_user(&who, now).await?;
-        let a = aad(&pool, &user.username_key);
+        let a = aad(&pool.id, &user.username_key);
         let pending = user.mfa.totp_pending.as_deref().ok_or_else(|| {
             CoreError::InvalidParameter("Call AssociateSoftwareToken before VerifySoftwareToken.".into())
         })?;

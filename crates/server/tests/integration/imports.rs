@@ -272,3 +272,137 @@ async fn boto3_imports_100000_users_through_the_presigned_url() {
     assert_eq!(r["user_status"], "RESET_REQUIRED");
     eprintln!("boto3 imported 100,000 rows in {} s", r["seconds"]);
 }
+
+fn cognate_cli(s: &TestServer, args: &[&str]) -> std::process::Output {
+    let out = std::process::Command::new(BIN)
+        .args(args)
+        .args(["--data-dir", s.data_dir.to_str().unwrap()])
+        .envs(s.backend_env())
+        .output()
+        .expect("cognate runs");
+    assert!(out.status.success(), "cognate {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+#[tokio::test]
+async fn an_export_moves_users_with_their_passwords_totp_and_groups_to_another_server() {
+    use cognate_testkit::totp;
+    const PASSWORD: &str = "Moving-Passw0rd!";
+    let a = server().await;
+    let c = a.client();
+    let pool = c
+        .create_user_pool()
+        .pool_name(unique("moving"))
+        .mfa_configuration(UserPoolMfaType::Optional)
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    c.set_user_pool_mfa_config()
+        .user_pool_id(&pool)
+        .mfa_configuration(UserPoolMfaType::Optional)
+        .software_token_mfa_configuration(SoftwareTokenMfaConfigType::builder().enabled(true).build())
+        .send()
+        .await
+        .unwrap();
+    let client = app_client(&c, &pool).await;
+    for name in ["tom", "ula"] {
+        password_user(&c, &pool, name, PASSWORD, &[]).await;
+    }
+    c.create_group().user_pool_id(&pool).group_name("admins").precedence(1).send().await.unwrap();
+    c.admin_add_user_to_group().user_pool_id(&pool).username("tom").group_name("admins").send().await.unwrap();
+    let sign_in = |c: idp::Client, client: String, name: &'static str| async move {
+        c.initiate_auth()
+            .client_id(client)
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .auth_parameters("USERNAME", name)
+            .auth_parameters("PASSWORD", PASSWORD)
+            .send()
+            .await
+            .unwrap()
+    };
+    let access = sign_in(c.clone(), client.clone(), "tom").await.authentication_result.unwrap().access_token.unwrap();
+    let secret = c.associate_software_token().access_token(&access).send().await.unwrap().secret_code.unwrap();
+    c.verify_software_token().access_token(&access).user_code(totp::code(&secret, totp::now())).send().await.unwrap();
+    c.set_user_mfa_preference()
+        .access_token(&access)
+        .software_token_mfa_settings(SoftwareTokenMfaSettingsType::builder().enabled(true).preferred_mfa(true).build())
+        .send()
+        .await
+        .unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let (key, file) = (dir.path().join("export.key"), dir.path().join("users.jsonl"));
+    let (key_s, file_s) = (key.to_str().unwrap(), file.to_str().unwrap());
+    cognate_cli(&a, &["users", "export", "--pool", &pool, "--key-file", key_s, "--out", file_s]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().count(), 3, "a head line and two users");
+    assert!(text.contains("$argon2id$"), "password hashes travel");
+    assert!(!text.contains(&secret), "the TOTP secret is sealed");
+
+    // Another server, with another master key.
+    let mut b = server().await;
+    assert!(b.stop().await);
+    let out = cognate_cli(&b, &["users", "import", file_s, "--key-file", key_s]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("imported 2 users"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    b.restart_after_stop().await;
+    let cb = b.client();
+    let client_b = app_client(&cb, &pool).await;
+    let ula = sign_in(cb.clone(), client_b.clone(), "ula").await;
+    assert!(ula.authentication_result.is_some(), "the old password works");
+    let ch = sign_in(cb.clone(), client_b.clone(), "tom").await;
+    assert_eq!(ch.challenge_name, Some(ChallengeNameType::SoftwareTokenMfa), "TOTP came along");
+    let done = cb
+        .respond_to_auth_challenge()
+        .client_id(&client_b)
+        .challenge_name(ChallengeNameType::SoftwareTokenMfa)
+        .session(ch.session.unwrap())
+        .challenge_responses("USERNAME", "tom")
+        .challenge_responses("SOFTWARE_TOKEN_MFA_CODE", totp::code(&secret, totp::now() + 30))
+        .send()
+        .await
+        .unwrap();
+    assert!(done.authentication_result.is_some());
+    let groups = cb.admin_list_groups_for_user().user_pool_id(&pool).username("tom").send().await.unwrap();
+    assert_eq!(groups.groups()[0].group_name.as_deref(), Some("admins"));
+
+    // A Cognito CSV from the command line, with a report of the refused rows.
+    let csv_pool = import_pool(&cb).await;
+    let header = cb.get_csv_header().user_pool_id(&csv_pool).send().await.unwrap().csv_header.unwrap();
+    let body = csv_of(
+        &header,
+        &[
+            &[
+                ("cognito:username", "vic"),
+                ("email", "vic@example.com"),
+                ("email_verified", "true"),
+                ("cognito:mfa_enabled", "false"),
+            ],
+            &[
+                ("cognito:username", "wes"),
+                ("email", "wes@example.com"),
+                ("email_verified", "false"),
+                ("cognito:mfa_enabled", "false"),
+            ],
+        ],
+    );
+    let (csv_file, report) = (dir.path().join("users.csv"), dir.path().join("report.csv"));
+    std::fs::write(&csv_file, body).unwrap();
+    let out = cognate_cli(
+        &b,
+        &["users", "import", csv_file.to_str().unwrap(), "--pool", &csv_pool, "--report", report.to_str().unwrap()],
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 1 users"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("100.0%"), "a progress line");
+    let report = std::fs::read_to_string(report).unwrap();
+    assert!(report.starts_with("line,username,reason\n3,wes,"), "{report}");
+    let vic = cb.admin_get_user().user_pool_id(&csv_pool).username("vic").send().await.unwrap();
+    assert_eq!(vic.user_status, Some(UserStatusType::ResetRequired));
+}
