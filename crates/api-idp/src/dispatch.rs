@@ -2,8 +2,8 @@
 //! answers `UnsupportedOperationException` naming it (README's coverage table lists them).
 
 use crate::ops::{
-    self, auth, clients, devices, domains, groups, import_jobs, me, mfa, pools, providers, resource_servers, signup,
-    users,
+    self, auth, clients, devices, domains, groups, import_jobs, me, mfa, pools, providers, recovery, resource_servers,
+    signup, users,
 };
 use crate::{ApiError, Authorized, Operation};
 use cognate_core::{AdminCtx, Cognate, RequestContext, UserCtx};
@@ -87,6 +87,11 @@ pub async fn dispatch(
         ListUserImportJobs => admin_op!(svc, auth, rc, map, import_jobs::list),
         StartUserImportJob => admin_op!(svc, auth, rc, map, import_jobs::start),
         StopUserImportJob => admin_op!(svc, auth, rc, map, import_jobs::stop),
+        InitiatePointInTimeRecovery => admin_op!(svc, auth, rc, map, recovery::initiate),
+        StartPointInTimeRecovery => admin_op!(svc, auth, rc, map, recovery::start),
+        CancelPointInTimeRecovery => admin_op!(svc, auth, rc, map, recovery::cancel),
+        DescribePointInTimeRecovery => admin_op!(svc, auth, rc, map, recovery::describe),
+        ListPointInTimeRecoveries => admin_op!(svc, auth, rc, map, recovery::list),
         ListIdentityProviders => admin_op!(svc, auth, rc, map, providers::list),
         UpdateIdentityProvider => admin_op!(svc, auth, rc, map, providers::update),
         DeleteIdentityProvider => admin_op!(svc, auth, rc, map, providers::delete),
@@ -183,7 +188,6 @@ pub async fn dispatch(
         | AdminListUserSessions
         | AdminRevokeUserSession
         | AdminUpdateAuthEventFeedback
-        | CancelPointInTimeRecovery
         | CompleteWebAuthnRegistration
         | CreateCIMDPolicy
         | CreateTerms
@@ -194,7 +198,6 @@ pub async fn dispatch(
         | DeleteUserPoolReplica
         | DeleteWebAuthnCredential
         | DescribeCIMDPolicy
-        | DescribePointInTimeRecovery
         | DescribeRiskConfiguration
         | DescribeTerms
         | DescribeTermsByClient
@@ -205,10 +208,8 @@ pub async fn dispatch(
         | GetUserAuthFactors
         | GetUserPoolClientSessionConfiguration
         | GetUserPoolSessionConfiguration
-        | InitiatePointInTimeRecovery
         | ListCIMDPolicies
         | ListClientMetadataURLs
-        | ListPointInTimeRecoveries
         | ListTerms
         | ListUserPoolClientSecrets
         | ListUserPoolReplicas
@@ -219,7 +220,6 @@ pub async fn dispatch(
         | SetRiskConfiguration
         | SetUserPoolClientSessionConfiguration
         | SetUserPoolSessionConfiguration
-        | StartPointInTimeRecovery
         | StartWebAuthnRegistration
         | UpdateAuthEventFeedback
         | UpdateCIMDPolicy

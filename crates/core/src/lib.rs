@@ -27,6 +27,7 @@ pub mod password;
 mod pools;
 pub mod principal;
 pub mod quotas;
+pub mod recovery;
 mod selfservice;
 mod signup;
 pub mod srp;
@@ -72,6 +73,8 @@ pub struct ServiceConfig {
     /// Endpoints that replace a social preset's public ones, by provider name
     /// (`COGNATE_SOCIAL_ENDPOINTS_FILE`).
     pub social_endpoints: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// Days the change log of user writes is kept: how far back point-in-time recovery reaches.
+    pub change_log_retention_days: u32,
 }
 
 /// The service: cheap to clone, shared by every request.

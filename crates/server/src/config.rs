@@ -50,6 +50,7 @@ struct FileConfig {
     database_max_connections: Option<u32>,
     database_acquire_timeout_secs: Option<u64>,
     key_reload_secs: Option<u32>,
+    change_log_retention_days: Option<u32>,
     trusted_proxies: Option<String>,
     header_timeout_secs: Option<u64>,
     body_timeout_secs: Option<u64>,
@@ -98,6 +99,9 @@ pub struct Config {
     pub database_acquire_timeout_secs: u64,
     /// How often a node re-reads the signing keys (after a rotation elsewhere), in seconds.
     pub key_reload_secs: u32,
+    /// How long the change log of user writes is kept: how far back a pool can be restored
+    /// (point-in-time recovery), in days.
+    pub change_log_retention_days: u32,
     /// Proxies (addresses or networks) whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<crate::client_ip::IpNet>,
     /// A request's headers must arrive within this many seconds (also the keep-alive idle limit).
@@ -225,6 +229,8 @@ impl Config {
                 10,
             )?,
             key_reload_secs: env_number("COGNATE_KEY_RELOAD_SECS", f.key_reload_secs, 30)?,
+            change_log_retention_days: env_number("COGNATE_CHANGE_LOG_RETENTION_DAYS", f.change_log_retention_days, 7)?
+                .max(1),
             trusted_proxies: match env("COGNATE_TRUSTED_PROXIES").or(f.trusted_proxies) {
                 Some(list) => {
                     crate::client_ip::parse_list(&list).map_err(|e| format!("COGNATE_TRUSTED_PROXIES: {e}"))?

@@ -64,6 +64,7 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
             public_url: public_url.clone(),
             admin_keys: AdminKeys::new(keys.into_iter().map(|(id, s)| (id, s.expose().to_string()))),
             social_endpoints: bootstrap::social_endpoints(cfg.social_endpoints_file.as_deref())?,
+            change_log_retention_days: cfg.change_log_retention_days,
         },
     )
     .await
@@ -238,6 +239,9 @@ pub const REVOCATION_POLL: std::time::Duration = std::time::Duration::from_secs(
 /// Every this many polls a node also sweeps the last five minutes of revocations (ids that
 /// committed out of order on a multi-writer database): their staleness bound.
 pub const SWEEP_EVERY: u32 = 5;
+/// Every this many polls (a minute) a node prunes the change log and takes over import jobs a
+/// stopped node left running.
+pub const HOUSEKEEPING_EVERY: u32 = 60;
 
 async fn sync_loop(svc: Cognate, key_reload_every: u32) {
     let mut tick: u32 = 0;
@@ -247,6 +251,11 @@ async fn sync_loop(svc: Cognate, key_reload_every: u32) {
         tick = tick.wrapping_add(1);
         if let Err(e) = svc.sync(tick % key_reload_every.max(1) == 0, tick % SWEEP_EVERY == 0).await {
             tracing::warn!(error = %e, "background sync failed; will retry");
+        }
+        if tick % HOUSEKEEPING_EVERY == 0 {
+            if let Err(e) = svc.housekeeping().await {
+                tracing::warn!(error = %e, "housekeeping failed; will retry");
+            }
         }
     }
 }

@@ -35,6 +35,7 @@ async fn operator_service(cfg: &Config) -> Result<Cognate, String> {
             public_url: cfg.public_url.clone().unwrap_or_else(|| format!("http://{}", cfg.listen)),
             admin_keys: AdminKeys::new(Vec::<(String, String)>::new()),
             social_endpoints: Default::default(),
+            change_log_retention_days: cfg.change_log_retention_days,
         },
     )
     .await

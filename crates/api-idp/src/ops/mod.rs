@@ -10,6 +10,7 @@ pub mod me;
 pub mod mfa;
 pub mod pools;
 pub mod providers;
+pub mod recovery;
 pub mod resource_servers;
 pub mod signup;
 pub mod users;

@@ -21,6 +21,7 @@ mod lifecycle;
 mod mfa;
 mod multinode;
 mod pools;
+mod recovery;
 mod security;
 mod signin;
 mod signup;
