@@ -7,6 +7,7 @@ use crate::users::{identity, sign_in_keys, username_key};
 use cognate_model::{User, UserPool, UserStatus};
 
 /// Where each column of an import file is.
+#[derive(Debug)]
 pub(crate) struct Columns {
     width: usize,
     pub(crate) username: usize,
@@ -108,10 +109,12 @@ mod tests {
     use cognate_model::{PoolSettings, UserPoolId};
 
     fn pool() -> UserPool {
-        let mut settings = PoolSettings::default();
-        settings.schema = crate::attributes::standard_schema();
-        settings.auto_verified_attributes = vec!["email".into()];
-        settings.alias_attributes = vec!["email".into()];
+        let settings = PoolSettings {
+            schema: crate::attributes::standard_schema(),
+            auto_verified_attributes: vec!["email".into()],
+            alias_attributes: vec!["email".into()],
+            ..Default::default()
+        };
         UserPool { id: UserPoolId::new("us-east-1_abc"), name: "p".into(), created_at: 1, updated_at: 1, settings }
     }
 
