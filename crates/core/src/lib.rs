@@ -31,6 +31,7 @@ pub mod recovery;
 mod selfservice;
 mod signup;
 pub mod srp;
+pub mod telemetry;
 pub mod testing;
 mod timing;
 pub mod tokens;
@@ -97,6 +98,8 @@ pub struct Cognate {
     pub(crate) saml_metadata: Arc<std::sync::Mutex<std::collections::HashMap<String, SamlMetadataCopy>>>,
     /// Monthly active users this node has recorded.
     pub(crate) active_seen: Arc<usage::ActiveSeen>,
+    /// Counters for `/metrics`.
+    pub(crate) telemetry: Arc<telemetry::Telemetry>,
 }
 
 /// A copy of an IdP's metadata and when it was read (Unix ms).
@@ -130,6 +133,7 @@ impl Cognate {
             outbound: Arc::new(federation::NoOutbound),
             saml_metadata: Default::default(),
             active_seen: Default::default(),
+            telemetry: Default::default(),
             config: Arc::new(config),
         };
         svc.sync(false, false).await?;
@@ -140,6 +144,11 @@ impl Cognate {
     pub fn with_outbound(mut self, outbound: Arc<dyn federation::Outbound>) -> Self {
         self.outbound = outbound;
         self
+    }
+
+    /// The service's counters (`/metrics`).
+    pub fn telemetry(&self) -> &telemetry::Telemetry {
+        &self.telemetry
     }
 
     /// The service configuration.

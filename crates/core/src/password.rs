@@ -72,6 +72,8 @@ const MAX_VERIFY_MEMORY_KIB: u32 = 256 * 1024;
 pub struct PasswordHasher {
     params: Params,
     permits: Arc<Semaphore>,
+    /// Calls waiting for a slot, and running.
+    queue: Arc<(std::sync::atomic::AtomicU64, std::sync::atomic::AtomicU64)>,
     memory: Arc<Mutex<Vec<Vec<Block>>>>,
 }
 
@@ -84,7 +86,12 @@ impl PasswordHasher {
     /// A hasher with explicit memory (KiB) and pass counts (tests use small ones).
     pub fn with_params(parallelism: usize, memory_kib: u32, passes: u32) -> Self {
         let params = Params::new(memory_kib, passes, 1, None).expect("valid argon2 parameters");
-        Self { params, permits: Arc::new(Semaphore::new(parallelism.max(1))), memory: Arc::default() }
+        Self {
+            params,
+            permits: Arc::new(Semaphore::new(parallelism.max(1))),
+            queue: Arc::default(),
+            memory: Arc::default(),
+        }
     }
 
     /// Runs argon2id with `params` over a reused buffer (a bigger one is made when needed).
@@ -124,9 +131,26 @@ impl PasswordHasher {
         Ok(phc.to_string())
     }
 
+    /// (waiting, running) hashes and checks.
+    pub fn queue(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (self.queue.0.load(Relaxed), self.queue.1.load(Relaxed))
+    }
+
+    /// Waits for a hasher slot, counted in [`PasswordHasher::queue`].
+    async fn slot(&self) -> CoreResult<Slot> {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.queue.0.fetch_add(1, Relaxed);
+        let permit = self.permits.clone().acquire_owned().await;
+        self.queue.0.fetch_sub(1, Relaxed);
+        let permit = permit.map_err(|e| CoreError::Internal(e.to_string()))?;
+        self.queue.1.fetch_add(1, Relaxed);
+        Ok(Slot { _permit: permit, queue: self.queue.clone() })
+    }
+
     /// Hashes a password into a PHC string.
     pub async fn hash(&self, password: &str) -> CoreResult<String> {
-        let _permit = self.permits.acquire().await.map_err(|e| CoreError::Internal(e.to_string()))?;
+        let _permit = self.slot().await?;
         let (params, memory, password) = (self.params.clone(), self.memory.clone(), password.to_string());
         tokio::task::spawn_blocking(move || {
             let salt = SaltString::generate(&mut rand::rngs::OsRng);
@@ -151,7 +175,7 @@ impl PasswordHasher {
     /// Checks a password against a PHC string (argon2id with the parameters it names; the
     /// comparison is constant-time).
     pub async fn verify(&self, password: &str, phc: &str) -> CoreResult<bool> {
-        let _permit = self.permits.acquire().await.map_err(|e| CoreError::Internal(e.to_string()))?;
+        let _permit = self.slot().await?;
         let (memory, password, phc) = (self.memory.clone(), password.to_string(), phc.to_string());
         tokio::task::spawn_blocking(move || {
             let parsed = PasswordHash::new(&phc).map_err(|e| e.to_string())?;
@@ -174,6 +198,18 @@ impl PasswordHasher {
         .await
         .map_err(|e| CoreError::Internal(e.to_string()))?
         .map_err(CoreError::Internal)
+    }
+}
+
+/// A hasher slot; counted as running until dropped.
+struct Slot {
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    queue: Arc<(std::sync::atomic::AtomicU64, std::sync::atomic::AtomicU64)>,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.queue.1.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

@@ -441,6 +441,8 @@ pub trait Store:
 {
     /// Finishes pending work and closes connections.
     async fn close(&self);
+    /// Each connection pool's (name, open connections, idle connections), for metrics.
+    fn connections(&self) -> Vec<(&'static str, u32, u32)>;
 }
 
 /// A stored RSA signing key (private part sealed by the master key).

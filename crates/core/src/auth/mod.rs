@@ -164,10 +164,24 @@ impl SignInView<'_> {
         let (client, pool) = self.client_and_pool(client_id).await?;
         let params =
             AuthParams { username: Some(username.into()), password: Some(password.into()), ..Default::default() };
-        self.password_sign_in(&pool, &client, username, password, &params).await
+        let r = self.password_sign_in(&pool, &client, username, password, &params).await;
+        self.telemetry.sign_in("HOSTED_PASSWORD", crate::telemetry::outcome_of(&r));
+        r
     }
 
     pub(crate) async fn run_flow(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        flow: AuthFlow,
+        params: &AuthParams,
+    ) -> CoreResult<AuthOutcome> {
+        let r = self.run_flow_counted(pool, client, flow, params).await;
+        self.telemetry.sign_in(flow.as_str(), crate::telemetry::outcome_of(&r));
+        r
+    }
+
+    async fn run_flow_counted(
         &self,
         pool: &UserPool,
         client: &AppClient,
@@ -427,6 +441,19 @@ impl SignInView<'_> {
     }
 
     pub(crate) async fn respond(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        challenge: ChallengeName,
+        session: Option<&str>,
+        responses: &AuthParams,
+    ) -> CoreResult<AuthOutcome> {
+        let r = self.respond_counted(pool, client, challenge, session, responses).await;
+        self.telemetry.sign_in(challenge.as_str(), crate::telemetry::outcome_of(&r));
+        r
+    }
+
+    async fn respond_counted(
         &self,
         pool: &UserPool,
         client: &AppClient,

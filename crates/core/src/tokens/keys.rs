@@ -20,6 +20,8 @@ pub struct KeyRing {
     pub public: HashMap<String, PublicJwk>,
     /// Published keys in order, for the JWKS.
     pub ordered: Vec<PublicJwk>,
+    /// When the signing key was made (ms).
+    pub signing_since: i64,
 }
 
 /// The key ring, reloadable at run time.
@@ -59,7 +61,7 @@ async fn read_ring(store: &dyn Store, master: &MasterKey) -> CoreResult<Option<K
     let signing = SigningKey::from_pkcs8(&newest.kid, &der).map_err(CoreError::Internal)?;
     let ordered: Vec<PublicJwk> = stored.iter().rev().filter_map(|k| PublicJwk::new(&k.kid, &k.n, &k.e)).collect();
     let public = ordered.iter().map(|k| (k.kid.clone(), k.clone())).collect();
-    Ok(Some(KeyRing { signing, public, ordered }))
+    Ok(Some(KeyRing { signing, public, ordered, signing_since: newest.created_at }))
 }
 
 impl Keys {

@@ -439,6 +439,7 @@ impl Cognate {
             self.revocations.add(late.into_iter().map(|r| (r.origin_jti, r.expires_at)));
         }
         self.revocations.prune(now);
+        self.telemetry.synced(now);
         if reload_keys {
             self.keys.reload(self.store.as_ref(), &self.master).await?;
             self.store.purge_expired(now).await?;

@@ -84,6 +84,43 @@ async fn sign_ins_count_each_user_once_a_month_in_metrics_and_in_cognate_usage()
     assert_eq!(page.get(&fed), Some(&0.0));
     let ok = "cognate_requests_total{api=\"cognito-idp\",operation=\"InitiateAuth\",class=\"2xx\"}";
     assert_eq!(page.get(ok), Some(&4.0), "{page:?}");
+    // Latency histograms, sign-ins by flow and outcome, and the gauges; the whole page read by
+    // prometheus_client's parser when the Python clients are installed.
+    let h = "cognate_request_duration_seconds_count{api=\"cognito-idp\",operation=\"InitiateAuth\",class=\"2xx\"}";
+    assert_eq!(page.get(h), Some(&4.0), "{page:?}");
+    let inf = "cognate_request_duration_seconds_bucket{api=\"cognito-idp\",operation=\"InitiateAuth\",class=\"2xx\",le=\"+Inf\"}";
+    assert_eq!(page.get(inf), Some(&4.0));
+    assert_eq!(page.get("cognate_sign_ins_total{flow=\"USER_PASSWORD_AUTH\",outcome=\"success\"}"), Some(&3.0));
+    assert_eq!(page.get("cognate_sign_ins_total{flow=\"REFRESH_TOKEN_AUTH\",outcome=\"success\"}"), Some(&1.0));
+    for g in [
+        "cognate_password_hash_waiting",
+        "cognate_signing_key_age_seconds",
+        "cognate_store_probe_seconds",
+        "cognate_revocation_feed_lag_seconds",
+    ] {
+        assert!(page.contains_key(g), "{g}: {page:?}");
+    }
+    assert!(page.get("cognate_revocation_feed_lag_seconds").unwrap() < &5.0, "the feed is read every second");
+    if let Ok(python) = std::env::var("COGNATE_PYTHON") {
+        let text = metrics(&s, Some("scrape-me")).await.text().await.unwrap();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/py/parse_metrics.py");
+        let mut child = std::process::Command::new(python)
+            .arg(script)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let parsed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(parsed["ok"], true, "{parsed}");
+        let fams = &parsed["families"];
+        assert_eq!(fams["cognate_request_duration_seconds"]["type"], "histogram");
+        assert_eq!(fams["cognate_sign_ins"]["type"], "counter");
+        assert_eq!(fams["cognate_monthly_active_users"]["type"], "gauge");
+        assert_eq!(fams["cognate_store_connections"]["type"], "gauge");
+    }
     // `cognate usage`, on the same store.
     let out = std::process::Command::new(BIN)
         .args(["usage", "--data-dir"])

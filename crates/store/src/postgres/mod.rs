@@ -182,6 +182,10 @@ impl Store for PgStore {
     async fn close(&self) {
         self.writer.close().await;
     }
+
+    fn connections(&self) -> Vec<(&'static str, u32, u32)> {
+        vec![("postgres", self.writer.size(), self.writer.num_idle() as u32)]
+    }
 }
 
 /// A fresh, empty database on the server of `admin_url` (for tests): `(url, name)`.

@@ -184,6 +184,13 @@ impl Store for SqliteStore {
         self.reader.close().await;
         self.writer.close().await;
     }
+
+    fn connections(&self) -> Vec<(&'static str, u32, u32)> {
+        vec![
+            ("writer", self.writer.size(), self.writer.num_idle() as u32),
+            ("reader", self.reader.size(), self.reader.num_idle() as u32),
+        ]
+    }
 }
 
 #[cfg(test)]
