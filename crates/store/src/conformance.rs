@@ -850,6 +850,21 @@ pub async fn jobs(store: &dyn Store) {
     assert!(store.get_user(&p.id, "n2").await.unwrap().is_none(), "a refused user leaves nothing");
     assert_eq!(store.find_key(&p.id, "email:n1@x.io").await.unwrap().as_deref(), Some("n1"));
     assert_eq!(store.count_users(&p.id).await.unwrap(), 3);
+    // A batch over two pools takes the one-by-one path: the same answers.
+    let q = pool("jobs2");
+    store.create_pool(&q).await.unwrap();
+    let mixed = vec![
+        (user(&q.id, "m1", &[]), vec!["email:m1@x.io".to_string()]),
+        (user(&p.id, "n3", &[]), vec![]),
+        (user(&q.id, "m2", &[]), vec!["email:m1@x.io".to_string()]),
+        (user(&p.id, "n4", &[]), vec![]),
+    ];
+    let ok: Vec<bool> = store.create_users(&mixed).await.unwrap().iter().map(|x| x.is_ok()).collect();
+    assert_eq!(ok, [true, false, false, true]);
+    assert!(store.users_before(&p.id, 0).await.unwrap().iter().any(|(k, b)| k == "n4" && b.is_none()), "logged");
+    let none = store.create_users(&[(user(&UserPoolId::new("us-east-1_nopool"), "x", &[]), vec![])]).await.unwrap();
+    assert!(matches!(none[0], Err(StoreError::NotFound)));
+    store.delete_pool(&q.id).await.unwrap();
     store.delete_pool(&p.id).await.unwrap();
     assert!(store.get_job(&p.id, "import-a").await.unwrap().is_none(), "jobs go with their pool");
 }

@@ -4,7 +4,7 @@
 //! node shows it and StopUserImportJob on any node stops it. A job a stopped node left
 //! unfinished is taken over by another node ([`Cognate::resume_import_jobs`]).
 
-use super::rows::{columns, user_of_row};
+use super::rows::{columns, user_of_row, Batch};
 use crate::error::pool_not_found;
 use crate::views::AdminView;
 use crate::{Cognate, CoreError, CoreResult};
@@ -239,7 +239,7 @@ impl Cognate {
             }
         };
         let mut records = reader.records();
-        let mut batch: Vec<(u64, cognate_model::User, Vec<String>)> = Vec::with_capacity(BATCH);
+        let mut batch = Batch::default();
         let mut last_line = job.done_line;
         loop {
             let next = records.next();
@@ -257,7 +257,7 @@ impl Cognate {
                     continue;
                 }
                 match outcome.map(|rec| (user_of_row(&pool, &cols, &rec, now_millis()), rec)) {
-                    Some((Ok((user, keys)), _)) => batch.push((line, user, keys)),
+                    Some((Ok((user, keys)), _)) => batch.push(line, user, keys),
                     Some((Err(reason), rec)) => {
                         let name = rec.get(cols.username).unwrap_or("").to_string();
                         job.note_failure(&log, line, &name, &reason);
@@ -266,21 +266,12 @@ impl Cognate {
                 }
             }
             if batch.len() >= BATCH || (end && !batch.is_empty()) || (end && last_line > job.done_line) {
-                let users: Vec<_> = batch.iter().map(|(_, u, k)| (u.clone(), k.clone())).collect();
-                let results = self.store.create_users(&users).await?;
-                for ((line, user, _), r) in batch.iter().zip(results) {
+                let results = self.store.create_users(&batch.users).await?;
+                for ((line, (user, _)), r) in batch.lines.iter().zip(&batch.users).zip(results) {
                     match r {
                         Ok(()) => job.imported += 1,
                         Err(StoreError::Conflict(k)) => {
-                            let what = if k == "username" {
-                                "User already exists".to_string()
-                            } else {
-                                format!(
-                                    "An account with the given {} already exists",
-                                    k.split(':').next().unwrap_or(&k)
-                                )
-                            };
-                            job.note_failure(&log, *line, &user.username, &what);
+                            job.note_failure(&log, *line, &user.username, &conflict_reason(&k))
                         }
                         Err(e) => return Err(e.into()),
                     }
@@ -366,6 +357,15 @@ impl Cognate {
             resumed += 1;
         }
         Ok(resumed)
+    }
+}
+
+/// Why the store refused a user: its name, or one of its sign-in keys, is taken.
+pub(crate) fn conflict_reason(key: &str) -> String {
+    if key == "username" {
+        "User already exists".to_string()
+    } else {
+        format!("An account with the given {} already exists", key.split(':').next().unwrap_or(key))
     }
 }
 

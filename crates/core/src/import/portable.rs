@@ -10,7 +10,7 @@
 //! These are operator commands: whoever runs them holds the database and the master key, so
 //! they are on [`Cognate`] itself, not on a view that a request could reach.
 
-use super::rows::{columns, user_of_row};
+use super::rows::{columns, rows_in, user_of_row, Batch};
 use super::RowFailure;
 use crate::crypto::MasterKey;
 use crate::users::sign_in_keys;
@@ -158,7 +158,7 @@ impl Cognate {
         progress: &mut (dyn FnMut(u64, u64) + Send),
     ) -> CoreResult<ImportReport> {
         let pool = self.pool(pool_id).await?;
-        let total = csv::ReaderBuilder::new().flexible(true).from_reader(data).records().count() as u64;
+        let total = rows_in(data);
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(data);
         let header = super::header_of(&pool);
         let cols = reader
@@ -167,7 +167,7 @@ impl Cognate {
             .and_then(|h| columns(&header, h))
             .map_err(CoreError::InvalidParameter)?;
         let mut report = ImportReport { pool_id: pool_id.as_str().to_string(), ..Default::default() };
-        let mut batch = Vec::with_capacity(super::jobs::BATCH);
+        let mut batch = Batch::default();
         let mut done = 0u64;
         let mut records = reader.records();
         loop {
@@ -179,7 +179,7 @@ impl Cognate {
                     Ok(rec) => {
                         let line = rec.position().map(|p| p.line()).unwrap_or(0);
                         match user_of_row(&pool, &cols, &rec, cognate_model::now_millis()) {
-                            Ok((user, keys)) => batch.push((line, user, keys)),
+                            Ok((user, keys)) => batch.push(line, user, keys),
                             Err(reason) => report.refuse(line, rec.get(cols.username).unwrap_or(""), &reason),
                         }
                     }
@@ -196,30 +196,19 @@ impl Cognate {
                 break;
             }
         }
-        progress(done, total);
+        progress(done, done);
         Ok(report)
     }
 
     /// Inserts a batch; which rows went in.
-    async fn insert_batch(
-        &self,
-        batch: &mut Vec<(u64, User, Vec<String>)>,
-        report: &mut ImportReport,
-    ) -> CoreResult<Vec<bool>> {
-        let users: Vec<_> = batch.iter().map(|(_, u, k)| (u.clone(), k.clone())).collect();
+    async fn insert_batch(&self, batch: &mut Batch, report: &mut ImportReport) -> CoreResult<Vec<bool>> {
         let mut inserted = Vec::with_capacity(batch.len());
-        for ((line, user, _), r) in batch.iter().zip(self.store.create_users(&users).await?) {
+        let results = self.store.create_users(&batch.users).await?;
+        for ((line, (user, _)), r) in batch.lines.iter().zip(&batch.users).zip(results) {
             inserted.push(r.is_ok());
             match r {
                 Ok(()) => report.imported += 1,
-                Err(StoreError::Conflict(k)) => {
-                    let what = if k == "username" {
-                        "User already exists".to_string()
-                    } else {
-                        format!("An account with the given {} already exists", k.split(':').next().unwrap_or(&k))
-                    };
-                    report.refuse(*line, &user.username, &what);
-                }
+                Err(StoreError::Conflict(k)) => report.refuse(*line, &user.username, &super::jobs::conflict_reason(&k)),
                 Err(e) => return Err(e.into()),
             }
         }
@@ -255,7 +244,7 @@ impl Cognate {
         }
         let mut report = ImportReport { pool_id: target.as_str().to_string(), ..Default::default() };
         let same_pool = target == head.pool.id;
-        let mut batch: Vec<(u64, User, Vec<String>)> = vec![];
+        let mut batch = Batch::default();
         let mut extras: Vec<(String, Vec<String>, Vec<Device>)> = vec![];
         let mut done = 0u64;
         let mut lines = lines.enumerate().peekable();
@@ -273,7 +262,7 @@ impl Cognate {
             }
             let keys = sign_in_keys(&pool.settings, &line.user);
             extras.push((line.user.username_key.clone(), line.groups, line.devices));
-            batch.push((line_no, line.user, keys));
+            batch.push(line_no, line.user, keys);
             done += 1;
             if batch.len() >= super::jobs::BATCH || lines.peek().is_none() {
                 let inserted = self.insert_batch(&mut batch, &mut report).await?;

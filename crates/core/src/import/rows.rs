@@ -6,6 +6,41 @@ use crate::attributes::{check_required, check_write, normalized};
 use crate::users::{identity, sign_in_keys, username_key};
 use cognate_model::{User, UserPool, UserStatus};
 
+/// Users on their way to the store's bulk insert, with the line each came from.
+#[derive(Default)]
+pub(crate) struct Batch {
+    pub(crate) lines: Vec<u64>,
+    pub(crate) users: Vec<(User, Vec<String>)>,
+}
+
+impl Batch {
+    pub(crate) fn push(&mut self, line: u64, user: User, keys: Vec<String>) {
+        self.lines.push(line);
+        self.users.push((user, keys));
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.users.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.users.is_empty()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.lines.clear();
+        self.users.clear();
+    }
+}
+
+/// The rows of a file, for a progress display: its lines but the header (a quoted value
+/// spanning lines makes it an over-estimate).
+pub(crate) fn rows_in(data: &[u8]) -> u64 {
+    let lines =
+        data.iter().filter(|b| **b == b'\n').count() as u64 + u64::from(!data.ends_with(b"\n") && !data.is_empty());
+    lines.saturating_sub(1)
+}
+
 /// Where each column of an import file is.
 #[derive(Debug)]
 pub(crate) struct Columns {

@@ -117,6 +117,14 @@ impl JobStore for DbStore {
     }
 
     async fn create_users(&self, users: &[(User, Vec<String>)]) -> StoreResult<Vec<StoreResult<()>>> {
+        // The fast path: conflicts found with two reads, the rest in multi-row inserts. If the
+        // database still refuses (a writer raced it on PostgreSQL), the batch is redone one
+        // user at a time, each in a savepoint.
+        match bulk_insert(self, users).await {
+            Ok(Some(results)) => return Ok(results),
+            Ok(None) => {}
+            Err(e) => tracing::debug!(error = %e, "bulk insert refused; inserting one by one"),
+        }
         crate::retrying(|| async move {
             let mut tx = self.writer.begin().await?;
             let mut results = Vec::with_capacity(users.len());
@@ -187,4 +195,121 @@ impl JobStore for DbStore {
         let r = sqlx::query("DELETE FROM user_changes WHERE at < $1").bind(before).execute(&self.writer).await?;
         Ok(r.rows_affected())
     }
+}
+
+/// Rows a multi-row statement carries (22 values a user: far below either database's limit).
+const ROWS: usize = 400;
+
+/// The bulk path of `create_users` for a batch of one pool: `None` when it does not apply.
+async fn bulk_insert(store: &DbStore, users: &[(User, Vec<String>)]) -> StoreResult<Option<Vec<StoreResult<()>>>> {
+    use std::collections::HashSet;
+    let Some(pool) = users.first().map(|(u, _)| u.pool_id.clone()) else { return Ok(Some(vec![])) };
+    if users.iter().any(|(u, _)| u.pool_id != pool) {
+        return Ok(None);
+    }
+    let mut tx = store.writer.begin().await?;
+    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM user_pools WHERE id = $1")
+        .bind(pool.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        return Ok(Some(users.iter().map(|_| Err(StoreError::NotFound)).collect()));
+    }
+    // Names and keys already taken in the pool.
+    let mut taken_names: HashSet<String> = HashSet::new();
+    let mut taken_keys: HashSet<String> = HashSet::new();
+    for chunk in users.chunks(ROWS) {
+        let mut q = sqlx::QueryBuilder::<super::Db>::new("SELECT username_key FROM users WHERE pool_id = ");
+        q.push_bind(pool.as_str()).push(" AND username_key IN (");
+        let mut sep = q.separated(", ");
+        for (u, _) in chunk {
+            sep.push_bind(u.username_key.as_str());
+        }
+        q.push(")");
+        taken_names.extend(q.build_query_scalar::<String>().fetch_all(&mut *tx).await?);
+        let keys: Vec<&String> = chunk.iter().flat_map(|(_, k)| k.iter()).collect();
+        if !keys.is_empty() {
+            let mut q = sqlx::QueryBuilder::<super::Db>::new("SELECT key FROM user_keys WHERE pool_id = ");
+            q.push_bind(pool.as_str()).push(" AND key IN (");
+            let mut sep = q.separated(", ");
+            for k in keys {
+                sep.push_bind(k.as_str());
+            }
+            q.push(")");
+            taken_keys.extend(q.build_query_scalar::<String>().fetch_all(&mut *tx).await?);
+        }
+    }
+    // Refused in order, as one-by-one inserts would refuse them (a later duplicate loses).
+    let mut results = Vec::with_capacity(users.len());
+    let mut accepted: Vec<&(User, Vec<String>)> = vec![];
+    for entry in users {
+        let (u, keys) = entry;
+        if taken_names.contains(&u.username_key) {
+            results.push(Err(StoreError::Conflict("username".into())));
+            continue;
+        }
+        if let Some(k) = keys.iter().find(|k| taken_keys.contains(*k)) {
+            results.push(Err(StoreError::Conflict(k.clone())));
+            continue;
+        }
+        taken_names.insert(u.username_key.clone());
+        taken_keys.extend(keys.iter().cloned());
+        accepted.push(entry);
+        results.push(Ok(()));
+    }
+    let now = cognate_model::now_millis();
+    for chunk in accepted.chunks(ROWS) {
+        let mut q = sqlx::QueryBuilder::<super::Db>::new(format!(
+            "INSERT INTO users ({}, email, phone_number, name, given_name, family_name, preferred_username) ",
+            super::rows::USER_COLUMNS
+        ));
+        let docs: Vec<(String, String, String)> = chunk
+            .iter()
+            .map(|(u, _)| {
+                Ok((
+                    serde_json::to_string(&u.attributes)?,
+                    serde_json::to_string(&u.mfa)?,
+                    serde_json::to_string(&u.pending_attributes)?,
+                ))
+            })
+            .collect::<serde_json::Result<_>>()?;
+        q.push_values(chunk.iter().zip(docs), |mut b, ((u, _), (attributes, mfa, pending))| {
+            b.push_bind(u.pool_id.as_str().to_string())
+                .push_bind(u.username_key.clone())
+                .push_bind(u.username.clone())
+                .push_bind(u.sub.clone())
+                .push_bind(u.status.as_str())
+                .push_bind(u.enabled)
+                .push_bind(attributes)
+                .push_bind(u.password_hash.clone())
+                .push_bind(u.password_set_at)
+                .push_bind(0i64)
+                .push_bind(u.created_at)
+                .push_bind(u.updated_at)
+                .push_bind(u.version)
+                .push_bind(mfa)
+                .push_bind(u.srp_verifier.clone())
+                .push_bind(pending);
+            for v in super::rows::indexed_values(u) {
+                b.push_bind(v);
+            }
+        });
+        q.build().execute(&mut *tx).await?;
+        let keys: Vec<(&User, &String)> = chunk.iter().flat_map(|(u, k)| k.iter().map(move |k| (u, k))).collect();
+        for keys in keys.chunks(ROWS * 4) {
+            let mut q = sqlx::QueryBuilder::<super::Db>::new("INSERT INTO user_keys (pool_id, key, username_key) ");
+            q.push_values(keys.iter(), |mut b, (u, k)| {
+                b.push_bind(u.pool_id.as_str()).push_bind(k.as_str()).push_bind(u.username_key.as_str());
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        let mut q =
+            sqlx::QueryBuilder::<super::Db>::new("INSERT INTO user_changes (pool_id, username_key, at, before) ");
+        q.push_values(chunk.iter(), |mut b, (u, _)| {
+            b.push_bind(u.pool_id.as_str()).push_bind(u.username_key.as_str()).push_bind(now).push_bind(None::<String>);
+        });
+        q.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(Some(results))
 }
