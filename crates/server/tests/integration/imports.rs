@@ -373,36 +373,69 @@ async fn an_export_moves_users_with_their_passwords_totp_and_groups_to_another_s
     let groups = cb.admin_list_groups_for_user().user_pool_id(&pool).username("tom").send().await.unwrap();
     assert_eq!(groups.groups()[0].group_name.as_deref(), Some("admins"));
 
-    // A Cognito CSV from the command line, with a report of the refused rows.
+    // A Cognito CSV of 100,000 users from the command line, with a report of the refused rows
+    // (every 1,000th has no verified email).
     let csv_pool = import_pool(&cb).await;
     let header = cb.get_csv_header().user_pool_id(&csv_pool).send().await.unwrap().csv_header.unwrap();
-    let body = csv_of(
-        &header,
-        &[
-            &[
-                ("cognito:username", "vic"),
-                ("email", "vic@example.com"),
-                ("email_verified", "true"),
-                ("cognito:mfa_enabled", "false"),
-            ],
-            &[
-                ("cognito:username", "wes"),
-                ("email", "wes@example.com"),
-                ("email_verified", "false"),
-                ("cognito:mfa_enabled", "false"),
-            ],
-        ],
-    );
+    let at = |h: &str| header.iter().position(|x| x == h).unwrap();
+    let mut body = header.join(",") + "\n";
+    for i in 0..100_000 {
+        let mut cells = vec![String::new(); header.len()];
+        let name = if i == 0 { "vic".to_string() } else { format!("u{i:06}") };
+        cells[at("cognito:username")] = name.clone();
+        cells[at("cognito:mfa_enabled")] = "false".into();
+        cells[at("email")] = format!("{name}@example.com");
+        cells[at("email_verified")] = if i % 1000 == 999 { "false" } else { "true" }.into();
+        body += &(cells.join(",") + "\n");
+    }
     let (csv_file, report) = (dir.path().join("users.csv"), dir.path().join("report.csv"));
     std::fs::write(&csv_file, body).unwrap();
     let out = cognate_cli(
         &b,
         &["users", "import", csv_file.to_str().unwrap(), "--pool", &csv_pool, "--report", report.to_str().unwrap()],
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 1 users"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 99900 users"), "{}", String::from_utf8_lossy(&out.stdout));
     assert!(String::from_utf8_lossy(&out.stderr).contains("100.0%"), "a progress line");
     let report = std::fs::read_to_string(report).unwrap();
-    assert!(report.starts_with("line,username,reason\n3,wes,"), "{report}");
+    assert_eq!(report.lines().count(), 101, "the header and 100 refused rows");
+    assert!(report.starts_with("line,username,reason\n1001,u000999,At least one auto-verified attribute"), "{report}");
     let vic = cb.admin_get_user().user_pool_id(&csv_pool).username("vic").send().await.unwrap();
     assert_eq!(vic.user_status, Some(UserStatusType::ResetRequired));
+}
+
+#[tokio::test]
+async fn an_import_job_moves_between_nodes() {
+    let Some((a, b, _)) = crate::multinode::nodes().await else { return };
+    let (ca, cb) = (a.client(), b.client());
+    let pool = import_pool(&ca).await;
+    let job = ca
+        .create_user_import_job()
+        .user_pool_id(&pool)
+        .job_name("across")
+        .cloud_watch_logs_role_arn("arn:aws:iam::000000000000:role/CognitoImport")
+        .send()
+        .await
+        .unwrap()
+        .user_import_job
+        .unwrap();
+    let id = job.job_id.unwrap();
+    // The URL names the deployment's public URL (the load balancer); B receives the file.
+    let url = job.pre_signed_url.unwrap().replace("http://cognate.multinode.test", &b.endpoint);
+    let header = cb.get_csv_header().user_pool_id(&pool).send().await.unwrap().csv_header.unwrap();
+    let at = |h: &str| header.iter().position(|x| x == h).unwrap();
+    let mut body = header.join(",") + "\n";
+    for i in 0..5_000 {
+        let mut cells = vec![String::new(); header.len()];
+        cells[at("cognito:username")] = format!("n{i}");
+        cells[at("cognito:mfa_enabled")] = "false".into();
+        cells[at("email")] = format!("n{i}@example.com");
+        cells[at("email_verified")] = "true".into();
+        body += &(cells.join(",") + "\n");
+    }
+    assert_eq!(b.http().put(&url).body(body).send().await.unwrap().status(), 200);
+    cb.start_user_import_job().user_pool_id(&pool).job_id(&id).send().await.unwrap();
+    let done = wait_done(&ca, &pool, &id).await;
+    assert_eq!(done.status, Some(UserImportJobStatusType::Succeeded));
+    assert_eq!(done.imported_users, 5_000);
+    ca.admin_get_user().user_pool_id(&pool).username("n4999").send().await.unwrap();
 }
