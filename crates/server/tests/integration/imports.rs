@@ -394,7 +394,11 @@ async fn an_export_moves_users_with_their_passwords_totp_and_groups_to_another_s
         &b,
         &["users", "import", csv_file.to_str().unwrap(), "--pool", &csv_pool, "--report", report.to_str().unwrap()],
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 99900 users"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("imported 99900 users"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("100.0%"), "a progress line");
     let report = std::fs::read_to_string(report).unwrap();
     assert_eq!(report.lines().count(), 101, "the header and 100 refused rows");
