@@ -20,6 +20,7 @@ SERVICES = {
     "cognito-idp": {"crate": "api-idp", "model": "cognito-idp.json", "target": "AWSCognitoIdentityProviderService"},
     "cognito-identity": {"crate": "api-identity", "model": "cognito-identity.json", "target": "AWSCognitoIdentityService"},
     "sts": {"crate": "api-sts", "model": "sts.json", "target": ""},
+    "cognito-sync": {"crate": "api-sync", "model": "cognito-sync.json", "target": ""},
 }
 RUST_KW = set("as break const continue crate else enum extern false fn for if impl in let loop match mod move mut pub ref return self Self static struct super trait true type unsafe use where while async await dyn abstract become box do final macro override priv typeof unsized virtual yield try".split())
 AUTH = {"public": "Public", "user": "User", "admin": "Admin", "signed": "Signed"}
@@ -102,6 +103,14 @@ def operation_rs(header, service, ops, table):
         fam, auth = table[n]
         out.append(f"    (AuthKind::{AUTH[auth]}, \"{fam}\", {val}),\n")
     out.append("];\n")
+    if all("requestUri" in ops[n].get("http", {}) and ops[n]["http"]["requestUri"] != "/" for n in names):
+        # A REST protocol: each operation is a method and a path template.
+        out.append("\n/// (method, path template with `{Label}`s), in the order of the enum (restJson1 routing).\n")
+        out.append(f"pub const ROUTES: [(&str, &str); {len(names)}] = [\n")
+        for n in names:
+            h = ops[n]["http"]
+            out.append(f"    (\"{h['method']}\", \"{h['requestUri']}\"),\n")
+        out.append("];\n")
     return "".join(out)
 
 

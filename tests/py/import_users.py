@@ -45,12 +45,15 @@ try:
         out["second_upload_status"] = 200
     except urllib.error.HTTPError as e:
         out["second_upload_status"] = e.code
+    out["step"] = "start"
     idp.start_user_import_job(UserPoolId=pool, JobId=job["JobId"])
+    out["step"] = "describe"
     while True:
         j = idp.describe_user_import_job(UserPoolId=pool, JobId=job["JobId"])["UserImportJob"]
         if j["Status"] not in ("Pending", "InProgress"):
             break
         time.sleep(0.2)
+    out["step"] = "done"
     out["seconds"] = round(time.time() - started, 2)
     out["status"] = j["Status"]
     out["imported"] = j["ImportedUsers"]

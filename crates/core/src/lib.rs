@@ -31,6 +31,7 @@ pub mod recovery;
 mod selfservice;
 mod signup;
 pub mod srp;
+pub mod sync;
 pub mod telemetry;
 pub mod testing;
 mod timing;

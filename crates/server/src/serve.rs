@@ -26,6 +26,7 @@ pub fn front_door(svc: &Cognate, cfg: &Config) -> FrontDoor {
                 Box::new(IdpApi::new(svc.clone())),
                 Box::new(cognate_api_identity::IdentityApi::new(svc.clone())),
                 Box::new(cognate_api_sts::StsApi::new(svc.clone())),
+                Box::new(cognate_api_sync::SyncApi::new(svc.clone())),
             ],
         ),
         credentials: Arc::new(svc.clone()),

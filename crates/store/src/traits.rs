@@ -421,6 +421,135 @@ pub trait JobStore: Send + Sync {
     async fn prune_changes(&self, before: i64) -> StoreResult<u64>;
 }
 
+/// A Cognito Sync dataset of one identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncDataset {
+    pub identity_id: String,
+    pub name: String,
+    pub pool_id: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub last_modified_by: String,
+    /// Grows by one with every accepted update (and the deletion).
+    pub sync_count: i64,
+    /// Live records (tombstones not counted).
+    pub records: i64,
+    /// UTF-8 bytes of the live records' keys and values.
+    pub bytes: i64,
+    /// Deleted: kept so that other devices learn of it.
+    pub deleted: bool,
+    /// Datasets of merged identities that were merged into this one.
+    pub merged: Vec<String>,
+}
+
+/// Which dataset: the identity pool, the identity and the dataset's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatasetRef<'a> {
+    pub pool: &'a str,
+    pub identity: &'a str,
+    pub name: &'a str,
+}
+
+/// A record of a dataset; `value: None` is a removed record (a tombstone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncRecord {
+    pub key: String,
+    pub value: Option<String>,
+    /// The dataset's sync count when it last changed.
+    pub sync_count: i64,
+    pub modified_at: i64,
+    pub modified_by: String,
+    pub device_modified_at: Option<i64>,
+}
+
+/// One change of UpdateRecords: applies only while the record's sync count is `sync_count`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncPatch {
+    pub key: String,
+    /// `None`: remove.
+    pub value: Option<String>,
+    pub sync_count: i64,
+    pub device_modified_at: Option<i64>,
+}
+
+/// The limits UpdateRecords enforces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncLimits {
+    pub datasets_per_identity: i64,
+    pub bytes_per_dataset: i64,
+    pub records_per_dataset: i64,
+}
+
+/// What applying patches did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PatchOutcome {
+    /// All applied: the records as they are now, and the dataset.
+    Applied(Vec<SyncRecord>, SyncDataset),
+    /// Nothing applied: this key's sync count was not the patch's.
+    Conflict(String),
+    /// Nothing applied: a limit would be passed (which one).
+    Limit(String),
+}
+
+/// A device registered for push sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncDevice {
+    pub device_id: String,
+    pub pool_id: String,
+    pub identity_id: String,
+    pub platform: String,
+    pub token: String,
+    pub created_at: i64,
+}
+
+/// Cognito Sync: datasets and records, pool settings, push devices and subscriptions.
+#[async_trait]
+pub trait SyncStore: Send + Sync {
+    /// A dataset, deleted ones included.
+    async fn get_dataset(&self, identity: &str, name: &str) -> StoreResult<Option<SyncDataset>>;
+    /// An identity's live datasets by name, after `after`.
+    async fn list_datasets(&self, identity: &str, after: Option<&str>, limit: usize) -> StoreResult<Vec<SyncDataset>>;
+    /// Records that changed after the dataset's sync count `after_count`, by (sync count, key),
+    /// after `after` (a (count, key) position); tombstones included.
+    async fn list_records(
+        &self,
+        identity: &str,
+        name: &str,
+        after_count: i64,
+        after: Option<(i64, &str)>,
+        limit: usize,
+    ) -> StoreResult<Vec<SyncRecord>>;
+    /// Applies every patch or none, in one transaction: each key's sync count must be the
+    /// patch's (0 for a new record); the dataset is created (or revived) when needed, its count
+    /// grows by one and every patched record takes that count.
+    async fn apply_patches(
+        &self,
+        at: DatasetRef<'_>,
+        patches: &[SyncPatch],
+        by: &str,
+        now: i64,
+        limits: SyncLimits,
+    ) -> StoreResult<PatchOutcome>;
+    /// Deletes a dataset: its records go, its row stays marked deleted with the count grown by
+    /// one. `None` when there was no live dataset.
+    async fn delete_dataset(&self, identity: &str, name: &str, by: &str, now: i64) -> StoreResult<Option<SyncDataset>>;
+    /// A pool's live datasets: (accepted updates — the sum of their sync counts —, datasets,
+    /// bytes, last change).
+    async fn pool_sync_usage(&self, pool: &str) -> StoreResult<(i64, i64, i64, i64)>;
+    /// The pool's sync settings document.
+    async fn get_sync_config(&self, pool: &str) -> StoreResult<Option<String>>;
+    /// Replaces the pool's sync settings document. Errors: `NotFound` (no such pool).
+    async fn put_sync_config(&self, pool: &str, document: &str) -> StoreResult<()>;
+    /// Registers a device (the same identity, platform and token answer the same device).
+    async fn put_sync_device(&self, device: &SyncDevice) -> StoreResult<SyncDevice>;
+    /// A device.
+    async fn get_sync_device(&self, device_id: &str) -> StoreResult<Option<SyncDevice>>;
+    /// Subscribes (`true`) or unsubscribes a device to a dataset.
+    async fn set_subscription(&self, identity: &str, dataset: &str, device_id: &str, on: bool) -> StoreResult<()>;
+    /// The devices subscribed to a dataset.
+    async fn subscribers(&self, identity: &str, dataset: &str) -> StoreResult<Vec<SyncDevice>>;
+}
+
 /// Everything a backend provides.
 #[async_trait]
 pub trait Store:
@@ -438,6 +567,7 @@ pub trait Store:
     + IdentityPoolStore
     + UsageStore
     + JobStore
+    + SyncStore
 {
     /// Finishes pending work and closes connections.
     async fn close(&self);

@@ -26,6 +26,7 @@ mod security;
 mod signin;
 mod signup;
 mod srp;
+mod sync;
 mod usage;
 mod users;
 mod validation;

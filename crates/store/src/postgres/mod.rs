@@ -23,6 +23,8 @@ mod pools;
 mod providers;
 #[path = "../sql/rows.rs"]
 mod rows;
+#[path = "../sql/sync.rs"]
+mod sync;
 #[path = "../sql/usage.rs"]
 mod usage;
 #[path = "../sql/users.rs"]
@@ -55,6 +57,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "identity_pools", include_str!("../../migrations/postgres/0013_identity_pools.sql")),
     (14, "monthly_active", include_str!("../../migrations/postgres/0014_monthly_active.sql")),
     (15, "jobs_and_changes", include_str!("../../migrations/postgres/0015_jobs_and_changes.sql")),
+    (16, "sync", include_str!("../../migrations/postgres/0016_sync.sql")),
 ];
 
 /// Connection pool settings (`COGNATE_DATABASE_MAX_CONNECTIONS`, `..._ACQUIRE_TIMEOUT_SECS`).
@@ -151,6 +154,24 @@ impl PgStore {
             sqlx::query_scalar("SELECT MAX(version) FROM cognate_migrations").fetch_one(pool).await?;
         crate::error::refuse_newer_schema(latest, MIGRATIONS)
     }
+}
+
+/// Which of `values` are in `table.column` for the pool: one array parameter (`= ANY($2)`),
+/// which PostgreSQL plans as an index lookup however often the statement runs (a long IN list
+/// of parameters got a generic plan that scanned the table).
+async fn existing(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    table: &str,
+    column: &str,
+    pool: &str,
+    values: &[&str],
+) -> StoreResult<Vec<String>> {
+    let values: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+    Ok(sqlx::query_scalar(&format!("SELECT {column} FROM {table} WHERE pool_id = $1 AND {column} = ANY($2)"))
+        .bind(pool)
+        .bind(values)
+        .fetch_all(&mut **tx)
+        .await?)
 }
 
 /// Maps a unique-constraint failure to `Conflict(what)`, anything else to `Backend`.

@@ -261,6 +261,7 @@ impl IdentityPoolStore for DbStore {
         crate::retrying(|| async move {
             let mut tx = self.writer.begin().await?;
             let moving = logins_of(&mut *tx, from).await?;
+            move_datasets(&mut tx, from, to).await?;
             sqlx::query("DELETE FROM identity_logins WHERE identity_id = $1").bind(from).execute(&mut *tx).await?;
             let r = sqlx::query("DELETE FROM identities WHERE id = $1").bind(from).execute(&mut *tx).await?;
             if r.rows_affected() == 0 {
@@ -293,4 +294,45 @@ impl IdentityPoolStore for DbStore {
         })
         .await
     }
+}
+
+/// Cognito Sync on a merge: each dataset of `from` moves to `to` as `{name}.{from}` (its
+/// records follow by ON UPDATE CASCADE), and a dataset of `to` with the same name lists it in
+/// `merged`, which ListRecords reports as MergedDatasetNames.
+async fn move_datasets(tx: &mut sqlx::Transaction<'_, super::Db>, from: &str, to: &str) -> StoreResult<()> {
+    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM sync_datasets WHERE identity_id = $1 ORDER BY name")
+        .bind(from)
+        .fetch_all(&mut **tx)
+        .await?;
+    for name in names {
+        let suffix = format!(".{from}");
+        let keep = 128usize.saturating_sub(suffix.len());
+        let base: String = name.chars().take(keep).collect();
+        let merged_name = format!("{base}{suffix}");
+        sqlx::query("UPDATE sync_datasets SET identity_id = $1, name = $2 WHERE identity_id = $3 AND name = $4")
+            .bind(to)
+            .bind(&merged_name)
+            .bind(from)
+            .bind(&name)
+            .execute(&mut **tx)
+            .await
+            .map_err(conflict)?;
+        let current: Option<String> =
+            sqlx::query_scalar("SELECT merged FROM sync_datasets WHERE identity_id = $1 AND name = $2")
+                .bind(to)
+                .bind(&name)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if let Some(current) = current {
+            let mut list: Vec<String> = serde_json::from_str(&current)?;
+            list.push(merged_name);
+            sqlx::query("UPDATE sync_datasets SET merged = $1 WHERE identity_id = $2 AND name = $3")
+                .bind(serde_json::to_string(&list)?)
+                .bind(to)
+                .bind(&name)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
 }

@@ -219,24 +219,11 @@ async fn bulk_insert(store: &DbStore, users: &[(User, Vec<String>)]) -> StoreRes
     let mut taken_names: HashSet<String> = HashSet::new();
     let mut taken_keys: HashSet<String> = HashSet::new();
     for chunk in users.chunks(ROWS) {
-        let mut q = sqlx::QueryBuilder::<super::Db>::new("SELECT username_key FROM users WHERE pool_id = ");
-        q.push_bind(pool.as_str()).push(" AND username_key IN (");
-        let mut sep = q.separated(", ");
-        for (u, _) in chunk {
-            sep.push_bind(u.username_key.as_str());
-        }
-        q.push(")");
-        taken_names.extend(q.build_query_scalar::<String>().fetch_all(&mut *tx).await?);
-        let keys: Vec<&String> = chunk.iter().flat_map(|(_, k)| k.iter()).collect();
+        let names: Vec<&str> = chunk.iter().map(|(u, _)| u.username_key.as_str()).collect();
+        taken_names.extend(super::existing(&mut tx, "users", "username_key", pool.as_str(), &names).await?);
+        let keys: Vec<&str> = chunk.iter().flat_map(|(_, k)| k.iter().map(String::as_str)).collect();
         if !keys.is_empty() {
-            let mut q = sqlx::QueryBuilder::<super::Db>::new("SELECT key FROM user_keys WHERE pool_id = ");
-            q.push_bind(pool.as_str()).push(" AND key IN (");
-            let mut sep = q.separated(", ");
-            for k in keys {
-                sep.push_bind(k.as_str());
-            }
-            q.push(")");
-            taken_keys.extend(q.build_query_scalar::<String>().fetch_all(&mut *tx).await?);
+            taken_keys.extend(super::existing(&mut tx, "user_keys", "key", pool.as_str(), &keys).await?);
         }
     }
     // Refused in order, as one-by-one inserts would refuse them (a later duplicate loses).

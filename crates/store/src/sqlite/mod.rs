@@ -24,6 +24,8 @@ mod pools;
 mod providers;
 #[path = "../sql/rows.rs"]
 mod rows;
+#[path = "../sql/sync.rs"]
+mod sync;
 #[path = "../sql/usage.rs"]
 mod usage;
 #[path = "../sql/users.rs"]
@@ -57,6 +59,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "identity_pools", include_str!("../../migrations/sqlite/0013_identity_pools.sql")),
     (14, "monthly_active", include_str!("../../migrations/sqlite/0014_monthly_active.sql")),
     (15, "jobs_and_changes", include_str!("../../migrations/sqlite/0015_jobs_and_changes.sql")),
+    (16, "sync", include_str!("../../migrations/sqlite/0016_sync.sql")),
 ];
 
 /// Page size of new databases. A user row (attributes, password hash, sealed SRP verifier) is
@@ -152,6 +155,25 @@ async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
     }
     let latest: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM cognate_migrations").fetch_one(pool).await?;
     crate::error::refuse_newer_schema(latest, MIGRATIONS)
+}
+
+/// Which of `values` are in `table.column` for the pool (an IN list: SQLite plans it per
+/// statement).
+async fn existing(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    table: &str,
+    column: &str,
+    pool: &str,
+    values: &[&str],
+) -> StoreResult<Vec<String>> {
+    let mut q = sqlx::QueryBuilder::<Db>::new(format!("SELECT {column} FROM {table} WHERE pool_id = "));
+    q.push_bind(pool.to_string()).push(format!(" AND {column} IN ("));
+    let mut sep = q.separated(", ");
+    for v in values {
+        sep.push_bind(v.to_string());
+    }
+    q.push(")");
+    Ok(q.build_query_scalar::<String>().fetch_all(&mut **tx).await?)
 }
 
 /// Maps a unique-constraint failure to `Conflict(what)`, anything else to `Backend`.
