@@ -106,6 +106,7 @@ def operation_rs(header, service, ops, table):
     if all("requestUri" in ops[n].get("http", {}) and ops[n]["http"]["requestUri"] != "/" for n in names):
         # A REST protocol: each operation is a method and a path template.
         out.append("\n/// (method, path template with `{Label}`s), in the order of the enum (restJson1 routing).\n")
+        out.append("#[rustfmt::skip]\n")
         out.append(f"pub const ROUTES: [(&str, &str); {len(names)}] = [\n")
         for n in names:
             h = ops[n]["http"]

@@ -116,6 +116,7 @@ const TABLE: [(AuthKind, &str, Option<&str>); 17] = [
 ];
 
 /// (method, path template with `{Label}`s), in the order of the enum (restJson1 routing).
+#[rustfmt::skip]
 pub const ROUTES: [(&str, &str); 17] = [
     ("POST", "/identitypools/{IdentityPoolId}/bulkpublish"),
     ("DELETE", "/identitypools/{IdentityPoolId}/identities/{IdentityId}/datasets/{DatasetName}"),
@@ -132,9 +133,6 @@ pub const ROUTES: [(&str, &str); 17] = [
     ("POST", "/identitypools/{IdentityPoolId}/events"),
     ("POST", "/identitypools/{IdentityPoolId}/configuration"),
     ("POST", "/identitypools/{IdentityPoolId}/identities/{IdentityId}/datasets/{DatasetName}/subscriptions/{DeviceId}"),
-    (
-        "DELETE",
-        "/identitypools/{IdentityPoolId}/identities/{IdentityId}/datasets/{DatasetName}/subscriptions/{DeviceId}",
-    ),
+    ("DELETE", "/identitypools/{IdentityPoolId}/identities/{IdentityId}/datasets/{DatasetName}/subscriptions/{DeviceId}"),
     ("POST", "/identitypools/{IdentityPoolId}/identities/{IdentityId}/datasets/{DatasetName}"),
 ];
