@@ -27,6 +27,7 @@ mod signin;
 mod signup;
 mod srp;
 mod sync;
+mod sync_client;
 mod usage;
 mod users;
 mod validation;

@@ -1,0 +1,110 @@
+//! The Cognito Sync client library (`cognate-sync`) against the real server: two devices of one
+//! identity edit offline, synchronize, meet a conflict, converge; removals travel; a
+//! synchronize cut off by the server stopping loses nothing and the next one completes it; the
+//! `cognate-sync` command line does the same from a script.
+
+use crate::common::*;
+use cognate_sync::{ConflictPolicy, Error, SyncClient};
+use std::collections::HashMap;
+
+async fn guest_pool(s: &TestServer) -> String {
+    let admin = s.identity_client(None);
+    let pool = admin
+        .create_identity_pool()
+        .identity_pool_name(unique("lib"))
+        .allow_unauthenticated_identities(true)
+        .send()
+        .await
+        .unwrap()
+        .identity_pool_id;
+    admin
+        .set_identity_pool_roles()
+        .identity_pool_id(&pool)
+        .roles("unauthenticated", "arn:aws:iam::000000000000:role/Guest")
+        .send()
+        .await
+        .unwrap();
+    pool
+}
+
+#[tokio::test]
+async fn two_devices_edit_offline_synchronize_and_converge() {
+    let mut s = server().await;
+    let pool = guest_pool(&s).await;
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = SyncClient::open(dir_a.path(), &s.endpoint, &pool, HashMap::new()).await.unwrap();
+    let id = a.identity_id().await.unwrap();
+    let b = SyncClient::open(dir_b.path(), &s.endpoint, &pool, HashMap::new()).await.unwrap();
+    b.set_identity_id(&id).await.unwrap();
+
+    // Offline on both: only the caches change.
+    let (pa, pb) = (a.dataset("prefs"), b.dataset("prefs"));
+    pa.put("theme", "dark").await.unwrap();
+    pa.put("lang", "fr").await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    pb.put("theme", "light").await.unwrap();
+    pb.put("font", "big").await.unwrap();
+    assert_eq!(pa.get("theme").await.unwrap().as_deref(), Some("dark"));
+
+    let r = pa.synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
+    assert_eq!((r.pushed, r.conflicts), (2, 0));
+    // B changed theme later: last writer wins, and B's font goes up too.
+    let r = pb.synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
+    assert_eq!(r.conflicts, 1, "{r:?}");
+    assert_eq!(pb.get("lang").await.unwrap().as_deref(), Some("fr"), "pulled A's");
+    let r = pa.synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
+    assert_eq!(r.pushed, 0);
+    assert_eq!(pa.get_all().await.unwrap(), pb.get_all().await.unwrap(), "converged");
+    assert_eq!(pa.get("theme").await.unwrap().as_deref(), Some("light"));
+
+    // Removals travel; RemoteWins keeps the server's value against a local edit.
+    pa.remove("lang").await.unwrap();
+    pa.synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
+    pb.put("font", "small").await.unwrap();
+    pa.put("font", "huge").await.unwrap();
+    pa.synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
+    pb.synchronize(&ConflictPolicy::RemoteWins).await.unwrap();
+    assert_eq!(pb.get("lang").await.unwrap(), None);
+    assert_eq!(pb.get("font").await.unwrap().as_deref(), Some("huge"));
+    assert!(pb.pending().await.unwrap().is_empty());
+
+    // Cut off: the server stops; the change stays pending, and the next synchronize (the
+    // server back, on another port) completes it.
+    pb.put("offline", "yes").await.unwrap();
+    assert!(s.stop().await);
+    let e = pb.synchronize(&ConflictPolicy::LastWriterWins).await.unwrap_err();
+    assert!(matches!(e, Error::Unreachable(_)), "{e}");
+    assert_eq!(pb.pending().await.unwrap().len(), 1, "nothing lost");
+    s.restart_after_stop().await;
+    let b = SyncClient::open(dir_b.path(), &s.endpoint, &pool, HashMap::new()).await.unwrap();
+    assert_eq!(b.identity_id().await.unwrap(), id, "the identity id is cached");
+    b.dataset("prefs").synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
+    let a = SyncClient::open(dir_a.path(), &s.endpoint, &pool, HashMap::new()).await.unwrap();
+    a.dataset("prefs").synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
+    assert_eq!(a.dataset("prefs").get("offline").await.unwrap().as_deref(), Some("yes"));
+    assert_eq!(a.dataset("prefs").get_all().await.unwrap(), b.dataset("prefs").get_all().await.unwrap());
+    assert_eq!(a.remote_datasets().await.unwrap(), ["prefs"]);
+
+    // The command line, as a script would use it.
+    let cli = std::path::Path::new(BIN).with_file_name("cognate-sync");
+    if !cli.exists() {
+        eprintln!("skipped the command line: build the workspace (cargo test --workspace)");
+        return;
+    }
+    let dir_c = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(&cli)
+            .args(["--endpoint", &s.endpoint, "--identity-pool", &pool, "--cache", dir_c.path().to_str().unwrap()])
+            .args(["--identity-id", &id])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    run(&["put", "prefs", "cli", "was here"]);
+    assert!(run(&["sync", "prefs"]).contains("synchronized prefs"));
+    assert_eq!(run(&["get", "prefs", "theme"]).trim(), "light");
+    a.dataset("prefs").synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
+    assert_eq!(a.dataset("prefs").get("cli").await.unwrap().as_deref(), Some("was here"));
+}
