@@ -8,7 +8,8 @@
 //! saturated; the latencies reported are GetUser's), and the hosted UI's login-page, authorize,
 //! oauth-code and client-credentials (crates/bench/src/bin/cognate-bench/oauth.rs), and the
 //! identity pools' identity-guest, identity-credentials, identity-openid, sts-admin and
-//! sts-temporary (crates/bench/src/bin/cognate-bench/identity.rs).
+//! sts-temporary (crates/bench/src/bin/cognate-bench/identity.rs); Cognito Sync's sync-update and
+//! sync-list (cognate-bench/sync.rs).
 //! Admin credentials (for the setup and admin-get-user) come from AWS_ACCESS_KEY_ID and
 //! AWS_SECRET_ACCESS_KEY.
 
@@ -27,8 +28,10 @@ const PASSWORD: &str = "Bench-Passw0rd!";
 mod identity;
 #[path = "cognate-bench/oauth.rs"]
 mod oauth;
+#[path = "cognate-bench/sync.rs"]
+mod sync;
 
-const SCENARIOS: [&str; 18] = [
+const SCENARIOS: [&str; 20] = [
     "signup",
     "password",
     "refresh",
@@ -47,6 +50,8 @@ const SCENARIOS: [&str; 18] = [
     "identity-openid",
     "sts-admin",
     "sts-temporary",
+    "sync-update",
+    "sync-list",
 ];
 
 struct Args {
@@ -281,6 +286,9 @@ async fn run(name: &str, a: &Args, admin: &idp::Client, public: &idp::Client) ->
         return run_existing(name, a, admin, pool, *count).await;
     }
     let (secs, conc, pid) = (a.secs, a.conc, a.server_pid);
+    if let Some(m) = sync::run(name, &a.endpoint, secs, conc, pid).await {
+        return Some(m);
+    }
     let users = if matches!(name, "list-users") { 200 } else { conc.max(1) };
     let f = Arc::new(fixture(admin, users).await);
     if let Some(m) = oauth::run(name, &a.endpoint, &f, secs, conc, pid).await {

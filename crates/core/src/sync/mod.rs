@@ -86,6 +86,9 @@ impl SyncView<'_> {
             if identity_id != identity || identity_pool_id != pool {
                 return Err(CoreError::NotAuthorized(format!("Access to Identity '{identity}' is forbidden.")));
             }
+            // Its own identity: the credentials exist only while it does (deleting an identity
+            // or its pool revokes them), so there is nothing to read.
+            return Ok(());
         }
         match self.store.get_identity(identity).await? {
             Some(i) if i.pool_id == pool => Ok(()),

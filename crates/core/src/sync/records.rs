@@ -187,7 +187,14 @@ impl SyncView<'_> {
             })
             .collect();
         let at = cognate_store::DatasetRef { pool, identity, name };
-        let outcome = self.store.apply_patches(at, &patches, self.ctx.actor(), now_millis(), LIMITS).await?;
+        let outcome = self.store.apply_patches(at, &patches, self.ctx.actor(), now_millis(), LIMITS).await.map_err(
+            |e| match e {
+                cognate_store::StoreError::NotFound => {
+                    CoreError::ResourceNotFound(format!("Identity '{identity}' not found."))
+                }
+                e => e.into(),
+            },
+        )?;
         match outcome {
             PatchOutcome::Applied(records, _) => Ok(records),
             PatchOutcome::Conflict(key) => Err(CoreError::ResourceConflict(format!(

@@ -108,3 +108,33 @@ async fn two_devices_edit_offline_synchronize_and_converge() {
     a.dataset("prefs").synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
     assert_eq!(a.dataset("prefs").get("cli").await.unwrap().as_deref(), Some("was here"));
 }
+
+#[tokio::test]
+async fn devices_on_two_nodes_converge() {
+    let Some((a, b, _)) = crate::multinode::nodes().await else { return };
+    let pool = guest_pool(&a).await;
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let on_a = SyncClient::open(dir_a.path(), &a.endpoint, &pool, HashMap::new()).await.unwrap();
+    let id = on_a.identity_id().await.unwrap();
+    let on_b = SyncClient::open(dir_b.path(), &b.endpoint, &pool, HashMap::new()).await.unwrap();
+    on_b.set_identity_id(&id).await.unwrap();
+    let (pa, pb) = (on_a.dataset("notes"), on_b.dataset("notes"));
+    for i in 0..20 {
+        pa.put(&format!("a{i}"), "from a").await.unwrap();
+        pb.put(&format!("b{i}"), "from b").await.unwrap();
+    }
+    pa.put("shared", "a").await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    pb.put("shared", "b").await.unwrap();
+    // Both push at once, each to its own node: one meets the other's count and merges.
+    let (ra, rb) =
+        tokio::join!(pa.synchronize(&ConflictPolicy::LastWriterWins), pb.synchronize(&ConflictPolicy::LastWriterWins));
+    ra.unwrap();
+    rb.unwrap();
+    pa.synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
+    pb.synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
+    let all = pa.get_all().await.unwrap();
+    assert_eq!(all, pb.get_all().await.unwrap(), "converged across nodes");
+    assert_eq!(all.len(), 41);
+    assert_eq!(pa.get("shared").await.unwrap().as_deref(), Some("b"), "the later write");
+}

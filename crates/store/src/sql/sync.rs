@@ -144,23 +144,29 @@ impl SyncStore for DbStore {
             };
             // Each key's record now (the last patch of a key wins within one request).
             let mut seen = std::collections::HashMap::<&str, Option<SyncRecord>>::new();
-            for p in patches {
-                if !seen.contains_key(p.key.as_str()) {
-                    let r = sqlx::query(&format!(
-                        "SELECT {RECORD_COLUMNS} FROM sync_records WHERE identity_id = $1 AND dataset = $2 AND key = $3"
-                    ))
-                    .bind(identity)
-                    .bind(name)
-                    .bind(&p.key)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .map(|r| record_from(&r))
-                    .transpose()?;
-                    // A deleted dataset's records are gone; a revived one starts afresh.
-                    let r = if current.as_ref().is_some_and(|d| d.deleted) { None } else { r };
-                    seen.insert(p.key.as_str(), r);
+            if current.as_ref().is_some_and(|d| !d.deleted) {
+                // One read for every key of the request (a deleted dataset's records are gone;
+                // a revived one starts afresh).
+                for chunk in patches.chunks(500) {
+                    let mut q = sqlx::QueryBuilder::<super::Db>::new(format!(
+                        "SELECT {RECORD_COLUMNS} FROM sync_records WHERE identity_id = "
+                    ));
+                    q.push_bind(identity).push(" AND dataset = ").push_bind(name).push(" AND key IN (");
+                    let mut sep = q.separated(", ");
+                    for p in chunk {
+                        sep.push_bind(p.key.as_str());
+                    }
+                    q.push(")");
+                    for row in q.build().fetch_all(&mut *tx).await? {
+                        let r = record_from(&row)?;
+                        if let Some(p) = patches.iter().find(|p| p.key == r.key) {
+                            seen.insert(p.key.as_str(), Some(r));
+                        }
+                    }
                 }
-                let now_count = seen[p.key.as_str()].as_ref().map(|r| r.sync_count).unwrap_or(0);
+            }
+            for p in patches {
+                let now_count = seen.get(p.key.as_str()).and_then(|r| r.as_ref()).map(|r| r.sync_count).unwrap_or(0);
                 if now_count != p.sync_count {
                     return Ok(PatchOutcome::Conflict(p.key.clone()));
                 }
@@ -170,7 +176,7 @@ impl SyncStore for DbStore {
                 last.insert(p.key.as_str(), p);
             }
             for (key, p) in &last {
-                let before = seen[key].as_ref().and_then(|r| r.value.as_deref());
+                let before = seen.get(key).and_then(|r| r.as_ref()).and_then(|r| r.value.as_deref());
                 bytes += size(key, p.value.as_deref()) - size(key, before);
                 records += i64::from(p.value.is_some()) - i64::from(before.is_some());
             }
@@ -237,45 +243,55 @@ impl SyncStore for DbStore {
                     }
                 }
             }
-            let mut out = Vec::with_capacity(last.len());
-            for p in patches {
-                if !std::ptr::eq(last[p.key.as_str()], p) {
-                    continue;
-                }
-                sqlx::query(
-                    "INSERT INTO sync_records (identity_id, dataset, key, value, sync_count, modified_at, modified_by, \
-                     device_modified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                     ON CONFLICT (identity_id, dataset, key) DO UPDATE SET value = excluded.value, \
-                     sync_count = excluded.sync_count, modified_at = excluded.modified_at, \
-                     modified_by = excluded.modified_by, device_modified_at = excluded.device_modified_at",
-                )
-                .bind(identity)
-                .bind(name)
-                .bind(&p.key)
-                .bind(&p.value)
-                .bind(count)
-                .bind(now)
-                .bind(by)
-                .bind(p.device_modified_at)
-                .execute(&mut *tx)
-                .await?;
-                out.push(SyncRecord {
+            // Every patched record in one statement (the last patch of a key).
+            let out: Vec<SyncRecord> = patches
+                .iter()
+                .filter(|p| std::ptr::eq(last[p.key.as_str()], *p))
+                .map(|p| SyncRecord {
                     key: p.key.clone(),
                     value: p.value.clone(),
                     sync_count: count,
                     modified_at: now,
                     modified_by: by.to_string(),
                     device_modified_at: p.device_modified_at,
+                })
+                .collect();
+            for chunk in out.chunks(500) {
+                let mut q = sqlx::QueryBuilder::<super::Db>::new(
+                    "INSERT INTO sync_records (identity_id, dataset, key, value, sync_count, modified_at, modified_by, \
+                     device_modified_at) ",
+                );
+                q.push_values(chunk, |mut b, r| {
+                    b.push_bind(identity)
+                        .push_bind(name)
+                        .push_bind(r.key.as_str())
+                        .push_bind(r.value.as_deref())
+                        .push_bind(r.sync_count)
+                        .push_bind(r.modified_at)
+                        .push_bind(by)
+                        .push_bind(r.device_modified_at);
                 });
+                q.push(
+                    " ON CONFLICT (identity_id, dataset, key) DO UPDATE SET value = excluded.value, \
+                     sync_count = excluded.sync_count, modified_at = excluded.modified_at, \
+                     modified_by = excluded.modified_by, device_modified_at = excluded.device_modified_at",
+                );
+                q.build().execute(&mut *tx).await?;
             }
-            let dataset = sqlx::query(&format!(
-                "SELECT {DATASET_COLUMNS} FROM sync_datasets WHERE identity_id = $1 AND name = $2"
-            ))
-            .bind(identity)
-            .bind(name)
-            .fetch_one(&mut *tx)
-            .await?;
-            let dataset = dataset_from(&dataset)?;
+            let revived = current.as_ref().is_none_or(|d| d.deleted);
+            let dataset = SyncDataset {
+                identity_id: identity.to_string(),
+                name: name.to_string(),
+                pool_id: current.as_ref().map(|d| d.pool_id.clone()).unwrap_or_else(|| pool.to_string()),
+                created_at: if revived { now } else { current.as_ref().map(|d| d.created_at).unwrap_or(now) },
+                updated_at: now,
+                last_modified_by: by.to_string(),
+                sync_count: count,
+                records,
+                bytes,
+                deleted: false,
+                merged: current.as_ref().map(|d| d.merged.clone()).unwrap_or_default(),
+            };
             tx.commit().await?;
             Ok(PatchOutcome::Applied(out, dataset))
         })
