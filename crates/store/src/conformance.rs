@@ -1043,6 +1043,22 @@ pub async fn sync(store: &dyn Store) {
     else {
         panic!("applied")
     };
+    // Four devices push the same new record at once: one wins, the others conflict (whether
+    // the backend commits them together or apart).
+    let race = |n: i64| {
+        let (pool, id) = (pool.id.clone(), other.id.clone());
+        async move {
+            let at = crate::DatasetRef { pool: &pool, identity: &id, name: "race" };
+            let p =
+                SyncPatch { key: "k".into(), value: Some(format!("v{n}")), sync_count: 0, device_modified_at: None };
+            store.apply_patches(at, &[p], "dev", 20 + n, limits).await.unwrap()
+        }
+    };
+    let (r1, r2, r3, r4) = tokio::join!(race(1), race(2), race(3), race(4));
+    let outcomes = [r1, r2, r3, r4];
+    assert_eq!(outcomes.iter().filter(|o| matches!(o, PatchOutcome::Applied(..))).count(), 1, "{outcomes:?}");
+    assert_eq!(outcomes.iter().filter(|o| matches!(o, PatchOutcome::Conflict(_))).count(), 3, "{outcomes:?}");
+    assert_eq!(store.get_dataset(&other.id, "race").await.unwrap().unwrap().sync_count, 1);
     store.merge_identities(&me.id, &other.id, 13).await.unwrap();
     let moved = format!("prefs.{}", me.id);
     let survivor = store.get_dataset(&other.id, "prefs").await.unwrap().unwrap();

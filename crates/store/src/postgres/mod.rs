@@ -90,6 +90,24 @@ pub struct PgStore {
 
 impl PgStore {
     /// Stores a refresh token (PostgreSQL groups concurrent commits itself).
+    /// UpdateRecords in a transaction of its own (run again if the database aborts it).
+    async fn commit_sync_patches(
+        &self,
+        at: crate::DatasetRef<'_>,
+        patches: &[crate::SyncPatch],
+        by: &str,
+        now: i64,
+        limits: crate::SyncLimits,
+    ) -> StoreResult<crate::PatchOutcome> {
+        crate::retrying(|| async move {
+            let mut tx = self.writer.begin().await?;
+            let out = sync::apply_in(&mut tx, at, patches, by, now, limits).await?;
+            tx.commit().await?;
+            Ok(out)
+        })
+        .await
+    }
+
     async fn commit_refresh_token(&self, t: &crate::RefreshToken) -> StoreResult<()> {
         auth::insert_refresh_token(&self.writer, t).await.map_err(auth::refresh_insert_error)
     }

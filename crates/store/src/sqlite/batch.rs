@@ -89,3 +89,102 @@ async fn together(writer: &SqlitePool, batch: &[Job]) -> Result<Vec<Result<(), s
     tx.commit().await?;
     Ok(results)
 }
+
+/// One UpdateRecords waiting for the group commit (owned: it crosses to the commit task).
+struct SyncJob {
+    pool: String,
+    identity: String,
+    name: String,
+    patches: Vec<crate::SyncPatch>,
+    by: String,
+    now: i64,
+    limits: crate::SyncLimits,
+    reply: oneshot::Sender<StoreResult<crate::PatchOutcome>>,
+}
+
+/// Group commit of UpdateRecords: each request in a savepoint of one transaction (a refused
+/// one — a conflict, a limit, an error — is rolled back alone), one fsync for all, each caller
+/// answered after the commit.
+#[derive(Clone)]
+pub(super) struct SyncBatcher {
+    queue: mpsc::UnboundedSender<SyncJob>,
+}
+
+impl SyncBatcher {
+    /// Starts the task that commits on `writer`.
+    pub(super) fn start(writer: SqlitePool) -> Self {
+        let (queue, jobs) = mpsc::unbounded_channel();
+        tokio::spawn(run_sync(writer, jobs));
+        Self { queue }
+    }
+
+    /// Applies one request; returns once it is committed (or refused).
+    pub(super) async fn apply(
+        &self,
+        at: crate::DatasetRef<'_>,
+        patches: &[crate::SyncPatch],
+        by: &str,
+        now: i64,
+        limits: crate::SyncLimits,
+    ) -> StoreResult<crate::PatchOutcome> {
+        let (reply, answer) = oneshot::channel();
+        let job = SyncJob {
+            pool: at.pool.to_string(),
+            identity: at.identity.to_string(),
+            name: at.name.to_string(),
+            patches: patches.to_vec(),
+            by: by.to_string(),
+            now,
+            limits,
+            reply,
+        };
+        self.queue.send(job).map_err(|_| crate::StoreError::Backend("the store is closed".into()))?;
+        answer.await.map_err(|_| crate::StoreError::Backend("the group commit stopped".into()))?
+    }
+}
+
+async fn run_sync(writer: SqlitePool, mut jobs: mpsc::UnboundedReceiver<SyncJob>) {
+    let mut batch: Vec<SyncJob> = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = jobs.recv().await {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        match sync_together(&writer, &batch).await {
+            Ok(results) => {
+                for (job, r) in batch.drain(..).zip(results) {
+                    let _ = job.reply.send(r);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, size = batch.len(), "sync group commit failed");
+                for job in batch.drain(..) {
+                    let _ = job.reply.send(Err(crate::StoreError::Backend(e.to_string())));
+                }
+            }
+        }
+    }
+}
+
+/// Every request of the batch in its own savepoint of one transaction; the results once it is
+/// committed (an error here means nothing of the batch was committed).
+async fn sync_together(writer: &SqlitePool, batch: &[SyncJob]) -> StoreResult<Vec<StoreResult<crate::PatchOutcome>>> {
+    use sqlx::Acquire;
+    let mut tx = writer.begin().await?;
+    let mut results = Vec::with_capacity(batch.len());
+    for j in batch {
+        let mut one = tx.begin().await?;
+        let at = crate::DatasetRef { pool: &j.pool, identity: &j.identity, name: &j.name };
+        let r = super::sync::apply_in(&mut one, at, &j.patches, &j.by, j.now, j.limits).await;
+        match &r {
+            Ok(crate::PatchOutcome::Applied(..)) => one.commit().await?,
+            _ => one.rollback().await?,
+        }
+        results.push(r);
+    }
+    tx.commit().await?;
+    Ok(results)
+}

@@ -71,6 +71,7 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     refresh_tokens: batch::RefreshBatcher,
+    sync_patches: batch::SyncBatcher,
 }
 
 impl SqliteStore {
@@ -88,7 +89,8 @@ impl SqliteStore {
         migrate(&writer).await?;
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await?;
         let refresh_tokens = batch::RefreshBatcher::start(writer.clone());
-        Ok(Self { writer, reader, refresh_tokens })
+        let sync_patches = batch::SyncBatcher::start(writer.clone());
+        Ok(Self { writer, reader, refresh_tokens, sync_patches })
     }
 
     /// A private in-memory database (one connection), for unit tests.
@@ -102,7 +104,8 @@ impl SqliteStore {
             .await?;
         migrate(&pool).await?;
         let refresh_tokens = batch::RefreshBatcher::start(pool.clone());
-        Ok(Self { writer: pool.clone(), reader: pool, refresh_tokens })
+        let sync_patches = batch::SyncBatcher::start(pool.clone());
+        Ok(Self { writer: pool.clone(), reader: pool, refresh_tokens, sync_patches })
     }
 }
 
@@ -122,6 +125,19 @@ pub async fn backup_file(db: &Path, out: &Path) -> StoreResult<()> {
 }
 
 impl SqliteStore {
+    /// UpdateRecords through the group commit: requests that arrive while a commit is under
+    /// way are committed together, each in a savepoint, one fsync for all.
+    async fn commit_sync_patches(
+        &self,
+        at: crate::DatasetRef<'_>,
+        patches: &[crate::SyncPatch],
+        by: &str,
+        now: i64,
+        limits: crate::SyncLimits,
+    ) -> StoreResult<crate::PatchOutcome> {
+        self.sync_patches.apply(at, patches, by, now, limits).await
+    }
+
     /// Stores a refresh token through the group commit.
     async fn commit_refresh_token(&self, t: &crate::RefreshToken) -> StoreResult<()> {
         self.refresh_tokens.insert(t).await
