@@ -28,6 +28,9 @@ pub enum RestoreStatus {
     PreviewExpired,
     Restoring,
     RestoreCompleted,
+    /// The restore stopped on an error (logged); the pool may be partly restored, and a new
+    /// restoration may be started.
+    Failed,
 }
 
 /// The counts of a preview for one kind of entity.
@@ -144,6 +147,12 @@ impl Cognate {
     async fn run_restore(&self, pool_id: UserPoolId, id: String) {
         if let Err(e) = self.restore_users(&pool_id, &id).await {
             tracing::error!(pool = %pool_id, restore = %id, error = %e, "point-in-time recovery failed");
+            // Not left RESTORING: that would refuse every later restoration of the pool.
+            if let Ok(mut r) = self.load_restoration(&pool_id, &id).await {
+                r.status = RestoreStatus::Failed;
+                r.completed_at = Some(now_millis());
+                let _ = self.save_restoration(&mut r).await;
+            }
         }
     }
 

@@ -25,7 +25,7 @@ pub fn outcome_of(r: &CoreResult<AuthOutcome>) -> &'static str {
 pub struct Telemetry {
     sign_ins: Mutex<BTreeMap<(&'static str, &'static str), u64>>,
     /// When this node last read the revocation feed (ms).
-    pub last_sync_ms: AtomicI64,
+    last_sync_ms: AtomicI64,
 }
 
 impl Telemetry {

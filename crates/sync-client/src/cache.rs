@@ -131,31 +131,26 @@ impl Cache {
 
     /// What the server holds: the record becomes `value` at `sync_count`, clean.
     pub async fn store_remote(&self, dataset: &str, key: &str, value: Option<&str>, sync_count: i64) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO records (dataset, key, value, sync_count, dirty, modified_at) VALUES ($1, $2, $3, $4, 0, $5) \
-             ON CONFLICT (dataset, key) DO UPDATE SET value = excluded.value, sync_count = excluded.sync_count, dirty = 0",
-        )
-        .bind(dataset)
-        .bind(key)
-        .bind(value)
-        .bind(sync_count)
-        .bind(now_ms())
-        .execute(&self.db)
-        .await?;
-        Ok(())
+        self.set(dataset, key, value, sync_count, false).await
     }
 
     /// Keeps the local change but bases it on the server's `sync_count` (a conflict resolved
     /// for the local value, or to a new one), so the next push applies.
     pub async fn rebase(&self, dataset: &str, key: &str, value: Option<&str>, sync_count: i64) -> Result<()> {
+        self.set(dataset, key, value, sync_count, true).await
+    }
+
+    async fn set(&self, dataset: &str, key: &str, value: Option<&str>, sync_count: i64, dirty: bool) -> Result<()> {
         sqlx::query(
-            "INSERT INTO records (dataset, key, value, sync_count, dirty, modified_at) VALUES ($1, $2, $3, $4, 1, $5) \
-             ON CONFLICT (dataset, key) DO UPDATE SET value = excluded.value, sync_count = excluded.sync_count, dirty = 1",
+            "INSERT INTO records (dataset, key, value, sync_count, dirty, modified_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (dataset, key) DO UPDATE SET value = excluded.value, sync_count = excluded.sync_count, \
+             dirty = excluded.dirty",
         )
         .bind(dataset)
         .bind(key)
         .bind(value)
         .bind(sync_count)
+        .bind(i64::from(dirty))
         .bind(now_ms())
         .execute(&self.db)
         .await?;

@@ -14,6 +14,7 @@ fn status(s: RestoreStatus) -> RestoreStatusType {
         RestoreStatus::PreviewExpired => RestoreStatusType::PreviewExpired,
         RestoreStatus::Restoring => RestoreStatusType::Restoring,
         RestoreStatus::RestoreCompleted => RestoreStatusType::RestoreCompleted,
+        RestoreStatus::Failed => RestoreStatusType::TemporaryInternalErrorSeeSupportCase,
     }
 }
 
