@@ -6,7 +6,7 @@ use crate::ops::{
     signup, users,
 };
 use crate::{ApiError, Authorized, Operation};
-use cognate_core::{AdminCtx, Cognate, RequestContext, UserCtx};
+use cognate_core::{AdminCtx, Cognate, RequestContext, TriggerInput, UserCtx};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -23,6 +23,28 @@ fn user(auth: &Authorized) -> Result<&UserCtx, ApiError> {
         Authorized::User(ctx) => Ok(ctx),
         _ => Err(ApiError::MissingAuthority),
     }
+}
+
+/// What the request passes to Lambda triggers: `ClientMetadata` (a string map) and
+/// `ValidationData` (a list of `{Name, Value}`), as given (the model already checked them).
+fn trigger_input(map: &Map<String, Value>) -> Option<TriggerInput> {
+    let metadata = map.get("ClientMetadata").and_then(Value::as_object);
+    let validation = map.get("ValidationData").and_then(Value::as_array);
+    if metadata.is_none() && validation.is_none() {
+        return None;
+    }
+    let mut input = TriggerInput::default();
+    for (k, v) in metadata.into_iter().flatten() {
+        if let Some(v) = v.as_str() {
+            input.client_metadata.insert(k.clone(), v.to_string());
+        }
+    }
+    for a in validation.into_iter().flatten() {
+        if let (Some(n), Some(v)) = (a["Name"].as_str(), a["Value"].as_str()) {
+            input.validation_data.insert(n.to_string(), v.to_string());
+        }
+    }
+    Some(input)
 }
 
 fn input<T: DeserializeOwned>(map: Map<String, Value>) -> Result<T, ApiError> {
@@ -73,6 +95,14 @@ pub async fn dispatch(
     map: Map<String, Value>,
 ) -> Result<Value, ApiError> {
     use Operation::*;
+    let with_input;
+    let rc = match trigger_input(&map) {
+        Some(input) => {
+            with_input = RequestContext { trigger_input: input, ..rc.clone() };
+            &with_input
+        }
+        None => rc,
+    };
     match op {
         AddCustomAttributes => admin_op!(svc, auth, rc, map, pools::add_custom_attributes),
         CreateManagedLoginBranding => admin_op!(svc, auth, rc, map, domains::create_branding),

@@ -78,6 +78,9 @@ impl ApiError {
                 C::ScopeDoesNotExist(m) => ("ScopeDoesNotExistException", m.clone()),
                 C::InvalidOAuthFlow(m) => ("InvalidOAuthFlowException", m.clone()),
                 C::PreconditionNotMet(m) => ("PreconditionNotMetException", m.clone()),
+                C::UserLambdaValidation(m) => ("UserLambdaValidationException", m.clone()),
+                C::InvalidLambdaResponse(m) => ("InvalidLambdaResponseException", m.clone()),
+                C::UnexpectedLambda(m) => ("UnexpectedLambdaException", m.clone()),
                 C::ConcurrentModification(m) => ("ConcurrentModificationException", m.clone()),
                 // cognito-identity's; not reached from cognito-idp operations.
                 C::ResourceConflict(m)

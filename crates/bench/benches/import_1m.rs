@@ -96,6 +96,7 @@ async fn run(n: usize) {
             admin_keys: AdminKeys::new(Vec::<(String, String)>::new()),
             social_endpoints: Default::default(),
             change_log_retention_days: 7,
+            lambda_timeout_ms: 5_000,
         },
     )
     .await

@@ -3,6 +3,7 @@
 //! delivery through the pool's message templates.
 
 use crate::outbox::Message;
+use crate::triggers::{Call, Trigger};
 use crate::{Cognate, CoreError, CoreResult};
 use cognate_model::{now_millis, DeliveryMedium, User, UserPool};
 use cognate_store::StoredCode;
@@ -38,9 +39,57 @@ pub fn mask(attribute: &str, value: &str) -> String {
     }
 }
 
+/// Why a code is sent: picks the pool's template and names the CustomMessage trigger source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageSource {
+    /// SignUp's confirmation code.
+    SignUp,
+    /// ResendConfirmationCode.
+    ResendCode,
+    /// ForgotPassword and AdminResetUserPassword.
+    ForgotPassword,
+    /// A changed email or phone number to verify (UpdateUserAttributes, AdminUpdateUserAttributes).
+    UpdateUserAttribute,
+    /// GetUserAttributeVerificationCode.
+    VerifyUserAttribute,
+    /// A sign-in code (SMS_MFA, EMAIL_OTP).
+    Authentication,
+}
+
+impl MessageSource {
+    /// The template family.
+    fn kind(self) -> CodeKind {
+        match self {
+            MessageSource::ForgotPassword => CodeKind::Reset,
+            MessageSource::Authentication => CodeKind::Mfa,
+            _ => CodeKind::Verification,
+        }
+    }
+
+    /// CustomMessage's `triggerSource`.
+    pub fn custom_message_source(self) -> &'static str {
+        match self {
+            MessageSource::SignUp => "CustomMessage_SignUp",
+            MessageSource::ResendCode => "CustomMessage_ResendCode",
+            MessageSource::ForgotPassword => "CustomMessage_ForgotPassword",
+            MessageSource::UpdateUserAttribute => "CustomMessage_UpdateUserAttribute",
+            MessageSource::VerifyUserAttribute => "CustomMessage_VerifyUserAttribute",
+            MessageSource::Authentication => "CustomMessage_Authentication",
+        }
+    }
+}
+
+/// How a code is sent: why, for which app client, and the request (its `ClientMetadata`).
+#[derive(Clone, Copy)]
+pub(crate) struct Via<'a> {
+    pub source: MessageSource,
+    pub client_id: Option<&'a str>,
+    pub req: &'a crate::RequestContext,
+}
+
 /// What a delivered code is for (picks the template).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CodeKind {
+enum CodeKind {
     /// Sign-up confirmation or attribute verification.
     Verification,
     /// Password reset.
@@ -119,8 +168,9 @@ impl Cognate {
         user: &User,
         attribute: &str,
         code: &str,
-        kind: CodeKind,
+        via: &Via<'_>,
     ) -> CoreResult<CodeDelivery> {
+        let kind = via.source.kind();
         let to = user
             .attribute(attribute)
             .ok_or_else(|| CoreError::InvalidParameter(format!("The user has no {attribute} to send a code to.")))?
@@ -149,6 +199,24 @@ impl Cognate {
                 template(pool, Part::EmailSubject).unwrap_or_else(|| "Your verification code".into()),
                 template(pool, Part::EmailMessage).unwrap_or_else(|| default_body.into()),
             )
+        };
+        let custom = if Cognate::has_trigger(pool, Trigger::CustomMessage) {
+            let call = Call {
+                trigger: Trigger::CustomMessage,
+                source: via.source.custom_message_source(),
+                pool,
+                user_name: &user.username,
+                client_id: via.client_id,
+                req: via.req,
+            };
+            self.custom_message(&call, user, None).await?.unwrap_or_default()
+        } else {
+            Default::default()
+        };
+        let (subject, body) = if medium == DeliveryMedium::Sms {
+            (subject, custom.sms.unwrap_or(body))
+        } else {
+            (custom.subject.unwrap_or(subject), custom.email.unwrap_or(body))
         };
         let body = body.replace("{####}", code).replace("{username}", &user.username);
         let purpose = match kind {

@@ -52,12 +52,23 @@ pub struct RequestContext {
     pub source_ip: Option<IpAddr>,
     /// The `User-Agent` header, when sent.
     pub user_agent: Option<String>,
+    /// What the request gives Lambda triggers: its `ClientMetadata` and `ValidationData`.
+    pub trigger_input: TriggerInput,
+}
+
+/// The members of a request that Cognito passes to Lambda triggers as they were given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TriggerInput {
+    /// `ClientMetadata` (the triggers' `clientMetadata`).
+    pub client_metadata: std::collections::BTreeMap<String, String>,
+    /// `ValidationData` (the triggers' `validationData`), name to value.
+    pub validation_data: std::collections::BTreeMap<String, String>,
 }
 
 impl RequestContext {
     /// The context of work that no request started (the command line, tests).
     pub fn internal() -> Self {
-        Self { request_id: "internal".into(), source_ip: None, user_agent: None }
+        Self { request_id: "internal".into(), source_ip: None, user_agent: None, trigger_input: Default::default() }
     }
 
     /// The source address as text (empty when unknown).

@@ -94,6 +94,15 @@ pub enum CoreError {
     /// ConcurrentModificationException: another change of the same resource is under way.
     #[error("{0}")]
     ConcurrentModification(String),
+    /// `UserLambdaValidationException`: a trigger's function failed.
+    #[error("{0}")]
+    UserLambdaValidation(String),
+    /// `InvalidLambdaResponseException`: a trigger's answer is not what the trigger expects.
+    #[error("{0}")]
+    InvalidLambdaResponse(String),
+    /// `UnexpectedLambdaException`: a trigger's function could not be called.
+    #[error("{0}")]
+    UnexpectedLambda(String),
     /// Something broke inside; logged with detail, answered without it.
     #[error("internal error: {0}")]
     Internal(String),

@@ -36,6 +36,7 @@ pub mod telemetry;
 pub mod testing;
 mod timing;
 pub mod tokens;
+pub mod triggers;
 pub mod usage;
 mod users;
 pub mod views;
@@ -46,7 +47,7 @@ mod tests;
 pub use auth::{AuthOutcome, AuthParams};
 pub use clients::{ClientInput, NewClient};
 pub use codes::CodeDelivery;
-pub use ctx::{AdminCtx, NotAdmin, RequestContext};
+pub use ctx::{AdminCtx, NotAdmin, RequestContext, TriggerInput};
 pub use error::{CoreError, CoreResult};
 pub use groups::GroupInput;
 pub use pools::PoolInput;
@@ -77,6 +78,8 @@ pub struct ServiceConfig {
     pub social_endpoints: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
     /// Days the change log of user writes is kept: how far back point-in-time recovery reaches.
     pub change_log_retention_days: u32,
+    /// The time limit of one trigger invocation (Cognito's is 5 s).
+    pub lambda_timeout_ms: u64,
 }
 
 /// The service: cheap to clone, shared by every request.
@@ -95,6 +98,8 @@ pub struct Cognate {
     pub(crate) admin_keys: principal::AdminKeys,
     pub(crate) timing: Arc<timing::Equalizer>,
     pub(crate) outbound: Arc<dyn federation::Outbound>,
+    /// Calls the pools' Lambda triggers.
+    pub(crate) invoker: Arc<dyn triggers::Invoker>,
     /// SAML metadata read from `MetadataURL`s: (when read, what), by pool/provider/URL.
     pub(crate) saml_metadata: Arc<std::sync::Mutex<std::collections::HashMap<String, SamlMetadataCopy>>>,
     /// Monthly active users this node has recorded.
@@ -132,6 +137,7 @@ impl Cognate {
             admin_keys: config.admin_keys.clone(),
             timing: Arc::new(Default::default()),
             outbound: Arc::new(federation::NoOutbound),
+            invoker: Arc::new(triggers::NoInvoker),
             saml_metadata: Default::default(),
             active_seen: Default::default(),
             telemetry: Default::default(),
@@ -144,6 +150,12 @@ impl Cognate {
     /// Gives the service its outbound HTTP (federated sign-in).
     pub fn with_outbound(mut self, outbound: Arc<dyn federation::Outbound>) -> Self {
         self.outbound = outbound;
+        self
+    }
+
+    /// Gives the service its Lambda invoker (triggers).
+    pub fn with_invoker(mut self, invoker: Arc<dyn triggers::Invoker>) -> Self {
+        self.invoker = invoker;
         self
     }
 

@@ -3,7 +3,7 @@
 
 use crate::attributes::check_write;
 use crate::auth::Attempt;
-use crate::codes::{CodeDelivery, CodeKind, VERIFY_TTL_MS};
+use crate::codes::{CodeDelivery, MessageSource, VERIFY_TTL_MS};
 use crate::password::check_policy;
 use crate::tokens::refresh_hash;
 use crate::views::{SignInView, UserView};
@@ -159,7 +159,8 @@ impl UserView<'_> {
             let code =
                 self.issue_code(&pool, &updated, &CodePurpose::Verify(attr.to_string()).key(), VERIFY_TTL_MS).await?;
             let target = with_pending(&updated, attr);
-            sent.push(self.deliver_code(&pool, &target, attr, &code, CodeKind::Verification).await?);
+            let via = self.via(MessageSource::UpdateUserAttribute, Some(self.ctx.client_id()));
+            sent.push(self.deliver_code(&pool, &target, attr, &code, &via).await?);
         }
         Ok(sent)
     }
@@ -180,7 +181,8 @@ impl UserView<'_> {
         }
         let code =
             self.issue_code(&pool, &user, &CodePurpose::Verify(attribute.to_string()).key(), VERIFY_TTL_MS).await?;
-        self.deliver_code(&pool, &with_pending(&user, attribute), attribute, &code, CodeKind::Verification).await
+        let via = self.via(MessageSource::VerifyUserAttribute, Some(ctx.client_id()));
+        self.deliver_code(&pool, &with_pending(&user, attribute), attribute, &code, &via).await
     }
 
     /// VerifyUserAttribute: marks the attribute verified (it may then become a sign-in alias);

@@ -4,9 +4,10 @@
 
 use crate::attributes::{check_required, check_write};
 use crate::auth::hides_existence;
-use crate::codes::{mask, CodeDelivery, CodeKind, RESET_TTL_MS, VERIFY_TTL_MS};
+use crate::codes::{mask, CodeDelivery, MessageSource, RESET_TTL_MS, VERIFY_TTL_MS};
 use crate::password::check_policy;
 use crate::timing::Answer;
+use crate::triggers::Trigger;
 use crate::users::{create_error, identity, sign_in_keys, username_key};
 use crate::views::AccountView;
 use crate::{Cognate, CoreError, CoreResult};
@@ -195,17 +196,23 @@ impl AccountView<'_> {
         let now = now_millis();
         let material = self.password_material(&pool.id, &username, &input.password).await?;
         let key = username_key(s, &username);
-        let mut user = User::new(pool.id.clone(), username, key, sub.clone(), UserStatus::Unconfirmed, attrs, now);
+        let call = self.call(Trigger::PreSignUp, "PreSignUp_SignUp", &pool, &username, Some(&input.client_id));
+        let decided = self.pre_sign_up(&call, &attrs).await?.unwrap_or_default();
+        let status = if decided.auto_confirm { UserStatus::Confirmed } else { UserStatus::Unconfirmed };
+        let mut user = User::new(pool.id.clone(), username, key, sub.clone(), status, attrs, now);
+        decided.apply(&mut user);
         material.apply(&mut user);
         self.store.create_user(&user, &sign_in_keys(s, &user)).await.map_err(|e| create_error(&pool, e))?;
-        let delivery = match verification_target(&pool, &user) {
-            Some(attr) => {
+        let target = verification_target(&pool, &user).filter(|a| !user.is_verified(a));
+        let delivery = match target {
+            Some(attr) if !decided.auto_confirm => {
                 let code = self.issue_code(&pool, &user, &CodePurpose::SignUp.key(), VERIFY_TTL_MS).await?;
-                Some(self.deliver_code(&pool, &user, attr, &code, CodeKind::Verification).await?)
+                let via = self.via(MessageSource::SignUp, Some(&input.client_id));
+                Some(self.deliver_code(&pool, &user, attr, &code, &via).await?)
             }
-            None => None,
+            _ => None,
         };
-        Ok(SignUpResult { user_sub: sub, confirmed: false, delivery })
+        Ok(SignUpResult { user_sub: sub, confirmed: decided.auto_confirm, delivery })
     }
 
     /// ConfirmSignUp. Errors: CodeMismatch, ExpiredCode, LimitExceeded, NotAuthorized (already
@@ -252,18 +259,18 @@ impl AccountView<'_> {
             }
             Ok(())
         };
-        match self.modify_user_by_key(&pool, &user.username_key, confirmed).await {
+        let updated = match self.modify_user_by_key(&pool, &user.username_key, confirmed).await {
             Err(CoreError::AliasExists(_)) if force_alias => {
                 if let Some(a) = target {
                     self.release_alias(&pool, a, user.attribute(a).unwrap_or_default()).await?;
                 }
-                self.modify_user_by_key(&pool, &user.username_key, confirmed).await?;
+                self.modify_user_by_key(&pool, &user.username_key, confirmed).await?
             }
-            other => {
-                other?;
-            }
-        }
-        Ok(())
+            other => other?,
+        };
+        let source = "PostConfirmation_ConfirmSignUp";
+        let call = self.call(Trigger::PostConfirmation, source, &pool, &updated.username, Some(client_id));
+        self.post_confirmation(&call, &updated).await
     }
 
     /// ResendConfirmationCode. Errors: InvalidParameter (already confirmed), UserNotFound (LEGACY).
@@ -298,7 +305,8 @@ impl AccountView<'_> {
             CoreError::InvalidParameter("The user pool has no auto-verified attribute for this user.".into())
         })?;
         let code = self.issue_code(&pool, &user, &CodePurpose::SignUp.key(), VERIFY_TTL_MS).await?;
-        let d = self.deliver_code(&pool, &user, attr, &code, CodeKind::Verification).await?;
+        let d =
+            self.deliver_code(&pool, &user, attr, &code, &self.via(MessageSource::ResendCode, Some(client_id))).await?;
         self.timing.record(Answer::SignUpCodeSent, started.elapsed());
         Ok(d)
     }
@@ -325,7 +333,17 @@ impl AccountView<'_> {
             return Err(CoreError::NotAuthorized("Contact administrator to reset password.".into()));
         }
         let hide = hides_existence(&client);
-        let user = self.public_user(&pool, &client, username).await?;
+        let user = match self.public_user(&pool, &client, username).await {
+            Ok(None) | Err(CoreError::UserNotFound) if Cognate::has_trigger(&pool, Trigger::UserMigration) => {
+                self.check_secret_hash(&client, secret_hash, &[username])?;
+                match self.migrate_user(&pool, &client, username, None, self.req).await? {
+                    Some(u) => Some(u),
+                    None if hide => None,
+                    None => return Err(CoreError::UserNotFound),
+                }
+            }
+            other => other?,
+        };
         let names: Vec<&str> = [username].into_iter().chain(user.as_ref().map(|u| u.username.as_str())).collect();
         self.check_secret_hash(&client, secret_hash, &names)?;
         let target = user.as_ref().and_then(|u| recovery_target(&pool, u));
@@ -347,7 +365,8 @@ impl AccountView<'_> {
             )
         })?;
         let code = self.issue_code(&pool, &user, &CodePurpose::Reset.key(), RESET_TTL_MS).await?;
-        let d = self.deliver_code(&pool, &user, attr, &code, CodeKind::Reset).await?;
+        let via = self.via(MessageSource::ForgotPassword, Some(client_id));
+        let d = self.deliver_code(&pool, &user, attr, &code, &via).await?;
         self.timing.record(Answer::ResetCodeSent, started.elapsed());
         Ok(d)
     }
@@ -383,13 +402,17 @@ impl AccountView<'_> {
             return Err(e);
         }
         let material = self.password_material(&pool.id, &user.username, password).await?;
-        self.modify_user_by_key(&pool, &user.username_key, |u| {
-            material.apply(u);
-            u.status = UserStatus::Confirmed;
-            Ok(())
-        })
-        .await?;
+        let updated = self
+            .modify_user_by_key(&pool, &user.username_key, |u| {
+                material.apply(u);
+                u.status = UserStatus::Confirmed;
+                Ok(())
+            })
+            .await?;
         self.store.clear_failures(&pool.id, &user.username_key).await?;
-        self.revoke_all_sessions(&pool.id, &user.username_key).await
+        self.revoke_all_sessions(&pool.id, &user.username_key).await?;
+        let source = "PostConfirmation_ConfirmForgotPassword";
+        let call = self.call(Trigger::PostConfirmation, source, &pool, &updated.username, Some(client_id));
+        self.post_confirmation(&call, &updated).await
     }
 }

@@ -20,10 +20,15 @@ pub fn outcome_of(r: &CoreResult<AuthOutcome>) -> &'static str {
     }
 }
 
+/// A (name, outcome) label pair.
+type Pair = (&'static str, &'static str);
+
 /// The service's counters.
 #[derive(Debug, Default)]
 pub struct Telemetry {
     sign_ins: Mutex<BTreeMap<(&'static str, &'static str), u64>>,
+    /// Trigger calls by (trigger, outcome): count and total microseconds.
+    triggers: Mutex<BTreeMap<Pair, (u64, u64)>>,
     /// When this node last read the revocation feed (ms).
     last_sync_ms: AtomicI64,
 }
@@ -39,6 +44,20 @@ impl Telemetry {
     pub fn sign_ins(&self) -> Vec<(&'static str, &'static str, u64)> {
         let m = self.sign_ins.lock().unwrap_or_else(|p| p.into_inner());
         m.iter().map(|((f, o), n)| (*f, *o, *n)).collect()
+    }
+
+    /// Counts one trigger call and its time (all attempts).
+    pub fn trigger(&self, trigger: &'static str, outcome: &'static str, micros: u64) {
+        let mut m = self.triggers.lock().unwrap_or_else(|p| p.into_inner());
+        let e = m.entry((trigger, outcome)).or_default();
+        e.0 += 1;
+        e.1 += micros;
+    }
+
+    /// (trigger, outcome, calls, seconds), sorted.
+    pub fn triggers(&self) -> Vec<(&'static str, &'static str, u64, f64)> {
+        let m = self.triggers.lock().unwrap_or_else(|p| p.into_inner());
+        m.iter().map(|((t, o), (n, us))| (*t, *o, *n, *us as f64 / 1e6)).collect()
     }
 
     /// When this node last read the revocation feed (ms; 0: not yet).

@@ -28,6 +28,7 @@ pub async fn service() -> Cognate {
             admin_keys: AdminKeys::new([(ADMIN_KEY.0.to_string(), ADMIN_KEY.1.to_string())]),
             social_endpoints: Default::default(),
             change_log_retention_days: 7,
+            lambda_timeout_ms: 5_000,
         },
     )
     .await

@@ -4,6 +4,7 @@
 use crate::attributes::{check_required, check_write, is_email, is_phone, normalized};
 use crate::outbox::Message;
 use crate::password::{check_policy, generate_temporary_password};
+use crate::triggers::{Call, Trigger};
 use crate::views::AdminView;
 use crate::{filter, paging, Cognate, CoreError, CoreResult};
 use cognate_model::{now_millis, CodePurpose, DeliveryMedium, PoolSettings, User, UserPool, UserPoolId, UserStatus};
@@ -221,7 +222,13 @@ impl Cognate {
         Err(CoreError::Internal("too many concurrent updates of one user".into()))
     }
 
-    async fn resend_invitation(&self, pool: &UserPool, input: &CreateUserInput, temp: String) -> CoreResult<User> {
+    async fn resend_invitation(
+        &self,
+        pool: &UserPool,
+        input: &CreateUserInput,
+        temp: String,
+        req: &crate::RequestContext,
+    ) -> CoreResult<User> {
         let existing = self.resolve_user(pool, &input.username).await?;
         let material = self.password_material(&pool.id, &existing.username, &temp).await?;
         let user = self
@@ -236,7 +243,7 @@ impl Cognate {
                 Ok(())
             })
             .await?;
-        self.send_invitation(pool, &user, &temp, input.delivery_mediums.as_deref()).await?;
+        self.send_invitation(pool, &user, &temp, input.delivery_mediums.as_deref(), req).await?;
         Ok(user)
     }
 
@@ -248,8 +255,24 @@ impl Cognate {
         user: &User,
         temp: &str,
         mediums: Option<&[DeliveryMedium]>,
+        req: &crate::RequestContext,
     ) -> CoreResult<()> {
-        let t = &pool.settings.admin_create_user.invite_message;
+        let mut t = pool.settings.admin_create_user.invite_message.clone();
+        if Cognate::has_trigger(pool, Trigger::CustomMessage) {
+            let call = Call {
+                trigger: Trigger::CustomMessage,
+                source: "CustomMessage_AdminCreateUser",
+                pool,
+                user_name: &user.username,
+                client_id: None,
+                req,
+            };
+            if let Some(custom) = self.custom_message(&call, user, Some("{username}")).await? {
+                t.sms_message = custom.sms.or(t.sms_message);
+                t.email_message = custom.email.or(t.email_message);
+                t.email_subject = custom.subject.or(t.email_subject);
+            }
+        }
         let shown_name =
             user.attribute("email").filter(|_| pool.settings.is_username_attribute("email")).unwrap_or(&user.username);
         let wanted: Vec<DeliveryMedium> = match mediums {
@@ -303,7 +326,7 @@ impl AdminView<'_> {
             None => generate_temporary_password(&s.password_policy),
         };
         if input.message_action == Some(MessageAction::Resend) {
-            return self.resend_invitation(&pool, &input, temp).await;
+            return self.resend_invitation(&pool, &input, temp, self.req).await;
         }
         let mut attrs: Vec<(String, String)> = vec![];
         for (n, v) in &input.attributes {
@@ -314,9 +337,12 @@ impl AdminView<'_> {
         let (username, sub) = identity(s, &input.username, &mut attrs)?;
         check_required(s, &attrs)?;
         let now = now_millis();
+        let call = self.call(Trigger::PreSignUp, "PreSignUp_AdminCreateUser", &pool, &username, None);
+        let decided = self.pre_sign_up(&call, &attrs).await?.unwrap_or_default();
         let material = self.password_material(&pool.id, &username, &temp).await?;
         let key = username_key(s, &username);
         let mut user = User::new(pool.id.clone(), username, key, sub, UserStatus::ForceChangePassword, attrs, now);
+        decided.apply(&mut user);
         material.apply(&mut user);
         let keys = sign_in_keys(s, &user);
         let mut forced = false;
@@ -341,7 +367,7 @@ impl AdminView<'_> {
             }
         }
         if input.message_action != Some(MessageAction::Suppress) {
-            self.send_invitation(&pool, &user, &temp, input.delivery_mediums.as_deref()).await?;
+            self.send_invitation(&pool, &user, &temp, input.delivery_mediums.as_deref(), self.req).await?;
         }
         Ok(user)
     }
@@ -506,7 +532,8 @@ impl AdminView<'_> {
             .await?;
         self.revoke_all_sessions(pool_id, &u.username_key).await?;
         let code = self.issue_code(&pool, &u, &CodePurpose::Reset.key(), crate::codes::RESET_TTL_MS).await?;
-        self.deliver_code(&pool, &u, target, &code, crate::codes::CodeKind::Reset).await?;
+        let via = self.via(crate::codes::MessageSource::ForgotPassword, None);
+        self.deliver_code(&pool, &u, target, &code, &via).await?;
         Ok(())
     }
 
@@ -520,18 +547,21 @@ impl AdminView<'_> {
     /// AdminConfirmSignUp: UNCONFIRMED → CONFIRMED.
     pub async fn confirm_sign_up(&self, pool_id: &UserPoolId, username: &str) -> CoreResult<()> {
         let pool = self.pool(pool_id).await?;
-        self.modify_user(&pool, username, |u| {
-            if u.status != UserStatus::Unconfirmed {
-                return Err(CoreError::NotAuthorized(format!(
-                    "User cannot be confirmed. Current status is {}",
-                    u.status.as_str()
-                )));
-            }
-            u.status = UserStatus::Confirmed;
-            Ok(())
-        })
-        .await?;
-        Ok(())
+        let confirmed = self
+            .modify_user(&pool, username, |u| {
+                if u.status != UserStatus::Unconfirmed {
+                    return Err(CoreError::NotAuthorized(format!(
+                        "User cannot be confirmed. Current status is {}",
+                        u.status.as_str()
+                    )));
+                }
+                u.status = UserStatus::Confirmed;
+                Ok(())
+            })
+            .await?;
+        let user = confirmed;
+        let call = self.call(Trigger::PostConfirmation, "PostConfirmation_ConfirmSignUp", &pool, &user.username, None);
+        self.post_confirmation(&call, &user).await
     }
 
     /// AdminUserGlobalSignOut: every token issued before now stops working.

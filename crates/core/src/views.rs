@@ -16,6 +16,7 @@
 //! `AdminCtx` cannot call it. The sign-in state machine lives on `SignInView`; the admin
 //! flows (AdminInitiateAuth) and, later, the hosted UI drive the same one.
 
+use crate::triggers::claims::TokenSource;
 use crate::{AdminCtx, Cognate, RequestContext, UserCtx};
 use std::ops::Deref;
 
@@ -44,6 +45,8 @@ pub struct SignInView<'a> {
     pub(crate) svc: &'a Cognate,
     pub(crate) req: &'a RequestContext,
     pub(crate) hosted: bool,
+    /// What tokens issued at the end of this sign-in come from (PreTokenGeneration's source).
+    pub(crate) source: TokenSource,
 }
 
 /// The OAuth 2.0 / OpenID Connect endpoints: authorization requests, codes, the token endpoint,
@@ -85,12 +88,12 @@ impl Cognate {
 
     /// Sign-in flows.
     pub fn sign_in<'a>(&'a self, req: &'a RequestContext) -> SignInView<'a> {
-        SignInView { svc: self, req, hosted: false }
+        SignInView { svc: self, req, hosted: false, source: TokenSource::Authentication }
     }
 
     /// Sign-in flows for the hosted pages.
     pub fn hosted_sign_in<'a>(&'a self, req: &'a RequestContext) -> SignInView<'a> {
-        SignInView { svc: self, req, hosted: true }
+        SignInView { svc: self, req, hosted: true, source: TokenSource::HostedAuth }
     }
 
     /// The OAuth 2.0 endpoints.
@@ -141,7 +144,7 @@ impl<'a> AdminView<'a> {
 
     /// The sign-in machine, for the admin flows.
     pub(crate) fn flows(&self) -> SignInView<'a> {
-        SignInView { svc: self.svc, req: self.req, hosted: false }
+        SignInView { svc: self.svc, req: self.req, hosted: false, source: TokenSource::Authentication }
     }
 }
 
@@ -174,3 +177,46 @@ impl<'a> UserView<'a> {
         self.ctx
     }
 }
+
+macro_rules! trigger_calls {
+    ($($view:ident),*) => {$(
+        impl<'a> $view<'a> {
+            /// A trigger call made for this view's request.
+            pub(crate) fn call<'b>(
+                &self,
+                trigger: crate::triggers::Trigger,
+                source: &'b str,
+                pool: &'b cognate_model::UserPool,
+                user_name: &'b str,
+                client_id: Option<&'b str>,
+            ) -> crate::triggers::Call<'b>
+            where
+                'a: 'b,
+            {
+                crate::triggers::Call { trigger, source, pool, user_name, client_id, req: self.req }
+            }
+        }
+    )*};
+}
+
+trigger_calls!(AdminView, SignInView, AccountView, OAuthView);
+
+macro_rules! code_via {
+    ($($view:ident),*) => {$(
+        impl<'a> $view<'a> {
+            /// How a code sent for this view's request goes.
+            pub(crate) fn via<'b>(
+                &self,
+                source: crate::codes::MessageSource,
+                client_id: Option<&'b str>,
+            ) -> crate::codes::Via<'b>
+            where
+                'a: 'b,
+            {
+                crate::codes::Via { source, client_id, req: self.req }
+            }
+        }
+    )*};
+}
+
+code_via!(AdminView, UserView, SignInView, AccountView);

@@ -58,6 +58,12 @@ struct FileConfig {
     auth_domain: Option<String>,
     social_endpoints_file: Option<PathBuf>,
     metrics_token: Option<String>,
+    lambda_endpoint: Option<String>,
+    lambda_access_key_id: Option<String>,
+    lambda_secret_access_key: Option<Secret>,
+    lambda_timeout_ms: Option<u64>,
+    lambda_max_in_flight: Option<usize>,
+    lambda_invoke_by: Option<String>,
 }
 
 /// The effective configuration.
@@ -119,6 +125,18 @@ pub struct Config {
     pub social_endpoints_file: Option<PathBuf>,
     /// `COGNATE_METRICS_TOKEN`: when set, `/metrics` wants `Authorization: Bearer {token}`.
     pub metrics_token: Option<Secret>,
+    /// `COGNATE_LAMBDA_ENDPOINT`: where triggers are invoked (the Lambda Invoke API).
+    pub lambda_endpoint: Option<String>,
+    /// `COGNATE_LAMBDA_ACCESS_KEY_ID` and `_SECRET_ACCESS_KEY`: sign trigger calls (SigV4,
+    /// service `lambda`).
+    pub lambda_credentials: Option<(String, Secret)>,
+    /// `COGNATE_LAMBDA_TIMEOUT_MS`: one invocation's time limit (Cognito's: 5,000).
+    pub lambda_timeout_ms: u64,
+    /// `COGNATE_LAMBDA_MAX_IN_FLIGHT`: trigger calls under way at once on this node.
+    pub lambda_max_in_flight: usize,
+    /// `COGNATE_LAMBDA_INVOKE_BY=name`: call `…/functions/{name}/…` with the function's name
+    /// (what follows `function:` in the ARN) instead of the whole ARN (`arn`, the default).
+    pub lambda_invoke_by_name: bool,
 }
 
 fn env_number<T: std::str::FromStr>(name: &str, file: Option<T>, default: T) -> Result<T, String> {
@@ -246,6 +264,29 @@ impl Config {
             auth_domain: env("COGNATE_AUTH_DOMAIN").or(f.auth_domain),
             social_endpoints_file: env("COGNATE_SOCIAL_ENDPOINTS_FILE").map(PathBuf::from).or(f.social_endpoints_file),
             metrics_token: env("COGNATE_METRICS_TOKEN").or(f.metrics_token).filter(|t| !t.is_empty()).map(Secret::new),
+            lambda_endpoint: env("COGNATE_LAMBDA_ENDPOINT")
+                .or(f.lambda_endpoint)
+                .filter(|e| !e.is_empty())
+                .map(|e| e.trim_end_matches('/').to_string()),
+            lambda_credentials: match (
+                env("COGNATE_LAMBDA_ACCESS_KEY_ID").or(f.lambda_access_key_id),
+                env_secret("COGNATE_LAMBDA_SECRET_ACCESS_KEY")?.or(f.lambda_secret_access_key),
+            ) {
+                (Some(k), Some(s)) => Some((k, s)),
+                (None, None) => None,
+                _ => {
+                    return Err(
+                        "set both COGNATE_LAMBDA_ACCESS_KEY_ID and COGNATE_LAMBDA_SECRET_ACCESS_KEY, or neither".into(),
+                    )
+                }
+            },
+            lambda_timeout_ms: env_number("COGNATE_LAMBDA_TIMEOUT_MS", f.lambda_timeout_ms, 5_000)?.clamp(1, 60_000),
+            lambda_max_in_flight: env_number("COGNATE_LAMBDA_MAX_IN_FLIGHT", f.lambda_max_in_flight, 64)?.max(1),
+            lambda_invoke_by_name: match env("COGNATE_LAMBDA_INVOKE_BY").or(f.lambda_invoke_by).as_deref() {
+                None | Some("arn") => false,
+                Some("name") => true,
+                Some(other) => return Err(format!("COGNATE_LAMBDA_INVOKE_BY must be arn or name, not '{other}'")),
+            },
         })
     }
 }

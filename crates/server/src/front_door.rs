@@ -119,6 +119,7 @@ pub fn request_context(door: &FrontDoor, peer: SocketAddr, headers: &http::Heade
             .get(http::header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(512).collect()),
+        trigger_input: Default::default(),
     }
 }
 

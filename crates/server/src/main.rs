@@ -7,6 +7,7 @@ mod delivery;
 mod front_door;
 mod hosted;
 mod issuer;
+mod lambda;
 mod listener;
 mod metrics;
 mod outbound;

@@ -96,6 +96,17 @@ pub async fn render(m: &MetricsState, headers: &http::HeaderMap) -> Response {
     for (flow, outcome, n) in t.sign_ins() {
         let _ = writeln!(out, "cognate_sign_ins_total{{flow=\"{flow}\",outcome=\"{outcome}\"}} {n}");
     }
+    out.push_str("# HELP cognate_trigger_calls_total Lambda trigger calls, by trigger and outcome.\n");
+    out.push_str("# TYPE cognate_trigger_calls_total counter\n");
+    let triggers = t.triggers();
+    for (trigger, outcome, n, _) in &triggers {
+        let _ = writeln!(out, "cognate_trigger_calls_total{{trigger=\"{trigger}\",outcome=\"{outcome}\"}} {n}");
+    }
+    out.push_str("# HELP cognate_trigger_seconds_total Time spent in Lambda trigger calls (retries included).\n");
+    out.push_str("# TYPE cognate_trigger_seconds_total counter\n");
+    for (trigger, outcome, _, secs) in &triggers {
+        let _ = writeln!(out, "cognate_trigger_seconds_total{{trigger=\"{trigger}\",outcome=\"{outcome}\"}} {secs}");
+    }
     match m.svc.gauges().await {
         Ok(g) => {
             let gauge = |out: &mut String, name: &str, help: &str, v: f64| {

@@ -66,11 +66,25 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
             admin_keys: AdminKeys::new(keys.into_iter().map(|(id, s)| (id, s.expose().to_string()))),
             social_endpoints: bootstrap::social_endpoints(cfg.social_endpoints_file.as_deref())?,
             change_log_retention_days: cfg.change_log_retention_days,
+            lambda_timeout_ms: cfg.lambda_timeout_ms,
         },
     )
     .await
     .map_err(|e| format!("cannot start the service: {e}"))?
     .with_outbound(Arc::new(crate::outbound::HttpOutbound::new()?));
+    let svc = match &cfg.lambda_endpoint {
+        Some(endpoint) => svc.with_invoker(Arc::new(
+            crate::lambda::LambdaInvoker::new(
+                endpoint,
+                &cfg.region,
+                cfg.lambda_credentials.as_ref().map(|(k, s)| (k.clone(), s.expose().to_string())),
+                cfg.lambda_max_in_flight,
+                cfg.lambda_timeout_ms,
+            )?
+            .by_name(cfg.lambda_invoke_by_name),
+        )),
+        None => svc,
+    };
     let sync = tokio::spawn(sync_loop(svc.clone(), cfg.key_reload_secs));
     let door = Arc::new(front_door(&svc, &cfg));
     let ui = Arc::new(crate::hosted::Hosted::new(&svc, &public_url, cfg.auth_domain.clone(), door.clone()));

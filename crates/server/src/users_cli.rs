@@ -36,6 +36,7 @@ async fn operator_service(cfg: &Config) -> Result<Cognate, String> {
             admin_keys: AdminKeys::new(Vec::<(String, String)>::new()),
             social_endpoints: Default::default(),
             change_log_retention_days: cfg.change_log_retention_days,
+            lambda_timeout_ms: cfg.lambda_timeout_ms,
         },
     )
     .await

@@ -163,6 +163,29 @@ pub fn signature(secret: &str, date: &str, region: &str, service: &str, string_t
     hex::encode(hmac(&signing_key(secret, date, region, service), string_to_sign.as_bytes()))
 }
 
+/// Signs an outgoing request (Cognate as a client: its Lambda trigger calls). `headers` must
+/// hold `host` and `x-amz-date` (= `amz_date`); every header in it is signed. Returns the
+/// `Authorization` header's value.
+pub fn authorize(
+    (access_key_id, secret): (&str, &str),
+    region: &str,
+    service: &str,
+    req: &Request<'_>,
+    amz_date: &str,
+) -> Result<String, SigV4Error> {
+    let mut names: Vec<&str> = req.headers.keys().map(|k| k.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let creq = canonical_request(req, &names, &sha256_hex(req.body))?;
+    let date = amz_date.get(..8).ok_or_else(|| SigV4Error::Incomplete("X-Amz-Date is too short.".into()))?;
+    let scope = format!("{date}/{region}/{service}/aws4_request");
+    let sig = signature(secret, date, region, service, &string_to_sign(amz_date, &scope, &creq));
+    Ok(format!(
+        "AWS4-HMAC-SHA256 Credential={access_key_id}/{scope}, SignedHeaders={}, Signature={sig}",
+        names.join(";")
+    ))
+}
+
 /// The one value of a header that may appear once only; `Ok(None)` when absent.
 fn single_header<'a>(headers: &'a http::HeaderMap, name: &str) -> Result<Option<&'a str>, SigV4Error> {
     let mut values = headers.get_all(name).iter();

@@ -2,6 +2,7 @@
 //! official AWS SDK clients for it, and send hand-signed (or deliberately broken) requests.
 
 pub mod browser;
+pub mod lambda;
 mod sinks;
 pub mod srp_client;
 pub mod totp;

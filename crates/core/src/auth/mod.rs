@@ -1,6 +1,8 @@
 //! Sign-in: InitiateAuth/AdminInitiateAuth with password and refresh flows, the
 //! NEW_PASSWORD_REQUIRED challenge, GetTokensFromRefreshToken, secret hashes and lockout.
 
+mod custom;
+mod migration;
 mod params;
 pub mod session;
 mod srp_flow;
@@ -10,6 +12,8 @@ pub use params::AuthParams;
 use crate::attributes::check_write;
 use crate::password::check_policy;
 use crate::tokens::{refresh_hash, IssuedTokens, SessionInfo, TokenGrant};
+use crate::triggers::claims::TokenSource;
+use crate::triggers::Trigger;
 use crate::views::{AdminView, SignInView};
 use crate::{Cognate, CoreError, CoreResult};
 use base64::engine::general_purpose::STANDARD;
@@ -208,7 +212,8 @@ impl SignInView<'_> {
                 Ok(AuthOutcome::Tokens(t))
             }
             AuthFlow::UserSrp => self.srp_start(pool, client, params).await,
-            AuthFlow::Custom | AuthFlow::UserAuth => Err(CoreError::InvalidParameter(format!(
+            AuthFlow::Custom => self.custom_start(pool, client, params).await,
+            AuthFlow::UserAuth => Err(CoreError::InvalidParameter(format!(
                 "{flow} is not available in this version of Cognate; use USER_SRP_AUTH or USER_PASSWORD_AUTH."
             ))),
         }
@@ -229,9 +234,18 @@ impl SignInView<'_> {
             Ok(u) => u,
             Err(CoreError::UserNotFound) => {
                 self.check_secret_hash(client, secret_given, &[username])?;
+                // The old system vouched for the password: the new user goes on from there.
+                if let Some(user) = self.migrate_user(pool, client, username, Some(password), self.req).await? {
+                    self.after_proof(pool, &user)?;
+                    return self.after_first_factor(pool, client, user, now, params.device_key()).await;
+                }
                 if !hide {
                     return Err(CoreError::UserNotFound);
                 }
+                let source = "PreAuthentication_Authentication";
+                let call =
+                    self.call(Trigger::PreAuthentication, source, pool, username, Some(client.client_id.as_str()));
+                self.pre_authentication(&call, None).await?;
                 // An unknown name gets what a known one with a wrong password gets: the same
                 // argon2 work, the same failure count, the same lockout.
                 let key = crate::users::username_key(&pool.settings, username);
@@ -246,6 +260,7 @@ impl SignInView<'_> {
         };
         self.check_secret_hash(client, secret_given, &[username, &user.username])?;
         self.before_first_factor(pool, client, &user, now).await?;
+        self.pre_authenticate(pool, client, &user).await?;
         let good = match &user.password_hash {
             Some(h) => self.hasher.verify(password, h).await?,
             None => false,
@@ -275,6 +290,13 @@ impl SignInView<'_> {
             self.after_proof(pool, user)?;
         }
         Ok(())
+    }
+
+    /// PreAuthentication for a known user, before the password or SRP proof is looked at.
+    pub(crate) async fn pre_authenticate(&self, pool: &UserPool, client: &AppClient, user: &User) -> CoreResult<()> {
+        let source = "PreAuthentication_Authentication";
+        let call = self.call(Trigger::PreAuthentication, source, pool, &user.username, Some(client.client_id.as_str()));
+        self.pre_authentication(&call, Some(user)).await
     }
 
     /// What a user's state refuses once the password is known to be right (and, for clients
@@ -372,6 +394,11 @@ impl SignInView<'_> {
         proven_device: Option<&str>,
     ) -> CoreResult<AuthOutcome> {
         self.store.clear_failures(&pool.id, &user.username_key).await?;
+        let new_device = proven_device.is_none() && pool.settings.device_configuration.is_some();
+        let source = "PostAuthentication_Authentication";
+        let call =
+            self.call(Trigger::PostAuthentication, source, pool, &user.username, Some(client.client_id.as_str()));
+        self.post_authentication(&call, user, new_device).await?;
         if self.hosted {
             return Ok(AuthOutcome::SignedIn {
                 username_key: user.username_key.clone(),
@@ -379,7 +406,8 @@ impl SignInView<'_> {
             });
         }
         if let Some(key) = proven_device {
-            let t = self.issue_tokens(pool, client, user, &SessionInfo::new(), true, &TokenGrant::device(key)).await?;
+            let grant = TokenGrant::device(key).issued_from(TokenSource::AuthenticateDevice, self.req);
+            let t = self.issue_tokens(pool, client, user, &SessionInfo::new(), true, &grant).await?;
             return Ok(AuthOutcome::Tokens(t));
         }
         let new_device = match &pool.settings.device_configuration {
@@ -387,8 +415,8 @@ impl SignInView<'_> {
             None => None,
         };
         let key = new_device.as_ref().map(|d| d.device_key.as_str());
-        let mut tokens =
-            self.issue_tokens(pool, client, user, &SessionInfo::new(), true, &TokenGrant::device_opt(key)).await?;
+        let grant = TokenGrant::device_opt(key).issued_from(self.source, self.req);
+        let mut tokens = self.issue_tokens(pool, client, user, &SessionInfo::new(), true, &grant).await?;
         tokens.new_device = new_device.map(|d| (d.device_key, d.group_key));
         Ok(AuthOutcome::Tokens(tokens))
     }
@@ -468,6 +496,7 @@ impl SignInView<'_> {
                 return self.srp_verify(pool, client, challenge, responses).await
             }
             C::DeviceSrpAuth => return self.device_srp_start(pool, client, responses).await,
+            C::CustomChallenge => return self.custom_respond(pool, client, session, responses).await,
             C::SmsMfa | C::EmailOtp | C::SoftwareTokenMfa | C::SelectMfaType | C::MfaSetup => {
                 return self.mfa_respond(pool, client, challenge, session, responses).await
             }
@@ -505,7 +534,8 @@ impl SignInView<'_> {
                 Ok(())
             })
             .await?;
-        self.finish_sign_in(pool, client, &updated, responses.device_key(), now).await
+        let view = SignInView { source: TokenSource::NewPasswordChallenge, ..*self };
+        view.finish_sign_in(pool, client, &updated, responses.device_key(), now).await
     }
 
     /// Refreshes a session. Returns new ID and access tokens; a new refresh token only when the
@@ -540,7 +570,8 @@ impl SignInView<'_> {
         if rotate && !self.store.revoke_refresh_token(&hash, now).await? {
             return Err(CoreError::RefreshTokenReuse("Refresh token has already been used.".into()));
         }
-        let grant = TokenGrant { scopes: row.scopes.clone(), nonce: None, device_key: row.device_key.clone() };
+        let grant = TokenGrant { scopes: row.scopes.clone(), device_key: row.device_key.clone(), ..Default::default() }
+            .issued_from(TokenSource::RefreshTokens, self.req);
         let refresh = rotate.then(crate::tokens::new_refresh_token);
         self.issue_tokens_with(pool, client, (&user, &groups), &session, refresh, &grant).await
     }

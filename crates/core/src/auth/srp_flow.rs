@@ -46,6 +46,9 @@ struct SrpState {
     /// The fake challenge of an unknown name: its name key (its failures count too).
     #[serde(default)]
     unknown: Option<String>,
+    /// A CUSTOM_AUTH sign-in that began with SRP: the proof goes back to DefineAuthChallenge.
+    #[serde(default)]
+    custom: bool,
 }
 
 fn nonce_purpose(nonce: &str) -> String {
@@ -65,6 +68,26 @@ impl SignInView<'_> {
         client: &AppClient,
         params: &AuthParams,
     ) -> CoreResult<AuthOutcome> {
+        self.srp_start_as(pool, client, params, false).await
+    }
+
+    /// The PASSWORD_VERIFIER step of a CUSTOM_AUTH sign-in that begins with SRP.
+    pub(crate) async fn srp_start_custom(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        params: &AuthParams,
+    ) -> CoreResult<AuthOutcome> {
+        self.srp_start_as(pool, client, params, true).await
+    }
+
+    async fn srp_start_as(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        params: &AuthParams,
+        custom: bool,
+    ) -> CoreResult<AuthOutcome> {
         let username = AuthParams::require(&params.username, "USERNAME")?;
         let a = from_hex(AuthParams::require(&params.srp_a, "SRP_A")?);
         if !self.srp.valid_a(&a) {
@@ -80,6 +103,7 @@ impl SignInView<'_> {
             Ok(user) => {
                 self.check_secret_hash(client, secret_given, &[username, &user.username])?;
                 self.before_first_factor(pool, client, &user, now).await?;
+                self.pre_authenticate(pool, client, &user).await?;
                 // A user without a verifier (imported, say) cannot pass SRP: the answer fails later.
                 let ver = self.verifier_of(&user);
                 let (salt, v) = match ver {
@@ -132,6 +156,7 @@ impl SignInView<'_> {
             device: params.device_key().map(String::from),
             device_proof: false,
             unknown,
+            custom,
         };
         let parameters = BTreeMap::from([
             ("SALT".to_string(), salt),
@@ -220,6 +245,10 @@ impl SignInView<'_> {
             return Err(incorrect());
         }
         self.after_proof(pool, &user)?;
+        if state.custom && !device_proof {
+            let device_key = responses.device_key().map(String::from).or(state.device);
+            return self.custom_after_password(pool, client, &user, device_key.as_deref()).await;
+        }
         if let Some(mut d) = device {
             // The device proved itself after the password: tokens for that device.
             d.last_auth_at = now;
@@ -287,6 +316,7 @@ impl SignInView<'_> {
             device: Some(device.device_key.clone()),
             device_proof: true,
             unknown: None,
+            custom: false,
         };
         let parameters = BTreeMap::from([
             ("SALT".to_string(), ver.salt),
@@ -340,6 +370,7 @@ mod tests {
             device: None,
             device_proof: false,
             unknown: None,
+            custom: false,
         };
         let rc = crate::RequestContext::internal();
         let responses = AuthParams {

@@ -13,6 +13,7 @@
 
 use crate::crypto::random_hex;
 use crate::hosted::AuthorizeRequest;
+use crate::triggers::Trigger;
 use crate::users::username_key;
 use crate::views::OAuthView;
 use crate::{CoreError, CoreResult};
@@ -455,22 +456,24 @@ impl OAuthView<'_> {
             Err(CoreError::UserNotFound) => {}
             done => return done,
         }
-        // First sign-in. (Seam for the triggers: PreSignUp with trigger source
-        // `PreSignUp_ExternalProvider` runs here, before the user exists; PreTokenGeneration runs
-        // where every flow's tokens are issued.)
+        // First sign-in: PreSignUp (`PreSignUp_ExternalProvider`) before the user exists; it
+        // may refuse, or mark the mapped email and phone verified.
+        let call = self.call(Trigger::PreSignUp, "PreSignUp_ExternalProvider", pool, &name, None);
+        let decided = self.pre_sign_up(&call, &mapped).await?.unwrap_or_default();
         let mut first = identity;
         first["primary"] = "true".into();
         let mut attributes = mapped.clone();
         attributes.push(("identities".into(), Value::Array(vec![first]).to_string()));
-        let user = User::new(
+        let mut user = User::new(
             pool.id.clone(),
-            name,
+            name.clone(),
             key.clone(),
             uuid::Uuid::new_v4().to_string(),
             UserStatus::ExternalProvider,
             attributes,
             now,
         );
+        decided.apply(&mut user);
         match self.store.create_user(&user, &[]).await {
             Ok(()) => return Ok(user),
             // Two first sign-ins at once: the other one created it; update it below.

@@ -410,7 +410,8 @@ impl OAuthView<'_> {
                     .await?
                     .ok_or_else(|| CoreError::NotAuthorized("User does not exist.".into()))?;
                 let session = SessionInfo { origin_jti: uuid::Uuid::new_v4().to_string(), auth_time: s.auth_time };
-                let grant = TokenGrant { scopes: req.scopes.clone(), nonce: req.nonce.clone(), device_key: None };
+                let grant = TokenGrant { scopes: req.scopes.clone(), nonce: req.nonce.clone(), ..Default::default() }
+                    .issued_from(crate::triggers::claims::TokenSource::HostedAuth, self.req);
                 let t = self.issue_tokens(pool, client, &user, &session, false, &grant).await?;
                 let expires = t.expires_in.to_string();
                 let mut params = vec![];

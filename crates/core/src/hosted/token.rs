@@ -119,7 +119,7 @@ impl OAuthView<'_> {
                 if scopes.is_empty() {
                     return Err(OAuthError::InvalidScope("The client has no custom scope to grant.".into()));
                 }
-                let (access_token, expires_in) = self.issue_client_token(&pool, &client, &scopes)?;
+                let (access_token, expires_in) = self.issue_client_token(&pool, &client, &scopes, self.req).await?;
                 Ok(TokenResponse { access_token, id_token: None, refresh_token: None, expires_in, scope: None })
             }
         }
@@ -181,7 +181,8 @@ impl OAuthView<'_> {
             return Err(gone());
         }
         let session = SessionInfo { origin_jti: grant.origin_jti.clone(), auth_time: grant.auth_time };
-        let tg = TokenGrant { scopes: grant.scopes.clone(), nonce: grant.nonce.clone(), device_key: None };
+        let tg = TokenGrant { scopes: grant.scopes.clone(), nonce: grant.nonce.clone(), ..Default::default() }
+            .issued_from(crate::triggers::claims::TokenSource::HostedAuth, self.req);
         let refresh = code::refresh_token_of(&self.master, code);
         match self.issue_tokens_with(&pool, &client, (&user, &groups), &session, Some(refresh), &tg).await {
             Ok(t) => Ok(TokenResponse {

@@ -10,7 +10,7 @@ pub use totp::TokenSubject;
 use crate::auth::session::ChallengeSession;
 use crate::auth::Attempt;
 use crate::auth::{AuthOutcome, AuthParams};
-use crate::codes::CodeKind;
+use crate::codes::MessageSource;
 use crate::views::{AdminView, SignInView, UserView};
 use crate::{Cognate, CoreError, CoreResult};
 use cognate_model::{
@@ -170,7 +170,9 @@ impl Cognate {
         .await?;
         Ok(())
     }
+}
 
+impl SignInView<'_> {
     async fn mfa_challenge(
         &self,
         pool: &UserPool,
@@ -186,7 +188,8 @@ impl Cognate {
                 if let Some(attr) = factor.address_attribute() {
                     self.count_send(pool, user, now).await?;
                     let code = self.issue_code(pool, user, &CodePurpose::Mfa(factor).key(), MFA_CODE_TTL_MS).await?;
-                    let d = self.deliver_code(pool, user, attr, &code, CodeKind::Mfa).await?;
+                    let via = self.via(MessageSource::Authentication, Some(client.client_id.as_str()));
+                    let d = self.deliver_code(pool, user, attr, &code, &via).await?;
                     parameters.insert("CODE_DELIVERY_DELIVERY_MEDIUM".into(), d.medium.as_str().into());
                     parameters.insert("CODE_DELIVERY_DESTINATION".into(), d.destination);
                 } else if let Some(n) = &user.mfa.totp_name {

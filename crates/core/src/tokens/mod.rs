@@ -6,6 +6,8 @@ pub mod keys;
 pub mod revocations;
 pub mod verified;
 
+use crate::triggers::claims::Draft;
+use crate::triggers::{Call, Trigger};
 use crate::{Cognate, CoreError, CoreResult};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -43,12 +45,27 @@ pub struct TokenGrant {
     pub nonce: Option<String>,
     /// The device the sign-in came from (`device_key` claim, kept with the refresh token).
     pub device_key: Option<String>,
+    /// Where the tokens are issued (PreTokenGeneration's trigger source).
+    pub source: crate::triggers::claims::TokenSource,
+    /// The request that asked for them (PreTokenGeneration's `clientMetadata`, the caller's SDK).
+    pub request: crate::RequestContext,
 }
 
 impl TokenGrant {
     /// An API sign-in from a device.
     pub(crate) fn device(key: &str) -> Self {
         Self { device_key: Some(key.to_string()), ..Self::default() }
+    }
+
+    /// The same grant, issued from `source` for `request`.
+    pub(crate) fn issued_from(
+        mut self,
+        source: crate::triggers::claims::TokenSource,
+        request: &crate::RequestContext,
+    ) -> Self {
+        self.source = source;
+        self.request = request.clone();
+        self
     }
 
     /// An API sign-in, from a device or not.
@@ -288,6 +305,20 @@ impl Cognate {
             access.insert("device_key".into(), d.into());
         }
 
+        if Cognate::has_trigger(pool, Trigger::PreTokenGeneration) {
+            let mut scopes: Vec<String> = grant.scope_claim().split(' ').map(String::from).collect();
+            let call = Call {
+                trigger: Trigger::PreTokenGeneration,
+                source: grant.source.trigger_source(),
+                pool,
+                user_name: &user.username,
+                client_id: Some(client.client_id.as_str()),
+                req: &grant.request,
+            };
+            let mut draft = Draft { id: Some(&mut id), access: &mut access, scopes: &mut scopes };
+            self.pre_token_generation(&call, Some(user), (&group_names, &roles), &mut draft).await?;
+            access.insert("scope".into(), scopes.join(" ").into());
+        }
         let ring = self.keys.current();
         let access_token = ring.signing.sign(&Value::Object(access)).map_err(CoreError::Internal)?;
         let id_token = if grant.with_id_token() {
@@ -332,28 +363,43 @@ impl Cognate {
     }
 
     /// A client-credentials access token: the client is its subject; no user, no ID token, no
-    /// refresh token. Returns the token and its lifetime (seconds).
-    pub(crate) fn issue_client_token(
+    /// refresh token. A `V3_0` PreTokenGeneration function may change its claims and scopes
+    /// (`TokenGeneration_ClientCredentials`). Returns the token and its lifetime (seconds).
+    pub(crate) async fn issue_client_token(
         &self,
         pool: &UserPool,
         client: &AppClient,
         scopes: &[String],
+        req: &crate::RequestContext,
     ) -> CoreResult<(String, i64)> {
         let iat = now_millis() / 1000;
         let lifetime = client.settings.token_validity.access_secs();
-        let claims = json!({
-            "sub": client.client_id.as_str(),
-            "token_use": "access",
-            "scope": scopes.join(" "),
-            "auth_time": iat,
-            "iss": self.issuer(pool.id.as_str()),
-            "exp": iat + lifetime,
-            "iat": iat,
-            "version": 2,
-            "jti": uuid::Uuid::new_v4().to_string(),
-            "client_id": client.client_id.as_str(),
-        });
-        let token = self.keys.current().signing.sign(&claims).map_err(CoreError::Internal)?;
+        let mut claims = Map::new();
+        claims.insert("sub".into(), client.client_id.as_str().into());
+        claims.insert("token_use".into(), "access".into());
+        claims.insert("scope".into(), scopes.join(" ").into());
+        claims.insert("auth_time".into(), iat.into());
+        claims.insert("iss".into(), self.issuer(pool.id.as_str()).into());
+        claims.insert("exp".into(), (iat + lifetime).into());
+        claims.insert("iat".into(), iat.into());
+        claims.insert("version".into(), 2.into());
+        claims.insert("jti".into(), uuid::Uuid::new_v4().to_string().into());
+        claims.insert("client_id".into(), client.client_id.as_str().into());
+        if Cognate::has_trigger(pool, Trigger::PreTokenGeneration) {
+            let mut granted = scopes.to_vec();
+            let call = Call {
+                trigger: Trigger::PreTokenGeneration,
+                source: crate::triggers::claims::TokenSource::ClientCredentials.trigger_source(),
+                pool,
+                user_name: client.client_id.as_str(),
+                client_id: Some(client.client_id.as_str()),
+                req,
+            };
+            let mut draft = Draft { id: None, access: &mut claims, scopes: &mut granted };
+            self.pre_token_generation(&call, None, (&[], &[]), &mut draft).await?;
+            claims.insert("scope".into(), granted.join(" ").into());
+        }
+        let token = self.keys.current().signing.sign(&Value::Object(claims)).map_err(CoreError::Internal)?;
         Ok((token, lifetime))
     }
 

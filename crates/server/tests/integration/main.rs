@@ -28,6 +28,8 @@ mod signup;
 mod srp;
 mod sync;
 mod sync_client;
+mod triggers;
+mod triggers_auth;
 mod usage;
 mod users;
 mod validation;
