@@ -102,10 +102,15 @@ async fn invoke(
 impl LambdaServer {
     /// Starts listening on a free port.
     pub async fn start() -> Self {
+        Self::start_on("127.0.0.1:0").await
+    }
+
+    /// Starts listening on `addr` (`127.0.0.1:0`: a free port).
+    pub async fn start_on(addr: &str) -> Self {
         let inner = Arc::new(Inner::default());
         let app =
             Router::new().route("/2015-03-31/functions/{function}/invocations", post(invoke)).with_state(inner.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;

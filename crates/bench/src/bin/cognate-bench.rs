@@ -3,7 +3,8 @@
 //! latency, errors, and — with `--server-pid` — the server's CPU seconds and peak RSS.
 //!
 //! Usage: cognate-bench --endpoint URL [--scenario NAME|all] [--secs N] [--conc N] [--server-pid PID]
-//! Scenarios: signup, password, refresh, get-tokens, get-user, admin-get-user, list-users, srp,
+//! Scenarios: signup, password, refresh, refresh-trigger (refresh with a PreTokenGeneration
+//! function this process serves on --lambda-port), get-tokens, get-user, admin-get-user, list-users, srp,
 //! get-user-under-hashing (GetUser from 2 tasks while `conc` tasks keep the password hashing
 //! saturated; the latencies reported are GetUser's), and the hosted UI's login-page, authorize,
 //! oauth-code and client-credentials (crates/bench/src/bin/cognate-bench/oauth.rs), and the
@@ -31,10 +32,11 @@ mod oauth;
 #[path = "cognate-bench/sync.rs"]
 mod sync;
 
-const SCENARIOS: [&str; 20] = [
+const SCENARIOS: [&str; 21] = [
     "signup",
     "password",
     "refresh",
+    "refresh-trigger",
     "get-tokens",
     "get-user",
     "admin-get-user",
@@ -63,6 +65,9 @@ struct Args {
     /// `POOL:COUNT`: use a pool that already holds COUNT users named `user0000000`… (made by
     /// the users_1m bench) for admin-get-user and list-users.
     existing: Option<(String, u64)>,
+    /// `--lambda-port N`: refresh-trigger serves its PreTokenGeneration function on this port
+    /// (the server was started with `COGNATE_LAMBDA_ENDPOINT=http://127.0.0.1:N`).
+    lambda_port: Option<u16>,
 }
 
 fn args() -> Args {
@@ -73,6 +78,7 @@ fn args() -> Args {
         conc: 8,
         server_pid: None,
         existing: None,
+        lambda_port: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -83,6 +89,7 @@ fn args() -> Args {
             "--secs" => a.secs = v.parse().expect("--secs N"),
             "--conc" => a.conc = v.parse().expect("--conc N"),
             "--server-pid" => a.server_pid = Some(v.parse().expect("--server-pid PID")),
+            "--lambda-port" => a.lambda_port = Some(v.parse().expect("--lambda-port N")),
             "--existing-pool" => {
                 let (p, n) = v.split_once(':').expect("--existing-pool POOL:COUNT");
                 a.existing = Some((p.to_string(), n.parse().expect("COUNT")));
@@ -335,7 +342,27 @@ async fn run(name: &str, a: &Args, admin: &idp::Client, public: &idp::Client) ->
             })
             .await
         }
-        "refresh" | "get-tokens" => {
+        "refresh" | "get-tokens" | "refresh-trigger" => {
+            if name == "refresh-trigger" {
+                // A PreTokenGeneration function that adds a claim, served from this process
+                // (CPU 1): what is measured beyond `refresh` is the call's cost to the server.
+                use cognate_testkit::lambda::{arn, respond, LambdaServer};
+                let port = a.lambda_port.expect("refresh-trigger needs --lambda-port (scripts/bench sets it)");
+                let lambda = LambdaServer::start_on(&format!("127.0.0.1:{port}")).await;
+                lambda.on(&arn("bench-ptg"), |e| {
+                    respond(
+                        e,
+                        serde_json::json!({ "claimsOverrideDetails": { "claimsToAddOrOverride": { "tier": "gold" } } }),
+                    )
+                });
+                admin
+                    .update_user_pool()
+                    .user_pool_id(&f.pool)
+                    .lambda_config(LambdaConfigType::builder().pre_token_generation(arn("bench-ptg")).build())
+                    .send()
+                    .await
+                    .expect("UpdateUserPool");
+            }
             let mut tokens = vec![];
             for u in &f.users {
                 tokens.push(sign_in(&f, u).await.refresh_token.unwrap());
