@@ -64,6 +64,10 @@ impl ApiError {
                 C::LimitExceeded(m) => wire("LimitExceededException", m.clone(), 400),
                 C::ResourceConflict(m) => wire("ResourceConflictException", m.clone(), 409),
                 C::ConcurrentModification(m) => wire("ConcurrentModificationException", m.clone(), 400),
+                C::UserLambdaValidation(m) | C::InvalidLambdaResponse(m) => {
+                    wire("InvalidLambdaFunctionOutputException", m.clone(), 400)
+                }
+                C::UnexpectedLambda(m) => wire("LambdaThrottledException", m.clone(), 429),
                 C::Internal(detail) => {
                     tracing::error!(error = %detail, "internal error");
                     wire("InternalErrorException", "Internal server error.".into(), 500)

@@ -11,6 +11,7 @@
 //! needs that token and applies its patches all or none, each only while its record's count is
 //! the one the device last saw (else ResourceConflictException, and the device merges).
 
+mod events;
 pub mod pools;
 mod records;
 

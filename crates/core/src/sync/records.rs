@@ -186,6 +186,11 @@ impl SyncView<'_> {
                 device_modified_at: p.device_modified_at,
             })
             .collect();
+        let settings = self.pool_settings(pool).await?.unwrap_or_default();
+        let patches = match settings.events.get("SyncTrigger").filter(|f| !f.is_empty()) {
+            Some(function) => self.sync_trigger(function, (pool, identity, name), patches).await?,
+            None => patches,
+        };
         let at = cognate_store::DatasetRef { pool, identity, name };
         let outcome = self.store.apply_patches(at, &patches, self.ctx.actor(), now_millis(), LIMITS).await.map_err(
             |e| match e {

@@ -87,6 +87,8 @@ pub enum Trigger {
     CustomEmailSender,
     /// `CustomSMSSender`.
     CustomSmsSender,
+    /// Cognito Sync's `SyncTrigger` (an identity pool's Cognito Events, not `LambdaConfig`).
+    SyncTrigger,
 }
 
 impl Trigger {
@@ -105,6 +107,7 @@ impl Trigger {
             Trigger::UserMigration => "UserMigration",
             Trigger::CustomEmailSender => "CustomEmailSender",
             Trigger::CustomSmsSender => "CustomSMSSender",
+            Trigger::SyncTrigger => "SyncTrigger",
         }
     }
 
@@ -140,6 +143,7 @@ impl Trigger {
             Trigger::UserMigration => plain(&c.user_migration),
             Trigger::CustomEmailSender => versioned(&c.custom_email_sender),
             Trigger::CustomSmsSender => versioned(&c.custom_sms_sender),
+            Trigger::SyncTrigger => None,
         }
     }
 }

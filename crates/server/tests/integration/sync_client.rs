@@ -138,3 +138,81 @@ async fn devices_on_two_nodes_converge() {
     assert_eq!(all.len(), 41);
     assert_eq!(pa.get("shared").await.unwrap().as_deref(), Some("b"), "the later write");
 }
+
+#[tokio::test]
+async fn the_sync_trigger_sees_each_update_and_may_change_it() {
+    use cognate_testkit::lambda::{arn, Answer, LambdaServer};
+    use serde_json::{json, Value};
+    let lambda = LambdaServer::start().await;
+    let s = TestServer::start_with(BIN, &[("COGNATE_LAMBDA_ENDPOINT", &lambda.endpoint)]).await;
+    let pool = guest_pool(&s).await;
+    // The developer sets the pool's SyncTrigger (SetCognitoEvents, signed with the admin key).
+    let conf = aws_sdk_cognitosync::Config::builder()
+        .behavior_version(aws_sdk_cognitosync::config::BehaviorVersion::latest())
+        .region(aws_sdk_cognitosync::config::Region::new("us-east-1"))
+        .endpoint_url(&s.endpoint)
+        .credentials_provider(aws_sdk_cognitosync::config::Credentials::new(
+            cognate_testkit::ACCESS_KEY,
+            cognate_testkit::SECRET_KEY,
+            None,
+            None,
+            "test",
+        ))
+        .build();
+    let dev = aws_sdk_cognitosync::Client::from_conf(conf);
+    dev.set_cognito_events().identity_pool_id(&pool).events("SyncTrigger", arn("sync")).send().await.unwrap();
+    // The function upper-cases names, turns `secret` into a removal, and fails on `boom`.
+    lambda.on(&arn("sync"), |e| {
+        let mut e = e.clone();
+        if e["datasetRecords"].get("boom").is_some() {
+            return Answer::Error("no booms".into());
+        }
+        let records = e["datasetRecords"].as_object_mut().unwrap();
+        if let Some(r) = records.get_mut("name") {
+            r["newValue"] = Value::String(r["newValue"].as_str().unwrap_or("").to_uppercase());
+        }
+        if let Some(r) = records.get_mut("secret") {
+            r["op"] = json!("remove");
+        }
+        Answer::Event(e)
+    });
+
+    let dir = tempfile::tempdir().unwrap();
+    let a = SyncClient::open(dir.path(), &s.endpoint, &pool, HashMap::new()).await.unwrap();
+    let id = a.identity_id().await.unwrap();
+    let prefs = a.dataset("prefs");
+    prefs.put("name", "ada").await.unwrap();
+    prefs.put("secret", "hunter2").await.unwrap();
+    prefs.synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
+    let e = lambda.events(&arn("sync")).pop().unwrap();
+    assert_eq!(
+        (e["version"].as_i64(), e["eventType"].as_str(), e["region"].as_str()),
+        (Some(2), Some("SyncTrigger"), Some("us-east-1"))
+    );
+    assert_eq!((e["identityPoolId"].as_str(), e["identityId"].as_str()), (Some(pool.as_str()), Some(id.as_str())));
+    assert_eq!(e["datasetName"], "prefs");
+    assert_eq!(e["datasetRecords"]["name"], json!({ "oldValue": null, "newValue": "ada", "op": "replace" }));
+
+    // What the function returned is what the server keeps: another device sees it.
+    let dir_b = tempfile::tempdir().unwrap();
+    let b = SyncClient::open(dir_b.path(), &s.endpoint, &pool, HashMap::new()).await.unwrap();
+    b.set_identity_id(&id).await.unwrap();
+    let pb = b.dataset("prefs");
+    pb.synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
+    assert_eq!(pb.get("name").await.unwrap().as_deref(), Some("ADA"));
+    assert_eq!(pb.get("secret").await.unwrap(), None);
+
+    // The next change shows the old value; a function error refuses the whole update.
+    pb.put("name", "grace").await.unwrap();
+    pb.synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
+    let e = lambda.events(&arn("sync")).pop().unwrap();
+    assert_eq!(e["datasetRecords"]["name"]["oldValue"], "ADA");
+    pb.put("boom", "1").await.unwrap();
+    match pb.synchronize(&ConflictPolicy::LastWriterWins).await {
+        Err(Error::Service { code, message }) => {
+            assert_eq!(code, "InvalidLambdaFunctionOutputException");
+            assert_eq!(message, "SyncTrigger failed with error no booms.");
+        }
+        other => panic!("{other:?}"),
+    }
+}
