@@ -82,8 +82,10 @@ impl ApiError {
                 C::InvalidLambdaResponse(m) => ("InvalidLambdaResponseException", m.clone()),
                 C::UnexpectedLambda(m) => ("UnexpectedLambdaException", m.clone()),
                 C::ConcurrentModification(m) => ("ConcurrentModificationException", m.clone()),
-                // cognito-identity's; not reached from cognito-idp operations.
+                // cognito-identity's and cognito-sync's; not reached from cognito-idp operations.
                 C::ResourceConflict(m)
+                | C::DuplicateRequest(m)
+                | C::AlreadyStreamed(m)
                 | C::InvalidIdentityPoolConfiguration(m)
                 | C::DeveloperUserAlreadyRegistered(m)
                 | C::ExternalService(m) => ("InvalidParameterException", m.clone()),

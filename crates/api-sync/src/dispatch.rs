@@ -71,6 +71,7 @@ pub async fn dispatch(
         SetIdentityPoolConfiguration => admin_op!(svc, auth, rc, map, pool::set_configuration),
         GetCognitoEvents => admin_op!(svc, auth, rc, map, pool::get_events),
         SetCognitoEvents => admin_op!(svc, auth, rc, map, pool::set_events),
-        BulkPublish | GetBulkPublishDetails => Err(ApiError::NotBuilt(op.name())),
+        BulkPublish => admin_op!(svc, auth, rc, map, pool::bulk_publish),
+        GetBulkPublishDetails => admin_op!(svc, auth, rc, map, pool::bulk_publish_details),
     }
 }

@@ -68,6 +68,8 @@ impl ApiError {
                     wire("InvalidLambdaFunctionOutputException", m.clone(), 400)
                 }
                 C::UnexpectedLambda(m) => wire("LambdaThrottledException", m.clone(), 429),
+                C::DuplicateRequest(m) => wire("DuplicateRequestException", m.clone(), 400),
+                C::AlreadyStreamed(m) => wire("AlreadyStreamedException", m.clone(), 400),
                 C::Internal(detail) => {
                     tracing::error!(error = %detail, "internal error");
                     wire("InternalErrorException", "Internal server error.".into(), 500)

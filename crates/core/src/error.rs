@@ -103,6 +103,12 @@ pub enum CoreError {
     /// `UnexpectedLambdaException`: a trigger's function could not be called.
     #[error("{0}")]
     UnexpectedLambda(String),
+    /// `DuplicateRequestException` (cognito-sync: a BulkPublish is running).
+    #[error("{0}")]
+    DuplicateRequest(String),
+    /// `AlreadyStreamedException` (cognito-sync: a BulkPublish succeeded in the last day).
+    #[error("{0}")]
+    AlreadyStreamed(String),
     /// Something broke inside; logged with detail, answered without it.
     #[error("internal error: {0}")]
     Internal(String),

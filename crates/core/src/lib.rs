@@ -100,6 +100,8 @@ pub struct Cognate {
     pub(crate) outbound: Arc<dyn federation::Outbound>,
     /// Calls the pools' Lambda triggers.
     pub(crate) invoker: Arc<dyn triggers::Invoker>,
+    /// Cognito Streams and push sync.
+    pub(crate) sync_sink: Arc<dyn sync::publish::SyncSink>,
     /// SAML metadata read from `MetadataURL`s: (when read, what), by pool/provider/URL.
     pub(crate) saml_metadata: Arc<std::sync::Mutex<std::collections::HashMap<String, SamlMetadataCopy>>>,
     /// Monthly active users this node has recorded.
@@ -138,6 +140,7 @@ impl Cognate {
             timing: Arc::new(Default::default()),
             outbound: Arc::new(federation::NoOutbound),
             invoker: Arc::new(triggers::NoInvoker),
+            sync_sink: Arc::new(sync::publish::NoSink),
             saml_metadata: Default::default(),
             active_seen: Default::default(),
             telemetry: Default::default(),
@@ -156,6 +159,12 @@ impl Cognate {
     /// Gives the service its Lambda invoker (triggers).
     pub fn with_invoker(mut self, invoker: Arc<dyn triggers::Invoker>) -> Self {
         self.invoker = invoker;
+        self
+    }
+
+    /// Gives the service its Cognito Streams and push sink.
+    pub fn with_sync_sink(mut self, sink: Arc<dyn sync::publish::SyncSink>) -> Self {
+        self.sync_sink = sink;
         self
     }
 

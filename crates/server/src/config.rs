@@ -64,6 +64,8 @@ struct FileConfig {
     lambda_timeout_ms: Option<u64>,
     lambda_max_in_flight: Option<usize>,
     lambda_invoke_by: Option<String>,
+    sync_stream_sink: Option<String>,
+    sync_push_webhook: Option<Secret>,
 }
 
 /// The effective configuration.
@@ -137,6 +139,11 @@ pub struct Config {
     /// `COGNATE_LAMBDA_INVOKE_BY=name`: call `…/functions/{name}/…` with the function's name
     /// (what follows `function:` in the ARN) instead of the whole ARN (`arn`, the default).
     pub lambda_invoke_by_name: bool,
+    /// `COGNATE_SYNC_STREAM_SINK`: where Cognito Streams records go (a directory of JSON Lines
+    /// files, or an HTTP endpoint); default `{data_dir}/streams`.
+    pub sync_stream_sink: Option<String>,
+    /// `COGNATE_SYNC_PUSH_WEBHOOK`: where push-sync notifications are POSTed.
+    pub sync_push_webhook: Option<Secret>,
 }
 
 fn env_number<T: std::str::FromStr>(name: &str, file: Option<T>, default: T) -> Result<T, String> {
@@ -287,6 +294,8 @@ impl Config {
                 Some("name") => true,
                 Some(other) => return Err(format!("COGNATE_LAMBDA_INVOKE_BY must be arn or name, not '{other}'")),
             },
+            sync_stream_sink: env("COGNATE_SYNC_STREAM_SINK").or(f.sync_stream_sink),
+            sync_push_webhook: env_secret("COGNATE_SYNC_PUSH_WEBHOOK")?.or(f.sync_push_webhook),
         })
     }
 }

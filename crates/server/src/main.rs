@@ -14,6 +14,7 @@ mod outbound;
 mod prometheus;
 mod routes;
 mod serve;
+mod sync_sink;
 mod upload;
 mod users_cli;
 

@@ -85,6 +85,12 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
         )),
         None => svc,
     };
+    let streams = match &cfg.sync_stream_sink {
+        Some(s) => s.clone(),
+        None => cfg.data_dir.join("streams").to_string_lossy().into_owned(),
+    };
+    let push = cfg.sync_push_webhook.as_ref().map(|s| s.expose().to_string());
+    let svc = svc.with_sync_sink(Arc::new(crate::sync_sink::Sink::new(&streams, push)?));
     let sync = tokio::spawn(sync_loop(svc.clone(), cfg.key_reload_secs));
     let door = Arc::new(front_door(&svc, &cfg));
     let ui = Arc::new(crate::hosted::Hosted::new(&svc, &public_url, cfg.auth_domain.clone(), door.clone()));

@@ -164,6 +164,11 @@ impl WebhookSink {
         Self { url, bodies }
     }
 
+    /// Every JSON body received so far.
+    pub fn bodies(&self) -> Vec<serde_json::Value> {
+        self.bodies.lock().unwrap().clone()
+    }
+
     /// Waits (up to 10 s) for the `n`-th message to `to` and returns its body text.
     pub async fn wait_for(&self, to: &str, n: usize) -> String {
         for _ in 0..200 {

@@ -93,7 +93,14 @@ pub async fn update_records(v: SyncView<'_>, req: UpdateRecordsRequest) -> Out<U
         })
         .collect();
     let records = v
-        .update_records(&req.identity_pool_id, &req.identity_id, &req.dataset_name, &req.sync_session_token, patches)
+        .update_records(
+            &req.identity_pool_id,
+            &req.identity_id,
+            &req.dataset_name,
+            &req.sync_session_token,
+            patches,
+            req.device_id.as_deref(),
+        )
         .await?;
     Ok(UpdateRecordsResponse { records: Some(records.into_iter().map(record).collect()) })
 }

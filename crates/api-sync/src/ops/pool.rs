@@ -120,3 +120,30 @@ pub async fn set_events(admin: AdminView<'_>, req: SetCognitoEventsRequest) -> O
         .await?;
     Ok(Empty {})
 }
+
+/// BulkPublish: every dataset of the pool to its stream, in the background.
+pub async fn bulk_publish(admin: AdminView<'_>, req: BulkPublishRequest) -> Out<BulkPublishResponse> {
+    admin.bulk_publish(&req.identity_pool_id).await?;
+    Ok(BulkPublishResponse { identity_pool_id: Some(req.identity_pool_id) })
+}
+
+/// GetBulkPublishDetails.
+pub async fn bulk_publish_details(
+    admin: AdminView<'_>,
+    req: GetBulkPublishDetailsRequest,
+) -> Out<GetBulkPublishDetailsResponse> {
+    let b = admin.bulk_publish_details(&req.identity_pool_id).await?;
+    let status = match b.as_ref().map(|b| b.status.as_str()) {
+        None => BulkPublishStatus::NotStarted,
+        Some("IN_PROGRESS") => BulkPublishStatus::InProgress,
+        Some("SUCCEEDED") => BulkPublishStatus::Succeeded,
+        Some(_) => BulkPublishStatus::Failed,
+    };
+    Ok(GetBulkPublishDetailsResponse {
+        bulk_publish_start_time: b.as_ref().map(|b| secs(b.started_at)),
+        bulk_publish_complete_time: b.as_ref().and_then(|b| b.completed_at).map(secs),
+        bulk_publish_status: Some(status),
+        failure_message: b.and_then(|b| b.failure),
+        identity_pool_id: Some(req.identity_pool_id),
+    })
+}

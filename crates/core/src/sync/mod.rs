@@ -13,6 +13,7 @@
 
 mod events;
 pub mod pools;
+pub mod publish;
 mod records;
 
 pub use records::{ListRecordsOut, RecordInput};

@@ -29,6 +29,19 @@ pub struct SyncSettings {
     pub streams: Option<Streams>,
     /// Cognito Events: event type (`SyncTrigger`) → Lambda function ARN.
     pub events: BTreeMap<String, String>,
+    /// The last BulkPublish.
+    #[serde(default)]
+    pub bulk_publish: Option<BulkPublish>,
+}
+
+/// A BulkPublish and how it went.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkPublish {
+    /// `IN_PROGRESS`, `SUCCEEDED` or `FAILED`.
+    pub status: String,
+    pub started_at: i64,
+    pub completed_at: Option<i64>,
+    pub failure: Option<String>,
 }
 
 /// A pool's sync usage.
@@ -56,6 +69,16 @@ impl AdminView<'_> {
             Some(doc) => serde_json::from_str(&doc).map_err(|e| CoreError::Internal(format!("sync settings: {e}"))),
             None => Ok(SyncSettings::default()),
         }
+    }
+
+    /// Replaces the pool's sync settings.
+    pub(crate) async fn put_sync_settings(&self, pool: &str, s: &SyncSettings) -> CoreResult<()> {
+        self.update_sync_settings(pool, |current| {
+            *current = s.clone();
+            Ok(())
+        })
+        .await
+        .map(|_| ())
     }
 
     /// Changes the pool's sync settings with `change`. Errors: ResourceNotFound, what `change`

@@ -84,7 +84,15 @@ impl SyncView<'_> {
     /// ResourceNotFound.
     pub async fn delete_dataset(&self, pool: &str, identity: &str, name: &str) -> CoreResult<SyncDataset> {
         self.reach(pool, identity).await?;
-        self.store.delete_dataset(identity, name, self.ctx.actor(), now_millis()).await?.ok_or_else(|| not_found(name))
+        let d = self
+            .store
+            .delete_dataset(identity, name, self.ctx.actor(), now_millis())
+            .await?
+            .ok_or_else(|| not_found(name))?;
+        if let Some(settings) = self.pool_settings(pool).await? {
+            self.after_change(&settings, &d, &[], None);
+        }
+        Ok(d)
     }
 
     /// ListRecords: the records changed after `last_sync_count` (tombstones included), a page
@@ -169,6 +177,7 @@ impl SyncView<'_> {
         name: &str,
         session_token: &str,
         patches: Vec<RecordInput>,
+        device_id: Option<&str>,
     ) -> CoreResult<Vec<SyncRecord>> {
         self.reach(pool, identity).await?;
         let bad = || CoreError::InvalidParameter("Invalid or expired SyncSessionToken; call ListRecords first.".into());
@@ -201,7 +210,10 @@ impl SyncView<'_> {
             },
         )?;
         match outcome {
-            PatchOutcome::Applied(records, _) => Ok(records),
+            PatchOutcome::Applied(records, dataset) => {
+                self.after_change(&settings, &dataset, &records, device_id);
+                Ok(records)
+            }
             PatchOutcome::Conflict(key) => Err(CoreError::ResourceConflict(format!(
                 "Current SyncCount for: {key} does not match the SyncCount in the request."
             ))),

@@ -216,3 +216,139 @@ async fn the_sync_trigger_sees_each_update_and_may_change_it() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn streams_bulk_publish_and_push_reach_their_sinks() {
+    use aws_sdk_cognitosync::types::{CognitoStreams, PushSync, StreamingStatus};
+    use serde_json::Value;
+    let streams = tempfile::tempdir().unwrap();
+    let hook = cognate_testkit::WebhookSink::start(200).await;
+    let dir = streams.path().to_str().unwrap().to_string();
+    let s =
+        TestServer::start_with(BIN, &[("COGNATE_SYNC_STREAM_SINK", &dir), ("COGNATE_SYNC_PUSH_WEBHOOK", &hook.url)])
+            .await;
+    let pool = guest_pool(&s).await;
+    let conf = aws_sdk_cognitosync::Config::builder()
+        .behavior_version(aws_sdk_cognitosync::config::BehaviorVersion::latest())
+        .region(aws_sdk_cognitosync::config::Region::new("us-east-1"))
+        .endpoint_url(&s.endpoint)
+        .credentials_provider(aws_sdk_cognitosync::config::Credentials::new(
+            cognate_testkit::ACCESS_KEY,
+            cognate_testkit::SECRET_KEY,
+            None,
+            None,
+            "test",
+        ))
+        .build();
+    let dev = aws_sdk_cognitosync::Client::from_conf(conf);
+    // BulkPublish needs a stream.
+    let e = dev.bulk_publish().identity_pool_id(&pool).send().await.unwrap_err();
+    assert_eq!(e.into_service_error().meta().code(), Some("InvalidParameterException"));
+    dev.set_identity_pool_configuration()
+        .identity_pool_id(&pool)
+        .cognito_streams(
+            CognitoStreams::builder()
+                .stream_name("prefs-stream")
+                .role_arn("arn:aws:iam::000000000000:role/Streams")
+                .streaming_status(StreamingStatus::Enabled)
+                .build(),
+        )
+        .push_sync(PushSync::builder().application_arns("arn:aws:sns:us-east-1:000000000000:app/GCM/app").build())
+        .send()
+        .await
+        .unwrap();
+
+    let cache = tempfile::tempdir().unwrap();
+    let a = SyncClient::open(cache.path(), &s.endpoint, &pool, HashMap::new()).await.unwrap();
+    let id = a.identity_id().await.unwrap();
+    // Another device of the identity subscribes to the dataset.
+    let device = dev
+        .register_device()
+        .identity_pool_id(&pool)
+        .identity_id(&id)
+        .platform(aws_sdk_cognitosync::types::Platform::Gcm)
+        .token("gcm-token-1")
+        .send()
+        .await
+        .unwrap()
+        .device_id
+        .unwrap();
+    dev.subscribe_to_dataset()
+        .identity_pool_id(&pool)
+        .identity_id(&id)
+        .dataset_name("prefs")
+        .device_id(&device)
+        .send()
+        .await
+        .unwrap();
+
+    let prefs = a.dataset("prefs");
+    prefs.put("theme", "dark").await.unwrap();
+    prefs.synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
+    let file = streams.path().join("prefs-stream.jsonl");
+    let read = |n: usize| {
+        let file = file.clone();
+        async move {
+            for _ in 0..200 {
+                let lines: Vec<Value> = std::fs::read_to_string(&file)
+                    .unwrap_or_default()
+                    .lines()
+                    .map(|l| serde_json::from_str(l).unwrap())
+                    .collect();
+                if lines.len() >= n {
+                    return lines;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            panic!("fewer than {n} stream records");
+        }
+    };
+    let r = read(1).await.remove(0);
+    assert_eq!((r["identityPoolId"].as_str(), r["identityId"].as_str()), (Some(pool.as_str()), Some(id.as_str())));
+    assert_eq!((r["dataSetName"].as_str(), r["operation"].as_str()), (Some("prefs"), Some("replace")));
+    assert_eq!((r["payloadType"].as_str(), r["syncCount"].as_i64()), (Some("Inline"), Some(1)));
+    let k = &r["kinesisSyncRecords"][0];
+    assert_eq!(
+        (k["key"].as_str(), k["value"].as_str(), k["op"].as_str()),
+        (Some("theme"), Some("dark"), Some("replace"))
+    );
+    assert!(k["lastModifiedDate"].as_i64().unwrap() > 0);
+    // The subscribed device is notified.
+    for _ in 0..200 {
+        if !hook.bodies().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let n = hook.bodies().remove(0);
+    assert_eq!((n["platform"].as_str(), n["token"].as_str()), (Some("GCM"), Some("gcm-token-1")));
+    assert_eq!((n["data"]["datasetName"].as_str(), n["data"]["syncCount"].as_i64()), (Some("prefs"), Some(1)));
+
+    // BulkPublish: every dataset once more, then GetBulkPublishDetails says it is done; a
+    // second one the same day is refused.
+    a.dataset("other").put("k", "v").await.unwrap();
+    a.dataset("other").synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
+    read(2).await;
+    dev.bulk_publish().identity_pool_id(&pool).send().await.unwrap();
+    let lines = read(4).await;
+    let published: Vec<&str> = lines[2..].iter().map(|l| l["dataSetName"].as_str().unwrap()).collect();
+    assert_eq!(published, ["other", "prefs"]);
+    let mut status = None;
+    for _ in 0..100 {
+        let d = dev.get_bulk_publish_details().identity_pool_id(&pool).send().await.unwrap();
+        status = d.bulk_publish_status().map(|s| s.as_str().to_string());
+        if status.as_deref() == Some("SUCCEEDED") {
+            assert!(d.bulk_publish_complete_time().is_some());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(status.as_deref(), Some("SUCCEEDED"));
+    let e = dev.bulk_publish().identity_pool_id(&pool).send().await.unwrap_err();
+    assert_eq!(e.into_service_error().meta().code(), Some("AlreadyStreamedException"));
+
+    // Deleting a dataset is published as `remove`.
+    dev.delete_dataset().identity_pool_id(&pool).identity_id(&id).dataset_name("other").send().await.unwrap();
+    let last = read(5).await.pop().unwrap();
+    assert_eq!((last["dataSetName"].as_str(), last["operation"].as_str()), (Some("other"), Some("remove")));
+}
