@@ -43,6 +43,9 @@ pub struct SyncApi {
     routes: routes::Routes,
 }
 
+/// The body limit of cognito-sync requests: a full dataset's UpdateRecords fits.
+const MAX_BODY: usize = 4 * 1024 * 1024;
+
 impl SyncApi {
     /// Compiles the model and wraps the service.
     pub fn new(svc: Cognate) -> Self {
@@ -101,6 +104,11 @@ impl Api for SyncApi {
     fn claims(&self, head: &http::request::Parts) -> bool {
         let path = head.uri.path();
         path == "/identitypools" || path.starts_with("/identitypools/")
+    }
+
+    /// An UpdateRecords may carry a whole dataset (1 MB of records, more once escaped in JSON).
+    fn max_body(&self, configured: usize) -> usize {
+        configured.max(MAX_BODY)
     }
 
     fn operation(&self, head: &http::request::Parts, _body: &[u8]) -> Result<Recognized, WireError> {

@@ -97,6 +97,11 @@ pub trait Api: Send + Sync {
     /// True when the request is for this API (by target prefix, path or content type). Decided
     /// from the head alone, before the body is read.
     fn claims(&self, head: &http::request::Parts) -> bool;
+    /// The largest body this API accepts, given the operator's `COGNATE_MAX_BODY_BYTES` (an API
+    /// whose requests are larger by design raises it for itself).
+    fn max_body(&self, configured: usize) -> usize {
+        configured
+    }
     /// The operation a claimed request names; an error (in this API's protocol) for an unknown
     /// one.
     fn operation(&self, head: &http::request::Parts, body: &[u8]) -> Result<Recognized, WireError>;

@@ -242,10 +242,11 @@ pub async fn handle(
         return reply(unclaimed(&rc.request_id, &parts));
     };
     let protocol = reg.api.protocol();
-    if let Err(e) = check_head(&parts, door.max_body_bytes) {
+    let max_body = reg.api.max_body(door.max_body_bytes);
+    if let Err(e) = check_head(&parts, max_body) {
         return reply(closing(protocol.error(&rc.request_id, &e)));
     }
-    let body = match read_body(body, door.max_body_bytes, door.body_timeout).await {
+    let body = match read_body(body, max_body, door.body_timeout).await {
         Ok(b) => b,
         Err(e) => return reply(closing(protocol.error(&rc.request_id, &e))),
     };

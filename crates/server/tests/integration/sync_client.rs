@@ -352,3 +352,42 @@ async fn streams_bulk_publish_and_push_reach_their_sinks() {
     let last = read(5).await.pop().unwrap();
     assert_eq!((last["dataSetName"].as_str(), last["operation"].as_str()), (Some("other"), Some("remove")));
 }
+
+/// `cognate_requests_total` of cognito-sync's `op` from `/metrics`.
+async fn sync_calls(s: &TestServer, op: &str) -> u64 {
+    let m = s.http().get(format!("{}/metrics", s.endpoint)).send().await.unwrap().text().await.unwrap();
+    m.lines()
+        .filter(|l| l.starts_with("cognate_requests_total{") && l.contains(&format!("operation=\"{op}\"")))
+        .filter(|l| l.contains("api=\"cognito-sync\""))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum()
+}
+
+#[tokio::test]
+async fn a_one_megabyte_dataset_synchronizes_in_one_round_trip_per_page() {
+    let s = server().await;
+    let pool = guest_pool(&s).await;
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = SyncClient::open(dir_a.path(), &s.endpoint, &pool, HashMap::new()).await.unwrap();
+    let id = a.identity_id().await.unwrap();
+    let big = a.dataset("big");
+    // 1,000 records of 1,000 bytes: just under the 1 MB limit (keys and values counted).
+    for i in 0..1000 {
+        big.put(&format!("k{i:04}"), &"x".repeat(995)).await.unwrap();
+    }
+    let started = std::time::Instant::now();
+    let r = big.synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
+    let push = started.elapsed();
+    assert_eq!(r.pushed, 1000);
+    assert_eq!((sync_calls(&s, "ListRecords").await, sync_calls(&s, "UpdateRecords").await), (1, 1));
+
+    let b = SyncClient::open(dir_b.path(), &s.endpoint, &pool, HashMap::new()).await.unwrap();
+    b.set_identity_id(&id).await.unwrap();
+    let started = std::time::Instant::now();
+    b.dataset("big").synchronize(&ConflictPolicy::LastWriterWins).await.unwrap();
+    let pull = started.elapsed();
+    assert_eq!(b.dataset("big").get_all().await.unwrap().len(), 1000);
+    // The other device pulls the megabyte in one ListRecords page, and has nothing to push.
+    assert_eq!((sync_calls(&s, "ListRecords").await, sync_calls(&s, "UpdateRecords").await), (2, 1));
+    eprintln!("1 MB dataset (debug build): push {push:?}, pull {pull:?}");
+}
