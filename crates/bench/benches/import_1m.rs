@@ -97,6 +97,7 @@ async fn run(n: usize) {
             social_endpoints: Default::default(),
             change_log_retention_days: 7,
             lambda_timeout_ms: 5_000,
+            code_encryption_key: None,
         },
     )
     .await

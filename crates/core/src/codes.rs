@@ -66,6 +66,18 @@ impl MessageSource {
         }
     }
 
+    /// The custom senders' trigger source, after the sender's name.
+    fn sender_source(self) -> &'static str {
+        match self {
+            MessageSource::SignUp => "SignUp",
+            MessageSource::ResendCode => "ResendCode",
+            MessageSource::ForgotPassword => "ForgotPassword",
+            MessageSource::UpdateUserAttribute => "UpdateUserAttribute",
+            MessageSource::VerifyUserAttribute => "VerifyUserAttribute",
+            MessageSource::Authentication => "Authentication",
+        }
+    }
+
     /// CustomMessage's `triggerSource`.
     pub fn custom_message_source(self) -> &'static str {
         match self {
@@ -176,6 +188,17 @@ impl Cognate {
             .ok_or_else(|| CoreError::InvalidParameter(format!("The user has no {attribute} to send a code to.")))?
             .to_string();
         let medium = DeliveryMedium::of_attribute(attribute);
+        let sending = crate::triggers::senders::Sending {
+            pool,
+            user,
+            medium,
+            source: via.source.sender_source(),
+            client_id: via.client_id,
+            req: via.req,
+        };
+        if self.custom_send(&sending, code).await? {
+            return Ok(CodeDelivery { destination: mask(attribute, &to), medium, attribute: attribute.into() });
+        }
         let default_body = match kind {
             CodeKind::Verification => "Your verification code is {####}.",
             CodeKind::Reset => "Your password reset code is {####}.",

@@ -80,6 +80,8 @@ pub struct ServiceConfig {
     pub change_log_retention_days: u32,
     /// The time limit of one trigger invocation (Cognito's is 5 s).
     pub lambda_timeout_ms: u64,
+    /// `COGNATE_CODE_ENCRYPTION_KEY`: wraps the codes custom senders get.
+    pub code_encryption_key: Option<[u8; 32]>,
 }
 
 /// The service: cheap to clone, shared by every request.

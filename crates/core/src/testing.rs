@@ -29,6 +29,7 @@ pub async fn service() -> Cognate {
             social_endpoints: Default::default(),
             change_log_retention_days: 7,
             lambda_timeout_ms: 5_000,
+            code_encryption_key: None,
         },
     )
     .await

@@ -293,6 +293,17 @@ impl Cognate {
             return Ok(());
         }
         for (medium, to) in targets {
+            let sending = crate::triggers::senders::Sending {
+                pool,
+                user,
+                medium,
+                source: "AdminCreateUser",
+                client_id: None,
+                req,
+            };
+            if self.custom_send(&sending, temp).await? {
+                continue;
+            }
             let default = "Your username is {username} and temporary password is {####}.";
             let (subject, body) = if medium == DeliveryMedium::Sms {
                 (String::new(), render(t.sms_message.as_deref(), default, shown_name, temp))

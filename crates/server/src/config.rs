@@ -66,6 +66,7 @@ struct FileConfig {
     lambda_invoke_by: Option<String>,
     sync_stream_sink: Option<String>,
     sync_push_webhook: Option<Secret>,
+    code_encryption_key: Option<Secret>,
 }
 
 /// The effective configuration.
@@ -144,6 +145,9 @@ pub struct Config {
     pub sync_stream_sink: Option<String>,
     /// `COGNATE_SYNC_PUSH_WEBHOOK`: where push-sync notifications are POSTed.
     pub sync_push_webhook: Option<Secret>,
+    /// `COGNATE_CODE_ENCRYPTION_KEY` (32 bytes, standard base64): the raw AES key that wraps the
+    /// codes the custom sender triggers get.
+    pub code_encryption_key: Option<[u8; 32]>,
 }
 
 fn env_number<T: std::str::FromStr>(name: &str, file: Option<T>, default: T) -> Result<T, String> {
@@ -167,6 +171,15 @@ fn env_secret(name: &str) -> Result<Option<Secret>, String> {
             .map_err(|e| format!("cannot read {name}_FILE ({path}): {e}")),
         None => Ok(None),
     }
+}
+
+/// A 32-byte key in standard base64.
+fn code_key(b64: &str) -> Result<[u8; 32], String> {
+    use base64::Engine;
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .map_err(|_| "COGNATE_CODE_ENCRYPTION_KEY is not base64".to_string())?;
+    raw.try_into().map_err(|_| "COGNATE_CODE_ENCRYPTION_KEY must be 32 bytes (base64 of 32 random bytes)".to_string())
 }
 
 fn is_region(r: &str) -> bool {
@@ -296,6 +309,10 @@ impl Config {
             },
             sync_stream_sink: env("COGNATE_SYNC_STREAM_SINK").or(f.sync_stream_sink),
             sync_push_webhook: env_secret("COGNATE_SYNC_PUSH_WEBHOOK")?.or(f.sync_push_webhook),
+            code_encryption_key: match env_secret("COGNATE_CODE_ENCRYPTION_KEY")?.or(f.code_encryption_key) {
+                Some(k) => Some(code_key(k.expose())?),
+                None => None,
+            },
         })
     }
 }

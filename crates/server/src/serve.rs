@@ -67,6 +67,7 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
             social_endpoints: bootstrap::social_endpoints(cfg.social_endpoints_file.as_deref())?,
             change_log_retention_days: cfg.change_log_retention_days,
             lambda_timeout_ms: cfg.lambda_timeout_ms,
+            code_encryption_key: cfg.code_encryption_key,
         },
     )
     .await

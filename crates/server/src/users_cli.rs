@@ -37,6 +37,7 @@ async fn operator_service(cfg: &Config) -> Result<Cognate, String> {
             social_endpoints: Default::default(),
             change_log_retention_days: cfg.change_log_retention_days,
             lambda_timeout_ms: cfg.lambda_timeout_ms,
+            code_encryption_key: cfg.code_encryption_key,
         },
     )
     .await

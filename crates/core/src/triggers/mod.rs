@@ -14,7 +14,9 @@
 //! `auth::custom`.
 
 pub(crate) mod claims;
+pub mod envelope;
 pub(crate) mod flows;
+pub(crate) mod senders;
 #[cfg(test)]
 mod tests;
 

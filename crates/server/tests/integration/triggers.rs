@@ -526,3 +526,92 @@ async fn calls_are_signed_when_credentials_are_set_and_may_name_the_function() {
         "{auth}"
     );
 }
+
+#[tokio::test]
+async fn custom_senders_get_the_code_encrypted() {
+    const KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    let key_id = "arn:aws:kms:us-east-1:000000000000:key/codes";
+    let versioned = |f: &str| {
+        CustomEmailLambdaVersionConfigType::builder()
+            .lambda_arn(arn(f))
+            .lambda_version(CustomEmailSenderLambdaVersionType::V10)
+            .build()
+            .unwrap()
+    };
+    let config = LambdaConfigType::builder()
+        .custom_email_sender(versioned("emailSender"))
+        .custom_sms_sender(
+            CustomSmsLambdaVersionConfigType::builder()
+                .lambda_arn(arn("smsSender"))
+                .lambda_version(CustomSmsSenderLambdaVersionType::V10)
+                .build()
+                .unwrap(),
+        )
+        .kms_key_id(key_id)
+        .build();
+    let f = fx(config, &[("COGNATE_CODE_ENCRYPTION_KEY", KEY)]).await;
+    f.lambda.on(&arn("emailSender"), |e| Answer::Event(e.clone()));
+    f.lambda.on(&arn("smsSender"), |e| Answer::Event(e.clone()));
+
+    // SignUp: the function gets the code; Cognate sends no email itself.
+    f.c.sign_up()
+        .client_id(&f.client)
+        .username("jo")
+        .password(PASSWORD)
+        .user_attributes(attr("email", "jo@example.com"))
+        .client_metadata("k", "v")
+        .send()
+        .await
+        .unwrap();
+    let e = f.lambda.events(&arn("emailSender")).pop().unwrap();
+    common(&e, &f, "CustomEmailSender_SignUp", "jo");
+    assert_eq!(e["request"]["type"], "customEmailSenderRequestV1");
+    assert_eq!(e["request"]["clientMetadata"], json!({ "k": "v" }));
+    assert_eq!(e["request"]["userAttributes"]["email"], "jo@example.com");
+    let sealed = e["request"]["code"].as_str().unwrap().to_string();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(f.smtp.mails().is_empty(), "the function delivers, not Cognate");
+
+    // The code decrypts with the Encryption SDK and a raw AES keyring, and confirms the user.
+    let Ok(dir) = std::env::var("COGNATE_JS_CLIENT_DIR") else {
+        eprintln!("skipped the decryption: run ./scripts/test to install @aws-crypto/client-node");
+        return;
+    };
+    let script = std::path::PathBuf::from(&dir).join("decrypt-code.js");
+    let decrypt = |sealed: String| {
+        let script = script.clone();
+        async move {
+            let out = tokio::process::Command::new("node")
+                .args([script.to_str().unwrap(), &sealed, KEY, key_id])
+                .output()
+                .await
+                .unwrap();
+            let line = String::from_utf8_lossy(&out.stdout).lines().last().unwrap_or("").to_string();
+            serde_json::from_str::<Value>(&line)
+                .unwrap_or_else(|_| panic!("{line} {}", String::from_utf8_lossy(&out.stderr)))
+        }
+    };
+    let d = decrypt(sealed.clone()).await;
+    assert_eq!(d["ok"], true, "{d}");
+    assert_eq!(d["context"]["userpool-id"], f.pool.as_str());
+    let code_ = d["code"].as_str().unwrap().to_string();
+    assert_eq!(code_.len(), 6);
+    assert!(!sealed.contains(&code_));
+    f.c.confirm_sign_up().client_id(&f.client).username("jo").confirmation_code(&code_).send().await.unwrap();
+
+    // An invitation by SMS: CustomSMSSender_AdminCreateUser with the temporary password.
+    f.c.admin_create_user()
+        .user_pool_id(&f.pool)
+        .username("kit")
+        .temporary_password("Temp-Passw0rd!1")
+        .user_attributes(attr("phone_number", "+15550000001"))
+        .desired_delivery_mediums(DeliveryMediumType::Sms)
+        .send()
+        .await
+        .unwrap();
+    let e = f.lambda.events(&arn("smsSender")).pop().unwrap();
+    common(&e, &f, "CustomSMSSender_AdminCreateUser", "kit");
+    assert_eq!(e["request"]["type"], "customSMSSenderRequestV1");
+    let d = decrypt(e["request"]["code"].as_str().unwrap().to_string()).await;
+    assert_eq!(d["code"], "Temp-Passw0rd!1");
+}
