@@ -615,3 +615,41 @@ async fn custom_senders_get_the_code_encrypted() {
     let d = decrypt(e["request"]["code"].as_str().unwrap().to_string()).await;
     assert_eq!(d["code"], "Temp-Passw0rd!1");
 }
+
+#[tokio::test]
+async fn pre_token_generation_on_the_hosted_pages() {
+    use crate::hosted::{fx_with, CB, VERIFIER};
+    let lambda = LambdaServer::start().await;
+    let s = TestServer::start_with(BIN, &[("COGNATE_LAMBDA_ENDPOINT", &lambda.endpoint)]).await;
+    let f = fx_with(s, false, None).await;
+    lambda.on(&arn("ptg"), |e| {
+        respond(e, json!({ "claimsOverrideDetails": { "claimsToAddOrOverride": { "source": e["triggerSource"] } } }))
+    });
+    f.c.update_user_pool()
+        .user_pool_id(&f.pool)
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .lambda_config(LambdaConfigType::builder().pre_token_generation(arn("ptg")).build())
+        .send()
+        .await
+        .unwrap();
+    password_user(&f.c, &f.pool, "lee", PASSWORD, &[("email", "lee@example.com"), ("email_verified", "true")]).await;
+    let mut b = cognate_testkit::browser::Browser::new(&f.s.endpoint);
+    let cb = f.sign_in(&mut b, "lee", PASSWORD).await;
+    let code_ = cb.location_param("code").expect("a code");
+    let (st, t, _) = f
+        .token(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code_),
+            ("redirect_uri", CB),
+            ("code_verifier", VERIFIER),
+        ])
+        .await;
+    assert_eq!(st, 200, "{t}");
+    assert_eq!(claims(t["id_token"].as_str().unwrap())["source"], "TokenGeneration_HostedAuth");
+    let e = lambda.events(&arn("ptg")).pop().unwrap();
+    assert_eq!(
+        (e["triggerSource"].as_str(), e["userName"].as_str()),
+        (Some("TokenGeneration_HostedAuth"), Some("lee"))
+    );
+    assert_eq!(e["callerContext"]["clientId"], f.client.as_str());
+}
