@@ -155,15 +155,10 @@ impl SignInView<'_> {
             return Err(expired());
         }
         let name = user.as_ref().map(|u| u.username.clone()).unwrap_or_else(|| s.name.clone());
-        let mut request = json!({
-            "userAttributes": user.as_ref().map(user_attributes).unwrap_or_else(|| json!({})),
-            "privateChallengeParameters": s.private,
-            "challengeAnswer": answer,
-            "clientMetadata": string_map(&self.req.trigger_input.client_metadata),
-        });
-        if user.is_none() {
-            request["userNotFound"] = Value::Bool(true);
-        }
+        let request = self.challenge_request(
+            user.as_ref(),
+            json!({ "privateChallengeParameters": s.private, "challengeAnswer": answer }),
+        );
         let source = "VerifyAuthChallengeResponse_Authentication";
         let call =
             self.call(Trigger::VerifyAuthChallengeResponse, source, pool, &name, Some(client.client_id.as_str()));
@@ -222,6 +217,18 @@ impl SignInView<'_> {
         }
     }
 
+    /// The `request` of a challenge trigger: `members`, the user's attributes, the request's
+    /// `clientMetadata`, and `userNotFound` for a name that is no user.
+    fn challenge_request(&self, user: Option<&User>, members: Value) -> Value {
+        let mut request = members;
+        request["userAttributes"] = user.map(user_attributes).unwrap_or_else(|| json!({}));
+        request["clientMetadata"] = string_map(&self.req.trigger_input.client_metadata);
+        if user.is_none() {
+            request["userNotFound"] = Value::Bool(true);
+        }
+        request
+    }
+
     async fn define(
         &self,
         pool: &UserPool,
@@ -231,14 +238,7 @@ impl SignInView<'_> {
         history: &[ChallengeResult],
     ) -> CoreResult<Decision> {
         let t = Trigger::DefineAuthChallenge;
-        let mut request = json!({
-            "userAttributes": user.map(user_attributes).unwrap_or_else(|| json!({})),
-            "session": history,
-            "clientMetadata": string_map(&self.req.trigger_input.client_metadata),
-        });
-        if user.is_none() {
-            request["userNotFound"] = Value::Bool(true);
-        }
+        let request = self.challenge_request(user, json!({ "session": history }));
         let name = user.map(|u| u.username.as_str()).unwrap_or(typed);
         let call = self.call(t, "DefineAuthChallenge_Authentication", pool, name, Some(client.client_id.as_str()));
         let response = json!({ "challengeName": null, "issueTokens": null, "failAuthentication": null });
@@ -273,15 +273,7 @@ impl SignInView<'_> {
         now: i64,
     ) -> CoreResult<AuthOutcome> {
         let t = Trigger::CreateAuthChallenge;
-        let mut request = json!({
-            "userAttributes": user.map(user_attributes).unwrap_or_else(|| json!({})),
-            "challengeName": "CUSTOM_CHALLENGE",
-            "session": history,
-            "clientMetadata": string_map(&self.req.trigger_input.client_metadata),
-        });
-        if user.is_none() {
-            request["userNotFound"] = Value::Bool(true);
-        }
+        let request = self.challenge_request(user, json!({ "challengeName": "CUSTOM_CHALLENGE", "session": history }));
         let name = user.map(|u| u.username.as_str()).unwrap_or(typed);
         let call = self.call(t, "CreateAuthChallenge_Authentication", pool, name, Some(client.client_id.as_str()));
         let response =

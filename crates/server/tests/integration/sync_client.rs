@@ -139,14 +139,8 @@ async fn devices_on_two_nodes_converge() {
     assert_eq!(pa.get("shared").await.unwrap().as_deref(), Some("b"), "the later write");
 }
 
-#[tokio::test]
-async fn the_sync_trigger_sees_each_update_and_may_change_it() {
-    use cognate_testkit::lambda::{arn, Answer, LambdaServer};
-    use serde_json::{json, Value};
-    let lambda = LambdaServer::start().await;
-    let s = TestServer::start_with(BIN, &[("COGNATE_LAMBDA_ENDPOINT", &lambda.endpoint)]).await;
-    let pool = guest_pool(&s).await;
-    // The developer sets the pool's SyncTrigger (SetCognitoEvents, signed with the admin key).
+/// aws-sdk-cognitosync signed with the admin key: the developer.
+fn developer(s: &TestServer) -> aws_sdk_cognitosync::Client {
     let conf = aws_sdk_cognitosync::Config::builder()
         .behavior_version(aws_sdk_cognitosync::config::BehaviorVersion::latest())
         .region(aws_sdk_cognitosync::config::Region::new("us-east-1"))
@@ -159,7 +153,18 @@ async fn the_sync_trigger_sees_each_update_and_may_change_it() {
             "test",
         ))
         .build();
-    let dev = aws_sdk_cognitosync::Client::from_conf(conf);
+    aws_sdk_cognitosync::Client::from_conf(conf)
+}
+
+#[tokio::test]
+async fn the_sync_trigger_sees_each_update_and_may_change_it() {
+    use cognate_testkit::lambda::{arn, Answer, LambdaServer};
+    use serde_json::{json, Value};
+    let lambda = LambdaServer::start().await;
+    let s = TestServer::start_with(BIN, &[("COGNATE_LAMBDA_ENDPOINT", &lambda.endpoint)]).await;
+    let pool = guest_pool(&s).await;
+    // The developer sets the pool's SyncTrigger (SetCognitoEvents, signed with the admin key).
+    let dev = developer(&s);
     dev.set_cognito_events().identity_pool_id(&pool).events("SyncTrigger", arn("sync")).send().await.unwrap();
     // The function upper-cases names, turns `secret` into a removal, and fails on `boom`.
     lambda.on(&arn("sync"), |e| {
@@ -228,19 +233,7 @@ async fn streams_bulk_publish_and_push_reach_their_sinks() {
         TestServer::start_with(BIN, &[("COGNATE_SYNC_STREAM_SINK", &dir), ("COGNATE_SYNC_PUSH_WEBHOOK", &hook.url)])
             .await;
     let pool = guest_pool(&s).await;
-    let conf = aws_sdk_cognitosync::Config::builder()
-        .behavior_version(aws_sdk_cognitosync::config::BehaviorVersion::latest())
-        .region(aws_sdk_cognitosync::config::Region::new("us-east-1"))
-        .endpoint_url(&s.endpoint)
-        .credentials_provider(aws_sdk_cognitosync::config::Credentials::new(
-            cognate_testkit::ACCESS_KEY,
-            cognate_testkit::SECRET_KEY,
-            None,
-            None,
-            "test",
-        ))
-        .build();
-    let dev = aws_sdk_cognitosync::Client::from_conf(conf);
+    let dev = developer(&s);
     // BulkPublish needs a stream.
     let e = dev.bulk_publish().identity_pool_id(&pool).send().await.unwrap_err();
     assert_eq!(e.into_service_error().meta().code(), Some("InvalidParameterException"));
