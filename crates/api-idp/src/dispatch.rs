@@ -211,8 +211,10 @@ pub async fn dispatch(
         AssociateSoftwareToken => sign_in_op!(svc, rc, map, mfa::associate),
         VerifySoftwareToken => sign_in_op!(svc, rc, map, mfa::verify),
         SetUserMFAPreference => user_op!(svc, auth, rc, map, mfa::set_preference),
-        AddUserPoolClientSecret
-        | AdminDeleteSoftwareToken
+        AddUserPoolClientSecret => admin_op!(svc, auth, rc, map, clients::add_secret),
+        ListUserPoolClientSecrets => admin_op!(svc, auth, rc, map, clients::list_secrets),
+        DeleteUserPoolClientSecret => admin_op!(svc, auth, rc, map, clients::delete_secret),
+        AdminDeleteSoftwareToken
         | AdminGetUserAuthFactors
         | AdminListUserAuthEvents
         | AdminListUserSessions
@@ -224,7 +226,6 @@ pub async fn dispatch(
         | CreateUserPoolReplica
         | DeleteCIMDPolicy
         | DeleteTerms
-        | DeleteUserPoolClientSecret
         | DeleteUserPoolReplica
         | DeleteWebAuthnCredential
         | DescribeCIMDPolicy
@@ -241,7 +242,6 @@ pub async fn dispatch(
         | ListCIMDPolicies
         | ListClientMetadataURLs
         | ListTerms
-        | ListUserPoolClientSecrets
         | ListUserPoolReplicas
         | ListUserSessions
         | ListWebAuthnCredentials

@@ -147,7 +147,7 @@ impl Cognate {
         c.secret_sealed.as_deref().map(|s| self.master.open_string(s, c.client_id.as_str())).transpose()
     }
 
-    async fn client_in_pool(&self, pool: &UserPoolId, id: &ClientId) -> CoreResult<AppClient> {
+    pub(crate) async fn client_in_pool(&self, pool: &UserPoolId, id: &ClientId) -> CoreResult<AppClient> {
         self.pool(pool).await?;
         match self.store.get_client(id).await? {
             Some(c) if &c.pool_id == pool => Ok(c),
@@ -201,6 +201,8 @@ impl AdminView<'_> {
         if !input.name.is_empty() {
             client.name = input.name;
         }
+        // The secrets are not settings: an update keeps them.
+        input.settings.secrets = std::mem::take(&mut client.settings.secrets);
         client.settings = input.settings;
         client.updated_at = now_millis();
         self.store.update_client(&client).await?;

@@ -6,6 +6,7 @@
 
 pub mod attributes;
 pub mod auth;
+pub mod client_secrets;
 mod clients;
 pub mod clock;
 pub mod codes;

@@ -9,7 +9,6 @@ use crate::tokens::refresh_hash;
 use crate::views::{SignInView, UserView};
 use crate::{Cognate, CoreError, CoreResult, UserCtx};
 use cognate_model::{now_millis, CodePurpose, MfaFactor, User, UserPool};
-use subtle::ConstantTimeEq;
 
 impl Cognate {
     pub(crate) async fn ctx_user(&self, ctx: &UserCtx) -> CoreResult<(UserPool, User)> {
@@ -234,10 +233,8 @@ impl SignInView<'_> {
     /// accepted silently (RFC 7009).
     pub async fn revoke_token(&self, client_id: &str, token: &str, client_secret: Option<&str>) -> CoreResult<()> {
         let (client, _pool) = self.client_and_pool(client_id).await?;
-        if let Some(secret) = self.client_secret(&client)? {
-            if !bool::from(secret.as_bytes().ct_eq(client_secret.unwrap_or("").as_bytes())) {
-                return Err(CoreError::Unauthorized("Invalid client secret.".into()));
-            }
+        if self.secret_matches(&client, client_secret.unwrap_or(""))? == Some(false) {
+            return Err(CoreError::Unauthorized("Invalid client secret.".into()));
         }
         if !client.settings.enable_token_revocation {
             return Err(CoreError::UnsupportedOperation("Token revocation is not enabled for this client.".into()));

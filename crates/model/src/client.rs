@@ -98,6 +98,21 @@ pub struct ClientSettings {
     pub supported_identity_providers: Vec<String>,
     /// Members stored and echoed as given, keyed by their model name.
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The client's secrets once one was added (AddUserPoolClientSecret): at most two, oldest
+    /// first, each sealed by the master key. Empty: the one secret is `AppClient::secret_sealed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<ClientSecretEntry>,
+}
+
+/// One of several live secrets of an app client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientSecretEntry {
+    /// `ClientSecretId`.
+    pub id: String,
+    /// The secret, sealed by the master key (the client id as associated data).
+    pub sealed: String,
+    /// `ClientSecretCreateDate` (ms).
+    pub created_at: Millis,
 }
 
 /// An app client of a pool. The secret is kept encrypted with the master key.

@@ -14,7 +14,7 @@ pub mod pool;
 pub mod user;
 pub mod vocab;
 
-pub use client::{AppClient, ClientSettings, TokenValidity};
+pub use client::{AppClient, ClientSecretEntry, ClientSettings, TokenValidity};
 pub use device::Device;
 pub use federation::{IdentityProvider, ProviderLink, ProviderType};
 pub use group::Group;

@@ -105,6 +105,7 @@ pub fn input_from<T: Serialize>(req: &T) -> Result<ClientInput, serde_json::Erro
             default_redirect_uri: f.default_redirect_uri,
             supported_identity_providers: f.supported_identity_providers.unwrap_or_default(),
             extra,
+            secrets: vec![],
         },
     })
 }

@@ -50,3 +50,50 @@ pub async fn list(admin: AdminView<'_>, req: ListUserPoolClientsRequest) -> Out<
         next_token: next,
     })
 }
+
+/// AddUserPoolClientSecret: the value is answered only when Cognate generated it.
+pub async fn add_secret(
+    admin: AdminView<'_>,
+    req: AddUserPoolClientSecretRequest,
+) -> Out<AddUserPoolClientSecretResponse> {
+    let (pool, id) = (UserPoolId::new(req.user_pool_id), ClientId::new(req.client_id));
+    let (secret_id, value, created) = admin.add_client_secret(&pool, &id, req.client_secret.as_deref()).await?;
+    Ok(AddUserPoolClientSecretResponse {
+        client_secret_descriptor: Some(ClientSecretDescriptorType {
+            client_secret_id: Some(secret_id),
+            client_secret_value: value,
+            client_secret_create_date: Some(crate::convert::secs(created)),
+        }),
+    })
+}
+
+/// ListUserPoolClientSecrets: never the values; at most two, so no next page.
+pub async fn list_secrets(
+    admin: AdminView<'_>,
+    req: ListUserPoolClientSecretsRequest,
+) -> Out<ListUserPoolClientSecretsResponse> {
+    let (pool, id) = (UserPoolId::new(req.user_pool_id), ClientId::new(req.client_id));
+    let all = admin.list_client_secrets(&pool, &id).await?;
+    Ok(ListUserPoolClientSecretsResponse {
+        client_secrets: Some(
+            all.into_iter()
+                .map(|s| ClientSecretDescriptorType {
+                    client_secret_id: Some(s.id),
+                    client_secret_value: None,
+                    client_secret_create_date: Some(crate::convert::secs(s.created_at)),
+                })
+                .collect(),
+        ),
+        next_token: None,
+    })
+}
+
+/// DeleteUserPoolClientSecret.
+pub async fn delete_secret(
+    admin: AdminView<'_>,
+    req: DeleteUserPoolClientSecretRequest,
+) -> Out<DeleteUserPoolClientSecretResponse> {
+    let (pool, id) = (UserPoolId::new(req.user_pool_id), ClientId::new(req.client_id));
+    admin.delete_client_secret(&pool, &id, &req.client_secret_id).await?;
+    Ok(DeleteUserPoolClientSecretResponse {})
+}

@@ -76,19 +76,32 @@ impl Cognate {
         Ok((client, pool))
     }
 
-    pub(crate) fn client_secret(&self, client: &AppClient) -> CoreResult<Option<String>> {
-        client.secret_sealed.as_deref().map(|s| self.master.open_string(s, client.client_id.as_str())).transpose()
+    /// Whether `given` is one of the client's live secrets (compared in constant time);
+    /// `None` for a client without a secret.
+    pub(crate) fn secret_matches(&self, client: &AppClient, given: &str) -> CoreResult<Option<bool>> {
+        let secrets = self.client_secrets(client)?;
+        if secrets.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(secrets.iter().fold(false, |ok, s| ok | bool::from(s.as_bytes().ct_eq(given.as_bytes())))))
     }
 
     /// Checks `SECRET_HASH` when the client has a secret. Clients hash the name the user typed
     /// or the internal user name (pycognito vs warrant-lite), so any of `names` is accepted.
     pub(crate) fn check_secret_hash(&self, client: &AppClient, given: Option<&str>, names: &[&str]) -> CoreResult<()> {
-        let Some(secret) = self.client_secret(client)? else { return Ok(()) };
+        let secrets = self.client_secrets(client)?;
+        if secrets.is_empty() {
+            return Ok(());
+        }
         let id = client.client_id.as_str();
         let given = given.filter(|g| !g.is_empty()).ok_or_else(|| {
             CoreError::NotAuthorized(format!("Client {id} is configured for secret but secret was not received"))
         })?;
-        let ok = names.iter().any(|n| bool::from(secret_hash(&secret, n, id).as_bytes().ct_eq(given.as_bytes())));
+        // Any live secret (rotation), any accepted name; every comparison is made.
+        let ok = secrets
+            .iter()
+            .flat_map(|s| names.iter().map(move |n| secret_hash(s, n, id)))
+            .fold(false, |ok, h| ok | bool::from(h.as_bytes().ct_eq(given.as_bytes())));
         if ok {
             Ok(())
         } else {
@@ -587,11 +600,8 @@ impl SignInView<'_> {
         if !AuthFlow::RefreshToken.allowed_by(&client.settings.explicit_auth_flows) {
             return Err(CoreError::InvalidParameter("REFRESH_TOKEN_AUTH flow not enabled for this client".into()));
         }
-        if let Some(secret) = self.client_secret(&client)? {
-            let given = client_secret.unwrap_or("");
-            if !bool::from(secret.as_bytes().ct_eq(given.as_bytes())) {
-                return Err(CoreError::NotAuthorized(format!("Unable to verify secret hash for client {client_id}")));
-            }
+        if self.secret_matches(&client, client_secret.unwrap_or(""))? == Some(false) {
+            return Err(CoreError::NotAuthorized(format!("Unable to verify secret hash for client {client_id}")));
         }
         self.refresh(&pool, &client, refresh_token, |_| Ok(())).await
     }

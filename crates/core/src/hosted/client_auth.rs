@@ -6,7 +6,6 @@
 use super::OAuthError;
 use crate::views::OAuthView;
 use cognate_model::{AppClient, UserPool};
-use subtle::ConstantTimeEq;
 
 /// What a request presented to authenticate its client.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -59,9 +58,8 @@ impl OAuthView<'_> {
     ) -> Result<(AppClient, UserPool), OAuthError> {
         let invalid = || OAuthError::InvalidClient("Client authentication failed.".into());
         let (client, pool, has_domain) = found.ok_or_else(invalid)?;
-        match (self.client_secret(&client)?, secret) {
-            (Some(expected), Some(given)) if bool::from(expected.as_bytes().ct_eq(given.as_bytes())) => {}
-            (None, None) => {}
+        match (self.secret_matches(&client, secret.unwrap_or(""))?, secret) {
+            (Some(true), Some(_)) | (None, None) => {}
             _ => return Err(invalid()),
         }
         if !has_domain {

@@ -6,6 +6,7 @@
 mod common;
 
 mod backups;
+mod client_secrets;
 mod clients;
 mod envelope;
 mod federation;
