@@ -105,6 +105,8 @@ pub struct Cognate {
     pub(crate) invoker: Arc<dyn triggers::Invoker>,
     /// Cognito Streams and push sync.
     pub(crate) sync_sink: Arc<dyn sync::publish::SyncSink>,
+    /// The pools' sync settings, for a second (`sync::settings_cache`).
+    pub(crate) sync_settings_cache: Arc<sync::settings_cache::SettingsCache>,
     /// SAML metadata read from `MetadataURL`s: (when read, what), by pool/provider/URL.
     pub(crate) saml_metadata: Arc<std::sync::Mutex<std::collections::HashMap<String, SamlMetadataCopy>>>,
     /// Monthly active users this node has recorded.
@@ -144,6 +146,7 @@ impl Cognate {
             outbound: Arc::new(federation::NoOutbound),
             invoker: Arc::new(triggers::NoInvoker),
             sync_sink: Arc::new(sync::publish::NoSink),
+            sync_settings_cache: Default::default(),
             saml_metadata: Default::default(),
             active_seen: Default::default(),
             telemetry: Default::default(),

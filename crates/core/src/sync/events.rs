@@ -15,13 +15,20 @@ use std::collections::HashMap;
 
 impl SyncView<'_> {
     /// The pool's sync settings, when it has any.
+    /// (Through the settings cache: see `settings_cache` for its coherence rule.)
     pub(crate) async fn pool_settings(&self, pool: &str) -> CoreResult<Option<super::pools::SyncSettings>> {
-        match self.store.get_sync_config(pool).await? {
-            Some(doc) => {
-                serde_json::from_str(&doc).map(Some).map_err(|e| CoreError::Internal(format!("sync settings: {e}")))
-            }
-            None => Ok(None),
+        let now = cognate_model::now_millis();
+        if let Some(hit) = self.sync_settings_cache.get(pool, now) {
+            return Ok(hit);
         }
+        let settings = match self.store.get_sync_config(pool).await? {
+            Some(doc) => {
+                Some(serde_json::from_str(&doc).map_err(|e| CoreError::Internal(format!("sync settings: {e}")))?)
+            }
+            None => None,
+        };
+        self.sync_settings_cache.put(pool, settings.clone(), now);
+        Ok(settings)
     }
 
     /// Runs the pool's SyncTrigger over `patches` and returns the patches to apply.

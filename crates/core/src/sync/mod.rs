@@ -15,6 +15,7 @@ mod events;
 pub mod pools;
 pub mod publish;
 mod records;
+pub mod settings_cache;
 
 pub use records::{ListRecordsOut, RecordInput};
 

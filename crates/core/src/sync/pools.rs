@@ -97,6 +97,7 @@ impl AdminView<'_> {
             }
             e => e.into(),
         })?;
+        self.sync_settings_cache.put(pool, Some(s.clone()), cognate_model::now_millis());
         Ok(s)
     }
 
