@@ -25,7 +25,9 @@ async fn a_person_signs_in_through_an_oidc_provider_and_a_linked_identity_signs_
     if !browser_tests_run() {
         return;
     }
-    let s = server().await;
+    use cognate_testkit::lambda::{arn, respond, LambdaServer};
+    let lambda = LambdaServer::start().await;
+    let s = TestServer::start_with(BIN, &[("COGNATE_LAMBDA_ENDPOINT", &lambda.endpoint)]).await;
     let c = s.client();
     let (_upstream, issuer) = upstream(&s.endpoint).await;
     let cb = format!("{}/cb", app_server().await);
@@ -116,8 +118,23 @@ async fn a_person_signs_in_through_an_oidc_provider_and_a_linked_identity_signs_
         }
     };
 
+    // PreSignUp_ExternalProvider runs before the federated user is created.
+    lambda.on(&arn("preSignUp"), |e| respond(e, serde_json::json!({ "autoVerifyEmail": true })));
+    c.update_user_pool()
+        .user_pool_id(&pool)
+        .lambda_config(LambdaConfigType::builder().pre_sign_up(arn("preSignUp")).build())
+        .send()
+        .await
+        .unwrap();
+
     // First sign-in: the federated user is created with the mapped attributes.
     let id = sign_in("alice-0001", "Corp").await;
+    let e = lambda.events(&arn("preSignUp")).pop().expect("PreSignUp was called");
+    assert_eq!(
+        (e["triggerSource"].as_str(), e["userName"].as_str()),
+        (Some("PreSignUp_ExternalProvider"), Some("Corp_alice-0001"))
+    );
+    assert_eq!(e["request"]["userAttributes"]["email"], "alice@corp.example");
     assert_eq!(id["cognito:username"], "Corp_alice-0001");
     assert_eq!(id["email"], "alice@corp.example");
     assert_eq!(id["name"], "Alice Corp");
@@ -131,6 +148,7 @@ async fn a_person_signs_in_through_an_oidc_provider_and_a_linked_identity_signs_
     // Second sign-in, by IdpIdentifier: the same user.
     let again = sign_in("alice-0001", "corp.example").await;
     assert_eq!(again["sub"], id["sub"]);
+    assert_eq!(lambda.events(&arn("preSignUp")).len(), 1, "only a first sign-in signs up");
 
     // An identity linked to a native user signs in as that user (from the provider's button
     // on the sign-in page this time).

@@ -206,12 +206,23 @@ async fn srp_wrong_proofs_lock_and_unknown_users_get_a_fake_challenge() {
 
 #[tokio::test]
 async fn remembered_device_sign_in() {
-    let s = server().await;
+    // With PreTokenGeneration and PostAuthentication functions: a remembered device's sign-in
+    // is TokenGeneration_AuthenticateDevice, the first one uses a new device.
+    use cognate_testkit::lambda::{arn, respond, Answer, LambdaServer};
+    let lambda = LambdaServer::start().await;
+    lambda.on(&arn("ptg"), |e| {
+        respond(e, serde_json::json!({ "claimsOverrideDetails": { "claimsToAddOrOverride": { "source": e["triggerSource"] } } }))
+    });
+    lambda.on(&arn("postAuth"), |e| Answer::Event(e.clone()));
+    let s = TestServer::start_with(BIN, &[("COGNATE_LAMBDA_ENDPOINT", &lambda.endpoint)]).await;
     let c = s.client();
     let pool = c
         .create_user_pool()
         .pool_name(unique("devices"))
         .device_configuration(DeviceConfigurationType::builder().challenge_required_on_new_device(true).build())
+        .lambda_config(
+            LambdaConfigType::builder().pre_token_generation(arn("ptg")).post_authentication(arn("postAuth")).build(),
+        )
         .send()
         .await
         .unwrap()
@@ -318,6 +329,19 @@ async fn remembered_device_sign_in() {
         .authentication_result
         .unwrap();
     assert!(done.new_device_metadata.is_none());
+    let id: serde_json::Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(done.id_token.as_deref().unwrap().split('.').nth(1).unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(id["source"], "TokenGeneration_AuthenticateDevice");
+    let sources: Vec<String> =
+        lambda.events(&arn("ptg")).iter().map(|e| e["triggerSource"].as_str().unwrap().to_string()).collect();
+    assert_eq!(sources.first().map(String::as_str), Some("TokenGeneration_Authentication"));
+    let used: Vec<bool> =
+        lambda.events(&arn("postAuth")).iter().map(|e| e["request"]["newDeviceUsed"].as_bool().unwrap()).collect();
+    assert_eq!((used.first(), used.last()), (Some(&true), Some(&false)), "{used:?}");
     let access = done.access_token.unwrap();
     let payload: serde_json::Value = serde_json::from_slice(
         &base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(access.split('.').nth(1).unwrap()).unwrap(),
