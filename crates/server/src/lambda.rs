@@ -92,6 +92,13 @@ fn encode_segment(s: &str) -> String {
     out
 }
 
+/// A failure whose detail (URLs, addresses) stays in the log: the client's message names only
+/// the step that failed.
+fn hidden(step: &str, detail: &dyn std::fmt::Display) -> InvokeError {
+    tracing::warn!(target: "cognate::trigger", step, error = %detail, "Lambda call failed");
+    InvokeError::Unreachable(format!("{step} failed"))
+}
+
 /// The `errorMessage` of a function error's payload (`{"errorMessage": …, "errorType": …}`).
 fn error_message(body: &[u8]) -> String {
     match serde_json::from_slice::<serde_json::Value>(body) {
@@ -115,11 +122,11 @@ impl Invoker for LambdaInvoker {
         let url = format!("{}{path}", self.endpoint);
         let mut req = self.client.post(&url).header("content-type", "application/json").timeout(self.timeout);
         if let Some((key, secret)) = &self.credentials {
-            let parsed = reqwest::Url::parse(&url).map_err(|e| InvokeError::Unreachable(e.to_string()))?;
+            let parsed = reqwest::Url::parse(&url).map_err(|e| hidden("the endpoint URL", &e))?;
             let host = match (parsed.host_str(), parsed.port()) {
                 (Some(h), Some(p)) => format!("{h}:{p}"),
                 (Some(h), None) => h.to_string(),
-                _ => return Err(InvokeError::Unreachable("COGNATE_LAMBDA_ENDPOINT has no host".into())),
+                _ => return Err(hidden("the endpoint URL", &"COGNATE_LAMBDA_ENDPOINT has no host")),
             };
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -127,7 +134,7 @@ impl Invoker for LambdaInvoker {
                 .unwrap_or(0);
             let amz_date = cognate_sigv4::format_amz_date(now);
             let mut headers = http::HeaderMap::new();
-            let value = |v: &str| http::HeaderValue::from_str(v).map_err(|e| InvokeError::Unreachable(e.to_string()));
+            let value = |v: &str| http::HeaderValue::from_str(v).map_err(|e| hidden("a signed header", &e));
             headers.insert("host", value(&host)?);
             headers.insert("x-amz-date", value(&amz_date)?);
             headers.insert("content-type", value("application/json")?);
@@ -139,18 +146,16 @@ impl Invoker for LambdaInvoker {
                 body: &payload,
             };
             let auth = cognate_sigv4::authorize((key, secret), self.region_of(function), "lambda", &signed, &amz_date)
-                .map_err(|e| InvokeError::Unreachable(e.to_string()))?;
+                .map_err(|e| hidden("the signature", &e))?;
             req = req.header("x-amz-date", amz_date).header("authorization", auth);
         }
         let resp = req.body(payload).send().await.map_err(|e| {
             if e.is_timeout() {
                 InvokeError::Timeout
+            } else if e.is_connect() {
+                InvokeError::Unreachable("the endpoint refused the connection".into())
             } else {
-                InvokeError::Unreachable(if e.is_connect() {
-                    "the endpoint refused the connection".into()
-                } else {
-                    e.to_string()
-                })
+                hidden("the call", &e)
             }
         })?;
         let status = resp.status().as_u16();
@@ -167,7 +172,7 @@ impl Invoker for LambdaInvoker {
                 }
                 Ok(None) => break,
                 Err(e) if e.is_timeout() => return Err(InvokeError::Timeout),
-                Err(e) => return Err(InvokeError::Unreachable(e.to_string())),
+                Err(e) => return Err(hidden("reading the answer", &e)),
             }
         }
         if function_error {

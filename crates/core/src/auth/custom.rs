@@ -162,8 +162,10 @@ impl SignInView<'_> {
         let source = "VerifyAuthChallengeResponse_Authentication";
         let call =
             self.call(Trigger::VerifyAuthChallengeResponse, source, pool, &name, Some(client.client_id.as_str()));
-        let r =
-            self.call_trigger(&call, request, json!({ "answerCorrect": null })).await?.ok_or_else(missing_trigger)?;
+        let r = self
+            .call_trigger(&call, || (request, json!({ "answerCorrect": null })))
+            .await?
+            .ok_or_else(missing_trigger)?;
         let correct = match r.get("answerCorrect") {
             Some(Value::Bool(b)) => *b,
             None | Some(Value::Null) => false,
@@ -242,7 +244,7 @@ impl SignInView<'_> {
         let name = user.map(|u| u.username.as_str()).unwrap_or(typed);
         let call = self.call(t, "DefineAuthChallenge_Authentication", pool, name, Some(client.client_id.as_str()));
         let response = json!({ "challengeName": null, "issueTokens": null, "failAuthentication": null });
-        let r = self.call_trigger(&call, request, response).await?.ok_or_else(missing_trigger)?;
+        let r = self.call_trigger(&call, || (request, response)).await?.ok_or_else(missing_trigger)?;
         let flag = |name: &str| match r.get(name) {
             None | Some(Value::Null) => Ok(false),
             Some(Value::Bool(b)) => Ok(*b),
@@ -278,7 +280,7 @@ impl SignInView<'_> {
         let call = self.call(t, "CreateAuthChallenge_Authentication", pool, name, Some(client.client_id.as_str()));
         let response =
             json!({ "publicChallengeParameters": null, "privateChallengeParameters": null, "challengeMetadata": null });
-        let r = self.call_trigger(&call, request, response).await?.ok_or_else(missing_trigger)?;
+        let r = self.call_trigger(&call, || (request, response)).await?.ok_or_else(missing_trigger)?;
         let mut parameters: BTreeMap<String, String> = match r.get("publicChallengeParameters") {
             None | Some(Value::Null) => BTreeMap::new(),
             Some(Value::Object(m)) => m

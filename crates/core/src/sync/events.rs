@@ -8,7 +8,7 @@
 
 use super::SyncView;
 use crate::triggers::{unrecognizable, Trigger};
-use crate::{CoreError, CoreResult};
+use crate::CoreResult;
 use cognate_store::SyncPatch;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -21,12 +21,7 @@ impl SyncView<'_> {
         if let Some(hit) = self.sync_settings_cache.get(pool, now) {
             return Ok(hit);
         }
-        let settings = match self.store.get_sync_config(pool).await? {
-            Some(doc) => {
-                Some(serde_json::from_str(&doc).map_err(|e| CoreError::Internal(format!("sync settings: {e}")))?)
-            }
-            None => None,
-        };
+        let settings = self.read_sync_settings(pool).await?;
         self.sync_settings_cache.put(pool, settings.clone(), now);
         Ok(settings)
     }

@@ -54,6 +54,18 @@ pub struct PoolUsage {
     pub last_modified: Option<i64>,
 }
 
+impl crate::Cognate {
+    /// The pool's sync settings document, read and parsed (`None`: never set).
+    pub(crate) async fn read_sync_settings(&self, pool: &str) -> CoreResult<Option<SyncSettings>> {
+        match self.store.get_sync_config(pool).await? {
+            Some(doc) => {
+                serde_json::from_str(&doc).map(Some).map_err(|e| CoreError::Internal(format!("sync settings: {e}")))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
 impl AdminView<'_> {
     async fn identity_pool_exists(&self, pool: &str) -> CoreResult<()> {
         match self.store.get_identity_pool(pool).await? {
@@ -65,20 +77,7 @@ impl AdminView<'_> {
     /// The pool's sync settings. Errors: ResourceNotFound.
     pub async fn sync_settings(&self, pool: &str) -> CoreResult<SyncSettings> {
         self.identity_pool_exists(pool).await?;
-        match self.store.get_sync_config(pool).await? {
-            Some(doc) => serde_json::from_str(&doc).map_err(|e| CoreError::Internal(format!("sync settings: {e}"))),
-            None => Ok(SyncSettings::default()),
-        }
-    }
-
-    /// Replaces the pool's sync settings.
-    pub(crate) async fn put_sync_settings(&self, pool: &str, s: &SyncSettings) -> CoreResult<()> {
-        self.update_sync_settings(pool, |current| {
-            *current = s.clone();
-            Ok(())
-        })
-        .await
-        .map(|_| ())
+        Ok(self.read_sync_settings(pool).await?.unwrap_or_default())
     }
 
     /// Changes the pool's sync settings with `change`. Errors: ResourceNotFound, what `change`

@@ -182,25 +182,28 @@ impl AdminView<'_> {
     /// Errors: ResourceNotFound, InvalidParameter (Cognito Streams is off), DuplicateRequest
     /// (one is running), AlreadyStreamed (one succeeded in the last 24 hours).
     pub async fn bulk_publish(&self, pool: &str) -> CoreResult<()> {
-        let mut settings = self.sync_settings(pool).await?;
-        let stream = stream_of(&settings).ok_or_else(|| {
-            CoreError::InvalidParameter("Cognito Streams is not enabled for this identity pool.".into())
-        })?;
         let now = now_millis();
-        match &settings.bulk_publish {
-            Some(b) if b.status == "IN_PROGRESS" && now - b.started_at < BULK_EVERY_MS => {
-                return Err(CoreError::DuplicateRequest("A bulk publish is already in progress.".into()))
+        let mut stream = String::new();
+        self.update_sync_settings(pool, |settings| {
+            stream = stream_of(settings).ok_or_else(|| {
+                CoreError::InvalidParameter("Cognito Streams is not enabled for this identity pool.".into())
+            })?;
+            match &settings.bulk_publish {
+                Some(b) if b.status == "IN_PROGRESS" && now - b.started_at < BULK_EVERY_MS => {
+                    return Err(CoreError::DuplicateRequest("A bulk publish is already in progress.".into()))
+                }
+                Some(b) if b.status == "SUCCEEDED" && now - b.started_at < BULK_EVERY_MS => {
+                    return Err(CoreError::AlreadyStreamed(
+                        "A bulk publish succeeded for this identity pool in the last 24 hours.".into(),
+                    ))
+                }
+                _ => {}
             }
-            Some(b) if b.status == "SUCCEEDED" && now - b.started_at < BULK_EVERY_MS => {
-                return Err(CoreError::AlreadyStreamed(
-                    "A bulk publish succeeded for this identity pool in the last 24 hours.".into(),
-                ))
-            }
-            _ => {}
-        }
-        settings.bulk_publish =
-            Some(BulkPublish { status: "IN_PROGRESS".into(), started_at: now, completed_at: None, failure: None });
-        self.put_sync_settings(pool, &settings).await?;
+            settings.bulk_publish =
+                Some(BulkPublish { status: "IN_PROGRESS".into(), started_at: now, completed_at: None, failure: None });
+            Ok(())
+        })
+        .await?;
         let (svc, pool) = (self.svc.clone(), pool.to_string());
         tokio::spawn(async move {
             let outcome = svc.bulk_publish_all(&pool, &stream).await;
@@ -229,9 +232,7 @@ impl AdminView<'_> {
 
 impl Cognate {
     async fn finish_bulk_publish(&self, pool: &str, status: &str, failure: Option<String>) -> CoreResult<()> {
-        let doc = self.store.get_sync_config(pool).await?.unwrap_or_else(|| "{}".into());
-        let mut settings: SyncSettings =
-            serde_json::from_str(&doc).map_err(|e| CoreError::Internal(format!("sync settings: {e}")))?;
+        let mut settings = self.read_sync_settings(pool).await?.unwrap_or_default();
         if let Some(b) = settings.bulk_publish.as_mut() {
             b.status = status.to_string();
             b.completed_at = Some(now_millis());

@@ -175,7 +175,7 @@ impl Cognate {
         } else {
             json!({ "claimsAndScopeOverrideDetails": null })
         };
-        let Some(r) = self.call_trigger(call, request, response).await? else { return Ok(()) };
+        let Some(r) = self.call_trigger(call, || (request, response)).await? else { return Ok(()) };
         if r.is_null() {
             return Ok(());
         }

@@ -92,16 +92,18 @@ impl Cognate {
         call: &Call<'_>,
         attributes: &[(String, String)],
     ) -> CoreResult<Option<PreSignUp>> {
-        let attrs: serde_json::Map<String, Value> =
-            attributes.iter().map(|(n, v)| (n.clone(), Value::String(v.clone()))).collect();
-        let input = &call.req.trigger_input;
-        let request = json!({
-            "userAttributes": attrs,
-            "validationData": string_map(&input.validation_data),
-            "clientMetadata": string_map(&input.client_metadata),
-        });
-        let response = json!({ "autoConfirmUser": false, "autoVerifyPhone": false, "autoVerifyEmail": false });
-        let Some(r) = self.call_trigger(call, request, response).await? else { return Ok(None) };
+        let event = || {
+            let attrs: serde_json::Map<String, Value> =
+                attributes.iter().map(|(n, v)| (n.clone(), Value::String(v.clone()))).collect();
+            let input = &call.req.trigger_input;
+            let request = json!({
+                "userAttributes": attrs,
+                "validationData": string_map(&input.validation_data),
+                "clientMetadata": string_map(&input.client_metadata),
+            });
+            (request, json!({ "autoConfirmUser": false, "autoVerifyPhone": false, "autoVerifyEmail": false }))
+        };
+        let Some(r) = self.call_trigger(call, event).await? else { return Ok(None) };
         let r = object(Trigger::PreSignUp, r)?;
         Ok(Some(PreSignUp {
             auto_confirm: flag(Trigger::PreSignUp, &r, "autoConfirmUser")?,
@@ -112,37 +114,43 @@ impl Cognate {
 
     /// PostConfirmation (`PostConfirmation_ConfirmSignUp`, `PostConfirmation_ConfirmForgotPassword`).
     pub(crate) async fn post_confirmation(&self, call: &Call<'_>, user: &User) -> CoreResult<()> {
-        let request = json!({
-            "userAttributes": user_attributes(user),
-            "clientMetadata": string_map(&call.req.trigger_input.client_metadata),
-        });
-        self.call_trigger(call, request, json!({})).await?;
+        let request = || {
+            json!({
+                "userAttributes": user_attributes(user),
+                "clientMetadata": string_map(&call.req.trigger_input.client_metadata),
+            })
+        };
+        self.call_trigger(call, || (request(), json!({}))).await?;
         Ok(())
     }
 
     /// PreAuthentication_Authentication: before the password or SRP proof is looked at. `None`
     /// for a name that is no user (sent as `userNotFound` when the client hides existence).
     pub(crate) async fn pre_authentication(&self, call: &Call<'_>, user: Option<&User>) -> CoreResult<()> {
-        let metadata = string_map(&call.req.trigger_input.client_metadata);
-        let mut request = json!({
-            "userAttributes": user.map(user_attributes).unwrap_or_else(|| json!({})),
-            "validationData": metadata,
-        });
-        if user.is_none() {
-            request["userNotFound"] = Value::Bool(true);
-        }
-        self.call_trigger(call, request, json!({})).await?;
+        let request = || {
+            let mut request = json!({
+                "userAttributes": user.map(user_attributes).unwrap_or_else(|| json!({})),
+                "validationData": string_map(&call.req.trigger_input.client_metadata),
+            });
+            if user.is_none() {
+                request["userNotFound"] = Value::Bool(true);
+            }
+            request
+        };
+        self.call_trigger(call, || (request(), json!({}))).await?;
         Ok(())
     }
 
     /// PostAuthentication_Authentication: after every factor, before tokens.
     pub(crate) async fn post_authentication(&self, call: &Call<'_>, user: &User, new_device: bool) -> CoreResult<()> {
-        let request = json!({
-            "userAttributes": user_attributes(user),
-            "newDeviceUsed": new_device,
-            "clientMetadata": string_map(&call.req.trigger_input.client_metadata),
-        });
-        self.call_trigger(call, request, json!({})).await?;
+        let request = || {
+            json!({
+                "userAttributes": user_attributes(user),
+                "newDeviceUsed": new_device,
+                "clientMetadata": string_map(&call.req.trigger_input.client_metadata),
+            })
+        };
+        self.call_trigger(call, || (request(), json!({}))).await?;
         Ok(())
     }
 
@@ -151,15 +159,15 @@ impl Cognate {
     /// the pool has no function.
     pub(crate) async fn user_migration(&self, call: &Call<'_>, password: Option<&str>) -> CoreResult<Option<Migrated>> {
         let t = Trigger::UserMigration;
-        let input = &call.req.trigger_input;
-        let mut request = json!({
-            "validationData": string_map(&input.client_metadata),
-            "clientMetadata": string_map(&input.client_metadata),
-        });
-        if let Some(p) = password {
-            request["password"] = Value::String(p.to_string());
-        }
-        let Some(r) = self.call_trigger(call, request, json!({})).await? else { return Ok(None) };
+        let request = || {
+            let metadata = string_map(&call.req.trigger_input.client_metadata);
+            let mut request = json!({ "validationData": metadata.clone(), "clientMetadata": metadata });
+            if let Some(p) = password {
+                request["password"] = Value::String(p.to_string());
+            }
+            request
+        };
+        let Some(r) = self.call_trigger(call, || (request(), json!({}))).await? else { return Ok(None) };
         let r = object(t, r)?;
         let attributes = match r.get("userAttributes") {
             Some(Value::Object(m)) => m
@@ -216,15 +224,17 @@ impl Cognate {
         username_parameter: Option<&str>,
     ) -> CoreResult<Option<CustomText>> {
         let t = Trigger::CustomMessage;
-        let request = json!({
-            "userAttributes": user_attributes(user),
-            "codeParameter": "{####}",
-            "linkParameter": "{##Click Here##}",
-            "usernameParameter": username_parameter,
-            "clientMetadata": string_map(&call.req.trigger_input.client_metadata),
-        });
-        let response = json!({ "smsMessage": null, "emailMessage": null, "emailSubject": null });
-        let Some(r) = self.call_trigger(call, request, response).await? else { return Ok(None) };
+        let event = || {
+            let request = json!({
+                "userAttributes": user_attributes(user),
+                "codeParameter": "{####}",
+                "linkParameter": "{##Click Here##}",
+                "usernameParameter": username_parameter,
+                "clientMetadata": string_map(&call.req.trigger_input.client_metadata),
+            });
+            (request, json!({ "smsMessage": null, "emailMessage": null, "emailSubject": null }))
+        };
+        let Some(r) = self.call_trigger(call, event).await? else { return Ok(None) };
         let r = object(t, r)?;
         let out = CustomText {
             sms: text(t, &r, "smsMessage")?,

@@ -205,18 +205,19 @@ impl Cognate {
         trigger.function(&pool.settings.lambda_config).is_some()
     }
 
-    /// Calls the pool's function for `call.trigger` with `request` and the default
-    /// `response`, and returns the `response` of its answer (`Value::Null` when it sent none);
-    /// `None` when the pool has no function for the trigger.
+    /// Calls the pool's function for `call.trigger` with the `request` and default `response`
+    /// that `event` builds, and returns the `response` of its answer (`Value::Null` when it sent
+    /// none); `None` when the pool has no function for the trigger — then `event` is not run,
+    /// so the sign-in and sign-up paths build nothing for pools without triggers.
     pub(crate) async fn call_trigger(
         &self,
         call: &Call<'_>,
-        request: Value,
-        response: Value,
+        event: impl FnOnce() -> (Value, Value),
     ) -> CoreResult<Option<Value>> {
         let Some((function, version)) = call.trigger.function(&call.pool.settings.lambda_config) else {
             return Ok(None);
         };
+        let (request, response) = event();
         let event = json!({
             "version": version,
             "triggerSource": call.source,

@@ -60,7 +60,7 @@ impl Cognate {
             "clientMetadata": string_map(&s.req.trigger_input.client_metadata),
             "userAttributes": user_attributes(s.user),
         });
-        self.call_trigger(&call, request, json!({})).await?;
+        self.call_trigger(&call, || (request, json!({}))).await?;
         Ok(true)
     }
 }
