@@ -3,7 +3,7 @@
 
 use crate::ops::{
     self, auth, clients, devices, domains, groups, import_jobs, me, mfa, pools, providers, recovery, resource_servers,
-    signup, users,
+    sessions, signup, users,
 };
 use crate::{ApiError, Authorized, Operation};
 use cognate_core::{AdminCtx, Cognate, RequestContext, TriggerInput, UserCtx};
@@ -214,11 +214,17 @@ pub async fn dispatch(
         AddUserPoolClientSecret => admin_op!(svc, auth, rc, map, clients::add_secret),
         ListUserPoolClientSecrets => admin_op!(svc, auth, rc, map, clients::list_secrets),
         DeleteUserPoolClientSecret => admin_op!(svc, auth, rc, map, clients::delete_secret),
+        ListUserSessions => user_op!(svc, auth, rc, map, sessions::list),
+        RevokeUserSession => user_op!(svc, auth, rc, map, sessions::revoke),
+        AdminListUserSessions => admin_op!(svc, auth, rc, map, sessions::admin_list),
+        AdminRevokeUserSession => admin_op!(svc, auth, rc, map, sessions::admin_revoke),
+        GetUserPoolSessionConfiguration => admin_op!(svc, auth, rc, map, sessions::get_pool),
+        SetUserPoolSessionConfiguration => admin_op!(svc, auth, rc, map, sessions::set_pool),
+        GetUserPoolClientSessionConfiguration => admin_op!(svc, auth, rc, map, sessions::get_client),
+        SetUserPoolClientSessionConfiguration => admin_op!(svc, auth, rc, map, sessions::set_client),
         AdminDeleteSoftwareToken
         | AdminGetUserAuthFactors
         | AdminListUserAuthEvents
-        | AdminListUserSessions
-        | AdminRevokeUserSession
         | AdminUpdateAuthEventFeedback
         | CompleteWebAuthnRegistration
         | CreateCIMDPolicy
@@ -237,19 +243,13 @@ pub async fn dispatch(
         | GetLogDeliveryConfiguration
         | GetProvisionedLimit
         | GetUserAuthFactors
-        | GetUserPoolClientSessionConfiguration
-        | GetUserPoolSessionConfiguration
         | ListCIMDPolicies
         | ListClientMetadataURLs
         | ListTerms
         | ListUserPoolReplicas
-        | ListUserSessions
         | ListWebAuthnCredentials
-        | RevokeUserSession
         | SetLogDeliveryConfiguration
         | SetRiskConfiguration
-        | SetUserPoolClientSessionConfiguration
-        | SetUserPoolSessionConfiguration
         | StartWebAuthnRegistration
         | UpdateAuthEventFeedback
         | UpdateCIMDPolicy

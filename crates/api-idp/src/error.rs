@@ -82,6 +82,8 @@ impl ApiError {
                 C::InvalidLambdaResponse(m) => ("InvalidLambdaResponseException", m.clone()),
                 C::UnexpectedLambda(m) => ("UnexpectedLambdaException", m.clone()),
                 C::ConcurrentModification(m) => ("ConcurrentModificationException", m.clone()),
+                C::OperationNotEnabled(m) => ("OperationNotEnabledException", m.clone()),
+                C::FeatureUnavailableInTier(m) => ("FeatureUnavailableInTierException", m.clone()),
                 // cognito-identity's and cognito-sync's; not reached from cognito-idp operations.
                 C::ResourceConflict(m)
                 | C::DuplicateRequest(m)

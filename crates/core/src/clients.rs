@@ -203,6 +203,8 @@ impl AdminView<'_> {
         }
         // The secrets are not settings: an update keeps them.
         input.settings.secrets = std::mem::take(&mut client.settings.secrets);
+        // Nor is the session configuration (SetUserPoolClientSessionConfiguration's).
+        input.settings.sso_max_validity_minutes = client.settings.sso_max_validity_minutes;
         client.settings = input.settings;
         client.updated_at = now_millis();
         self.store.update_client(&client).await?;

@@ -103,6 +103,13 @@ pub enum CoreError {
     /// `UnexpectedLambdaException`: a trigger's function could not be called.
     #[error("{0}")]
     UnexpectedLambda(String),
+    /// `OperationNotEnabledException`: the pool's configuration does not offer it (session
+    /// tracking off).
+    #[error("{0}")]
+    OperationNotEnabled(String),
+    /// `FeatureUnavailableInTierException`: the pool's feature plan (`UserPoolTier`) lacks it.
+    #[error("{0}")]
+    FeatureUnavailableInTier(String),
     /// `DuplicateRequestException` (cognito-sync: a BulkPublish is running).
     #[error("{0}")]
     DuplicateRequest(String),

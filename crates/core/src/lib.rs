@@ -30,6 +30,7 @@ pub mod principal;
 pub mod quotas;
 pub mod recovery;
 mod selfservice;
+pub mod sessions;
 mod signup;
 pub mod srp;
 pub mod sync;

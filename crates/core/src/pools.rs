@@ -109,6 +109,8 @@ impl AdminView<'_> {
         // The factors are SetUserPoolMfaConfig's; MFA on with none recorded reads as SMS
         // (`mfa::pool_factors`), as CreateUserPool's MfaConfiguration has always meant.
         s.mfa = std::mem::take(&mut pool.settings.mfa);
+        // Session tracking is SetUserPoolSessionConfiguration's.
+        s.session_tracking = pool.settings.session_tracking;
         check_settings(&s)?;
         if let Some(name) = input.name {
             pool.name = name;

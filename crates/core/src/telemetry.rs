@@ -13,7 +13,7 @@ use std::sync::Mutex;
 pub fn outcome_of(r: &CoreResult<AuthOutcome>) -> &'static str {
     match r {
         Ok(AuthOutcome::Tokens(_)) | Ok(AuthOutcome::SignedIn { .. }) => "success",
-        Ok(AuthOutcome::Challenge { .. }) => "challenge",
+        Ok(AuthOutcome::Challenge { .. }) | Ok(AuthOutcome::Select { .. }) => "challenge",
         Err(CoreError::NotAuthorized(_)) | Err(CoreError::UserNotFound) | Err(CoreError::CodeMismatch(_)) => "denied",
         Err(CoreError::Internal(_)) | Err(CoreError::ExternalService(_)) => "error",
         Err(_) => "refused",

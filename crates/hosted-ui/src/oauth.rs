@@ -77,8 +77,8 @@ impl HostedUi {
             Some(s) if oauth.session_fits(&a, &s) => match oauth.grant(&a, &s).await {
                 Ok(location) => {
                     let mut r = response::redirect(&location);
-                    let renewed = oauth.renew_session(&s);
-                    response::add_cookie(&mut r, &cookie(&cookie_name, &renewed, 3600, self.secure));
+                    let (renewed, max_age) = oauth.session_cookie(&a, &s);
+                    response::add_cookie(&mut r, &cookie(&cookie_name, &renewed, max_age, self.secure));
                     r
                 }
                 Err(e) => self.fail(req, p.lang.as_deref(), &e),
@@ -146,13 +146,13 @@ impl HostedUi {
             },
         };
         let oauth = self.svc.oauth(&req.ctx);
-        let (session, sealed) =
-            oauth.start_federated_session(&a.pool_id, &done.username_key, done.auth_time, done.saml);
+        let (session, _) = oauth.start_federated_session(&a.pool_id, &done.username_key, done.auth_time, done.saml);
         match oauth.grant(&a, &session).await {
             Ok(location) => {
                 let mut r = response::redirect(&location);
                 let name = session_cookie_name(a.pool_id.as_str());
-                response::add_cookie(&mut r, &cookie(&name, &sealed, 3600, self.secure));
+                let (sealed, max_age) = oauth.session_cookie(&a, &session);
+                response::add_cookie(&mut r, &cookie(&name, &sealed, max_age, self.secure));
                 response::add_cookie(&mut r, &response::binding_cookie(IDP_BINDING_COOKIE, "", 0, self.secure));
                 r
             }

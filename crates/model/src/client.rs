@@ -102,6 +102,11 @@ pub struct ClientSettings {
     /// first, each sealed by the master key. Empty: the one secret is `AppClient::secret_sealed`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<ClientSecretEntry>,
+    /// `SSOSession.MaxValidityMinutes` (SetUserPoolClientSessionConfiguration, 0–129600): how
+    /// long after the user's last fresh authentication this client reuses a hosted session
+    /// without the login page, when the pool tracks sessions. `None`: never set (60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sso_max_validity_minutes: Option<i64>,
 }
 
 /// One of several live secrets of an app client.

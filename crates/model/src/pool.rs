@@ -199,8 +199,28 @@ pub struct PoolSettings {
     /// `LambdaConfig`: the triggers.
     #[serde(default)]
     pub lambda_config: LambdaConfig,
+    /// Session tracking (SetUserPoolSessionConfiguration); `None`: never set (off, 20 per user).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_tracking: Option<SessionTracking>,
     /// Members stored and echoed as given, keyed by their model name.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The pool's session configuration (SetUserPoolSessionConfiguration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionTracking {
+    /// `UserSessionTracking` is `ENABLED`: sessions are recorded, listed and revocable.
+    pub enabled: bool,
+    /// `TokenSession.MaxPerUser` (1–100): a user's token sessions beyond it evict the least
+    /// recently used at the next sign-in.
+    pub max_per_user: u32,
+}
+
+impl Default for SessionTracking {
+    /// Cognito's answer for a pool never configured: off, 20 per user.
+    fn default() -> Self {
+        Self { enabled: false, max_per_user: 20 }
+    }
 }
 
 /// `VerificationMessageTemplate` (wire member names).

@@ -309,6 +309,8 @@ pub enum CodePurpose {
     SrpNonce(String),
     /// The single use of a finished MFA_SETUP session.
     MfaSetup(String),
+    /// A one-time sign-in code as the first factor (USER_AUTH's EMAIL_OTP, SMS_OTP).
+    SignInOtp(MfaFactor),
 }
 
 impl CodePurpose {
@@ -323,6 +325,7 @@ impl CodePurpose {
             Self::DeviceSrp(key) => format!("device-srp:{key}"),
             Self::SrpNonce(n) => format!("srp:{n}"),
             Self::MfaSetup(n) => format!("mfa-setup:{n}"),
+            Self::SignInOtp(f) => format!("otp:{f}"),
         }
     }
 }

@@ -550,6 +550,76 @@ pub trait SyncStore: Send + Sync {
     async fn subscribers(&self, identity: &str, dataset: &str) -> StoreResult<Vec<SyncDevice>>;
 }
 
+/// A tracked session's kind (`SessionType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    /// A sign-in's refresh tokens (`TOKEN`).
+    Token,
+    /// A hosted-UI browser session (`SSO`).
+    Sso,
+}
+
+impl SessionKind {
+    /// The wire and column value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Token => "TOKEN",
+            SessionKind::Sso => "SSO",
+        }
+    }
+}
+
+/// A tracked session (while the pool tracks sessions).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserSession {
+    /// Pool.
+    pub pool_id: UserPoolId,
+    /// `tkn…` or `sso…` (28 characters).
+    pub session_id: String,
+    /// Its user.
+    pub username_key: String,
+    /// Token or SSO.
+    pub kind: SessionKind,
+    /// What revocation names: the `origin_jti` of a token session, the hosted session's id.
+    pub session_key: String,
+    /// The SSO session a token session came through.
+    pub origin_session: Option<String>,
+    /// The app client.
+    pub client_id: Option<String>,
+    /// The user agent that started or last used it.
+    pub device_type: Option<String>,
+    /// The last address it was used from.
+    pub ip: Option<String>,
+    /// Start (ms).
+    pub created_at: i64,
+    /// Last use (ms).
+    pub last_active_at: i64,
+    /// When it ends unless used (ms).
+    pub expires_at: i64,
+}
+
+/// Tracked sessions.
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    /// Records a session, or its latest use when it exists: `last_active_at`, `ip`,
+    /// `device_type` and the later `expires_at` change; `created_at` stays. `NotFound` when
+    /// the user is gone.
+    async fn put_session(&self, session: &UserSession) -> StoreResult<()>;
+    /// Notes a use of a session that exists (a refresh); false when it is not recorded.
+    async fn touch_session(
+        &self,
+        pool: &UserPoolId,
+        session_id: &str,
+        now: i64,
+        ip: Option<&str>,
+        expires_at: i64,
+    ) -> StoreResult<bool>;
+    /// A user's sessions that have not expired at `now`, most recently used first.
+    async fn list_sessions(&self, pool: &UserPoolId, username_key: &str, now: i64) -> StoreResult<Vec<UserSession>>;
+    /// Deletes sessions by id; returns how many were there.
+    async fn delete_sessions(&self, pool: &UserPoolId, session_ids: &[String]) -> StoreResult<u64>;
+}
+
 /// Everything a backend provides.
 #[async_trait]
 pub trait Store:
@@ -568,6 +638,7 @@ pub trait Store:
     + UsageStore
     + JobStore
     + SyncStore
+    + SessionStore
 {
     /// Finishes pending work and closes connections.
     async fn close(&self);

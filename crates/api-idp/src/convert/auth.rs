@@ -26,6 +26,8 @@ pub fn params(map: Option<BTreeMap<String, String>>) -> AuthParams {
             "SMS_MFA_CODE" => &mut p.sms_mfa_code,
             "EMAIL_OTP_CODE" => &mut p.email_otp_code,
             "SOFTWARE_TOKEN_MFA_CODE" => &mut p.software_token_mfa_code,
+            "SMS_OTP_CODE" => &mut p.sms_otp_code,
+            "PREFERRED_CHALLENGE" => &mut p.preferred_challenge,
             _ => {
                 if let Some(name) = k.strip_prefix("userAttributes.") {
                     p.user_attributes.push((name.to_string(), v));

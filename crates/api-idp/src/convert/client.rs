@@ -106,6 +106,7 @@ pub fn input_from<T: Serialize>(req: &T) -> Result<ClientInput, serde_json::Erro
             supported_identity_providers: f.supported_identity_providers.unwrap_or_default(),
             extra,
             secrets: vec![],
+            sso_max_validity_minutes: None,
         },
     })
 }

@@ -22,18 +22,28 @@ fn result(t: IssuedTokens) -> AuthenticationResultType {
     }
 }
 
-type Parts =
-    (Option<AuthenticationResultType>, Option<ChallengeNameType>, Option<BTreeMap<String, String>>, Option<String>);
+type Parts = (
+    Option<AuthenticationResultType>,
+    Option<ChallengeNameType>,
+    Option<BTreeMap<String, String>>,
+    Option<String>,
+    Option<Vec<ChallengeNameType>>,
+);
 
 fn parts(o: AuthOutcome) -> Parts {
     match o {
         // Success still carries an empty ChallengeParameters, as Cognito sends.
-        AuthOutcome::Tokens(t) => (Some(result(t)), None, Some(BTreeMap::new()), None),
+        AuthOutcome::Tokens(t) => (Some(result(t)), None, Some(BTreeMap::new()), None, None),
         AuthOutcome::Challenge { name, session, parameters } => {
-            (None, challenge_out(name), Some(parameters), Some(session))
+            (None, challenge_out(name), Some(parameters), Some(session), None)
+        }
+        AuthOutcome::Select { session, available } => {
+            let name = challenge_out(cognate_model::ChallengeName::SelectChallenge);
+            let available = available.into_iter().filter_map(challenge_out).collect();
+            (None, name, Some(BTreeMap::new()), Some(session), Some(available))
         }
         // Only the hosted pages' sign-in ends this way; the API's always ends in tokens.
-        AuthOutcome::SignedIn { .. } => (None, None, Some(BTreeMap::new()), None),
+        AuthOutcome::SignedIn { .. } => (None, None, Some(BTreeMap::new()), None, None),
     }
 }
 
@@ -41,13 +51,13 @@ fn parts(o: AuthOutcome) -> Parts {
 /// InvalidParameter, ResourceNotFound.
 pub async fn initiate(sign_in: SignInView<'_>, req: InitiateAuthRequest) -> Out<InitiateAuthResponse> {
     let o = sign_in.initiate_auth(&req.client_id, flow(req.auth_flow), &params(req.auth_parameters)).await?;
-    let (authentication_result, challenge_name, challenge_parameters, session) = parts(o);
+    let (authentication_result, challenge_name, challenge_parameters, session, available_challenges) = parts(o);
     Ok(InitiateAuthResponse {
         authentication_result,
         challenge_name,
         challenge_parameters,
         session,
-        available_challenges: None,
+        available_challenges,
     })
 }
 
@@ -55,13 +65,13 @@ pub async fn initiate(sign_in: SignInView<'_>, req: InitiateAuthRequest) -> Out<
 pub async fn admin_initiate(admin: AdminView<'_>, req: AdminInitiateAuthRequest) -> Out<AdminInitiateAuthResponse> {
     let pool = UserPoolId::new(req.user_pool_id);
     let o = admin.initiate_auth(&pool, &req.client_id, flow(req.auth_flow), &params(req.auth_parameters)).await?;
-    let (authentication_result, challenge_name, challenge_parameters, session) = parts(o);
+    let (authentication_result, challenge_name, challenge_parameters, session, available_challenges) = parts(o);
     Ok(AdminInitiateAuthResponse {
         authentication_result,
         challenge_name,
         challenge_parameters,
         session,
-        available_challenges: None,
+        available_challenges,
     })
 }
 
@@ -78,13 +88,13 @@ pub async fn respond(
             &params(req.challenge_responses),
         )
         .await?;
-    let (authentication_result, challenge_name, challenge_parameters, session) = parts(o);
+    let (authentication_result, challenge_name, challenge_parameters, session, available_challenges) = parts(o);
     Ok(RespondToAuthChallengeResponse {
         authentication_result,
         challenge_name,
         challenge_parameters,
         session,
-        available_challenges: None,
+        available_challenges,
     })
 }
 
@@ -103,13 +113,13 @@ pub async fn admin_respond(
             &params(req.challenge_responses),
         )
         .await?;
-    let (authentication_result, challenge_name, challenge_parameters, session) = parts(o);
+    let (authentication_result, challenge_name, challenge_parameters, session, available_challenges) = parts(o);
     Ok(AdminRespondToAuthChallengeResponse {
         authentication_result,
         challenge_name,
         challenge_parameters,
         session,
-        available_challenges: None,
+        available_challenges,
     })
 }
 

@@ -1,6 +1,7 @@
 //! Sign-in: InitiateAuth/AdminInitiateAuth with password and refresh flows, the
 //! NEW_PASSWORD_REQUIRED challenge, GetTokensFromRefreshToken, secret hashes and lockout.
 
+mod choice;
 mod custom;
 mod migration;
 mod params;
@@ -40,6 +41,14 @@ pub enum AuthOutcome {
         username_key: String,
         /// When the user authenticated (seconds).
         auth_time: i64,
+    },
+    /// USER_AUTH without a usable preferred factor: `SELECT_CHALLENGE`, with the factors the
+    /// user may choose (`AvailableChallenges`).
+    Select {
+        /// `Session` to send back.
+        session: String,
+        /// `AvailableChallenges`.
+        available: Vec<ChallengeName>,
     },
     /// Another step is needed.
     Challenge {
@@ -226,9 +235,7 @@ impl SignInView<'_> {
             }
             AuthFlow::UserSrp => self.srp_start(pool, client, params).await,
             AuthFlow::Custom => self.custom_start(pool, client, params).await,
-            AuthFlow::UserAuth => Err(CoreError::InvalidParameter(format!(
-                "{flow} is not available in this version of Cognate; use USER_SRP_AUTH or USER_PASSWORD_AUTH."
-            ))),
+            AuthFlow::UserAuth => self.user_auth_start(pool, client, params).await,
         }
     }
 
@@ -510,8 +517,12 @@ impl SignInView<'_> {
             }
             C::DeviceSrpAuth => return self.device_srp_start(pool, client, responses).await,
             C::CustomChallenge => return self.custom_respond(pool, client, session, responses).await,
-            C::SmsMfa | C::EmailOtp | C::SoftwareTokenMfa | C::SelectMfaType | C::MfaSetup => {
+            C::SmsMfa | C::SoftwareTokenMfa | C::SelectMfaType | C::MfaSetup => {
                 return self.mfa_respond(pool, client, challenge, session, responses).await
+            }
+            C::EmailOtp | C::SmsOtp => return self.otp_respond(pool, client, challenge, session, responses).await,
+            C::SelectChallenge | C::Password | C::PasswordSrp => {
+                return self.choice_respond(pool, client, challenge, session, responses).await
             }
             _ => {
                 return Err(CoreError::InvalidParameter(format!(

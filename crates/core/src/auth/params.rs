@@ -39,6 +39,10 @@ pub struct AuthParams {
     pub email_otp_code: Option<String>,
     /// `SOFTWARE_TOKEN_MFA_CODE`.
     pub software_token_mfa_code: Option<String>,
+    /// `SMS_OTP_CODE` (USER_AUTH's SMS_OTP).
+    pub sms_otp_code: Option<String>,
+    /// `PREFERRED_CHALLENGE` (USER_AUTH).
+    pub preferred_challenge: Option<String>,
 }
 
 impl AuthParams {

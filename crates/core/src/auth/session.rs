@@ -29,6 +29,9 @@ pub struct ChallengeSession {
     /// Makes a finishing step single use (claimed in the store).
     #[serde(default)]
     pub nonce: String,
+    /// A USER_AUTH first-factor step (an EMAIL_OTP code that signs in, not a second factor).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub first: bool,
 }
 
 const AAD: &str = "challenge-session";
@@ -45,6 +48,7 @@ impl ChallengeSession {
             device: None,
             verified: false,
             nonce: String::new(),
+            first: false,
         }
     }
 

@@ -7,6 +7,7 @@
 
 use super::code::{self, CodeAudience, CodeGrant};
 use super::{with_params, HostedSession, CODE_TTL_MS};
+use crate::sessions;
 use crate::tokens::{SessionInfo, TokenGrant};
 use crate::views::OAuthView;
 use crate::{CoreError, CoreResult};
@@ -105,6 +106,15 @@ pub struct AuthorizeRequest {
     pub(crate) client: AppClient,
     /// Its pool.
     pub(crate) pool: UserPool,
+}
+
+/// When a hosted session's cookie expires after answering `req` (ms).
+fn cookie_expiry(req: &AuthorizeRequest, s: &HostedSession) -> i64 {
+    let exp = now_millis() + super::SESSION_TTL_MS;
+    if sessions::tracking(&req.pool).is_none() {
+        return exp;
+    }
+    exp.max(s.auth_time * 1000 + sessions::sso_minutes(&req.client) * 60_000)
 }
 
 /// Why an authorization request was refused, and where the answer goes.
@@ -374,16 +384,33 @@ impl OAuthView<'_> {
         Ok(None)
     }
 
-    /// True when a session may answer this request without the login page.
+    /// True when a session may answer this request without the login page. While the pool
+    /// tracks sessions, the client reuses one only within its `SSOSession.MaxValidityMinutes`
+    /// of the user's last fresh authentication (0: never).
     pub fn session_fits(&self, req: &AuthorizeRequest, s: &HostedSession) -> bool {
-        let fresh = req.max_age.is_none_or(|age| now_millis() / 1000 - s.auth_time <= age);
-        req.prompt != Prompt::Login && fresh
+        let age = now_millis() / 1000 - s.auth_time;
+        let fresh = req.max_age.is_none_or(|max| age <= max);
+        let reusable = sessions::tracking(&req.pool).is_none() || age < sessions::sso_minutes(&req.client) * 60;
+        req.prompt != Prompt::Login && fresh && reusable
+    }
+
+    /// The hosted session's cookie after it answered `req`: its sealed value and `Max-Age`
+    /// (seconds). It lasts an hour from now, renewed by each use; while the pool tracks
+    /// sessions, at least until the client's `MaxValidityMinutes` from the authentication.
+    pub fn session_cookie(&self, req: &AuthorizeRequest, s: &HostedSession) -> (String, i64) {
+        let exp = cookie_expiry(req, s);
+        (self.seal_session(&HostedSession { exp, ..s.clone() }), (exp - now_millis()) / 1000)
     }
 
     /// The answer to a good request for a signed-in user: the `Location` to send the browser to
     /// (a code, or the implicit flow's tokens).
     pub async fn grant(&self, req: &AuthorizeRequest, s: &HostedSession) -> CoreResult<String> {
         let state = req.state.as_deref();
+        let tracked = sessions::tracking(&req.pool).is_some();
+        if tracked {
+            let s = HostedSession { exp: cookie_expiry(req, s), ..s.clone() };
+            self.track_sso(&req.pool, &req.client, &s, self.req).await?;
+        }
         match req.response_type {
             ResponseType::Code => {
                 let grant = CodeGrant {
@@ -395,6 +422,7 @@ impl OAuthView<'_> {
                     auth_time: s.auth_time,
                     origin_jti: uuid::Uuid::new_v4().to_string(),
                     expires_at: now_millis() + CODE_TTL_MS,
+                    sso: tracked.then(|| s.sid.clone()),
                 };
                 let to = CodeAudience { client: req.client_id.as_str(), redirect_uri: &req.redirect_uri };
                 let code = code::seal(&self.master, &to, &grant);

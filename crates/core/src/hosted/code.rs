@@ -40,6 +40,10 @@ pub(crate) struct CodeGrant {
     /// Expiry (ms).
     #[serde(rename = "e")]
     pub expires_at: i64,
+    /// The hosted session that signed the user in, when the pool tracks sessions (the token
+    /// session's `OriginSessionId`).
+    #[serde(rename = "o", default, skip_serializing_if = "Option::is_none")]
+    pub sso: Option<String>,
 }
 
 /// Where a code may be exchanged: the associated data it is sealed with. (Client ids are
@@ -97,6 +101,7 @@ mod tests {
             auth_time: 1,
             origin_jti: uuid::Uuid::new_v4().to_string(),
             expires_at: now_millis() + 300_000,
+            sso: None,
         };
         let code = seal(&k, &to, &g);
         assert!(code.len() < 300, "{} characters", code.len());

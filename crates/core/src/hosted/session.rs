@@ -67,7 +67,7 @@ impl OAuthView<'_> {
         self.seal_session(&HostedSession { exp: now_millis() + SESSION_TTL_MS, ..s.clone() })
     }
 
-    fn seal_session(&self, s: &HostedSession) -> String {
+    pub(crate) fn seal_session(&self, s: &HostedSession) -> String {
         let json = serde_json::to_vec(s).unwrap_or_default();
         self.master.seal_url(&json, AAD)
     }
@@ -95,7 +95,7 @@ impl OAuthView<'_> {
         if s.exp <= now_millis() {
             return Ok(None);
         }
-        self.revoke_session(&UserPoolId::new(&s.pool_id), &s.sid).await?;
+        self.revoke_session_until(&UserPoolId::new(&s.pool_id), &s.sid, s.exp).await?;
         Ok(Some(s))
     }
 }

@@ -181,8 +181,13 @@ impl OAuthView<'_> {
             return Err(gone());
         }
         let session = SessionInfo { origin_jti: grant.origin_jti.clone(), auth_time: grant.auth_time };
-        let tg = TokenGrant { scopes: grant.scopes.clone(), nonce: grant.nonce.clone(), ..Default::default() }
-            .issued_from(crate::triggers::claims::TokenSource::HostedAuth, self.req);
+        let tg = TokenGrant {
+            scopes: grant.scopes.clone(),
+            nonce: grant.nonce.clone(),
+            sso: grant.sso.clone(),
+            ..Default::default()
+        }
+        .issued_from(crate::triggers::claims::TokenSource::HostedAuth, self.req);
         let refresh = code::refresh_token_of(&self.master, code);
         match self.issue_tokens_with(&pool, &client, (&user, &groups), &session, Some(refresh), &tg).await {
             Ok(t) => Ok(TokenResponse {

@@ -218,7 +218,7 @@ impl SignInView<'_> {
 
     /// Counts a sign-in code sent to the user: more than `MAX_SENDS` in `SEND_WINDOW_MS` is
     /// refused (LimitExceeded), so a stolen password cannot flood a phone or a mailbox.
-    async fn count_send(&self, pool: &UserPool, user: &User, now: i64) -> CoreResult<()> {
+    pub(crate) async fn count_send(&self, pool: &UserPool, user: &User, now: i64) -> CoreResult<()> {
         let purpose = CodePurpose::MfaSends.key();
         match self.store.get_code(&pool.id, &user.username_key, &purpose).await? {
             Some(c) if c.expires_at > now => {

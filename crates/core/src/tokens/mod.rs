@@ -49,6 +49,8 @@ pub struct TokenGrant {
     pub source: crate::triggers::claims::TokenSource,
     /// The request that asked for them (PreTokenGeneration's `clientMetadata`, the caller's SDK).
     pub request: crate::RequestContext,
+    /// The hosted session the sign-in came through (a tracked token session's origin).
+    pub sso: Option<String>,
 }
 
 impl TokenGrant {
@@ -332,6 +334,8 @@ impl Cognate {
         } else {
             None
         };
+        let refresh_expires = now + tv.refresh_secs() * 1000;
+        let tracked = refresh.is_some() || grant.source == crate::triggers::claims::TokenSource::RefreshTokens;
         let refresh_token = if let Some(token) = refresh {
             self.store
                 .add_refresh_token(&RefreshToken {
@@ -343,7 +347,7 @@ impl Cognate {
                     auth_time: session.auth_time,
                     device_key: device_key.map(String::from),
                     created_at: now,
-                    expires_at: now + tv.refresh_secs() * 1000,
+                    expires_at: refresh_expires,
                     revoked_at: None,
                     scopes: grant.scopes.clone(),
                 })
@@ -359,6 +363,11 @@ impl Cognate {
         } else {
             None
         };
+        if tracked {
+            // A refresh without rotation keeps its token's expiry: 0 leaves the record's.
+            let until = if refresh_token.is_some() { refresh_expires } else { 0 };
+            self.track_tokens(pool, client, &user.username_key, &session.origin_jti, until, grant).await?;
+        }
         Ok(IssuedTokens { access_token, id_token, refresh_token, expires_in: tv.access_secs(), new_device: None })
     }
 
@@ -463,10 +472,21 @@ impl Cognate {
 
     /// Revokes one session (RevokeToken).
     pub(crate) async fn revoke_session(&self, pool: &UserPoolId, origin_jti: &str) -> CoreResult<()> {
+        self.revoke_session_until(pool, origin_jti, 0).await
+    }
+
+    /// Revokes one session's key (an `origin_jti`, or a hosted session's id), remembered until
+    /// no token of it can be valid and at least until `until` (ms: a hosted cookie's expiry).
+    /// Its tracked records go with it.
+    pub(crate) async fn revoke_session_until(&self, pool: &UserPoolId, key: &str, until: i64) -> CoreResult<()> {
+        use crate::sessions::session_id;
+        use cognate_store::SessionKind;
         let now = now_millis();
-        let until = now + keys::RETIRED_KEY_GRACE_MS;
-        self.store.revoke_session(pool, origin_jti, now, until).await?;
-        self.revocations.add([(origin_jti.to_string(), until)]);
+        let until = until.max(now + keys::RETIRED_KEY_GRACE_MS);
+        self.store.revoke_session(pool, key, now, until).await?;
+        self.revocations.add([(key.to_string(), until)]);
+        let ids = [session_id(SessionKind::Token, key), session_id(SessionKind::Sso, key)];
+        self.store.delete_sessions(pool, &ids).await?;
         Ok(())
     }
 

@@ -240,12 +240,13 @@ impl HostedUi {
         match outcome {
             AuthOutcome::SignedIn { username_key, auth_time } => {
                 let oauth = self.svc.oauth(&req.ctx);
-                let (session, sealed) = oauth.start_session(&page.a.pool_id, &username_key, auth_time);
+                let (session, _) = oauth.start_session(&page.a.pool_id, &username_key, auth_time);
                 match oauth.grant(&page.a, &session).await {
                     Ok(location) => {
                         let mut r = response::redirect(&location);
                         let name = session_cookie_name(page.a.pool_id.as_str());
-                        response::add_cookie(&mut r, &cookie(&name, &sealed, 3600, self.secure));
+                        let (sealed, max_age) = oauth.session_cookie(&page.a, &session);
+                        response::add_cookie(&mut r, &cookie(&name, &sealed, max_age, self.secure));
                         r
                     }
                     Err(e) => self.fail(req, Some(page.lang), &e),
@@ -254,7 +255,7 @@ impl HostedUi {
             AuthOutcome::Challenge { name, session, parameters } => {
                 self.challenge_page(req, page, name, &session, &parameters, Notice::None, None).await
             }
-            AuthOutcome::Tokens(_) => {
+            AuthOutcome::Tokens(_) | AuthOutcome::Select { .. } => {
                 self.internal(req, Some(page.lang), &CoreError::Internal("tokens from a hosted sign-in".into()))
             }
         }

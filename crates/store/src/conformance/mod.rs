@@ -1,7 +1,10 @@
 //! The backend conformance suite: every backend runs these against a fresh store
 //! (see `sqlite::tests`). Each check makes its own pool, so they can share one database.
 
-use crate::{Failures, FilterColumn, RefreshToken, Store, StoreError, StoredCode, StoredKey, UserFilter};
+use crate::{
+    Failures, FilterColumn, RefreshToken, SessionKind, Store, StoreError, StoredCode, StoredKey, UserFilter,
+    UserSession,
+};
 use cognate_model::{
     AppClient, ClientId, ClientSettings, Device, Group, PoolSettings, User, UserPool, UserPoolId, UserStatus,
 };
@@ -44,6 +47,7 @@ pub async fn run_all(store: &dyn Store) {
     tokens(store).await;
     guards(store).await;
     devices(store).await;
+    sessions(store).await;
     hosted_ui(store).await;
     identity_providers(store).await;
     identity_pools(store).await;
@@ -397,6 +401,58 @@ pub async fn devices(store: &dyn Store) {
     assert!(matches!(store.delete_device(&p.id, "us-east-1_a").await, Err(StoreError::NotFound)));
     store.delete_user(&p.id, "dee").await.unwrap();
     assert!(store.get_device(&p.id, "us-east-1_b").await.unwrap().is_none());
+}
+
+/// Tracked sessions: recorded once and then touched, listed most recent first without the
+/// expired, deleted by id, ended with a global sign-out (token sessions only) and with the user.
+pub async fn sessions(store: &dyn Store) {
+    let p = pool("sessions");
+    store.create_pool(&p).await.unwrap();
+    store.create_user(&user(&p.id, "sal", &[]), &[]).await.unwrap();
+    let s = |id: &str, kind: SessionKind, at: i64| UserSession {
+        pool_id: p.id.clone(),
+        session_id: id.into(),
+        username_key: "sal".into(),
+        kind,
+        session_key: format!("key-{id}"),
+        origin_session: None,
+        client_id: Some("c1".into()),
+        device_type: Some("agent".into()),
+        ip: Some("10.0.0.1".into()),
+        created_at: at,
+        last_active_at: at,
+        expires_at: at + 1_000,
+    };
+    store.put_session(&s("tkn1", SessionKind::Token, 10)).await.unwrap();
+    store.put_session(&s("tkn2", SessionKind::Token, 20)).await.unwrap();
+    store.put_session(&s("sso1", SessionKind::Sso, 30)).await.unwrap();
+    // Recorded again: a use, not a new session.
+    let again = UserSession {
+        ip: Some("10.0.0.2".into()),
+        last_active_at: 40,
+        expires_at: 900,
+        ..s("tkn1", SessionKind::Token, 35)
+    };
+    store.put_session(&again).await.unwrap();
+    let all = store.list_sessions(&p.id, "sal", 0).await.unwrap();
+    assert_eq!(all.iter().map(|x| x.session_id.as_str()).collect::<Vec<_>>(), ["tkn1", "sso1", "tkn2"]);
+    assert_eq!((all[0].created_at, all[0].ip.as_deref(), all[0].expires_at), (10, Some("10.0.0.2"), 1_010));
+    assert!(store.touch_session(&p.id, "tkn2", 50, None, 5_000).await.unwrap());
+    assert!(!store.touch_session(&p.id, "tkn9", 50, None, 5_000).await.unwrap());
+    let all = store.list_sessions(&p.id, "sal", 1_015).await.unwrap();
+    let listed: Vec<_> = all.iter().map(|x| (x.session_id.as_str(), x.expires_at, x.last_active_at)).collect();
+    assert_eq!(listed, [("tkn2", 5_000, 50), ("sso1", 1_030, 30)]);
+    assert_eq!(all[0].ip.as_deref(), Some("10.0.0.1"), "a touch without an address keeps the last one");
+    assert_eq!(store.delete_sessions(&p.id, &["tkn1".into(), "nope".into()]).await.unwrap(), 1);
+    store.revoke_user_sessions(&p.id, "sal", 100, 5_000).await.unwrap();
+    let left = store.list_sessions(&p.id, "sal", 0).await.unwrap();
+    assert_eq!(left.iter().map(|x| x.session_id.as_str()).collect::<Vec<_>>(), ["sso1"]);
+    store.purge_expired(1_031).await.unwrap();
+    assert!(store.list_sessions(&p.id, "sal", 0).await.unwrap().is_empty());
+    store.put_session(&s("tkn3", SessionKind::Token, 10)).await.unwrap();
+    store.delete_user(&p.id, "sal").await.unwrap();
+    assert!(store.list_sessions(&p.id, "sal", 0).await.unwrap().is_empty());
+    assert!(matches!(store.put_session(&s("tkn4", SessionKind::Token, 10)).await, Err(StoreError::NotFound)));
 }
 
 /// Signing keys: listing order and pruning that always keeps the newest.

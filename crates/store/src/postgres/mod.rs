@@ -23,6 +23,8 @@ mod pools;
 mod providers;
 #[path = "../sql/rows.rs"]
 mod rows;
+#[path = "../sql/sessions.rs"]
+mod sessions;
 #[path = "../sql/sync.rs"]
 mod sync;
 #[path = "../sql/usage.rs"]
@@ -58,6 +60,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (14, "monthly_active", include_str!("../../migrations/postgres/0014_monthly_active.sql")),
     (15, "jobs_and_changes", include_str!("../../migrations/postgres/0015_jobs_and_changes.sql")),
     (16, "sync", include_str!("../../migrations/postgres/0016_sync.sql")),
+    (17, "user_sessions", include_str!("../../migrations/postgres/0017_user_sessions.sql")),
 ];
 
 /// Connection pool settings (`COGNATE_DATABASE_MAX_CONNECTIONS`, `..._ACQUIRE_TIMEOUT_SECS`).

@@ -177,6 +177,13 @@ impl TokenStore for DbStore {
             .bind(now - 86_400_000)
             .fetch_all(&mut *tx)
             .await?;
+            // Their tracked token sessions end with them (an SSO session is the hosted cookie's:
+            // a global sign-out leaves it, as Cognito does).
+            sqlx::query("DELETE FROM user_sessions WHERE pool_id = $1 AND username_key = $2 AND kind = 'TOKEN'")
+                .bind(pool.as_str())
+                .bind(username_key)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query(
                 "UPDATE refresh_tokens SET revoked_at = $1 WHERE pool_id = $2 AND username_key = $3 AND revoked_at IS NULL",
             )
@@ -226,6 +233,7 @@ impl TokenStore for DbStore {
         sqlx::query("DELETE FROM revocations WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
         sqlx::query("DELETE FROM codes WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
         sqlx::query("DELETE FROM once_markers WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
+        sqlx::query("DELETE FROM user_sessions WHERE expires_at < $1").bind(now).execute(&self.writer).await?;
         sqlx::query("DELETE FROM unknown_sign_in_failures WHERE last_failure < $1 AND locked_until < $2")
             .bind(now - crate::UNKNOWN_FAILURES_TTL_MS)
             .bind(now)

@@ -24,6 +24,8 @@ mod pools;
 mod providers;
 #[path = "../sql/rows.rs"]
 mod rows;
+#[path = "../sql/sessions.rs"]
+mod sessions;
 #[path = "../sql/sync.rs"]
 mod sync;
 #[path = "../sql/usage.rs"]
@@ -60,6 +62,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (14, "monthly_active", include_str!("../../migrations/sqlite/0014_monthly_active.sql")),
     (15, "jobs_and_changes", include_str!("../../migrations/sqlite/0015_jobs_and_changes.sql")),
     (16, "sync", include_str!("../../migrations/sqlite/0016_sync.sql")),
+    (17, "user_sessions", include_str!("../../migrations/sqlite/0017_user_sessions.sql")),
 ];
 
 /// Page size of new databases. A user row (attributes, password hash, sealed SRP verifier) is
