@@ -214,6 +214,8 @@ pub async fn dispatch(
         AddUserPoolClientSecret => admin_op!(svc, auth, rc, map, clients::add_secret),
         ListUserPoolClientSecrets => admin_op!(svc, auth, rc, map, clients::list_secrets),
         DeleteUserPoolClientSecret => admin_op!(svc, auth, rc, map, clients::delete_secret),
+        GetUserAuthFactors => user_op!(svc, auth, rc, map, me::auth_factors),
+        AdminGetUserAuthFactors => admin_op!(svc, auth, rc, map, users::auth_factors),
         ListUserSessions => user_op!(svc, auth, rc, map, sessions::list),
         RevokeUserSession => user_op!(svc, auth, rc, map, sessions::revoke),
         AdminListUserSessions => admin_op!(svc, auth, rc, map, sessions::admin_list),
@@ -223,7 +225,6 @@ pub async fn dispatch(
         GetUserPoolClientSessionConfiguration => admin_op!(svc, auth, rc, map, sessions::get_client),
         SetUserPoolClientSessionConfiguration => admin_op!(svc, auth, rc, map, sessions::set_client),
         AdminDeleteSoftwareToken
-        | AdminGetUserAuthFactors
         | AdminListUserAuthEvents
         | AdminUpdateAuthEventFeedback
         | CompleteWebAuthnRegistration
@@ -242,7 +243,6 @@ pub async fn dispatch(
         | GetDerivedToken
         | GetLogDeliveryConfiguration
         | GetProvisionedLimit
-        | GetUserAuthFactors
         | ListCIMDPolicies
         | ListClientMetadataURLs
         | ListTerms

@@ -25,8 +25,8 @@ pub struct SignUpInput {
     pub secret_hash: Option<String>,
     /// Requested user name (an email or phone in username-attribute pools).
     pub username: String,
-    /// Password.
-    pub password: String,
+    /// Password; none for a passwordless user, where the pool allows a code as first factor.
+    pub password: Option<String>,
     /// Attributes.
     pub attributes: Vec<(String, String)>,
 }
@@ -192,16 +192,32 @@ impl AccountView<'_> {
         }
         let (username, sub) = identity(s, &input.username, &mut attrs)?;
         check_required(s, &attrs)?;
-        check_policy(&input.password, &s.password_policy)?;
+        let material = match input.password.as_deref() {
+            Some(password) => {
+                check_policy(password, &s.password_policy)?;
+                Some(self.password_material(&pool.id, &username, password).await?)
+            }
+            None => {
+                // Passwordless: the user signs in with a code (USER_AUTH), which the pool must allow.
+                let allowed = crate::auth::allowed_first_factors(&pool);
+                if !allowed.iter().any(|f| f == "EMAIL_OTP" || f == "SMS_OTP" || f == "WEB_AUTHN") {
+                    return Err(CoreError::InvalidParameter(
+                        "Password is required: the user pool allows no passwordless sign-in.".into(),
+                    ));
+                }
+                None
+            }
+        };
         let now = now_millis();
-        let material = self.password_material(&pool.id, &username, &input.password).await?;
         let key = username_key(s, &username);
         let call = self.call(Trigger::PreSignUp, "PreSignUp_SignUp", &pool, &username, Some(&input.client_id));
         let decided = self.pre_sign_up(&call, &attrs).await?.unwrap_or_default();
         let status = if decided.auto_confirm { UserStatus::Confirmed } else { UserStatus::Unconfirmed };
         let mut user = User::new(pool.id.clone(), username, key, sub.clone(), status, attrs, now);
         decided.apply(&mut user);
-        material.apply(&mut user);
+        if let Some(m) = material {
+            m.apply(&mut user);
+        }
         self.store.create_user(&user, &sign_in_keys(s, &user)).await.map_err(|e| create_error(&pool, e))?;
         let target = verification_target(&pool, &user).filter(|a| !user.is_verified(a));
         let delivery = match target {
@@ -215,8 +231,9 @@ impl AccountView<'_> {
         Ok(SignUpResult { user_sub: sub, confirmed: decided.auto_confirm, delivery })
     }
 
-    /// ConfirmSignUp. Errors: CodeMismatch, ExpiredCode, LimitExceeded, NotAuthorized (already
-    /// confirmed), UserNotFound, AliasExists.
+    /// ConfirmSignUp. Returns a `Session` that signs the user in once through USER_AUTH
+    /// (InitiateAuth with it, within the client's `AuthSessionValidity`). Errors: CodeMismatch,
+    /// ExpiredCode, LimitExceeded, NotAuthorized (already confirmed), UserNotFound, AliasExists.
     pub async fn confirm_sign_up(
         &self,
         client_id: &str,
@@ -224,7 +241,7 @@ impl AccountView<'_> {
         username: &str,
         code: &str,
         force_alias: bool,
-    ) -> CoreResult<()> {
+    ) -> CoreResult<String> {
         let started = Instant::now();
         let (client, pool) = self.client_and_pool(client_id).await?;
         let hide = hides_existence(&client);
@@ -270,7 +287,8 @@ impl AccountView<'_> {
         };
         let source = "PostConfirmation_ConfirmSignUp";
         let call = self.call(Trigger::PostConfirmation, source, &pool, &updated.username, Some(client_id));
-        self.post_confirmation(&call, &updated).await
+        self.post_confirmation(&call, &updated).await?;
+        Ok(crate::auth::sign_up_session(&self.master, &pool, &client, &updated))
     }
 
     /// ResendConfirmationCode. Errors: InvalidParameter (already confirmed), UserNotFound (LEGACY).

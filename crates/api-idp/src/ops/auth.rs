@@ -4,7 +4,7 @@
 use super::Out;
 use crate::convert::auth::{challenge, challenge_out, flow, params};
 use crate::shapes::*;
-use cognate_core::{AdminView, AuthOutcome, IssuedTokens, SignInView};
+use cognate_core::{AdminView, AuthOutcome, AuthParams, IssuedTokens, SignInView};
 use cognate_model::UserPoolId;
 use std::collections::BTreeMap;
 
@@ -50,7 +50,8 @@ fn parts(o: AuthOutcome) -> Parts {
 /// InitiateAuth. Errors: NotAuthorized, UserNotFound, UserNotConfirmed, PasswordResetRequired,
 /// InvalidParameter, ResourceNotFound.
 pub async fn initiate(sign_in: SignInView<'_>, req: InitiateAuthRequest) -> Out<InitiateAuthResponse> {
-    let o = sign_in.initiate_auth(&req.client_id, flow(req.auth_flow), &params(req.auth_parameters)).await?;
+    let p = AuthParams { session: req.session, ..params(req.auth_parameters) };
+    let o = sign_in.initiate_auth(&req.client_id, flow(req.auth_flow), &p).await?;
     let (authentication_result, challenge_name, challenge_parameters, session, available_challenges) = parts(o);
     Ok(InitiateAuthResponse {
         authentication_result,
@@ -64,7 +65,8 @@ pub async fn initiate(sign_in: SignInView<'_>, req: InitiateAuthRequest) -> Out<
 /// AdminInitiateAuth. Same errors as InitiateAuth.
 pub async fn admin_initiate(admin: AdminView<'_>, req: AdminInitiateAuthRequest) -> Out<AdminInitiateAuthResponse> {
     let pool = UserPoolId::new(req.user_pool_id);
-    let o = admin.initiate_auth(&pool, &req.client_id, flow(req.auth_flow), &params(req.auth_parameters)).await?;
+    let p = AuthParams { session: req.session, ..params(req.auth_parameters) };
+    let o = admin.initiate_auth(&pool, &req.client_id, flow(req.auth_flow), &p).await?;
     let (authentication_result, challenge_name, challenge_parameters, session, available_challenges) = parts(o);
     Ok(AdminInitiateAuthResponse {
         authentication_result,

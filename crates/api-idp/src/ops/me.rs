@@ -73,3 +73,15 @@ pub async fn set_settings(me: UserView<'_>, req: SetUserSettingsRequest) -> Out<
     me.set_user_settings(sms).await?;
     Ok(Empty {})
 }
+
+/// GetUserAuthFactors: the MFA settings and the USER_AUTH first factors of the caller.
+/// Errors: NotAuthorized.
+pub async fn auth_factors(me: UserView<'_>, _req: GetUserAuthFactorsRequest) -> Out<GetUserAuthFactorsResponse> {
+    let (u, factors) = me.auth_factors().await?;
+    Ok(GetUserAuthFactorsResponse {
+        username: u.username.clone(),
+        configured_user_auth_factors: Some(factors.into_iter().filter_map(crate::convert::wire_enum).collect()),
+        user_mfa_setting_list: mfa_settings(&u),
+        preferred_mfa_setting: u.mfa.preferred.map(|f| f.as_str().to_string()),
+    })
+}

@@ -4,8 +4,7 @@
 use super::{Empty, Out};
 use crate::convert::{attrs_in, wire_enum};
 use crate::shapes::*;
-use crate::ApiError;
-use cognate_core::{AccountView, CodeDelivery, CoreError, SignUpInput};
+use cognate_core::{AccountView, CodeDelivery, SignUpInput};
 
 /// `CodeDeliveryDetailsType` from the core's delivery record.
 pub fn details(d: CodeDelivery) -> CodeDeliveryDetailsType {
@@ -18,9 +17,7 @@ pub fn details(d: CodeDelivery) -> CodeDeliveryDetailsType {
 
 /// SignUp. Errors: UsernameExists, InvalidPassword, InvalidParameter, NotAuthorized, CodeDeliveryFailure.
 pub async fn sign_up(account: AccountView<'_>, req: SignUpRequest) -> Out<SignUpResponse> {
-    let password = req
-        .password
-        .ok_or_else(|| ApiError::Core(CoreError::InvalidParameter("Missing required parameter Password".into())))?;
+    let password = req.password.filter(|p| !p.is_empty());
     let r = account
         .sign_up(SignUpInput {
             client_id: req.client_id,
@@ -40,7 +37,7 @@ pub async fn sign_up(account: AccountView<'_>, req: SignUpRequest) -> Out<SignUp
 
 /// ConfirmSignUp. Errors: CodeMismatch, ExpiredCode, LimitExceeded, NotAuthorized, AliasExists.
 pub async fn confirm_sign_up(account: AccountView<'_>, req: ConfirmSignUpRequest) -> Out<ConfirmSignUpResponse> {
-    account
+    let session = account
         .confirm_sign_up(
             &req.client_id,
             req.secret_hash.as_deref(),
@@ -49,7 +46,7 @@ pub async fn confirm_sign_up(account: AccountView<'_>, req: ConfirmSignUpRequest
             req.force_alias_creation.unwrap_or(false),
         )
         .await?;
-    Ok(ConfirmSignUpResponse { session: None })
+    Ok(ConfirmSignUpResponse { session: Some(session) })
 }
 
 /// ResendConfirmationCode. Errors: InvalidParameter, UserNotFound (LEGACY), CodeDeliveryFailure.

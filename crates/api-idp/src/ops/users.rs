@@ -131,3 +131,17 @@ pub async fn list(admin: AdminView<'_>, req: ListUsersRequest) -> Out<ListUsersR
         pagination_token: listing.pagination_token,
     })
 }
+
+/// AdminGetUserAuthFactors. Errors: ResourceNotFound, UserNotFound.
+pub async fn auth_factors(
+    admin: AdminView<'_>,
+    req: AdminGetUserAuthFactorsRequest,
+) -> Out<AdminGetUserAuthFactorsResponse> {
+    let (u, factors) = admin.auth_factors(&UserPoolId::new(req.user_pool_id), &req.username).await?;
+    Ok(AdminGetUserAuthFactorsResponse {
+        username: u.username.clone(),
+        configured_user_auth_factors: Some(factors.into_iter().filter_map(crate::convert::wire_enum).collect()),
+        user_mfa_setting_list: mfa_settings(&u),
+        preferred_mfa_setting: u.mfa.preferred.map(|f| f.as_str().to_string()),
+    })
+}

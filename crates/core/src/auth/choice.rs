@@ -14,6 +14,7 @@
 use super::session::ChallengeSession;
 use super::{hides_existence, Attempt, AuthOutcome, AuthParams};
 use crate::codes::MessageSource;
+use crate::crypto::MasterKey;
 use crate::mfa::MFA_CODE_TTL_MS;
 use crate::users::username_key;
 use crate::views::SignInView;
@@ -71,6 +72,21 @@ pub(crate) fn available(pool: &UserPool, user: Option<&User>) -> Vec<ChallengeNa
     out
 }
 
+/// ConfirmSignUp's session for `user`: InitiateAuth (USER_AUTH) with it signs in once.
+pub(crate) fn sign_up_session(master: &MasterKey, pool: &UserPool, client: &AppClient, user: &User) -> String {
+    let exp = now_millis() + client.settings.auth_session_validity * 60_000;
+    let mut s = ChallengeSession::new(
+        pool.id.as_str(),
+        client.client_id.as_str(),
+        &user.username_key,
+        ChallengeName::SelectChallenge,
+        exp,
+    );
+    s.signed_up = true;
+    s.nonce = crate::crypto::random_hex(16);
+    s.seal(master)
+}
+
 impl SignInView<'_> {
     /// InitiateAuth with USER_AUTH.
     pub(crate) async fn user_auth_start(
@@ -80,6 +96,9 @@ impl SignInView<'_> {
         params: &AuthParams,
     ) -> CoreResult<AuthOutcome> {
         let typed = AuthParams::require(&params.username, "USERNAME")?;
+        if let Some(session) = params.session.as_deref().filter(|s| !s.is_empty()) {
+            return self.signed_up_sign_in(pool, client, typed, session, params).await;
+        }
         let user = self.chooser(pool, client, typed, params).await?;
         let offered = available(pool, user.as_ref());
         let preferred = params.preferred_challenge.as_deref().and_then(ChallengeName::parse);
@@ -90,6 +109,49 @@ impl SignInView<'_> {
                 Ok(AuthOutcome::Select { session: s.seal(&self.master), available: offered })
             }
         }
+    }
+
+    /// InitiateAuth with ConfirmSignUp's session: the confirmed user, once.
+    async fn signed_up_sign_in(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        typed: &str,
+        session: &str,
+        params: &AuthParams,
+    ) -> CoreResult<AuthOutcome> {
+        let now = now_millis();
+        let expired = || CoreError::NotAuthorized("Invalid session for the user, session is expired.".into());
+        let s = ChallengeSession::open(
+            &self.master,
+            session,
+            ChallengeName::SelectChallenge,
+            client.client_id.as_str(),
+            now,
+        )?;
+        if !s.signed_up {
+            return Err(expired());
+        }
+        let user = self.resolve_user(pool, typed).await.map_err(|_| expired())?;
+        if user.username_key != s.user {
+            return Err(expired());
+        }
+        self.check_secret_hash(client, params.secret_hash(), &[typed, &user.username])?;
+        self.before_first_factor(pool, client, &user, now).await?;
+        let mark =
+            cognate_store::StoredCode { code_hash: String::new(), expires_at: s.exp, attempts: 0, created_at: now };
+        if !self
+            .store
+            .claim_code(&pool.id, &user.username_key, &CodePurpose::MfaSetup(s.nonce.clone()).key(), &mark)
+            .await?
+        {
+            return Err(expired());
+        }
+        self.after_proof(pool, &user)?;
+        if user.status != UserStatus::Confirmed {
+            return Err(expired());
+        }
+        self.complete_sign_in(pool, client, &user, None).await
     }
 
     /// The user a USER_AUTH step names, after the checks every first factor shares (the secret
@@ -266,5 +328,35 @@ impl SignInView<'_> {
             UserStatus::ForceChangePassword => Ok(self.new_password_challenge(pool, client, &user, now)),
             _ => self.complete_sign_in(pool, client, &user, None).await,
         }
+    }
+}
+
+/// The first factors a user has (GetUserAuthFactors' `ConfiguredUserAuthFactors`): `PASSWORD`,
+/// `EMAIL_OTP`, `SMS_OTP`, as USER_AUTH would offer them.
+pub fn configured_factors(pool: &UserPool, user: &User) -> Vec<&'static str> {
+    available(pool, Some(user)).into_iter().filter(|c| *c != ChallengeName::PasswordSrp).map(|c| c.as_str()).collect()
+}
+
+impl crate::views::UserView<'_> {
+    /// GetUserAuthFactors: the caller and the first factors they have.
+    pub async fn auth_factors(&self) -> CoreResult<(User, Vec<&'static str>)> {
+        let user = self.get_user().await?;
+        let pool = self.pool(self.ctx.pool_id()).await?;
+        let factors = configured_factors(&pool, &user);
+        Ok((user, factors))
+    }
+}
+
+impl crate::views::AdminView<'_> {
+    /// AdminGetUserAuthFactors.
+    pub async fn auth_factors(
+        &self,
+        pool_id: &cognate_model::UserPoolId,
+        username: &str,
+    ) -> CoreResult<(User, Vec<&'static str>)> {
+        let pool = self.pool(pool_id).await?;
+        let user = self.resolve_user(&pool, username).await?;
+        let factors = configured_factors(&pool, &user);
+        Ok((user, factors))
     }
 }

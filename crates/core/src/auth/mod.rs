@@ -8,6 +8,7 @@ mod params;
 pub mod session;
 mod srp_flow;
 
+pub(crate) use choice::{allowed_first_factors, sign_up_session};
 pub use params::AuthParams;
 
 use crate::attributes::check_write;

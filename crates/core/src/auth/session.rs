@@ -32,6 +32,10 @@ pub struct ChallengeSession {
     /// A USER_AUTH first-factor step (an EMAIL_OTP code that signs in, not a second factor).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub first: bool,
+    /// ConfirmSignUp's session: the confirmation code was the proof, and InitiateAuth
+    /// (USER_AUTH) with it signs the user in once.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub signed_up: bool,
 }
 
 const AAD: &str = "challenge-session";
@@ -49,6 +53,7 @@ impl ChallengeSession {
             verified: false,
             nonce: String::new(),
             first: false,
+            signed_up: false,
         }
     }
 

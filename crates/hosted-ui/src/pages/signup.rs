@@ -61,7 +61,7 @@ impl HostedUi {
             client_id: page.a.client_id.to_string(),
             secret_hash: None,
             username: username.clone(),
-            password,
+            password: Some(password),
             attributes: attributes.clone(),
         };
         let sign_in = self.svc.hosted_sign_in(&req.ctx);
@@ -114,7 +114,7 @@ impl HostedUi {
         };
         let account = self.svc.hosted_account(&req.ctx);
         match account.confirm_sign_up(page.a.client_id.as_str(), None, &username, &code, false).await {
-            Ok(()) => {
+            Ok(_) => {
                 let info = self.render.text(page.lang, "confirmed_sign_in", &[]);
                 self.login_form(&page, &username, Notice::Info(info))
             }
@@ -144,7 +144,7 @@ impl HostedUi {
         }
         let code = form.text("code").unwrap_or_default();
         match account.confirm_sign_up(client, None, &username, &code, false).await {
-            Ok(()) => match ticket {
+            Ok(_) => match ticket {
                 Some(t) => self.after_confirmation(req, &page, &t).await,
                 None => {
                     let info = self.render.text(page.lang, "confirmed_sign_in", &[]);

@@ -35,6 +35,7 @@ async fn fx(mfa: UserPoolMfaType) -> Fx {
         .create_user_pool()
         .pool_name(unique("choice"))
         .policies(UserPoolPolicyType::builder().sign_in_policy(policy).build())
+        .auto_verified_attributes(VerifiedAttributeType::Email)
         .mfa_configuration(mfa)
         .send()
         .await
@@ -195,4 +196,56 @@ async fn a_pool_that_requires_mfa_offers_no_code_factor() {
     // The password goes on to MFA as any password sign-in does (an SMS code here).
     let ch = f.start("una", &[("PREFERRED_CHALLENGE", "PASSWORD"), ("PASSWORD", PASSWORD)]).await.unwrap();
     assert_eq!(ch.challenge_name, Some(ChallengeNameType::SmsMfa));
+}
+
+#[tokio::test]
+async fn a_passwordless_user_signs_up_confirms_and_is_signed_in() {
+    let f = fx(UserPoolMfaType::Off).await;
+    use ChallengeNameType as C;
+    let up =
+        f.c.sign_up()
+            .client_id(&f.client)
+            .username("pat")
+            .user_attributes(attr("email", "pat@example.com"))
+            .send()
+            .await
+            .unwrap();
+    assert!(!up.user_confirmed);
+    let mail_code = f.smtp.wait_for("pat@example.com", 1).await.code().unwrap();
+    let confirmed =
+        f.c.confirm_sign_up().client_id(&f.client).username("pat").confirmation_code(&mail_code).send().await.unwrap();
+    let session = confirmed.session.expect("ConfirmSignUp's session signs in");
+    // The session signs the new user in once.
+    let start = |s: &str| {
+        f.c.initiate_auth()
+            .client_id(&f.client)
+            .auth_flow(AuthFlowType::UserAuth)
+            .auth_parameters("USERNAME", "pat")
+            .session(s)
+            .send()
+    };
+    let t = start(&session).await.unwrap().authentication_result.expect("signed in");
+    assert_eq!(code(&start(&session).await.unwrap_err()), "NotAuthorizedException", "once");
+    // Only for the user it was made for.
+    let other = f.c.initiate_auth().client_id(&f.client).auth_flow(AuthFlowType::UserAuth);
+    let e = other.auth_parameters("USERNAME", "una").session(&session).send().await.unwrap_err();
+    assert_eq!(code(&e), "NotAuthorizedException");
+
+    // Without a password, a code is the one factor.
+    let factors = f.c.get_user_auth_factors().access_token(t.access_token().unwrap()).send().await.unwrap();
+    assert_eq!(factors.username, "pat");
+    assert_eq!(factors.configured_user_auth_factors(), [AuthFactorType::EmailOtp]);
+    let ch = f.start("pat", &[]).await.unwrap();
+    assert_eq!(ch.available_challenges(), [C::EmailOtp]);
+    let e = f.start("pat", &[("PREFERRED_CHALLENGE", "PASSWORD"), ("PASSWORD", "Guess-Passw0rd!")]).await;
+    assert_eq!(e.unwrap().challenge_name, Some(C::SelectChallenge), "no password to try");
+    let una = f.c.admin_get_user_auth_factors().user_pool_id(&f.pool).username("una").send().await.unwrap();
+    let want = [AuthFactorType::Password, AuthFactorType::EmailOtp, AuthFactorType::SmsOtp];
+    assert_eq!(una.configured_user_auth_factors(), want);
+
+    // A pool that allows passwords only wants one.
+    let plain = pool(&f.c).await;
+    let client = app_client(&f.c, &plain).await;
+    let e = f.c.sign_up().client_id(&client).username("pat").send().await.unwrap_err();
+    assert_eq!(code(&e), "InvalidParameterException");
 }
