@@ -216,6 +216,10 @@ pub async fn dispatch(
         DeleteUserPoolClientSecret => admin_op!(svc, auth, rc, map, clients::delete_secret),
         GetUserAuthFactors => user_op!(svc, auth, rc, map, me::auth_factors),
         AdminGetUserAuthFactors => admin_op!(svc, auth, rc, map, users::auth_factors),
+        StartWebAuthnRegistration => user_op!(svc, auth, rc, map, mfa::start_webauthn),
+        CompleteWebAuthnRegistration => user_op!(svc, auth, rc, map, mfa::complete_webauthn),
+        ListWebAuthnCredentials => user_op!(svc, auth, rc, map, mfa::list_webauthn),
+        DeleteWebAuthnCredential => user_op!(svc, auth, rc, map, mfa::delete_webauthn),
         ListUserSessions => user_op!(svc, auth, rc, map, sessions::list),
         RevokeUserSession => user_op!(svc, auth, rc, map, sessions::revoke),
         AdminListUserSessions => admin_op!(svc, auth, rc, map, sessions::admin_list),
@@ -227,14 +231,12 @@ pub async fn dispatch(
         AdminDeleteSoftwareToken
         | AdminListUserAuthEvents
         | AdminUpdateAuthEventFeedback
-        | CompleteWebAuthnRegistration
         | CreateCIMDPolicy
         | CreateTerms
         | CreateUserPoolReplica
         | DeleteCIMDPolicy
         | DeleteTerms
         | DeleteUserPoolReplica
-        | DeleteWebAuthnCredential
         | DescribeCIMDPolicy
         | DescribeRiskConfiguration
         | DescribeTerms
@@ -247,10 +249,8 @@ pub async fn dispatch(
         | ListClientMetadataURLs
         | ListTerms
         | ListUserPoolReplicas
-        | ListWebAuthnCredentials
         | SetLogDeliveryConfiguration
         | SetRiskConfiguration
-        | StartWebAuthnRegistration
         | UpdateAuthEventFeedback
         | UpdateCIMDPolicy
         | UpdateClientMetadataURLState

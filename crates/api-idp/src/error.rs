@@ -83,6 +83,7 @@ impl ApiError {
                 C::UnexpectedLambda(m) => ("UnexpectedLambdaException", m.clone()),
                 C::ConcurrentModification(m) => ("ConcurrentModificationException", m.clone()),
                 C::OperationNotEnabled(m) => ("OperationNotEnabledException", m.clone()),
+                C::WebAuthn(code, m) => (*code, m.clone()),
                 C::FeatureUnavailableInTier(m) => ("FeatureUnavailableInTierException", m.clone()),
                 // cognito-identity's and cognito-sync's; not reached from cognito-idp operations.
                 C::ResourceConflict(m)

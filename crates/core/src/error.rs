@@ -107,6 +107,9 @@ pub enum CoreError {
     /// tracking off).
     #[error("{0}")]
     OperationNotEnabled(String),
+    /// A passkey ceremony failed: the `WebAuthn…Exception` named, and why.
+    #[error("{1}")]
+    WebAuthn(&'static str, String),
     /// `FeatureUnavailableInTierException`: the pool's feature plan (`UserPoolTier`) lacks it.
     #[error("{0}")]
     FeatureUnavailableInTier(String),

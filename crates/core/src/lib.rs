@@ -42,6 +42,7 @@ pub mod triggers;
 pub mod usage;
 mod users;
 pub mod views;
+pub mod webauthn;
 
 #[cfg(test)]
 mod tests;

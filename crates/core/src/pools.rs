@@ -111,6 +111,8 @@ impl AdminView<'_> {
         s.mfa = std::mem::take(&mut pool.settings.mfa);
         // Session tracking is SetUserPoolSessionConfiguration's.
         s.session_tracking = pool.settings.session_tracking;
+        // And the passkeys' relying party SetUserPoolMfaConfig's.
+        s.webauthn = pool.settings.webauthn.take();
         check_settings(&s)?;
         if let Some(name) = input.name {
             pool.name = name;

@@ -23,7 +23,7 @@ pub use identity::{CognitoProvider, Identity, IdentityPool, MappingRule, Princip
 pub use ids::{ClientId, UserPoolId};
 pub use pool::{
     AccountRecovery, LambdaConfig, PasswordPolicy, PoolMfa, PoolSettings, RecoveryOption, SchemaAttribute,
-    SessionTracking, SmsConfiguration, UserPool, VerificationMessageTemplate, VersionedLambda,
+    SessionTracking, SmsConfiguration, UserPool, VerificationMessageTemplate, VersionedLambda, WebAuthnSettings,
 };
 pub use user::{User, UserMfa, UserStatus};
 pub use vocab::{

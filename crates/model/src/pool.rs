@@ -202,8 +202,27 @@ pub struct PoolSettings {
     /// Session tracking (SetUserPoolSessionConfiguration); `None`: never set (off, 20 per user).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_tracking: Option<SessionTracking>,
+    /// `WebAuthnConfiguration` (SetUserPoolMfaConfig): the passkeys' relying party.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webauthn: Option<WebAuthnSettings>,
     /// Members stored and echoed as given, keyed by their model name.
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The passkeys' settings (`WebAuthnConfiguration`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebAuthnSettings {
+    /// `RelyingPartyId`; `None`: the host of the service's public URL.
+    pub relying_party_id: Option<String>,
+    /// `UserVerification`: `required` or `preferred`.
+    pub user_verification: String,
+}
+
+impl Default for WebAuthnSettings {
+    /// Cognito's default: verification preferred.
+    fn default() -> Self {
+        Self { relying_party_id: None, user_verification: "preferred".into() }
+    }
 }
 
 /// The pool's session configuration (SetUserPoolSessionConfiguration).

@@ -620,6 +620,71 @@ pub trait SessionStore: Send + Sync {
     async fn delete_sessions(&self, pool: &UserPoolId, session_ids: &[String]) -> StoreResult<u64>;
 }
 
+/// A registered passkey.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebAuthnCredential {
+    /// Pool.
+    pub pool_id: UserPoolId,
+    /// The credential id, base64url.
+    pub credential_id: String,
+    /// Its user.
+    pub username_key: String,
+    /// The authenticator's name for it, when known.
+    pub friendly_name: Option<String>,
+    /// The relying party it is bound to.
+    pub relying_party_id: String,
+    /// `platform` or `cross-platform`, when the browser said.
+    pub attachment: Option<String>,
+    /// `AuthenticatorTransports`.
+    pub transports: Vec<String>,
+    /// The verifier's record of the credential (public key and flags), JSON.
+    pub passkey: String,
+    /// The last signature counter seen.
+    pub sign_count: i64,
+    /// Registration time (ms).
+    pub created_at: i64,
+    /// Last sign-in with it (ms).
+    pub last_used_at: Option<i64>,
+}
+
+/// Passkeys.
+#[async_trait]
+pub trait WebAuthnStore: Send + Sync {
+    /// Registers a credential; `Conflict("credential")` when the pool has its id already,
+    /// `NotFound` when the user is gone.
+    async fn add_webauthn_credential(&self, c: &WebAuthnCredential) -> StoreResult<()>;
+    /// A user's credentials, oldest first.
+    async fn list_webauthn_credentials(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+    ) -> StoreResult<Vec<WebAuthnCredential>>;
+    /// One credential by id.
+    async fn get_webauthn_credential(
+        &self,
+        pool: &UserPoolId,
+        credential_id: &str,
+    ) -> StoreResult<Option<WebAuthnCredential>>;
+    /// Records a sign-in with a credential: its new record and counter, only if the counter
+    /// moved past the stored one (or both are 0, an authenticator without a counter). Returns
+    /// false when it did not: a stale counter, a cloned authenticator.
+    async fn use_webauthn_credential(
+        &self,
+        pool: &UserPoolId,
+        credential_id: &str,
+        passkey: &str,
+        sign_count: i64,
+        now: i64,
+    ) -> StoreResult<bool>;
+    /// Deletes one of a user's credentials; `NotFound` when the user has no such credential.
+    async fn delete_webauthn_credential(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        credential_id: &str,
+    ) -> StoreResult<()>;
+}
+
 /// Everything a backend provides.
 #[async_trait]
 pub trait Store:
@@ -639,6 +704,7 @@ pub trait Store:
     + JobStore
     + SyncStore
     + SessionStore
+    + WebAuthnStore
 {
     /// Finishes pending work and closes connections.
     async fn close(&self);

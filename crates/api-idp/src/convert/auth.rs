@@ -28,6 +28,7 @@ pub fn params(map: Option<BTreeMap<String, String>>) -> AuthParams {
             "SOFTWARE_TOKEN_MFA_CODE" => &mut p.software_token_mfa_code,
             "SMS_OTP_CODE" => &mut p.sms_otp_code,
             "PREFERRED_CHALLENGE" => &mut p.preferred_challenge,
+            "CREDENTIAL" => &mut p.credential,
             _ => {
                 if let Some(name) = k.strip_prefix("userAttributes.") {
                     p.user_attributes.push((name.to_string(), v));

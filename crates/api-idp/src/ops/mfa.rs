@@ -21,18 +21,16 @@ fn config_out(c: PoolMfaConfig) -> Result<GetUserPoolMfaConfigResponse, crate::A
         },
         software_token_mfa_configuration: Some(SoftwareTokenMfaConfigType { enabled: Some(c.software_token) }),
         email_mfa_configuration: c.email.map(|e| EmailMfaConfigType { message: e.message, subject: e.subject }),
-        web_authn_configuration: None,
+        web_authn_configuration: c.webauthn.map(|w| WebAuthnConfigurationType {
+            factor_configuration: None,
+            relying_party_id: w.relying_party_id,
+            user_verification: wire_enum(&w.user_verification),
+        }),
     })
 }
 
 /// SetUserPoolMfaConfig. Errors: ResourceNotFound, InvalidParameter.
 pub async fn set_config(admin: AdminView<'_>, req: SetUserPoolMfaConfigRequest) -> Out<GetUserPoolMfaConfigResponse> {
-    if req.web_authn_configuration.is_some() {
-        return Err(CoreError::InvalidParameter(
-            "WebAuthn (passkey) configuration is not supported by Cognate.".into(),
-        )
-        .into());
-    }
     let sms = match req.sms_mfa_configuration {
         Some(s) => Some(SmsMfa {
             message: s.sms_authentication_message,
@@ -45,6 +43,13 @@ pub async fn set_config(admin: AdminView<'_>, req: SetUserPoolMfaConfigRequest) 
         sms,
         software_token: req.software_token_mfa_configuration.and_then(|t| t.enabled).unwrap_or(false),
         email: req.email_mfa_configuration.map(|e| EmailMfa { message: e.message, subject: e.subject }),
+        webauthn: req.web_authn_configuration.map(|w| cognate_model::WebAuthnSettings {
+            relying_party_id: w.relying_party_id,
+            user_verification: w
+                .user_verification
+                .map(|u| u.as_str().to_string())
+                .unwrap_or_else(|| "preferred".into()),
+        }),
     };
     config_out(admin.set_pool_mfa_config(&UserPoolId::new(req.user_pool_id), cfg).await?)
 }
@@ -124,5 +129,50 @@ pub async fn admin_set_preference(admin: AdminView<'_>, req: AdminSetUserMFAPref
         req.web_authn_mfa_settings.is_some(),
     )?;
     admin.set_mfa_preference(&UserPoolId::new(req.user_pool_id), &req.username, &p).await?;
+    Ok(Empty {})
+}
+
+/// StartWebAuthnRegistration: the options for `navigator.credentials.create()`. Errors:
+/// NotAuthorized, WebAuthnNotEnabled, WebAuthnConfigurationMissing, LimitExceeded.
+pub async fn start_webauthn(
+    me: UserView<'_>,
+    _req: StartWebAuthnRegistrationRequest,
+) -> Out<StartWebAuthnRegistrationResponse> {
+    Ok(StartWebAuthnRegistrationResponse { credential_creation_options: me.start_webauthn_registration().await? })
+}
+
+/// CompleteWebAuthnRegistration. Errors: NotAuthorized, InvalidParameter,
+/// WebAuthnChallengeNotFound, WebAuthnOriginNotAllowed, WebAuthnRelyingPartyMismatch,
+/// WebAuthnCredentialNotSupported.
+pub async fn complete_webauthn(me: UserView<'_>, req: CompleteWebAuthnRegistrationRequest) -> Out<Empty> {
+    me.complete_webauthn_registration(&req.credential).await?;
+    Ok(Empty {})
+}
+
+/// ListWebAuthnCredentials. Errors: NotAuthorized, InvalidParameter (token).
+pub async fn list_webauthn(
+    me: UserView<'_>,
+    req: ListWebAuthnCredentialsRequest,
+) -> Out<ListWebAuthnCredentialsResponse> {
+    let (creds, next) = me.list_webauthn_credentials(req.max_results, req.next_token.as_deref()).await?;
+    Ok(ListWebAuthnCredentialsResponse {
+        credentials: creds
+            .into_iter()
+            .map(|c| WebAuthnCredentialDescription {
+                authenticator_attachment: c.attachment,
+                authenticator_transports: c.transports,
+                created_at: crate::convert::secs(c.created_at),
+                credential_id: c.credential_id,
+                friendly_credential_name: c.friendly_name.unwrap_or_else(|| "Passkey".into()),
+                relying_party_id: c.relying_party_id,
+            })
+            .collect(),
+        next_token: next,
+    })
+}
+
+/// DeleteWebAuthnCredential. Errors: NotAuthorized, ResourceNotFound.
+pub async fn delete_webauthn(me: UserView<'_>, req: DeleteWebAuthnCredentialRequest) -> Out<Empty> {
+    me.delete_webauthn_credential(&req.credential_id).await?;
     Ok(Empty {})
 }

@@ -51,8 +51,8 @@ fn otp_factor(c: ChallengeName) -> Option<MfaFactor> {
 }
 
 /// The first factors `user` may choose (`None`: a name that is no user, whose answer must look
-/// like a user's with a password).
-pub(crate) fn available(pool: &UserPool, user: Option<&User>) -> Vec<ChallengeName> {
+/// like a user's with a password); `passkeys`: the user has registered one.
+pub(crate) fn available(pool: &UserPool, user: Option<&User>, passkeys: bool) -> Vec<ChallengeName> {
     let allowed = allowed_first_factors(pool);
     let allows = |f: &str| allowed.iter().any(|a| a == f);
     let mut out = vec![];
@@ -60,6 +60,10 @@ pub(crate) fn available(pool: &UserPool, user: Option<&User>) -> Vec<ChallengeNa
         out.extend([ChallengeName::Password, ChallengeName::PasswordSrp]);
     }
     let Some(user) = user else { return out };
+    // A passkey verifies the user (webauthn-rs requires it): possession and a PIN or biometric.
+    if allows("WEB_AUTHN") && passkeys {
+        out.push(ChallengeName::WebAuthn);
+    }
     // A code signs in by itself: a pool that requires MFA offers none.
     if pool.settings.mfa_configuration != MfaMode::On {
         if allows("EMAIL_OTP") && verified(user, "email") {
@@ -100,7 +104,7 @@ impl SignInView<'_> {
             return self.signed_up_sign_in(pool, client, typed, session, params).await;
         }
         let user = self.chooser(pool, client, typed, params).await?;
-        let offered = available(pool, user.as_ref());
+        let offered = available(pool, user.as_ref(), self.has_passkeys(pool, user.as_ref()).await?);
         let preferred = params.preferred_challenge.as_deref().and_then(ChallengeName::parse);
         match preferred.filter(|c| offered.contains(c)) {
             Some(c) => self.first_factor(pool, client, typed, user, c, params).await,
@@ -182,6 +186,16 @@ impl SignInView<'_> {
         }
     }
 
+    /// Whether the user has a passkey, where the pool allows them (one read, only then).
+    pub(crate) async fn has_passkeys(&self, pool: &UserPool, user: Option<&User>) -> CoreResult<bool> {
+        match user {
+            Some(u) if allowed_first_factors(pool).iter().any(|f| f == "WEB_AUTHN") => {
+                Ok(!self.store.list_webauthn_credentials(&pool.id, &u.username_key).await?.is_empty())
+            }
+            _ => Ok(false),
+        }
+    }
+
     /// A challenge session bound to the client and to the name the user typed.
     fn step_session(&self, pool: &UserPool, client: &AppClient, typed: &str, c: ChallengeName) -> ChallengeSession {
         let exp = now_millis() + client.settings.auth_session_validity * 60_000;
@@ -208,6 +222,10 @@ impl SignInView<'_> {
             ChallengeName::PasswordSrp => match params.srp_a.as_deref().filter(|a| !a.is_empty()) {
                 Some(_) => self.srp_start(pool, client, &params).await,
                 None => Ok(self.ask(pool, client, typed, factor)),
+            },
+            ChallengeName::WebAuthn => match user {
+                Some(user) => self.webauthn_challenge(pool, client, &user).await,
+                None => Err(CoreError::InvalidParameter(format!("{factor} is not available for this user."))),
             },
             _ => {
                 let (Some(user), Some(f)) = (user, otp_factor(factor)) else {
@@ -276,7 +294,8 @@ impl SignInView<'_> {
             other => other,
         };
         let user = self.chooser(pool, client, typed, responses).await?;
-        if !available(pool, user.as_ref()).contains(&chosen) {
+        let passkeys = self.has_passkeys(pool, user.as_ref()).await?;
+        if !available(pool, user.as_ref(), passkeys).contains(&chosen) {
             return Err(CoreError::InvalidParameter(format!("{chosen} is not available for this user.")));
         }
         if challenge != ChallengeName::SelectChallenge {
@@ -333,8 +352,12 @@ impl SignInView<'_> {
 
 /// The first factors a user has (GetUserAuthFactors' `ConfiguredUserAuthFactors`): `PASSWORD`,
 /// `EMAIL_OTP`, `SMS_OTP`, as USER_AUTH would offer them.
-pub fn configured_factors(pool: &UserPool, user: &User) -> Vec<&'static str> {
-    available(pool, Some(user)).into_iter().filter(|c| *c != ChallengeName::PasswordSrp).map(|c| c.as_str()).collect()
+pub fn configured_factors(pool: &UserPool, user: &User, passkeys: bool) -> Vec<&'static str> {
+    available(pool, Some(user), passkeys)
+        .into_iter()
+        .filter(|c| *c != ChallengeName::PasswordSrp)
+        .map(|c| c.as_str())
+        .collect()
 }
 
 impl crate::views::UserView<'_> {
@@ -342,7 +365,8 @@ impl crate::views::UserView<'_> {
     pub async fn auth_factors(&self) -> CoreResult<(User, Vec<&'static str>)> {
         let user = self.get_user().await?;
         let pool = self.pool(self.ctx.pool_id()).await?;
-        let factors = configured_factors(&pool, &user);
+        let passkeys = self.passkeys_of(&pool, &user).await?;
+        let factors = configured_factors(&pool, &user, passkeys);
         Ok((user, factors))
     }
 }
@@ -356,7 +380,15 @@ impl crate::views::AdminView<'_> {
     ) -> CoreResult<(User, Vec<&'static str>)> {
         let pool = self.pool(pool_id).await?;
         let user = self.resolve_user(&pool, username).await?;
-        let factors = configured_factors(&pool, &user);
+        let passkeys = self.passkeys_of(&pool, &user).await?;
+        let factors = configured_factors(&pool, &user, passkeys);
         Ok((user, factors))
+    }
+}
+
+impl crate::Cognate {
+    /// Whether the user has registered a passkey.
+    async fn passkeys_of(&self, pool: &UserPool, user: &User) -> CoreResult<bool> {
+        Ok(!self.store.list_webauthn_credentials(&pool.id, &user.username_key).await?.is_empty())
     }
 }

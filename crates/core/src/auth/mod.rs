@@ -522,6 +522,7 @@ impl SignInView<'_> {
                 return self.mfa_respond(pool, client, challenge, session, responses).await
             }
             C::EmailOtp | C::SmsOtp => return self.otp_respond(pool, client, challenge, session, responses).await,
+            C::WebAuthn => return self.webauthn_respond(pool, client, session, responses).await,
             C::SelectChallenge | C::Password | C::PasswordSrp => {
                 return self.choice_respond(pool, client, challenge, session, responses).await
             }

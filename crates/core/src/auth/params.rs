@@ -43,6 +43,8 @@ pub struct AuthParams {
     pub sms_otp_code: Option<String>,
     /// `PREFERRED_CHALLENGE` (USER_AUTH).
     pub preferred_challenge: Option<String>,
+    /// `CREDENTIAL` (WEB_AUTHN): the browser's `AuthenticationResponseJSON`, as text.
+    pub credential: Option<String>,
     /// InitiateAuth's `Session` (not an auth parameter): ConfirmSignUp's, to sign in with.
     pub session: Option<String>,
 }

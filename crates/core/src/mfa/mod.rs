@@ -56,6 +56,8 @@ pub struct PoolMfaConfig {
     pub software_token: bool,
     /// Email codes, when offered.
     pub email: Option<EmailMfa>,
+    /// `WebAuthnConfiguration`: the passkeys' relying party (kept when a set omits it).
+    pub webauthn: Option<cognate_model::WebAuthnSettings>,
 }
 
 /// One factor's part of SetUserMFAPreference.
@@ -252,6 +254,7 @@ fn pool_mfa_view(pool: &UserPool) -> PoolMfaConfig {
         }),
         software_token: f.software_token,
         email: f.email.then(|| EmailMfa { message: s.mfa.email_message.clone(), subject: s.mfa.email_subject.clone() }),
+        webauthn: None,
     }
 }
 
@@ -272,7 +275,18 @@ impl AdminView<'_> {
                 "Invalid MFA configuration given: MFA {mode} needs at least one of SMS, software token or email MFA."
             )));
         }
+        if let Some(w) = &cfg.webauthn {
+            if !matches!(w.user_verification.as_str(), "required" | "preferred") {
+                return Err(CoreError::InvalidParameter("UserVerification must be required or preferred.".into()));
+            }
+            if w.relying_party_id.as_deref().is_some_and(|id| id.is_empty() || id.contains('/') || id.contains(':')) {
+                return Err(CoreError::InvalidParameter("RelyingPartyId must be a host name.".into()));
+            }
+        }
         let s = &mut pool.settings;
+        if let Some(w) = cfg.webauthn {
+            s.webauthn = Some(w);
+        }
         s.mfa_configuration = mode;
         s.mfa.sms = cfg.sms.is_some();
         s.mfa.software_token = cfg.software_token;
@@ -291,12 +305,17 @@ impl AdminView<'_> {
         }
         pool.updated_at = now_millis();
         self.store.update_pool(&pool).await?;
-        Ok(pool_mfa_view(&pool))
+        Ok(self.mfa_view(&pool))
     }
 
     /// GetUserPoolMfaConfig.
     pub async fn get_pool_mfa_config(&self, id: &UserPoolId) -> CoreResult<PoolMfaConfig> {
-        Ok(pool_mfa_view(&self.pool(id).await?))
+        Ok(self.mfa_view(&self.pool(id).await?))
+    }
+
+    /// The pool's MFA settings, with the passkeys' relying party as it applies.
+    fn mfa_view(&self, pool: &UserPool) -> PoolMfaConfig {
+        PoolMfaConfig { webauthn: Some(crate::webauthn::configuration(self.svc, pool)), ..pool_mfa_view(pool) }
     }
 
     /// AdminSetUserMFAPreference.

@@ -21,6 +21,7 @@ mod imports;
 mod lifecycle;
 mod mfa;
 mod multinode;
+mod passkeys;
 mod pools;
 mod recovery;
 mod security;

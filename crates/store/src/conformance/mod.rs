@@ -3,7 +3,7 @@
 
 use crate::{
     Failures, FilterColumn, RefreshToken, SessionKind, Store, StoreError, StoredCode, StoredKey, UserFilter,
-    UserSession,
+    UserSession, WebAuthnCredential,
 };
 use cognate_model::{
     AppClient, ClientId, ClientSettings, Device, Group, PoolSettings, User, UserPool, UserPoolId, UserStatus,
@@ -48,6 +48,7 @@ pub async fn run_all(store: &dyn Store) {
     guards(store).await;
     devices(store).await;
     sessions(store).await;
+    webauthn(store).await;
     hosted_ui(store).await;
     identity_providers(store).await;
     identity_pools(store).await;
@@ -453,6 +454,48 @@ pub async fn sessions(store: &dyn Store) {
     store.delete_user(&p.id, "sal").await.unwrap();
     assert!(store.list_sessions(&p.id, "sal", 0).await.unwrap().is_empty());
     assert!(matches!(store.put_session(&s("tkn4", SessionKind::Token, 10)).await, Err(StoreError::NotFound)));
+}
+
+/// Passkeys: one id per pool, listed oldest first, a sign-in moves the counter only forward,
+/// deleted by their user only, gone with the user.
+pub async fn webauthn(store: &dyn Store) {
+    let p = pool("webauthn");
+    store.create_pool(&p).await.unwrap();
+    store.create_user(&user(&p.id, "wes", &[]), &[]).await.unwrap();
+    store.create_user(&user(&p.id, "zed", &[]), &[]).await.unwrap();
+    let c = |id: &str, who: &str, at: i64| WebAuthnCredential {
+        pool_id: p.id.clone(),
+        credential_id: id.into(),
+        username_key: who.into(),
+        friendly_name: None,
+        relying_party_id: "localhost".into(),
+        attachment: Some("platform".into()),
+        transports: vec!["internal".into()],
+        passkey: "{}".into(),
+        sign_count: 0,
+        created_at: at,
+        last_used_at: None,
+    };
+    store.add_webauthn_credential(&c("b", "wes", 2)).await.unwrap();
+    store.add_webauthn_credential(&c("a", "wes", 1)).await.unwrap();
+    assert!(matches!(store.add_webauthn_credential(&c("a", "zed", 3)).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(store.add_webauthn_credential(&c("z", "nobody", 3)).await, Err(StoreError::NotFound)));
+    let listed = store.list_webauthn_credentials(&p.id, "wes").await.unwrap();
+    assert_eq!(listed.iter().map(|x| x.credential_id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+    assert_eq!(listed[0], c("a", "wes", 1));
+    // A counter of 0 that stays 0 (authenticators without one), then only forward.
+    assert!(store.use_webauthn_credential(&p.id, "a", "{\"v\":1}", 0, 10).await.unwrap());
+    assert!(store.use_webauthn_credential(&p.id, "a", "{\"v\":2}", 5, 11).await.unwrap());
+    assert!(!store.use_webauthn_credential(&p.id, "a", "{\"v\":3}", 5, 12).await.unwrap(), "a repeated counter");
+    assert!(!store.use_webauthn_credential(&p.id, "a", "{\"v\":3}", 4, 12).await.unwrap(), "a stale counter");
+    assert!(!store.use_webauthn_credential(&p.id, "a", "{\"v\":3}", 0, 12).await.unwrap());
+    let a = store.get_webauthn_credential(&p.id, "a").await.unwrap().unwrap();
+    assert_eq!((a.passkey.as_str(), a.sign_count, a.last_used_at), ("{\"v\":2}", 5, Some(11)));
+    assert!(matches!(store.delete_webauthn_credential(&p.id, "zed", "a").await, Err(StoreError::NotFound)));
+    store.delete_webauthn_credential(&p.id, "wes", "a").await.unwrap();
+    assert!(store.get_webauthn_credential(&p.id, "a").await.unwrap().is_none());
+    store.delete_user(&p.id, "wes").await.unwrap();
+    assert!(store.get_webauthn_credential(&p.id, "b").await.unwrap().is_none());
 }
 
 /// Signing keys: listing order and pruning that always keeps the newest.

@@ -31,6 +31,8 @@ mod sync;
 mod usage;
 #[path = "../sql/users.rs"]
 mod users;
+#[path = "../sql/webauthn.rs"]
+mod webauthn;
 
 use crate::{MetaStore, Store, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -61,6 +63,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (15, "jobs_and_changes", include_str!("../../migrations/postgres/0015_jobs_and_changes.sql")),
     (16, "sync", include_str!("../../migrations/postgres/0016_sync.sql")),
     (17, "user_sessions", include_str!("../../migrations/postgres/0017_user_sessions.sql")),
+    (18, "webauthn", include_str!("../../migrations/postgres/0018_webauthn.sql")),
 ];
 
 /// Connection pool settings (`COGNATE_DATABASE_MAX_CONNECTIONS`, `..._ACQUIRE_TIMEOUT_SECS`).

@@ -32,6 +32,8 @@ mod sync;
 mod usage;
 #[path = "../sql/users.rs"]
 mod users;
+#[path = "../sql/webauthn.rs"]
+mod webauthn;
 
 type Db = sqlx::Sqlite;
 type DbRow = sqlx::sqlite::SqliteRow;
@@ -63,6 +65,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (15, "jobs_and_changes", include_str!("../../migrations/sqlite/0015_jobs_and_changes.sql")),
     (16, "sync", include_str!("../../migrations/sqlite/0016_sync.sql")),
     (17, "user_sessions", include_str!("../../migrations/sqlite/0017_user_sessions.sql")),
+    (18, "webauthn", include_str!("../../migrations/sqlite/0018_webauthn.sql")),
 ];
 
 /// Page size of new databases. A user row (attributes, password hash, sealed SRP verifier) is

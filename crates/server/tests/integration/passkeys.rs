@@ -1,0 +1,132 @@
+//! Passkeys: the pool's relying party, the registration options and the API's refusals
+//! through the SDK; registration and sign-in in Chromium with its virtual authenticator,
+//! through the API from a page and through Amplify v6 (`tests/js/passkey-browser.mjs`), with a
+//! forged origin, a wrong relying party id, replays and a cloned authenticator refused.
+
+use crate::common::*;
+use crate::hosted::tools::{browser_tests_run, node};
+use idp::types::*;
+
+const PASSWORD: &str = "Passkey-Passw0rd!";
+
+/// A pool whose users may sign in with passkeys (relying party `localhost`), and a client
+/// with USER_AUTH, the password flows and refresh.
+async fn passkey_pool(c: &idp::Client, passkeys: bool) -> (String, String) {
+    let mut factors = vec![AuthFactorType::Password];
+    if passkeys {
+        factors.push(AuthFactorType::WebAuthn);
+    }
+    let policy = SignInPolicyType::builder().set_allowed_first_auth_factors(Some(factors)).build();
+    let pool = c
+        .create_user_pool()
+        .pool_name(unique("passkeys"))
+        .policies(UserPoolPolicyType::builder().sign_in_policy(policy).build())
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    let rp = WebAuthnConfigurationType::builder()
+        .relying_party_id("localhost")
+        .user_verification(UserVerificationType::Required);
+    c.set_user_pool_mfa_config()
+        .user_pool_id(&pool)
+        .mfa_configuration(UserPoolMfaType::Off)
+        .web_authn_configuration(rp.build())
+        .send()
+        .await
+        .unwrap();
+    use ExplicitAuthFlowsType as F;
+    let flows = [F::AllowUserAuth, F::AllowUserPasswordAuth, F::AllowUserSrpAuth, F::AllowRefreshTokenAuth];
+    let client = client_with(c, &pool, "passkeys", &flows).await;
+    (pool, client)
+}
+
+async fn access_token(c: &idp::Client, client: &str, user: &str) -> String {
+    c.initiate_auth()
+        .client_id(client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", user)
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .unwrap()
+        .authentication_result
+        .unwrap()
+        .access_token
+        .unwrap()
+}
+
+#[tokio::test]
+async fn registration_options_and_refusals_through_the_sdk() {
+    let s = server().await;
+    let c = s.client();
+    let (pool, client) = passkey_pool(&c, true).await;
+    password_user(&c, &pool, "pia", PASSWORD, &[("email", "pia@example.com")]).await;
+    let cfg = c.get_user_pool_mfa_config().user_pool_id(&pool).send().await.unwrap();
+    let w = cfg.web_authn_configuration.unwrap();
+    assert_eq!(
+        (w.relying_party_id(), w.user_verification()),
+        (Some("localhost"), Some(&UserVerificationType::Required))
+    );
+
+    let access = access_token(&c, &client, "pia").await;
+    let options =
+        c.start_web_authn_registration().access_token(&access).send().await.unwrap().credential_creation_options;
+    let text = format!("{options:?}");
+    for want in ["localhost", "pia", "challenge", "pubKeyCredParams", "required"] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+    let garbage = aws_smithy_types::Document::Object([("id".to_string(), "x".into())].into_iter().collect());
+    let e = c.complete_web_authn_registration().access_token(&access).credential(garbage).send().await.unwrap_err();
+    assert_eq!(code(&e), "InvalidParameterException");
+    let listed = c.list_web_authn_credentials().access_token(&access).send().await.unwrap();
+    assert!(listed.credentials().is_empty());
+    let e = c.delete_web_authn_credential().access_token(&access).credential_id("nope").send().await.unwrap_err();
+    assert_eq!(code(&e), "ResourceNotFoundException");
+    // Without a passkey, USER_AUTH does not offer one.
+    let ch = c
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::UserAuth)
+        .auth_parameters("USERNAME", "pia")
+        .auth_parameters("PREFERRED_CHALLENGE", "WEB_AUTHN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ch.challenge_name, Some(ChallengeNameType::SelectChallenge));
+    assert_eq!(ch.available_challenges(), [ChallengeNameType::Password, ChallengeNameType::PasswordSrp]);
+
+    // A pool that does not allow passkeys refuses to register one.
+    let (other, other_client) = passkey_pool(&c, false).await;
+    password_user(&c, &other, "pia", PASSWORD, &[]).await;
+    let access = access_token(&c, &other_client, "pia").await;
+    let e = c.start_web_authn_registration().access_token(&access).send().await.unwrap_err();
+    assert_eq!(code(&e), "WebAuthnNotEnabledException");
+}
+
+#[tokio::test]
+async fn passkeys_register_and_sign_in_from_chromium_and_amplify() {
+    if !browser_tests_run() {
+        return;
+    }
+    let s = server().await;
+    let c = s.client();
+    let (pool, client) = passkey_pool(&c, true).await;
+    password_user(&c, &pool, "pia", PASSWORD, &[("email", "pia@example.com")]).await;
+    password_user(&c, &pool, "amy", PASSWORD, &[("email", "amy@example.com")]).await;
+    let cfg = serde_json::json!({
+        "endpoint": s.endpoint, "pool": pool, "client": client,
+        "user": "pia", "amplifyUser": "amy", "password": PASSWORD,
+    });
+    let r = node("passkey-browser.mjs", &[&cfg.to_string()]).await.unwrap();
+    assert_eq!(r["ok"], true, "{r}");
+    // What the browser registered is the user's: listed through the SDK, then signed in with.
+    let access = access_token(&c, &client, "pia").await;
+    let listed = c.list_web_authn_credentials().access_token(&access).send().await.unwrap();
+    assert_eq!(listed.credentials().len(), 1);
+    let factors = c.get_user_auth_factors().access_token(&access).send().await.unwrap();
+    assert_eq!(factors.configured_user_auth_factors(), [AuthFactorType::Password, AuthFactorType::WebAuthn]);
+}
