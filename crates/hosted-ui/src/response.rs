@@ -18,14 +18,15 @@ fn set(resp: &mut Response<Bytes>, name: http::header::HeaderName, value: &str) 
     }
 }
 
-/// An HTML page. `nonce` is the one its `<style>` carries (the only style the policy allows).
+/// An HTML page. `nonce` is the one its `<style>` (and the passkey page's `<script>`) carries:
+/// the only style and script the policy allows.
 pub fn html(code: u16, body: String, nonce: &str) -> Response<Bytes> {
     let mut r = Response::new(Bytes::from(body));
     *r.status_mut() = status(code);
     set(&mut r, CONTENT_TYPE, "text/html; charset=utf-8");
     set(&mut r, CACHE_CONTROL, "no-store");
     let csp = format!(
-        "default-src 'none'; style-src 'nonce-{nonce}'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'"
+        "default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'"
     );
     set(&mut r, http::header::CONTENT_SECURITY_POLICY, &csp);
     set(&mut r, http::header::X_FRAME_OPTIONS, "DENY");

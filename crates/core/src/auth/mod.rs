@@ -196,6 +196,16 @@ impl SignInView<'_> {
         r
     }
 
+    /// The hosted sign-in page's "another way" step: USER_AUTH for `username`, answered with
+    /// the factors they may choose (SELECT_CHALLENGE), whatever the client's `ExplicitAuthFlows`.
+    pub async fn hosted_choice(&self, client_id: &str, username: &str) -> CoreResult<AuthOutcome> {
+        let (client, pool) = self.client_and_pool(client_id).await?;
+        let params = AuthParams { username: Some(username.into()), ..Default::default() };
+        let r = self.user_auth_start(&pool, &client, &params).await;
+        self.telemetry.sign_in("HOSTED_USER_AUTH", crate::telemetry::outcome_of(&r));
+        r
+    }
+
     pub(crate) async fn run_flow(
         &self,
         pool: &UserPool,

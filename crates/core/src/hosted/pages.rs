@@ -38,6 +38,8 @@ pub struct PageSettings {
     pub branding: BrandingStyle,
     /// The client's `SupportedIdentityProviders` (`COGNITO` for the pool's own directory).
     pub identity_providers: Vec<String>,
+    /// The pool lets people sign in without a password (`SignInPolicy`: a passkey or a code).
+    pub passwordless: bool,
 }
 
 /// A logo to serve.
@@ -90,6 +92,7 @@ impl OAuthView<'_> {
             logo_client: custom.as_ref().and_then(|c| c.client_id.clone()),
             branding,
             identity_providers: req.client.settings.supported_identity_providers.clone(),
+            passwordless: crate::auth::allowed_first_factors(&req.pool).iter().any(|f| f != "PASSWORD"),
         })
     }
 

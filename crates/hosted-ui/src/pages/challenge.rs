@@ -33,7 +33,7 @@ impl HostedUi {
         secret: Option<String>,
     ) -> Response<Bytes> {
         let lang = page.lang;
-        let username = params.get("USER_ID_FOR_SRP").cloned().unwrap_or_default();
+        let username = params.get("USER_ID_FOR_SRP").or_else(|| params.get("USERNAME")).cloned().unwrap_or_default();
         let destination = params.get("CODE_DELIVERY_DESTINATION").cloned().unwrap_or_default();
         let t = |key: &str| self.render.text(lang, key, &[("destination", &destination)]);
         let mut extra = json!({
@@ -65,6 +65,25 @@ impl HostedUi {
             ChallengeName::EmailOtp => {
                 extra["intro"] = t("mfa_email_intro").into();
                 "mfa_title"
+            }
+            ChallengeName::SmsOtp => {
+                extra["intro"] = t("mfa_sms_intro").into();
+                "mfa_title"
+            }
+            ChallengeName::SelectChallenge => {
+                let choices: Vec<_> = listed(params, "CHOICES")
+                    .into_iter()
+                    .map(|c| json!({ "value": c, "label": t(&format!("choice_{c}")) }))
+                    .collect();
+                extra["choices"] = choices.into();
+                extra["intro"] = t("choice_intro").into();
+                "choice_title"
+            }
+            ChallengeName::WebAuthn => {
+                extra["webauthn"] = params.get("CREDENTIAL_REQUEST_OPTIONS").cloned().unwrap_or_default().into();
+                extra["intro"] = t("passkey_intro").into();
+                extra["button"] = t("passkey_button").into();
+                "passkey_title"
             }
             ChallengeName::SoftwareTokenMfa => {
                 extra["intro"] = t("mfa_totp_intro").into();
@@ -150,6 +169,16 @@ impl HostedUi {
                 responses.user_attributes = required.filter_map(|n| form.text(n).map(|v| (n.to_string(), v))).collect();
             }
             ChallengeName::SmsMfa => responses.sms_mfa_code = code,
+            ChallengeName::SmsOtp => responses.sms_otp_code = code,
+            ChallengeName::WebAuthn => responses.credential = form.get("credential").map(String::from),
+            ChallengeName::SelectChallenge => {
+                let answer = form.text("answer");
+                // A password is typed on the sign-in page, as ever.
+                if matches!(answer.as_deref(), Some("PASSWORD" | "PASSWORD_SRP")) {
+                    return self.login_form(&page, &username, Notice::None);
+                }
+                responses.answer = answer;
+            }
             ChallengeName::EmailOtp => responses.email_otp_code = code,
             ChallengeName::SoftwareTokenMfa => responses.software_token_mfa_code = code,
             ChallengeName::SelectMfaType => responses.answer = form.text("answer"),

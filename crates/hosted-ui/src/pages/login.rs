@@ -4,7 +4,7 @@ use super::{Notice, Page};
 use crate::request::UiRequest;
 use crate::HostedUi;
 use bytes::Bytes;
-use cognate_core::CoreError;
+use cognate_core::{AuthOutcome, CoreError};
 use http::Response;
 use serde_json::json;
 
@@ -44,6 +44,7 @@ impl HostedUi {
             "sign_up_allowed": page.settings.sign_up_allowed,
             "providers": providers,
             "cognito": supported.iter().any(|n| n == "COGNITO"),
+            "passwordless": page.settings.passwordless,
         });
         self.show(page, "login.html", "sign_in_title", notice, extra)
     }
@@ -56,6 +57,20 @@ impl HostedUi {
         };
         let username = form.text("username").unwrap_or_default();
         let password = form.get("password").unwrap_or("");
+        if form.get("other") == Some("1") && !username.is_empty() && page.settings.passwordless {
+            // "Sign in without a password": the factors this user may choose (USER_AUTH).
+            let client = page.a.client_id.as_str();
+            return match self.svc.hosted_sign_in(&req.ctx).hosted_choice(client, &username).await {
+                Ok(AuthOutcome::Select { session, available }) => {
+                    self.choice_page(req, &page, &session, &available, &username).await
+                }
+                Ok(outcome) => self.advance(req, &page, outcome).await,
+                Err(e) => {
+                    let msg = self.message(req, page.lang, &e);
+                    self.login_form(&page, &username, Notice::Error(msg))
+                }
+            };
+        }
         if username.is_empty() || password.is_empty() {
             let msg = self.render.text(page.lang, "err_incorrect", &[]);
             return self.login_form(&page, &username, Notice::Error(msg));

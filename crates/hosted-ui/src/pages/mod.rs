@@ -234,6 +234,25 @@ impl HostedUi {
         self.render.text(lang, key, &[])
     }
 
+    /// SELECT_CHALLENGE: the first factors `username` may choose, as buttons.
+    pub(crate) async fn choice_page(
+        &self,
+        req: &UiRequest,
+        page: &Page,
+        session: &str,
+        available: &[cognate_model::ChallengeName],
+        username: &str,
+    ) -> Response<Bytes> {
+        let choices: Vec<&str> =
+            available.iter().filter(|c| **c != cognate_model::ChallengeName::PasswordSrp).map(|c| c.as_str()).collect();
+        let params = std::collections::BTreeMap::from([
+            ("CHOICES".to_string(), serde_json::to_string(&choices).unwrap_or_default()),
+            ("USERNAME".to_string(), username.to_string()),
+        ]);
+        let name = cognate_model::ChallengeName::SelectChallenge;
+        self.challenge_page(req, page, name, session, &params, Notice::None, None).await
+    }
+
     /// The step after a sign-in answer: signed in (a session cookie, then the code or tokens
     /// back to the client) or the next challenge's page.
     pub(crate) async fn advance(&self, req: &UiRequest, page: &Page, outcome: AuthOutcome) -> Response<Bytes> {
@@ -255,7 +274,8 @@ impl HostedUi {
             AuthOutcome::Challenge { name, session, parameters } => {
                 self.challenge_page(req, page, name, &session, &parameters, Notice::None, None).await
             }
-            AuthOutcome::Tokens(_) | AuthOutcome::Select { .. } => {
+            AuthOutcome::Select { session, available } => self.choice_page(req, page, &session, &available, "").await,
+            AuthOutcome::Tokens(_) => {
                 self.internal(req, Some(page.lang), &CoreError::Internal("tokens from a hosted sign-in".into()))
             }
         }

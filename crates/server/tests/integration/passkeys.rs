@@ -117,9 +117,14 @@ async fn passkeys_register_and_sign_in_from_chromium_and_amplify() {
     let (pool, client) = passkey_pool(&c, true).await;
     password_user(&c, &pool, "pia", PASSWORD, &[("email", "pia@example.com")]).await;
     password_user(&c, &pool, "amy", PASSWORD, &[("email", "amy@example.com")]).await;
+    // And a pool with hosted pages, where hal signs in with a passkey from the login page.
+    let (hosted, hosted_client) = hosted_pool(&c).await;
+    let api_client = app_client(&c, &hosted).await;
+    password_user(&c, &hosted, "hal", PASSWORD, &[("email", "hal@example.com"), ("email_verified", "true")]).await;
     let cfg = serde_json::json!({
         "endpoint": s.endpoint, "pool": pool, "client": client,
         "user": "pia", "amplifyUser": "amy", "password": PASSWORD,
+        "hosted": {"client": hosted_client, "apiClient": api_client, "user": "hal"},
     });
     let r = node("passkey-browser.mjs", &[&cfg.to_string()]).await.unwrap();
     assert_eq!(r["ok"], true, "{r}");
@@ -129,4 +134,65 @@ async fn passkeys_register_and_sign_in_from_chromium_and_amplify() {
     assert_eq!(listed.credentials().len(), 1);
     let factors = c.get_user_auth_factors().access_token(&access).send().await.unwrap();
     assert_eq!(factors.configured_user_auth_factors(), [AuthFactorType::Password, AuthFactorType::WebAuthn]);
+}
+
+/// A pool with a domain and an OAuth client whose users may sign in with a passkey or a code
+/// by email (relying party `localhost`), on a server with an SMTP sink.
+async fn hosted_pool(c: &idp::Client) -> (String, String) {
+    let (pool, client, _) = crate::hosted::oauth_pool(c, false, None).await;
+    let factors = vec![AuthFactorType::Password, AuthFactorType::WebAuthn, AuthFactorType::EmailOtp];
+    let policy = SignInPolicyType::builder().set_allowed_first_auth_factors(Some(factors)).build();
+    c.update_user_pool()
+        .user_pool_id(&pool)
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .policies(UserPoolPolicyType::builder().sign_in_policy(policy).build())
+        .send()
+        .await
+        .unwrap();
+    let rp = WebAuthnConfigurationType::builder()
+        .relying_party_id("localhost")
+        .user_verification(UserVerificationType::Required);
+    c.set_user_pool_mfa_config()
+        .user_pool_id(&pool)
+        .mfa_configuration(UserPoolMfaType::Off)
+        .web_authn_configuration(rp.build())
+        .send()
+        .await
+        .unwrap();
+    (pool, client)
+}
+
+#[tokio::test]
+async fn the_hosted_pages_sign_in_with_a_code_by_email() {
+    use cognate_testkit::browser::Browser;
+    let smtp = cognate_testkit::SmtpSink::start().await;
+    let s = TestServer::start_with(BIN, &[("COGNATE_SMTP_URL", smtp.url.as_str())]).await;
+    let c = s.client();
+    let (pool, client) = hosted_pool(&c).await;
+    password_user(&c, &pool, "hal", PASSWORD, &[("email", "hal@example.com"), ("email_verified", "true")]).await;
+    let authorize = format!(
+        "/oauth2/authorize?response_type=code&client_id={client}&redirect_uri={}&scope=openid",
+        form_urlencoded::byte_serialize(crate::hosted::CB.as_bytes()).collect::<String>()
+    );
+    let mut b = Browser::new(&s.endpoint);
+    let login = b.open(&authorize).await;
+    assert!(login.body.contains("Sign in without a password"), "{}", login.body);
+    let choice = b.submit(&login.form("/login"), &[("username", "hal"), ("other", "1")]).await;
+    assert_eq!(choice.status, 200, "{}", choice.body);
+    assert!(choice.body.contains("Code by email") && !choice.body.contains("value=\"WEB_AUTHN\""), "{}", choice.body);
+    let code_page = b.submit(&choice.form("/mfa"), &[("answer", "EMAIL_OTP")]).await;
+    assert!(code_page.body.contains("h***@e"), "{}", code_page.body);
+    let mail_code = smtp.wait_for("hal@example.com", 1).await.code().unwrap();
+    let wrong = if mail_code == "000000" { "111111" } else { "000000" };
+    let again = b.submit(&code_page.form("/mfa"), &[("code", wrong)]).await;
+    assert_eq!(again.status, 400, "a wrong code: the same page with the error");
+    let done = b.submit(&again.form("/mfa"), &[("code", &mail_code)]).await;
+    let location = done.location.clone().unwrap_or_default();
+    assert!(location.starts_with(crate::hosted::CB) && location.contains("code="), "{location} {}", done.body);
+    // Choosing the password goes back to the sign-in form with the name filled in.
+    b.clear();
+    let login = b.open(&authorize).await;
+    let choice = b.submit(&login.form("/login"), &[("username", "hal"), ("other", "1")]).await;
+    let back = b.submit(&choice.form("/mfa"), &[("answer", "PASSWORD")]).await;
+    assert!(back.body.contains("value=\"hal\"") && back.body.contains("name=\"password\""), "{}", back.body);
 }
