@@ -188,6 +188,18 @@ try {
     await t.page.click('button[value=WEB_AUTHN]');
     await t.page.waitForURL(/localhost:3000\/cb\?code=/, { timeout: 15000 });
     steps.push(step);
+
+    step = 'the hosted pages: add a passkey after a password sign-in';
+    await context.clearCookies();
+    const v = await tab('http://localhost:4455');
+    await v.page.goto(`http://localhost:4456/oauth2/authorize?response_type=code&client_id=${h.client}&redirect_uri=${cb}&scope=openid`);
+    await v.page.fill('#username', h.newUser);
+    await v.page.fill('#password', cfg.password);
+    await v.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await v.page.waitForSelector('#passkey-add', { timeout: 15000 });
+    await v.page.click('#passkey-add');
+    await v.page.waitForURL(/localhost:3000\/cb\?code=/, { timeout: 15000 });
+    steps.push(step);
   }
 
   console.log(JSON.stringify({ ok: true, steps }));

@@ -163,19 +163,11 @@ pub fn configuration(svc: &Cognate, pool: &UserPool) -> WebAuthnSettings {
 /// A passkey as ListWebAuthnCredentials shows it.
 pub type CredentialInfo = WebAuthnCredential;
 
-impl UserView<'_> {
-    async fn me(&self) -> CoreResult<(UserPool, User)> {
-        let user = self.get_user().await?;
-        let pool = self.pool(self.ctx.pool_id()).await?;
-        Ok((pool, user))
-    }
-
-    /// StartWebAuthnRegistration: the `CredentialCreationOptions` for the browser
-    /// (`PublicKeyCredentialCreationOptionsJSON`: base64url binary members).
-    pub async fn start_webauthn_registration(&self) -> CoreResult<serde_json::Value> {
-        let (pool, user) = self.me().await?;
-        check_enabled(&pool)?;
-        let rp = relying_party(self.svc, &pool)?;
+impl Cognate {
+    /// The registration options for `user` (their passkeys excluded), the challenge kept.
+    pub(crate) async fn registration_options(&self, pool: &UserPool, user: &User) -> CoreResult<serde_json::Value> {
+        check_enabled(pool)?;
+        let rp = relying_party(self, pool)?;
         let existing = self.store.list_webauthn_credentials(&pool.id, &user.username_key).await?;
         if existing.len() >= MAX_PER_USER {
             return Err(CoreError::LimitExceeded(format!("A user can register at most {MAX_PER_USER} passkeys.")));
@@ -184,22 +176,25 @@ impl UserView<'_> {
             existing.iter().map(passkey_of).map(|p| p.map(|p| p.cred_id().clone())).collect::<CoreResult<Vec<_>>>()?;
         let display = user.attribute("email").unwrap_or(&user.username).to_string();
         let (options, state) = verifier(&rp)?
-            .start_passkey_registration(user_handle(&user), &user.username, &display, Some(exclude))
+            .start_passkey_registration(user_handle(user), &user.username, &display, Some(exclude))
             .map_err(|e| CoreError::Internal(format!("passkey registration: {e}")))?;
         let exp = now_millis() + CEREMONY_MS;
-        self.keep_state(&pool.id, &user, REGISTRATION, &(rp, state), exp).await?;
+        self.keep_state(&pool.id, user, REGISTRATION, &(rp, state), exp).await?;
         let v = serde_json::to_value(&options).map_err(|e| CoreError::Internal(e.to_string()))?;
         Ok(v.get("publicKey").cloned().unwrap_or(v))
     }
 
-    /// CompleteWebAuthnRegistration: verifies the browser's `RegistrationResponseJSON` against
-    /// the waiting challenge and stores the passkey.
-    pub async fn complete_webauthn_registration(&self, credential: &serde_json::Value) -> CoreResult<()> {
-        let (pool, user) = self.me().await?;
-        check_enabled(&pool)?;
+    /// Verifies a registration answer against the user's waiting challenge and stores the passkey.
+    pub(crate) async fn register_passkey(
+        &self,
+        pool: &UserPool,
+        user: &User,
+        credential: &serde_json::Value,
+    ) -> CoreResult<()> {
+        check_enabled(pool)?;
         let reg: RegisterPublicKeyCredential = serde_json::from_value(credential.clone())
             .map_err(|e| CoreError::InvalidParameter(format!("Credential is not a RegistrationResponseJSON: {e}")))?;
-        let (rp, state): (String, PasskeyRegistration) = self.take_state(&pool.id, &user, REGISTRATION).await?;
+        let (rp, state): (String, PasskeyRegistration) = self.take_state(&pool.id, user, REGISTRATION).await?;
         let passkey = verifier(&rp)?.finish_passkey_registration(&reg, &state).map_err(verify_error)?;
         let json = serde_json::to_value(&passkey).map_err(|e| CoreError::Internal(e.to_string()))?;
         let counter = json.pointer("/cred/counter").and_then(|c| c.as_i64()).unwrap_or(0);
@@ -228,6 +223,28 @@ impl UserView<'_> {
             StoreError::NotFound => CoreError::UserNotFound,
             e => e.into(),
         })
+    }
+}
+
+impl UserView<'_> {
+    async fn me(&self) -> CoreResult<(UserPool, User)> {
+        let user = self.get_user().await?;
+        let pool = self.pool(self.ctx.pool_id()).await?;
+        Ok((pool, user))
+    }
+
+    /// StartWebAuthnRegistration: the `CredentialCreationOptions` for the browser
+    /// (`PublicKeyCredentialCreationOptionsJSON`: base64url binary members).
+    pub async fn start_webauthn_registration(&self) -> CoreResult<serde_json::Value> {
+        let (pool, user) = self.me().await?;
+        self.svc.registration_options(&pool, &user).await
+    }
+
+    /// CompleteWebAuthnRegistration: verifies the browser's `RegistrationResponseJSON` against
+    /// the waiting challenge and stores the passkey.
+    pub async fn complete_webauthn_registration(&self, credential: &serde_json::Value) -> CoreResult<()> {
+        let (pool, user) = self.me().await?;
+        self.svc.register_passkey(&pool, &user, credential).await
     }
 
     /// ListWebAuthnCredentials: one page (`max` 1–20, default 20) after `token`.
@@ -349,5 +366,32 @@ impl SignInView<'_> {
         }
         self.after_proof(pool, &user)?;
         self.complete_sign_in(pool, client, &user, None).await
+    }
+}
+
+impl crate::views::OAuthView<'_> {
+    /// After a sign-in on the hosted pages: the options to register a passkey, when the pool
+    /// allows passkeys and has a relying party and the user has none yet (`None` otherwise).
+    pub async fn passkey_offer(&self, s: &crate::hosted::HostedSession) -> CoreResult<Option<serde_json::Value>> {
+        let pool = self.pool(&UserPoolId::new(&s.pool_id)).await?;
+        if check_enabled(&pool).is_err() || relying_party(self.svc, &pool).is_err() {
+            return Ok(None);
+        }
+        let Some(user) = self.store.get_user(&pool.id, &s.username_key).await? else { return Ok(None) };
+        if !self.store.list_webauthn_credentials(&pool.id, &user.username_key).await?.is_empty() {
+            return Ok(None);
+        }
+        self.svc.registration_options(&pool, &user).await.map(Some)
+    }
+
+    /// Registers the passkey a hosted page created for the signed-in user of `s`.
+    pub async fn passkey_add(
+        &self,
+        s: &crate::hosted::HostedSession,
+        credential: &serde_json::Value,
+    ) -> CoreResult<()> {
+        let pool = self.pool(&UserPoolId::new(&s.pool_id)).await?;
+        let user = self.store.get_user(&pool.id, &s.username_key).await?.ok_or(CoreError::UserNotFound)?;
+        self.svc.register_passkey(&pool, &user, credential).await
     }
 }

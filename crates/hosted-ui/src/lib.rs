@@ -52,6 +52,7 @@ pub const PATHS: &[&str] = &[
     "/forgotPassword",
     "/confirmForgotPassword",
     "/mfa",
+    "/passkeys",
     "/error",
 ];
 
@@ -107,6 +108,7 @@ impl HostedUi {
             ("POST", "/confirmForgotPassword") => self.reset_submit(&req).await,
             ("GET", "/mfa") => self.mfa_get(&req).await,
             ("POST", "/mfa") => self.mfa_submit(&req).await,
+            ("POST", "/passkeys") => self.passkeys_submit(&req).await,
             ("GET", "/error") => self.error_route(&req),
             ("GET", p) if p.starts_with("/logo/") => self.logo(&req, p).await,
             _ => response::method_not_allowed(is_api),

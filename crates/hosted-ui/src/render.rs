@@ -12,6 +12,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("forgot.html", include_str!("../templates/forgot.html")),
     ("reset.html", include_str!("../templates/reset.html")),
     ("challenge.html", include_str!("../templates/challenge.html")),
+    ("passkey_add.html", include_str!("../templates/passkey_add.html")),
     ("error.html", include_str!("../templates/error.html")),
 ];
 

@@ -36,8 +36,16 @@ fn every_template_renders_and_escapes() {
         nonce: "n".into(),
         ..Default::default()
     };
-    for t in ["login.html", "signup.html", "confirm.html", "forgot.html", "reset.html", "challenge.html", "error.html"]
-    {
+    for t in [
+        "login.html",
+        "signup.html",
+        "confirm.html",
+        "forgot.html",
+        "reset.html",
+        "challenge.html",
+        "passkey_add.html",
+        "error.html",
+    ] {
         let html = r.render(t, &frame, serde_json::json!({"username": "<u>"})).unwrap();
         assert!(!html.contains("<script>x"), "{t} did not escape the app name");
         assert!(!html.contains("<u>"), "{t} did not escape the user name");

@@ -260,16 +260,13 @@ impl HostedUi {
             AuthOutcome::SignedIn { username_key, auth_time } => {
                 let oauth = self.svc.oauth(&req.ctx);
                 let (session, _) = oauth.start_session(&page.a.pool_id, &username_key, auth_time);
-                match oauth.grant(&page.a, &session).await {
-                    Ok(location) => {
-                        let mut r = response::redirect(&location);
-                        let name = session_cookie_name(page.a.pool_id.as_str());
-                        let (sealed, max_age) = oauth.session_cookie(&page.a, &session);
-                        response::add_cookie(&mut r, &cookie(&name, &sealed, max_age, self.secure));
-                        r
-                    }
-                    Err(e) => self.fail(req, Some(page.lang), &e),
+                // A user of a pool with passkeys who has none is offered one first.
+                match oauth.passkey_offer(&session).await {
+                    Ok(Some(options)) => return self.passkey_offer_page(page, &session, &options),
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(error = %e, "no passkey offer"),
                 }
+                self.signed_in(req, page, &session).await
             }
             AuthOutcome::Challenge { name, session, parameters } => {
                 self.challenge_page(req, page, name, &session, &parameters, Notice::None, None).await
@@ -279,6 +276,76 @@ impl HostedUi {
                 self.internal(req, Some(page.lang), &CoreError::Internal("tokens from a hosted sign-in".into()))
             }
         }
+    }
+
+    /// A signed-in browser: the session cookie, then the code (or tokens) back to the client.
+    pub(crate) async fn signed_in(
+        &self,
+        req: &UiRequest,
+        page: &Page,
+        session: &cognate_core::hosted::HostedSession,
+    ) -> Response<Bytes> {
+        let oauth = self.svc.oauth(&req.ctx);
+        {
+            {
+                match oauth.grant(&page.a, session).await {
+                    Ok(location) => {
+                        let mut r = response::redirect(&location);
+                        let name = session_cookie_name(page.a.pool_id.as_str());
+                        let (sealed, max_age) = oauth.session_cookie(&page.a, session);
+                        response::add_cookie(&mut r, &cookie(&name, &sealed, max_age, self.secure));
+                        r
+                    }
+                    Err(e) => self.fail(req, Some(page.lang), &e),
+                }
+            }
+        }
+    }
+
+    /// "Sign in faster next time": the offer to add a passkey, with the new session's cookie
+    /// (the answer, `POST /passkeys`, is made as the signed-in user).
+    fn passkey_offer_page(
+        &self,
+        page: &Page,
+        session: &cognate_core::hosted::HostedSession,
+        options: &serde_json::Value,
+    ) -> Response<Bytes> {
+        let extra = serde_json::json!({ "options": options.to_string() });
+        let mut r = self.show(page, "passkey_add.html", "passkey_add_title", Notice::None, extra);
+        let name = session_cookie_name(page.a.pool_id.as_str());
+        let (sealed, max_age) =
+            self.svc.oauth(&cognate_core::RequestContext::internal()).session_cookie(&page.a, session);
+        response::add_cookie(&mut r, &cookie(&name, &sealed, max_age, self.secure));
+        r
+    }
+
+    /// `POST /passkeys`: the passkey the offer page created (or "not now"), then on to the app.
+    pub(crate) async fn passkeys_submit(&self, req: &UiRequest) -> Response<Bytes> {
+        let (page, form) = match self.open_form(req).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
+        let oauth = self.svc.oauth(&req.ctx);
+        let name = session_cookie_name(page.a.pool_id.as_str());
+        let session = match req.cookie(&name) {
+            Some(sealed) => oauth.session(&sealed, &page.a.pool_id).await.ok().flatten(),
+            None => None,
+        };
+        let Some(session) = session else {
+            return response::redirect(&format!("/login?{}", page.q()));
+        };
+        let credential = form.get("credential").filter(|c| !c.is_empty() && form.get("skip").is_none());
+        if let Some(text) = credential {
+            let added = match serde_json::from_str::<serde_json::Value>(text) {
+                Ok(v) => oauth.passkey_add(&session, &v).await,
+                Err(_) => Err(CoreError::InvalidParameter("The passkey answer is not JSON.".into())),
+            };
+            if let Err(e) = added {
+                // The sign-in stands: the person goes on to the app without the passkey.
+                tracing::info!(error = %e, "passkey not added on the hosted pages");
+            }
+        }
+        self.signed_in(req, &page, &session).await
     }
 
     /// The user-name field's label and input type for the pool's `UsernameAttributes`.

@@ -121,10 +121,11 @@ async fn passkeys_register_and_sign_in_from_chromium_and_amplify() {
     let (hosted, hosted_client) = hosted_pool(&c).await;
     let api_client = app_client(&c, &hosted).await;
     password_user(&c, &hosted, "hal", PASSWORD, &[("email", "hal@example.com"), ("email_verified", "true")]).await;
+    password_user(&c, &hosted, "ivy", PASSWORD, &[("email", "ivy@example.com")]).await;
     let cfg = serde_json::json!({
         "endpoint": s.endpoint, "pool": pool, "client": client,
         "user": "pia", "amplifyUser": "amy", "password": PASSWORD,
-        "hosted": {"client": hosted_client, "apiClient": api_client, "user": "hal"},
+        "hosted": {"client": hosted_client, "apiClient": api_client, "user": "hal", "newUser": "ivy"},
     });
     let r = node("passkey-browser.mjs", &[&cfg.to_string()]).await.unwrap();
     assert_eq!(r["ok"], true, "{r}");
@@ -134,6 +135,9 @@ async fn passkeys_register_and_sign_in_from_chromium_and_amplify() {
     assert_eq!(listed.credentials().len(), 1);
     let factors = c.get_user_auth_factors().access_token(&access).send().await.unwrap();
     assert_eq!(factors.configured_user_auth_factors(), [AuthFactorType::Password, AuthFactorType::WebAuthn]);
+    // ivy added hers on the hosted pages' offer after signing in with her password.
+    let ivy = c.admin_get_user_auth_factors().user_pool_id(&hosted).username("ivy").send().await.unwrap();
+    assert_eq!(ivy.configured_user_auth_factors(), [AuthFactorType::Password, AuthFactorType::WebAuthn]);
 }
 
 /// A pool with a domain and an OAuth client whose users may sign in with a passkey or a code
@@ -186,7 +190,9 @@ async fn the_hosted_pages_sign_in_with_a_code_by_email() {
     let wrong = if mail_code == "000000" { "111111" } else { "000000" };
     let again = b.submit(&code_page.form("/mfa"), &[("code", wrong)]).await;
     assert_eq!(again.status, 400, "a wrong code: the same page with the error");
-    let done = b.submit(&again.form("/mfa"), &[("code", &mail_code)]).await;
+    let offer = b.submit(&again.form("/mfa"), &[("code", &mail_code)]).await;
+    assert!(offer.body.contains("Add a passkey"), "a user without a passkey is offered one: {}", offer.body);
+    let done = b.submit(&offer.form("/passkeys"), &[("skip", "1")]).await;
     let location = done.location.clone().unwrap_or_default();
     assert!(location.starts_with(crate::hosted::CB) && location.contains("code="), "{location} {}", done.body);
     // Choosing the password goes back to the sign-in form with the name filled in.
