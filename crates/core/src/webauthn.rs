@@ -11,7 +11,10 @@
 //! - the signature counter must advance on every sign-in (a cloned authenticator replaying an old
 //!   counter is refused), checked and moved in one conditional update;
 //! - user verification is always required (webauthn-rs's passkeys); `UserVerification:
-//!   preferred` is stored and answered back, and verification is still asked for.
+//!   preferred` is stored and answered back, and verification is still asked for;
+//! - `FactorConfiguration`: `SINGLE_FACTOR` (the default) lets the pool's MFA follow a passkey
+//!   sign-in, and a pool that requires MFA does not offer passkeys as a first factor;
+//!   `MULTI_FACTOR_WITH_USER_VERIFICATION` counts a (verified) passkey as both factors.
 
 use crate::auth::session::ChallengeSession;
 use crate::auth::{Attempt, AuthOutcome, AuthParams};
@@ -365,6 +368,12 @@ impl SignInView<'_> {
             return Err(CoreError::NotAuthorized(STALE_COUNTER.into()));
         }
         self.after_proof(pool, &user)?;
+        // A passkey is one factor unless the pool counts a verified one as two.
+        if !pool.settings.webauthn.as_ref().is_some_and(|w| w.multi_factor()) {
+            if let Some(challenge) = self.mfa_gate(pool, client, &user, None, now).await? {
+                return Ok(challenge);
+            }
+        }
         self.complete_sign_in(pool, client, &user, None).await
     }
 }

@@ -216,12 +216,27 @@ pub struct WebAuthnSettings {
     pub relying_party_id: Option<String>,
     /// `UserVerification`: `required` or `preferred`.
     pub user_verification: String,
+    /// `FactorConfiguration`: `SINGLE_FACTOR` (a passkey is one factor: MFA still applies) or
+    /// `MULTI_FACTOR_WITH_USER_VERIFICATION` (a verified passkey satisfies MFA).
+    #[serde(default = "single_factor")]
+    pub factor_configuration: String,
+}
+
+fn single_factor() -> String {
+    "SINGLE_FACTOR".into()
+}
+
+impl WebAuthnSettings {
+    /// A passkey sign-in satisfies MFA.
+    pub fn multi_factor(&self) -> bool {
+        self.factor_configuration == "MULTI_FACTOR_WITH_USER_VERIFICATION"
+    }
 }
 
 impl Default for WebAuthnSettings {
-    /// Cognito's default: verification preferred.
+    /// Cognito's defaults: verification preferred, a passkey one factor.
     fn default() -> Self {
-        Self { relying_party_id: None, user_verification: "preferred".into() }
+        Self { relying_party_id: None, user_verification: "preferred".into(), factor_configuration: single_factor() }
     }
 }
 

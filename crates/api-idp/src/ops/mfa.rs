@@ -22,7 +22,7 @@ fn config_out(c: PoolMfaConfig) -> Result<GetUserPoolMfaConfigResponse, crate::A
         software_token_mfa_configuration: Some(SoftwareTokenMfaConfigType { enabled: Some(c.software_token) }),
         email_mfa_configuration: c.email.map(|e| EmailMfaConfigType { message: e.message, subject: e.subject }),
         web_authn_configuration: c.webauthn.map(|w| WebAuthnConfigurationType {
-            factor_configuration: None,
+            factor_configuration: wire_enum(&w.factor_configuration),
             relying_party_id: w.relying_party_id,
             user_verification: wire_enum(&w.user_verification),
         }),
@@ -49,6 +49,10 @@ pub async fn set_config(admin: AdminView<'_>, req: SetUserPoolMfaConfigRequest) 
                 .user_verification
                 .map(|u| u.as_str().to_string())
                 .unwrap_or_else(|| "preferred".into()),
+            factor_configuration: w
+                .factor_configuration
+                .map(|f| f.as_str().to_string())
+                .unwrap_or_else(|| "SINGLE_FACTOR".into()),
         }),
     };
     config_out(admin.set_pool_mfa_config(&UserPoolId::new(req.user_pool_id), cfg).await?)

@@ -61,7 +61,9 @@ pub(crate) fn available(pool: &UserPool, user: Option<&User>, passkeys: bool) ->
     }
     let Some(user) = user else { return out };
     // A passkey verifies the user (webauthn-rs requires it): possession and a PIN or biometric.
-    if allows("WEB_AUTHN") && passkeys {
+    // Where the pool requires MFA, only a pool that counts that as two factors offers it.
+    let passkey_is_mfa = pool.settings.webauthn.as_ref().is_some_and(|w| w.multi_factor());
+    if allows("WEB_AUTHN") && passkeys && (pool.settings.mfa_configuration != MfaMode::On || passkey_is_mfa) {
         out.push(ChallengeName::WebAuthn);
     }
     // A code signs in by itself: a pool that requires MFA offers none.
@@ -390,5 +392,47 @@ impl crate::Cognate {
     /// Whether the user has registered a passkey.
     async fn passkeys_of(&self, pool: &UserPool, user: &User) -> CoreResult<bool> {
         Ok(!self.store.list_webauthn_credentials(&pool.id, &user.username_key).await?.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cognate_model::{PoolSettings, UserPoolId, WebAuthnSettings};
+
+    fn pool(mfa: MfaMode, factor: &str) -> UserPool {
+        let mut settings = PoolSettings { mfa_configuration: mfa, ..Default::default() };
+        let policy = serde_json::json!({"AllowedFirstAuthFactors": ["PASSWORD", "WEB_AUTHN", "EMAIL_OTP"]});
+        settings.extra.insert("SignInPolicy".into(), policy);
+        settings.webauthn = Some(WebAuthnSettings { factor_configuration: factor.into(), ..Default::default() });
+        UserPool { id: UserPoolId::new("us-east-1_choice"), name: "p".into(), created_at: 1, updated_at: 1, settings }
+    }
+
+    #[test]
+    fn a_pool_that_requires_mfa_offers_passkeys_only_as_two_factors() {
+        let attrs = vec![("email".to_string(), "u@example.com".to_string()), ("email_verified".into(), "true".into())];
+        let mut user = User::new(
+            UserPoolId::new("us-east-1_choice"),
+            "u".into(),
+            "u".into(),
+            "s".into(),
+            UserStatus::Confirmed,
+            attrs,
+            1,
+        );
+        user.password_hash = Some("x".into());
+        use ChallengeName as C;
+        let off = pool(MfaMode::Optional, "SINGLE_FACTOR");
+        assert_eq!(available(&off, Some(&user), true), [C::Password, C::PasswordSrp, C::WebAuthn, C::EmailOtp]);
+        assert_eq!(available(&off, Some(&user), false), [C::Password, C::PasswordSrp, C::EmailOtp]);
+        let on_single = pool(MfaMode::On, "SINGLE_FACTOR");
+        assert_eq!(available(&on_single, Some(&user), true), [C::Password, C::PasswordSrp]);
+        let on_multi = pool(MfaMode::On, "MULTI_FACTOR_WITH_USER_VERIFICATION");
+        assert_eq!(available(&on_multi, Some(&user), true), [C::Password, C::PasswordSrp, C::WebAuthn]);
+        assert_eq!(
+            available(&on_multi, None, false),
+            [C::Password, C::PasswordSrp],
+            "an unknown name looks like a password user"
+        );
     }
 }

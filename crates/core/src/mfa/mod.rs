@@ -276,6 +276,11 @@ impl AdminView<'_> {
             )));
         }
         if let Some(w) = &cfg.webauthn {
+            if !matches!(w.factor_configuration.as_str(), "SINGLE_FACTOR" | "MULTI_FACTOR_WITH_USER_VERIFICATION") {
+                return Err(CoreError::InvalidParameter(
+                    "FactorConfiguration must be SINGLE_FACTOR or MULTI_FACTOR_WITH_USER_VERIFICATION.".into(),
+                ));
+            }
             if !matches!(w.user_verification.as_str(), "required" | "preferred") {
                 return Err(CoreError::InvalidParameter("UserVerification must be required or preferred.".into()));
             }
