@@ -330,9 +330,8 @@ impl SignInView<'_> {
         responses: &AuthParams,
     ) -> CoreResult<AuthOutcome> {
         let now = now_millis();
-        let session =
-            session.ok_or_else(|| CoreError::InvalidParameter("Missing required parameter Session".into()))?;
-        let s = ChallengeSession::open(&self.master, session, ChallengeName::WebAuthn, client.client_id.as_str(), now)?;
+        let s =
+            ChallengeSession::answered(&self.master, session, ChallengeName::WebAuthn, client.client_id.as_str(), now)?;
         let expired = || CoreError::NotAuthorized("Invalid session for the user, session is expired.".into());
         let user = self.store.get_user(&pool.id, &s.user).await?.ok_or_else(expired)?;
         let typed = responses.username.as_deref().unwrap_or(&user.username);

@@ -311,6 +311,8 @@ pub enum CodePurpose {
     MfaSetup(String),
     /// A one-time sign-in code as the first factor (USER_AUTH's EMAIL_OTP, SMS_OTP).
     SignInOtp(MfaFactor),
+    /// The single use of ConfirmSignUp's sign-in session.
+    SignUpSession(String),
 }
 
 impl CodePurpose {
@@ -326,6 +328,7 @@ impl CodePurpose {
             Self::SrpNonce(n) => format!("srp:{n}"),
             Self::MfaSetup(n) => format!("mfa-setup:{n}"),
             Self::SignInOtp(f) => format!("otp:{f}"),
+            Self::SignUpSession(n) => format!("signup-session:{n}"),
         }
     }
 }

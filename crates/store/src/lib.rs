@@ -9,11 +9,13 @@
 pub mod conformance;
 mod error;
 pub mod postgres;
+mod sign_in;
 pub mod sqlite;
 mod traits;
 
 pub(crate) use error::retrying;
 pub use error::StoreError;
+pub use sign_in::*;
 pub use traits::*;
 
 /// Result alias for store calls.

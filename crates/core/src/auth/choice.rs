@@ -148,7 +148,7 @@ impl SignInView<'_> {
             cognate_store::StoredCode { code_hash: String::new(), expires_at: s.exp, attempts: 0, created_at: now };
         if !self
             .store
-            .claim_code(&pool.id, &user.username_key, &CodePurpose::MfaSetup(s.nonce.clone()).key(), &mark)
+            .claim_code(&pool.id, &user.username_key, &CodePurpose::SignUpSession(s.nonce.clone()).key(), &mark)
             .await?
         {
             return Err(expired());
@@ -280,9 +280,7 @@ impl SignInView<'_> {
         session: Option<&str>,
         responses: &AuthParams,
     ) -> CoreResult<AuthOutcome> {
-        let session =
-            session.ok_or_else(|| CoreError::InvalidParameter("Missing required parameter Session".into()))?;
-        let s = ChallengeSession::open(&self.master, session, challenge, client.client_id.as_str(), now_millis())?;
+        let s = ChallengeSession::answered(&self.master, session, challenge, client.client_id.as_str(), now_millis())?;
         let typed = AuthParams::require(&responses.username, "USERNAME")?;
         if username_key(&pool.settings, typed) != s.user {
             return Err(CoreError::NotAuthorized("Invalid session for the user, session is expired.".into()));
@@ -319,10 +317,9 @@ impl SignInView<'_> {
         responses: &AuthParams,
     ) -> CoreResult<AuthOutcome> {
         let now = now_millis();
-        let sealed = session.ok_or_else(|| CoreError::InvalidParameter("Missing required parameter Session".into()))?;
-        let s = ChallengeSession::open(&self.master, sealed, challenge, client.client_id.as_str(), now)?;
+        let s = ChallengeSession::answered(&self.master, session, challenge, client.client_id.as_str(), now)?;
         if !s.first {
-            return self.mfa_respond(pool, client, challenge, session, responses).await;
+            return self.mfa_respond_opened(pool, client, challenge, s, responses, now).await;
         }
         let expired = || CoreError::NotAuthorized("Invalid session for the user, session is expired.".into());
         let user = self.store.get_user(&pool.id, &s.user).await?.ok_or_else(expired)?;

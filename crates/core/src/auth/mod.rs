@@ -543,9 +543,7 @@ impl SignInView<'_> {
             }
         }
         let now = now_millis();
-        let session =
-            session.ok_or_else(|| CoreError::InvalidParameter("Missing required parameter Session".into()))?;
-        let s = ChallengeSession::open(&self.master, session, challenge, client.client_id.as_str(), now)?;
+        let s = ChallengeSession::answered(&self.master, session, challenge, client.client_id.as_str(), now)?;
         let new_password = AuthParams::require(&responses.new_password, "NEW_PASSWORD")?;
         let user = self.store.get_user(&pool.id, &s.user).await?.ok_or(CoreError::UserNotFound)?;
         let typed = responses.username.as_deref().unwrap_or(&user.username);

@@ -63,6 +63,19 @@ impl ChallengeSession {
         master.seal_url(&json, AAD)
     }
 
+    /// Opens the `Session` of a RespondToAuthChallenge: `InvalidParameterException` when none
+    /// was sent, else as [`ChallengeSession::open`].
+    pub fn answered(
+        master: &MasterKey,
+        sealed: Option<&str>,
+        challenge: ChallengeName,
+        client: &str,
+        now: i64,
+    ) -> CoreResult<Self> {
+        let sealed = sealed.ok_or_else(|| CoreError::InvalidParameter("Missing required parameter Session".into()))?;
+        Self::open(master, sealed, challenge, client, now)
+    }
+
     /// Opens a session string, checking expiry, challenge and client.
     pub fn open(
         master: &MasterKey,

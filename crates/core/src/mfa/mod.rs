@@ -394,9 +394,20 @@ impl SignInView<'_> {
         responses: &AuthParams,
     ) -> CoreResult<AuthOutcome> {
         let now = now_millis();
-        let session =
-            session.ok_or_else(|| CoreError::InvalidParameter("Missing required parameter Session".into()))?;
-        let s = ChallengeSession::open(&self.master, session, challenge, client.client_id.as_str(), now)?;
+        let s = ChallengeSession::answered(&self.master, session, challenge, client.client_id.as_str(), now)?;
+        self.mfa_respond_opened(pool, client, challenge, s, responses, now).await
+    }
+
+    /// [`Self::mfa_respond`] with its session opened.
+    pub(crate) async fn mfa_respond_opened(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        challenge: ChallengeName,
+        s: ChallengeSession,
+        responses: &AuthParams,
+        now: i64,
+    ) -> CoreResult<AuthOutcome> {
         let expired = || CoreError::NotAuthorized("Invalid session for the user, session is expired.".into());
         let user = self.store.get_user(&pool.id, &s.user).await?.ok_or_else(expired)?;
         let typed = responses.username.as_deref().unwrap_or(&user.username);

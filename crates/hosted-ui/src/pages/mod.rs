@@ -262,7 +262,7 @@ impl HostedUi {
                 let (session, _) = oauth.start_session(&page.a.pool_id, &username_key, auth_time);
                 // A user of a pool with passkeys who has none is offered one first.
                 match oauth.passkey_offer(&session).await {
-                    Ok(Some(options)) => return self.passkey_offer_page(page, &session, &options),
+                    Ok(Some(options)) => return self.passkey_offer_page(req, page, &session, &options),
                     Ok(None) => {}
                     Err(e) => tracing::warn!(error = %e, "no passkey offer"),
                 }
@@ -306,6 +306,7 @@ impl HostedUi {
     /// (the answer, `POST /passkeys`, is made as the signed-in user).
     fn passkey_offer_page(
         &self,
+        req: &UiRequest,
         page: &Page,
         session: &cognate_core::hosted::HostedSession,
         options: &serde_json::Value,
@@ -313,8 +314,7 @@ impl HostedUi {
         let extra = serde_json::json!({ "options": options.to_string() });
         let mut r = self.show(page, "passkey_add.html", "passkey_add_title", Notice::None, extra);
         let name = session_cookie_name(page.a.pool_id.as_str());
-        let (sealed, max_age) =
-            self.svc.oauth(&cognate_core::RequestContext::internal()).session_cookie(&page.a, session);
+        let (sealed, max_age) = self.svc.oauth(&req.ctx).session_cookie(&page.a, session);
         response::add_cookie(&mut r, &cookie(&name, &sealed, max_age, self.secure));
         r
     }

@@ -9,6 +9,20 @@ use idp::types::*;
 
 const PASSWORD: &str = "Passkey-Passw0rd!";
 
+/// Passkeys of `pool` bound to `localhost` (verification required), MFA off.
+async fn localhost_relying_party(c: &idp::Client, pool: &str) {
+    let rp = WebAuthnConfigurationType::builder()
+        .relying_party_id("localhost")
+        .user_verification(UserVerificationType::Required);
+    c.set_user_pool_mfa_config()
+        .user_pool_id(pool)
+        .mfa_configuration(UserPoolMfaType::Off)
+        .web_authn_configuration(rp.build())
+        .send()
+        .await
+        .unwrap();
+}
+
 /// A pool whose users may sign in with passkeys (relying party `localhost`), and a client
 /// with USER_AUTH, the password flows and refresh.
 async fn passkey_pool(c: &idp::Client, passkeys: bool) -> (String, String) {
@@ -28,16 +42,7 @@ async fn passkey_pool(c: &idp::Client, passkeys: bool) -> (String, String) {
         .unwrap()
         .id
         .unwrap();
-    let rp = WebAuthnConfigurationType::builder()
-        .relying_party_id("localhost")
-        .user_verification(UserVerificationType::Required);
-    c.set_user_pool_mfa_config()
-        .user_pool_id(&pool)
-        .mfa_configuration(UserPoolMfaType::Off)
-        .web_authn_configuration(rp.build())
-        .send()
-        .await
-        .unwrap();
+    localhost_relying_party(c, &pool).await;
     use ExplicitAuthFlowsType as F;
     let flows = [F::AllowUserAuth, F::AllowUserPasswordAuth, F::AllowUserSrpAuth, F::AllowRefreshTokenAuth];
     let client = client_with(c, &pool, "passkeys", &flows).await;
@@ -153,16 +158,7 @@ async fn hosted_pool(c: &idp::Client) -> (String, String) {
         .send()
         .await
         .unwrap();
-    let rp = WebAuthnConfigurationType::builder()
-        .relying_party_id("localhost")
-        .user_verification(UserVerificationType::Required);
-    c.set_user_pool_mfa_config()
-        .user_pool_id(&pool)
-        .mfa_configuration(UserPoolMfaType::Off)
-        .web_authn_configuration(rp.build())
-        .send()
-        .await
-        .unwrap();
+    localhost_relying_party(c, &pool).await;
     (pool, client)
 }
 
