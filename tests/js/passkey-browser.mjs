@@ -4,10 +4,11 @@
 // wrong relying party id, a replayed registration, a replayed assertion and a cloned
 // authenticator with a stale counter are refused; then Amplify v6 does the same as an app would
 // (associateWebAuthnCredential, listWebAuthnCredentials, signIn with preferredChallenge
-// WEB_AUTHN, deleteWebAuthnCredential).
+// WEB_AUTHN, deleteWebAuthnCredential). A user with an authenticator app turns passkey MFA on
+// (SetUserMFAPreference WebAuthnMfaSettings) and then signs in with the passkey alone.
 //
 // Usage: node passkey-browser.mjs CONFIG_JSON
-// CONFIG_JSON: {endpoint, pool, client, user, amplifyUser, password}
+// CONFIG_JSON: {endpoint, pool, client, user, amplifyUser, password, mfa: {user, access}, hosted}
 // Prints one JSON line: {ok, steps: [...]} or {ok: false, step, error}.
 import { chromium } from 'playwright-core';
 import { build } from 'esbuild';
@@ -140,6 +141,17 @@ try {
   const cloned = await a.page.evaluate((u) => window.passkeySignIn(u), cfg.user);
   expect(cloned.error && cloned.error.startsWith('NotAuthorizedException') && cloned.error.includes('counter'), 'clone: ' + JSON.stringify(cloned));
   steps.push(step);
+
+  if (cfg.mfa) {
+    step = 'passkey MFA stands in for the authenticator app';
+    await a.page.evaluate((t) => window.register(t), cfg.mfa.access);
+    const one = await a.page.evaluate((u) => window.passkeySignIn(u), cfg.mfa.user);
+    expect(one.tokens === false && one.next === 'SOFTWARE_TOKEN_MFA', 'passkey then TOTP: ' + JSON.stringify(one));
+    await a.page.evaluate((t) => window.api('SetUserMFAPreference', { AccessToken: t, WebAuthnMfaSettings: { Enabled: true } }), cfg.mfa.access);
+    const two = await a.page.evaluate((u) => window.passkeySignIn(u), cfg.mfa.user);
+    expect(two.tokens === true, 'passkey MFA: ' + JSON.stringify(two));
+    steps.push(step);
+  }
 
   step = 'a wrong relying party id is refused';
   const b = await tab('http://app.localhost:4455');

@@ -3,7 +3,7 @@
 
 use crate::ops::{
     self, auth, clients, devices, domains, groups, import_jobs, me, mfa, pools, providers, recovery, resource_servers,
-    sessions, signup, users,
+    security, sessions, signup, users,
 };
 use crate::{ApiError, Authorized, Operation};
 use cognate_core::{AdminCtx, Cognate, RequestContext, TriggerInput, UserCtx};
@@ -228,9 +228,12 @@ pub async fn dispatch(
         SetUserPoolSessionConfiguration => admin_op!(svc, auth, rc, map, sessions::set_pool),
         GetUserPoolClientSessionConfiguration => admin_op!(svc, auth, rc, map, sessions::get_client),
         SetUserPoolClientSessionConfiguration => admin_op!(svc, auth, rc, map, sessions::set_client),
+        SetRiskConfiguration => admin_op!(svc, auth, rc, map, security::set),
+        DescribeRiskConfiguration => admin_op!(svc, auth, rc, map, security::describe),
+        AdminListUserAuthEvents => admin_op!(svc, auth, rc, map, security::admin_list),
+        AdminUpdateAuthEventFeedback => admin_op!(svc, auth, rc, map, security::admin_feedback),
+        UpdateAuthEventFeedback => sign_in_op!(svc, rc, map, security::feedback),
         AdminDeleteSoftwareToken
-        | AdminListUserAuthEvents
-        | AdminUpdateAuthEventFeedback
         | CreateCIMDPolicy
         | CreateTerms
         | CreateUserPoolReplica
@@ -238,7 +241,6 @@ pub async fn dispatch(
         | DeleteTerms
         | DeleteUserPoolReplica
         | DescribeCIMDPolicy
-        | DescribeRiskConfiguration
         | DescribeTerms
         | DescribeTermsByClient
         | GetClientToken
@@ -250,8 +252,6 @@ pub async fn dispatch(
         | ListTerms
         | ListUserPoolReplicas
         | SetLogDeliveryConfiguration
-        | SetRiskConfiguration
-        | UpdateAuthEventFeedback
         | UpdateCIMDPolicy
         | UpdateClientMetadataURLState
         | UpdateProvisionedLimit

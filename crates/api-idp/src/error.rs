@@ -85,6 +85,7 @@ impl ApiError {
                 C::OperationNotEnabled(m) => ("OperationNotEnabledException", m.clone()),
                 C::WebAuthn(code, m) => (*code, m.clone()),
                 C::FeatureUnavailableInTier(m) => ("FeatureUnavailableInTierException", m.clone()),
+                C::UserPoolAddOnNotEnabled(m) => ("UserPoolAddOnNotEnabledException", m.clone()),
                 // cognito-identity's and cognito-sync's; not reached from cognito-idp operations.
                 C::ResourceConflict(m)
                 | C::DuplicateRequest(m)

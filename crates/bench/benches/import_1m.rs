@@ -98,6 +98,7 @@ async fn run(n: usize) {
             change_log_retention_days: 7,
             lambda_timeout_ms: 5_000,
             code_encryption_key: None,
+            auth_event_retention_days: 90,
         },
     )
     .await

@@ -205,6 +205,8 @@ impl AdminView<'_> {
         input.settings.secrets = std::mem::take(&mut client.settings.secrets);
         // Nor is the session configuration (SetUserPoolClientSessionConfiguration's).
         input.settings.sso_max_validity_minutes = client.settings.sso_max_validity_minutes;
+        // Nor its risk configuration (SetRiskConfiguration's).
+        input.settings.risk = client.settings.risk.take();
         client.settings = input.settings;
         client.updated_at = now_millis();
         self.store.update_client(&client).await?;

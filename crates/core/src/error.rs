@@ -113,6 +113,9 @@ pub enum CoreError {
     /// `FeatureUnavailableInTierException`: the pool's feature plan (`UserPoolTier`) lacks it.
     #[error("{0}")]
     FeatureUnavailableInTier(String),
+    /// `UserPoolAddOnNotEnabledException`: the pool's threat protection is off.
+    #[error("{0}")]
+    UserPoolAddOnNotEnabled(String),
     /// `DuplicateRequestException` (cognito-sync: a BulkPublish is running).
     #[error("{0}")]
     DuplicateRequest(String),

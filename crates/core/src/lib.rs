@@ -36,6 +36,7 @@ pub mod srp;
 pub mod sync;
 pub mod telemetry;
 pub mod testing;
+pub mod threat;
 mod timing;
 pub mod tokens;
 pub mod triggers;
@@ -85,6 +86,9 @@ pub struct ServiceConfig {
     pub lambda_timeout_ms: u64,
     /// `COGNATE_CODE_ENCRYPTION_KEY`: wraps the codes custom senders get.
     pub code_encryption_key: Option<[u8; 32]>,
+    /// Days threat protection's auth events are kept (`COGNATE_AUTH_EVENT_RETENTION_DAYS`,
+    /// 90 by default).
+    pub auth_event_retention_days: u32,
 }
 
 /// The service: cheap to clone, shared by every request.
@@ -115,6 +119,8 @@ pub struct Cognate {
     pub(crate) active_seen: Arc<usage::ActiveSeen>,
     /// Counters for `/metrics`.
     pub(crate) telemetry: Arc<telemetry::Telemetry>,
+    /// The compromised-password lists (threat protection).
+    pub(crate) breached: Arc<cognate_breach::Breached>,
 }
 
 /// A copy of an IdP's metadata and when it was read (Unix ms).
@@ -152,6 +158,7 @@ impl Cognate {
             saml_metadata: Default::default(),
             active_seen: Default::default(),
             telemetry: Default::default(),
+            breached: Arc::new(cognate_breach::Breached::builtin()),
             config: Arc::new(config),
         };
         svc.sync(false, false).await?;
@@ -167,6 +174,12 @@ impl Cognate {
     /// Gives the service its Lambda invoker (triggers).
     pub fn with_invoker(mut self, invoker: Arc<dyn triggers::Invoker>) -> Self {
         self.invoker = invoker;
+        self
+    }
+
+    /// Gives the service its compromised-password lists (the built-in one and the operator's).
+    pub fn with_breached(mut self, breached: Arc<cognate_breach::Breached>) -> Self {
+        self.breached = breached;
         self
     }
 

@@ -36,6 +36,7 @@ fn check_settings(s: &PoolSettings) -> CoreResult<()> {
     if s.auto_verified_attributes.iter().any(|a| a != "email" && a != "phone_number") {
         return invalid("AutoVerifiedAttributes can only contain email and phone_number.");
     }
+    crate::threat::check_tier(s)?;
     crate::quotas::check_tags(&s.tags)
 }
 
@@ -113,6 +114,8 @@ impl AdminView<'_> {
         s.session_tracking = pool.settings.session_tracking;
         // And the passkeys' relying party SetUserPoolMfaConfig's.
         s.webauthn = pool.settings.webauthn.take();
+        // And the risk configuration SetRiskConfiguration's.
+        s.risk = pool.settings.risk.take();
         check_settings(&s)?;
         if let Some(name) = input.name {
             pool.name = name;

@@ -201,10 +201,11 @@ impl Cognate {
         Ok(self.store.prune_changes(now_millis() - keep).await?)
     }
 
-    /// Background upkeep of the operations features: the change log's retention and import
-    /// jobs a stopped node left running.
+    /// Background upkeep of the operations features: the change log's and the auth events'
+    /// retention, and import jobs a stopped node left running.
     pub async fn housekeeping(&self) -> CoreResult<()> {
         self.prune_change_log().await?;
+        self.prune_auth_events().await?;
         self.resume_import_jobs().await?;
         Ok(())
     }

@@ -4,10 +4,10 @@
 use crate::attributes::check_write;
 use crate::auth::Attempt;
 use crate::codes::{CodeDelivery, MessageSource, VERIFY_TTL_MS};
-use crate::password::check_policy;
 use crate::tokens::refresh_hash;
 use crate::views::{SignInView, UserView};
 use crate::{Cognate, CoreError, CoreResult, UserCtx};
+use cognate_model::risk::{AuthEventKind, CredentialEvent};
 use cognate_model::{now_millis, CodePurpose, MfaFactor, User, UserPool};
 
 impl Cognate {
@@ -88,7 +88,7 @@ impl UserView<'_> {
             self.record_failure(&pool.id, Attempt::User(&user.username_key)).await?;
             return Err(CoreError::NotAuthorized("Incorrect username or password.".into()));
         }
-        check_policy(proposed, &pool.settings.password_policy)?;
+        let compromised = self.check_new_password(&pool, None, CredentialEvent::PasswordChange, proposed)?;
         let material = self.password_material(&pool.id, &user.username, proposed).await?;
         self.modify_user_by_key(&pool, &user.username_key, |u| {
             material.apply(u);
@@ -96,7 +96,7 @@ impl UserView<'_> {
         })
         .await?;
         self.store.clear_failures(&pool.id, &user.username_key).await?;
-        Ok(())
+        self.record_plain_event(&pool, None, &user, self.req, AuthEventKind::PasswordChange, compromised).await
     }
 
     /// DeleteUser: the user deletes their own account.

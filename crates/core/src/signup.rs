@@ -5,12 +5,12 @@
 use crate::attributes::{check_required, check_write};
 use crate::auth::hides_existence;
 use crate::codes::{mask, CodeDelivery, MessageSource, RESET_TTL_MS, VERIFY_TTL_MS};
-use crate::password::check_policy;
 use crate::timing::Answer;
 use crate::triggers::Trigger;
 use crate::users::{create_error, identity, sign_in_keys, username_key};
 use crate::views::AccountView;
 use crate::{Cognate, CoreError, CoreResult};
+use cognate_model::risk::{AuthEventKind, CredentialEvent};
 use cognate_model::{
     now_millis, AppClient, CodePurpose, DeliveryMedium, ExistenceErrors, RecoveryMechanism, User, UserPool, UserStatus,
 };
@@ -192,9 +192,10 @@ impl AccountView<'_> {
         }
         let (username, sub) = identity(s, &input.username, &mut attrs)?;
         check_required(s, &attrs)?;
+        let mut compromised = false;
         let material = match input.password.as_deref() {
             Some(password) => {
-                check_policy(password, &s.password_policy)?;
+                compromised = self.check_new_password(&pool, Some(&client), CredentialEvent::SignUp, password)?;
                 Some(self.password_material(&pool.id, &username, password).await?)
             }
             None => {
@@ -219,6 +220,7 @@ impl AccountView<'_> {
             m.apply(&mut user);
         }
         self.store.create_user(&user, &sign_in_keys(s, &user)).await.map_err(|e| create_error(&pool, e))?;
+        self.record_plain_event(&pool, Some(&client), &user, self.req, AuthEventKind::SignUp, compromised).await?;
         let target = verification_target(&pool, &user).filter(|a| !user.is_verified(a));
         let delivery = match target {
             Some(attr) if !decided.auto_confirm => {
@@ -405,7 +407,7 @@ impl AccountView<'_> {
         let user = self.public_user(&pool, &client, username).await?;
         let names: Vec<&str> = [username].into_iter().chain(user.as_ref().map(|u| u.username.as_str())).collect();
         self.check_secret_hash(&client, secret_hash, &names)?;
-        check_policy(password, &pool.settings.password_policy)?;
+        let compromised = self.check_new_password(&pool, Some(&client), CredentialEvent::PasswordChange, password)?;
         // Cognito: CodeMismatchException for users that don't exist or are disabled.
         let user = match user {
             Some(u) if hide && !u.enabled => None,
@@ -429,6 +431,8 @@ impl AccountView<'_> {
             .await?;
         self.store.clear_failures(&pool.id, &user.username_key).await?;
         self.revoke_all_sessions(&pool.id, &user.username_key).await?;
+        let kind = AuthEventKind::ForgotPassword;
+        self.record_plain_event(&pool, Some(&client), &updated, self.req, kind, compromised).await?;
         let source = "PostConfirmation_ConfirmForgotPassword";
         let call = self.call(Trigger::PostConfirmation, source, &pool, &updated.username, Some(client_id));
         self.post_confirmation(&call, &updated).await

@@ -30,6 +30,7 @@ pub async fn service() -> Cognate {
             change_log_retention_days: 7,
             lambda_timeout_ms: 5_000,
             code_encryption_key: None,
+            auth_event_retention_days: 90,
         },
     )
     .await

@@ -3,10 +3,11 @@
 
 use crate::attributes::{check_required, check_write, is_email, is_phone, normalized};
 use crate::outbox::Message;
-use crate::password::{check_policy, generate_temporary_password};
+use crate::password::generate_temporary_password;
 use crate::triggers::{Call, Trigger};
 use crate::views::AdminView;
 use crate::{filter, paging, Cognate, CoreError, CoreResult};
+use cognate_model::risk::CredentialEvent;
 use cognate_model::{now_millis, CodePurpose, DeliveryMedium, PoolSettings, User, UserPool, UserPoolId, UserStatus};
 use cognate_store::{StoreError, UserCursor, UserFilter};
 
@@ -331,7 +332,7 @@ impl AdminView<'_> {
         let s = &pool.settings;
         let temp = match &input.temporary_password {
             Some(p) => {
-                check_policy(p, &s.password_policy)?;
+                self.check_new_password(&pool, None, CredentialEvent::SignUp, p)?;
                 p.clone()
             }
             None => generate_temporary_password(&s.password_policy),
@@ -497,7 +498,7 @@ impl AdminView<'_> {
     ) -> CoreResult<()> {
         let pool = self.pool(pool_id).await?;
         let existing = self.resolve_user(&pool, username).await?;
-        check_policy(password, &pool.settings.password_policy)?;
+        self.check_new_password(&pool, None, CredentialEvent::PasswordChange, password)?;
         let material = self.password_material(&pool.id, &existing.username, password).await?;
         self.modify_user(&pool, username, |u| {
             if u.status == UserStatus::ExternalProvider {

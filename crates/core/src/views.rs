@@ -47,6 +47,9 @@ pub struct SignInView<'a> {
     pub(crate) hosted: bool,
     /// What tokens issued at the end of this sign-in come from (PreTokenGeneration's source).
     pub(crate) source: TokenSource,
+    /// The password of this sign-in is on a compromised-password list (threat protection let
+    /// it through): its event says so.
+    pub(crate) compromised_password: bool,
 }
 
 /// The OAuth 2.0 / OpenID Connect endpoints: authorization requests, codes, the token endpoint,
@@ -88,12 +91,12 @@ impl Cognate {
 
     /// Sign-in flows.
     pub fn sign_in<'a>(&'a self, req: &'a RequestContext) -> SignInView<'a> {
-        SignInView { svc: self, req, hosted: false, source: TokenSource::Authentication }
+        SignInView { svc: self, req, hosted: false, source: TokenSource::Authentication, compromised_password: false }
     }
 
     /// Sign-in flows for the hosted pages.
     pub fn hosted_sign_in<'a>(&'a self, req: &'a RequestContext) -> SignInView<'a> {
-        SignInView { svc: self, req, hosted: true, source: TokenSource::HostedAuth }
+        SignInView { svc: self, req, hosted: true, source: TokenSource::HostedAuth, compromised_password: false }
     }
 
     /// The OAuth 2.0 endpoints.
@@ -144,7 +147,13 @@ impl<'a> AdminView<'a> {
 
     /// The sign-in machine, for the admin flows.
     pub(crate) fn flows(&self) -> SignInView<'a> {
-        SignInView { svc: self.svc, req: self.req, hosted: false, source: TokenSource::Authentication }
+        SignInView {
+            svc: self.svc,
+            req: self.req,
+            hosted: false,
+            source: TokenSource::Authentication,
+            compromised_password: false,
+        }
     }
 }
 

@@ -367,8 +367,8 @@ impl SignInView<'_> {
             return Err(CoreError::NotAuthorized(STALE_COUNTER.into()));
         }
         self.after_proof(pool, &user)?;
-        // A passkey is one factor unless the pool counts a verified one as two.
-        if !pool.settings.webauthn.as_ref().is_some_and(|w| w.multi_factor()) {
+        // A passkey is one factor unless the pool or the user counts a verified one as two.
+        if !crate::mfa::passkey_is_mfa(pool, &user) {
             if let Some(challenge) = self.mfa_gate(pool, client, &user, None, now).await? {
                 return Ok(challenge);
             }

@@ -107,6 +107,10 @@ pub struct ClientSettings {
     /// without the login page, when the pool tracks sessions. `None`: never set (60).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sso_max_validity_minutes: Option<i64>,
+    /// This client's risk configuration (SetRiskConfiguration with its `ClientId`), which
+    /// replaces the pool's for its sign-ins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<crate::risk::RiskConfig>,
 }
 
 /// One of several live secrets of an app client.

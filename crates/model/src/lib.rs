@@ -10,7 +10,9 @@ pub mod group;
 pub mod hosted;
 pub mod identity;
 pub mod ids;
+pub mod net;
 pub mod pool;
+pub mod risk;
 pub mod user;
 pub mod vocab;
 

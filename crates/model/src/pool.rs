@@ -205,6 +205,9 @@ pub struct PoolSettings {
     /// `WebAuthnConfiguration` (SetUserPoolMfaConfig): the passkeys' relying party.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webauthn: Option<WebAuthnSettings>,
+    /// The pool-wide risk configuration (SetRiskConfiguration without a client).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<crate::risk::RiskConfig>,
     /// Members stored and echoed as given, keyed by their model name.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }

@@ -82,6 +82,10 @@ pub struct UserMfa {
     pub totp_name: Option<String>,
     /// The last accepted TOTP time step: a code is accepted once only.
     pub totp_last_step: i64,
+    /// Passkey MFA (`WebAuthnMfaSettings`): a passkey sign-in, always user-verified, satisfies
+    /// MFA for this user and is offered where the pool requires MFA. Only on while another
+    /// factor is enabled, so that losing the passkey does not lock the user out.
+    pub webauthn_enabled: bool,
 }
 
 impl UserMfa {

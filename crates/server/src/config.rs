@@ -67,6 +67,8 @@ struct FileConfig {
     sync_stream_sink: Option<String>,
     sync_push_webhook: Option<Secret>,
     code_encryption_key: Option<Secret>,
+    breached_passwords_file: Option<PathBuf>,
+    auth_event_retention_days: Option<u32>,
 }
 
 /// The effective configuration.
@@ -148,6 +150,11 @@ pub struct Config {
     /// `COGNATE_CODE_ENCRYPTION_KEY` (32 bytes, standard base64): the raw AES key that wraps the
     /// codes the custom sender triggers get.
     pub code_encryption_key: Option<[u8; 32]>,
+    /// `COGNATE_BREACHED_PASSWORDS_FILE`: SHA-1 hashes of breached passwords (the Pwned
+    /// Passwords format), compiled into a filter in the data dir.
+    pub breached_passwords_file: Option<PathBuf>,
+    /// `COGNATE_AUTH_EVENT_RETENTION_DAYS`: how long threat protection's auth events are kept.
+    pub auth_event_retention_days: u32,
 }
 
 fn env_number<T: std::str::FromStr>(name: &str, file: Option<T>, default: T) -> Result<T, String> {
@@ -313,6 +320,16 @@ impl Config {
                 Some(k) => Some(code_key(k.expose())?),
                 None => None,
             },
+            breached_passwords_file: env("COGNATE_BREACHED_PASSWORDS_FILE")
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+                .or(f.breached_passwords_file),
+            auth_event_retention_days: env_number(
+                "COGNATE_AUTH_EVENT_RETENTION_DAYS",
+                f.auth_event_retention_days,
+                90,
+            )?
+            .max(1),
         })
     }
 }

@@ -68,6 +68,7 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
             change_log_retention_days: cfg.change_log_retention_days,
             lambda_timeout_ms: cfg.lambda_timeout_ms,
             code_encryption_key: cfg.code_encryption_key,
+            auth_event_retention_days: cfg.auth_event_retention_days,
         },
     )
     .await
@@ -92,6 +93,7 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
     };
     let push = cfg.sync_push_webhook.as_ref().map(|s| s.expose().to_string());
     let svc = svc.with_sync_sink(Arc::new(crate::sync_sink::Sink::new(&streams, push)?));
+    let svc = svc.with_breached(Arc::new(breached_lists(&cfg)?));
     let sync = tokio::spawn(sync_loop(svc.clone(), cfg.key_reload_secs));
     let door = Arc::new(front_door(&svc, &cfg));
     let ui = Arc::new(crate::hosted::Hosted::new(&svc, &public_url, cfg.auth_domain.clone(), door.clone()));
@@ -301,4 +303,24 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
+}
+
+/// The compromised-password lists: the built-in one, and the operator's compiled into a filter
+/// in the data dir (once per version of the file; a billion hashes take minutes to compile and
+/// seconds to read back).
+fn breached_lists(cfg: &Config) -> Result<cognate_breach::Breached, String> {
+    let builtin = cognate_breach::Breached::builtin();
+    let Some(path) = &cfg.breached_passwords_file else { return Ok(builtin) };
+    let started = std::time::Instant::now();
+    let (filter, compiled) = cognate_breach::HashFilter::load_or_build(path, &cfg.data_dir)
+        .map_err(|e| format!("COGNATE_BREACHED_PASSWORDS_FILE {}: {e}", path.display()))?;
+    tracing::info!(
+        file = %path.display(),
+        entries = filter.entries(),
+        bytes = filter.bytes(),
+        compiled,
+        ms = started.elapsed().as_millis() as u64,
+        "breached-password list loaded"
+    );
+    Ok(builtin.with_list(filter))
 }

@@ -38,6 +38,7 @@ async fn operator_service(cfg: &Config) -> Result<Cognate, String> {
             change_log_retention_days: cfg.change_log_retention_days,
             lambda_timeout_ms: cfg.lambda_timeout_ms,
             code_encryption_key: cfg.code_encryption_key,
+            auth_event_retention_days: cfg.auth_event_retention_days,
         },
     )
     .await

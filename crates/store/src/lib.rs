@@ -11,11 +11,13 @@ mod error;
 pub mod postgres;
 mod sign_in;
 pub mod sqlite;
+mod threat;
 mod traits;
 
 pub(crate) use error::retrying;
 pub use error::StoreError;
 pub use sign_in::*;
+pub use threat::*;
 pub use traits::*;
 
 /// Result alias for store calls.

@@ -1,6 +1,6 @@
 //! The store traits, one per aggregate, and [`Store`] which combines them.
 
-use crate::{SessionStore, StoreResult, WebAuthnStore};
+use crate::{AuthEventStore, SessionStore, StoreResult, WebAuthnStore};
 use async_trait::async_trait;
 use cognate_model::{
     AppClient, ClientId, Device, Group, Identity, IdentityPool, IdentityProvider, ManagedLoginBranding, PoolDomain,
@@ -570,6 +570,7 @@ pub trait Store:
     + SyncStore
     + SessionStore
     + WebAuthnStore
+    + AuthEventStore
 {
     /// Finishes pending work and closes connections.
     async fn close(&self);

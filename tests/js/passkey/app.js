@@ -45,7 +45,7 @@ window.registerError = async (access, tamper) => {
   try { await window.register(access, tamper); return 'registered'; } catch (e) { return String(e.message); }
 };
 // USER_AUTH with WEB_AUTHN: the challenge, the browser's assertion, the answer. Returns
-// {tokens} or {error}, and the answer (to replay).
+// {tokens, next} (next: the challenge that followed, if any) or {error}, and the answer (to replay).
 window.passkeySignIn = async (username, replay) => {
   try {
     if (replay) {
@@ -63,7 +63,7 @@ window.passkeySignIn = async (username, replay) => {
       ChallengeResponses: { USERNAME: username, CREDENTIAL: JSON.stringify(cred.toJSON()) },
     };
     const r = await window.api('RespondToAuthChallenge', answer);
-    return { tokens: !!(r.AuthenticationResult && r.AuthenticationResult.AccessToken), answer };
+    return { tokens: !!(r.AuthenticationResult && r.AuthenticationResult.AccessToken), next: r.ChallengeName, answer };
   } catch (e) {
     return { error: String(e.message) };
   }

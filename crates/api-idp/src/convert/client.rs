@@ -107,6 +107,7 @@ pub fn input_from<T: Serialize>(req: &T) -> Result<ClientInput, serde_json::Erro
             extra,
             secrets: vec![],
             sso_max_validity_minutes: None,
+            risk: None,
         },
     })
 }

@@ -100,16 +100,14 @@ fn preference(
     sms: Option<SMSMfaSettingsType>,
     totp: Option<SoftwareTokenMfaSettingsType>,
     email: Option<EmailMfaSettingsType>,
-    web_authn: bool,
-) -> Result<MfaPreference, crate::ApiError> {
-    if web_authn {
-        return Err(CoreError::InvalidParameter("WebAuthn (passkey) MFA is not supported by Cognate.".into()).into());
-    }
-    Ok(MfaPreference {
+    web_authn: Option<WebAuthnMfaSettingsType>,
+) -> MfaPreference {
+    MfaPreference {
         sms: sms.map(|s| setting(s.enabled, s.preferred_mfa)),
         software_token: totp.map(|s| setting(s.enabled, s.preferred_mfa)),
         email: email.map(|s| setting(s.enabled, s.preferred_mfa)),
-    })
+        webauthn: web_authn.and_then(|w| w.enabled),
+    }
 }
 
 /// SetUserMFAPreference. Errors: NotAuthorized, InvalidParameter.
@@ -118,8 +116,8 @@ pub async fn set_preference(me: UserView<'_>, req: SetUserMFAPreferenceRequest) 
         req.sms_mfa_settings,
         req.software_token_mfa_settings,
         req.email_mfa_settings,
-        req.web_authn_mfa_settings.is_some(),
-    )?;
+        req.web_authn_mfa_settings,
+    );
     me.set_mfa_preference(&p).await?;
     Ok(Empty {})
 }
@@ -130,8 +128,8 @@ pub async fn admin_set_preference(admin: AdminView<'_>, req: AdminSetUserMFAPref
         req.sms_mfa_settings,
         req.software_token_mfa_settings,
         req.email_mfa_settings,
-        req.web_authn_mfa_settings.is_some(),
-    )?;
+        req.web_authn_mfa_settings,
+    );
     admin.set_mfa_preference(&UserPoolId::new(req.user_pool_id), &req.username, &p).await?;
     Ok(Empty {})
 }

@@ -12,6 +12,7 @@ pub mod pools;
 pub mod providers;
 pub mod recovery;
 pub mod resource_servers;
+pub mod security;
 pub mod sessions;
 pub mod signup;
 pub mod users;

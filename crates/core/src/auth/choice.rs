@@ -61,9 +61,9 @@ pub(crate) fn available(pool: &UserPool, user: Option<&User>, passkeys: bool) ->
     }
     let Some(user) = user else { return out };
     // A passkey verifies the user (webauthn-rs requires it): possession and a PIN or biometric.
-    // Where the pool requires MFA, only a pool that counts that as two factors offers it.
-    let passkey_is_mfa = pool.settings.webauthn.as_ref().is_some_and(|w| w.multi_factor());
-    if allows("WEB_AUTHN") && passkeys && (pool.settings.mfa_configuration != MfaMode::On || passkey_is_mfa) {
+    // Where the pool requires MFA, it is offered only where it counts as two factors.
+    let as_mfa = crate::mfa::passkey_is_mfa(pool, user);
+    if allows("WEB_AUTHN") && passkeys && (pool.settings.mfa_configuration != MfaMode::On || as_mfa) {
         out.push(ChallengeName::WebAuthn);
     }
     // A code signs in by itself: a pool that requires MFA offers none.
@@ -406,7 +406,7 @@ mod tests {
     }
 
     #[test]
-    fn a_pool_that_requires_mfa_offers_passkeys_only_as_two_factors() {
+    fn a_pool_that_requires_mfa_offers_passkeys_only_as_two_factors_or_with_passkey_mfa() {
         let attrs = vec![("email".to_string(), "u@example.com".to_string()), ("email_verified".into(), "true".into())];
         let mut user = User::new(
             UserPoolId::new("us-east-1_choice"),
@@ -424,6 +424,9 @@ mod tests {
         assert_eq!(available(&off, Some(&user), false), [C::Password, C::PasswordSrp, C::EmailOtp]);
         let on_single = pool(MfaMode::On, "SINGLE_FACTOR");
         assert_eq!(available(&on_single, Some(&user), true), [C::Password, C::PasswordSrp]);
+        let mut passkey_mfa = user.clone();
+        passkey_mfa.mfa.webauthn_enabled = true;
+        assert_eq!(available(&on_single, Some(&passkey_mfa), true), [C::Password, C::PasswordSrp, C::WebAuthn]);
         let on_multi = pool(MfaMode::On, "MULTI_FACTOR_WITH_USER_VERIFICATION");
         assert_eq!(available(&on_multi, Some(&user), true), [C::Password, C::PasswordSrp, C::WebAuthn]);
         assert_eq!(

@@ -12,7 +12,7 @@ pub(crate) use choice::{allowed_first_factors, sign_up_session};
 pub use params::AuthParams;
 
 use crate::attributes::check_write;
-use crate::password::check_policy;
+use crate::threat::Gate;
 use crate::tokens::{refresh_hash, IssuedTokens, SessionInfo, TokenGrant};
 use crate::triggers::claims::TokenSource;
 use crate::triggers::Trigger;
@@ -20,6 +20,7 @@ use crate::views::{AdminView, SignInView};
 use crate::{Cognate, CoreError, CoreResult};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use cognate_model::risk::{CredentialEvent, EventResponse};
 use cognate_model::{
     now_millis, AppClient, AuthFlow, ChallengeName, ClientId, CodePurpose, ExistenceErrors, User, UserPool, UserPoolId,
     UserStatus,
@@ -298,10 +299,13 @@ impl SignInView<'_> {
         };
         if !good {
             self.record_failure(&pool.id, Attempt::User(&user.username_key)).await?;
+            self.failed_sign_in_event(pool, client, &user).await?;
             return Err(incorrect());
         }
         self.after_proof(pool, &user)?;
-        self.after_first_factor(pool, client, user, now, params.device_key()).await
+        let compromised = self.sign_in_password_check(pool, client, &user, password).await?;
+        let view = SignInView { compromised_password: compromised, ..*self };
+        view.after_first_factor(pool, client, user, now, params.device_key()).await
     }
 
     /// Checks made before a password (or SRP proof) is looked at: the lockout (an attempt
@@ -379,45 +383,97 @@ impl SignInView<'_> {
         device_key: Option<&str>,
         now: i64,
     ) -> CoreResult<AuthOutcome> {
+        let event = match self.risk_gate(pool, client, user, device_key, now).await? {
+            Gate::Challenge(c) => return Ok(c),
+            Gate::Go(event) => event,
+        };
+        let outcome = self.device_or_mfa(pool, client, user, device_key, now).await;
+        let Some(mut event) = event else { return outcome };
+        event.response = match &outcome {
+            Ok(AuthOutcome::Challenge { .. }) => {
+                // The sign-in goes on: closed by `complete_sign_in` (or left in progress).
+                EventResponse::InProgress
+            }
+            Ok(_) => EventResponse::Pass,
+            Err(_) => EventResponse::Fail,
+        };
+        self.record_event(pool, &event).await?;
+        outcome
+    }
+
+    /// A confirmed device proves itself (DEVICE_SRP_AUTH), else MFA, else tokens.
+    async fn device_or_mfa(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        device_key: Option<&str>,
+        now: i64,
+    ) -> CoreResult<AuthOutcome> {
         if let Some(key) = device_key.filter(|k| !k.is_empty()) {
             if let Ok(d) = self.device_of(&pool.id, user, key).await {
                 if d.confirmed {
-                    let marker = cognate_store::StoredCode {
-                        code_hash: String::new(),
-                        expires_at: now + client.settings.auth_session_validity * 60_000,
-                        attempts: 0,
-                        created_at: now,
-                    };
-                    let purpose = CodePurpose::DeviceSrp(key.to_string()).key();
-                    self.store.put_code(&pool.id, &user.username_key, &purpose, &marker).await?;
-                    let session = ChallengeSession::new(
-                        pool.id.as_str(),
-                        client.client_id.as_str(),
-                        &user.username_key,
-                        ChallengeName::DeviceSrpAuth,
-                        marker.expires_at,
-                    );
-                    let parameters = BTreeMap::from([
-                        ("USERNAME".to_string(), user.username.clone()),
-                        ("DEVICE_KEY".to_string(), key.to_string()),
-                    ]);
-                    return Ok(AuthOutcome::Challenge {
-                        name: ChallengeName::DeviceSrpAuth,
-                        session: session.seal(&self.master),
-                        parameters,
-                    });
+                    return self.device_challenge(pool, client, user, key, now).await;
                 }
             }
         }
         if let Some(challenge) = self.mfa_gate(pool, client, user, None, now).await? {
             return Ok(challenge);
         }
-        self.complete_sign_in(pool, client, user, None).await
+        self.issue_sign_in(pool, client, user, None).await
+    }
+
+    /// DEVICE_SRP_AUTH for a confirmed device of the user.
+    async fn device_challenge(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        key: &str,
+        now: i64,
+    ) -> CoreResult<AuthOutcome> {
+        let marker = cognate_store::StoredCode {
+            code_hash: String::new(),
+            expires_at: now + client.settings.auth_session_validity * 60_000,
+            attempts: 0,
+            created_at: now,
+        };
+        let purpose = CodePurpose::DeviceSrp(key.to_string()).key();
+        self.store.put_code(&pool.id, &user.username_key, &purpose, &marker).await?;
+        let session = ChallengeSession::new(
+            pool.id.as_str(),
+            client.client_id.as_str(),
+            &user.username_key,
+            ChallengeName::DeviceSrpAuth,
+            marker.expires_at,
+        );
+        let parameters = BTreeMap::from([
+            ("USERNAME".to_string(), user.username.clone()),
+            ("DEVICE_KEY".to_string(), key.to_string()),
+        ]);
+        Ok(AuthOutcome::Challenge {
+            name: ChallengeName::DeviceSrpAuth,
+            session: session.seal(&self.master),
+            parameters,
+        })
+    }
+
+    /// Tokens at the end of a sign-in that went through a challenge: its auth event (threat
+    /// protection) is closed as passed, then [`Self::issue_sign_in`].
+    pub(crate) async fn complete_sign_in(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        proven_device: Option<&str>,
+    ) -> CoreResult<AuthOutcome> {
+        self.close_pending_event(pool, user, EventResponse::Pass).await?;
+        self.issue_sign_in(pool, client, user, proven_device).await
     }
 
     /// Tokens at the end of a sign-in (every factor passed, so the failure count resets): for a
     /// device that proved itself, or with a new device when the pool tracks devices.
-    pub(crate) async fn complete_sign_in(
+    pub(crate) async fn issue_sign_in(
         &self,
         pool: &UserPool,
         client: &AppClient,
@@ -551,7 +607,7 @@ impl SignInView<'_> {
         if user.status != UserStatus::ForceChangePassword {
             return Err(CoreError::NotAuthorized("Invalid session for the user, session is expired.".into()));
         }
-        check_policy(new_password, &pool.settings.password_policy)?;
+        let compromised = self.check_new_password(pool, Some(client), CredentialEvent::PasswordChange, new_password)?;
         let attrs = &responses.user_attributes;
         for (name, v) in attrs {
             check_write(&pool.settings, name, v, false)?;
@@ -568,7 +624,7 @@ impl SignInView<'_> {
                 Ok(())
             })
             .await?;
-        let view = SignInView { source: TokenSource::NewPasswordChallenge, ..*self };
+        let view = SignInView { source: TokenSource::NewPasswordChallenge, compromised_password: compromised, ..*self };
         view.finish_sign_in(pool, client, &updated, responses.device_key(), now).await
     }
 

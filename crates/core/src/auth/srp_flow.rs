@@ -242,6 +242,7 @@ impl SignInView<'_> {
         };
         if !proof_ok {
             self.record_failure(&pool.id, Attempt::User(&user.username_key)).await?;
+            self.failed_sign_in_event(pool, client, &user).await?;
             return Err(incorrect());
         }
         self.after_proof(pool, &user)?;

@@ -78,6 +78,9 @@ pub struct MfaPreference {
     pub software_token: Option<FactorSetting>,
     /// `EmailMfaSettings`.
     pub email: Option<FactorSetting>,
+    /// `WebAuthnMfaSettings.Enabled` (it has no `PreferredMfa`: passkey MFA applies only when a
+    /// passkey is the first factor).
+    pub webauthn: Option<bool>,
 }
 
 impl MfaPreference {
@@ -116,12 +119,27 @@ pub(crate) fn pool_factors(pool: &UserPool) -> cognate_model::PoolMfa {
     m
 }
 
+/// The step for a user with these usable factors: the preferred one, the only one, or a choice.
+fn chosen_step(user: &User, usable: &[MfaFactor]) -> MfaStep {
+    match user.mfa.preferred.filter(|p| usable.contains(p)) {
+        Some(p) => MfaStep::Code(p),
+        None if usable.len() == 1 => MfaStep::Code(usable[0]),
+        None => MfaStep::Select,
+    }
+}
+
 /// True when the user has somewhere to receive this factor's codes (or an app for TOTP).
 fn reachable(user: &User, factor: MfaFactor) -> bool {
     match factor.address_attribute() {
         Some(attr) => user.attribute(attr).is_some(),
         None => true,
     }
+}
+
+/// A passkey sign-in satisfies MFA for `user`: the pool counts a verified passkey as two
+/// factors (`MULTI_FACTOR_WITH_USER_VERIFICATION`) or the user turned passkey MFA on.
+pub(crate) fn passkey_is_mfa(pool: &UserPool, user: &User) -> bool {
+    pool.settings.webauthn.as_ref().is_some_and(|w| w.multi_factor()) || user.mfa.webauthn_enabled
 }
 
 /// The factors the user can be asked for now: enabled for the user, offered by the pool, and
@@ -166,6 +184,18 @@ impl Cognate {
                     }
                     _ => {}
                 }
+            }
+            if p.webauthn == Some(true) && u.mfa.enabled().is_empty() {
+                return Err(CoreError::InvalidParameter(
+                    "Passkey MFA needs another MFA method (SMS, TOTP or email) enabled for the user.".into(),
+                ));
+            }
+            if let Some(on) = p.webauthn {
+                u.mfa.webauthn_enabled = on;
+            }
+            // The last other factor turned off takes passkey MFA with it.
+            if u.mfa.enabled().is_empty() {
+                u.mfa.webauthn_enabled = false;
             }
             Ok(())
         })
@@ -374,11 +404,34 @@ impl SignInView<'_> {
                 ));
             }
         } else {
-            match user.mfa.preferred.filter(|p| usable.contains(p)) {
-                Some(p) => MfaStep::Code(p),
-                None if usable.len() == 1 => MfaStep::Code(usable[0]),
-                None => MfaStep::Select,
+            chosen_step(user, &usable)
+        };
+        self.mfa_challenge(pool, client, user, step, device, now).await.map(Some)
+    }
+
+    /// MFA that threat protection asks for at a risky sign-in, whatever the pool's and the
+    /// user's MFA settings: the user's factors, else a code to where the pool can send one.
+    /// `None`: the user has no factor at all ("MFA if configured" then lets them in).
+    pub(crate) async fn mfa_forced(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        device: Option<&str>,
+        now: i64,
+    ) -> CoreResult<Option<AuthOutcome>> {
+        let usable = usable_factors(pool, user);
+        let step = if usable.is_empty() {
+            let m = &pool.settings.mfa;
+            if m.sms && reachable(user, MfaFactor::Sms) {
+                MfaStep::Code(MfaFactor::Sms)
+            } else if m.email && reachable(user, MfaFactor::Email) {
+                MfaStep::Code(MfaFactor::Email)
+            } else {
+                return Ok(None);
             }
+        } else {
+            chosen_step(user, &usable)
         };
         self.mfa_challenge(pool, client, user, step, device, now).await.map(Some)
     }

@@ -110,9 +110,9 @@ async fn public_operations_and_unbuilt_operations() {
     let r = s.raw("SignUp", b"{}", Signing::None).await;
     assert_eq!(r.error_type(), "InvalidParameterException", "{:?}", r.json);
     // An operation the model has but Cognate does not serve yet names itself, with a 4xx.
-    let r = s.raw("DescribeRiskConfiguration", br#"{"UserPoolId":"us-east-1_abc"}"#, Signing::Valid).await;
+    let r = s.raw("GetLogDeliveryConfiguration", br#"{"UserPoolId":"us-east-1_abc"}"#, Signing::Valid).await;
     assert_eq!((r.status, r.error_type()), (400, "UnsupportedOperationException"));
-    assert!(r.json["message"].as_str().unwrap().contains("DescribeRiskConfiguration"));
+    assert!(r.json["message"].as_str().unwrap().contains("GetLogDeliveryConfiguration"));
 }
 
 #[tokio::test]

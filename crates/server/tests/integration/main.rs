@@ -31,6 +31,7 @@ mod signup;
 mod srp;
 mod sync;
 mod sync_client;
+mod threat;
 mod triggers;
 mod triggers_auth;
 mod usage;

@@ -1,7 +1,8 @@
 //! Passkeys: the pool's relying party, the registration options and the API's refusals
 //! through the SDK; registration and sign-in in Chromium with its virtual authenticator,
 //! through the API from a page and through Amplify v6 (`tests/js/passkey-browser.mjs`), with a
-//! forged origin, a wrong relying party id, replays and a cloned authenticator refused.
+//! forged origin, a wrong relying party id, replays and a cloned authenticator refused; passkey
+//! MFA (`WebAuthnMfaSettings`) standing in for a user's authenticator app.
 
 use crate::common::*;
 use crate::hosted::tools::{browser_tests_run, node};
@@ -11,16 +12,51 @@ const PASSWORD: &str = "Passkey-Passw0rd!";
 
 /// Passkeys of `pool` bound to `localhost` (verification required), MFA off.
 async fn localhost_relying_party(c: &idp::Client, pool: &str) {
+    pool_mfa(c, pool, UserPoolMfaType::Off).await;
+}
+
+/// MFA `mode` for `pool` with authenticator apps, passkeys bound to `localhost`.
+async fn pool_mfa(c: &idp::Client, pool: &str, mode: UserPoolMfaType) {
     let rp = WebAuthnConfigurationType::builder()
         .relying_party_id("localhost")
         .user_verification(UserVerificationType::Required);
     c.set_user_pool_mfa_config()
         .user_pool_id(pool)
-        .mfa_configuration(UserPoolMfaType::Off)
+        .mfa_configuration(mode.clone())
+        .set_software_token_mfa_configuration(
+            (mode != UserPoolMfaType::Off).then(|| SoftwareTokenMfaConfigType::builder().enabled(true).build()),
+        )
         .web_authn_configuration(rp.build())
         .send()
         .await
         .unwrap();
+}
+
+/// Turns an authenticator app on for the holder of `access` (their MFA).
+async fn totp_mfa(c: &idp::Client, access: &str) {
+    let secret = c.associate_software_token().access_token(access).send().await.unwrap().secret_code.unwrap();
+    let code = cognate_testkit::totp::code(&secret, cognate_testkit::totp::now());
+    c.verify_software_token().access_token(access).user_code(code).send().await.unwrap();
+    let on = SoftwareTokenMfaSettingsType::builder().enabled(true).build();
+    c.set_user_mfa_preference().access_token(access).software_token_mfa_settings(on).send().await.unwrap();
+}
+
+fn passkey_mfa(on: bool) -> WebAuthnMfaSettingsType {
+    WebAuthnMfaSettingsType::builder().enabled(on).build()
+}
+
+/// The first factors USER_AUTH offers `user` (SELECT_CHALLENGE).
+async fn offered(c: &idp::Client, client: &str, user: &str) -> Vec<ChallengeNameType> {
+    let ch = c
+        .initiate_auth()
+        .client_id(client)
+        .auth_flow(AuthFlowType::UserAuth)
+        .auth_parameters("USERNAME", user)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ch.challenge_name, Some(ChallengeNameType::SelectChallenge));
+    ch.available_challenges().to_vec()
 }
 
 /// A pool whose users may sign in with passkeys (relying party `localhost`), and a client
@@ -91,6 +127,11 @@ async fn registration_options_and_refusals_through_the_sdk() {
     assert!(listed.credentials().is_empty());
     let e = c.delete_web_authn_credential().access_token(&access).credential_id("nope").send().await.unwrap_err();
     assert_eq!(code(&e), "ResourceNotFoundException");
+    // Passkey MFA needs another factor to fall back on.
+    let e = c.set_user_mfa_preference().access_token(&access).web_authn_mfa_settings(passkey_mfa(true)).send().await;
+    let e = e.unwrap_err();
+    assert_eq!(code(&e), "InvalidParameterException");
+    assert!(message(&e).contains("another MFA method"), "{}", message(&e));
     // Without a passkey, USER_AUTH does not offer one.
     let ch = c
         .initiate_auth()
@@ -122,6 +163,12 @@ async fn passkeys_register_and_sign_in_from_chromium_and_amplify() {
     let (pool, client) = passkey_pool(&c, true).await;
     password_user(&c, &pool, "pia", PASSWORD, &[("email", "pia@example.com")]).await;
     password_user(&c, &pool, "amy", PASSWORD, &[("email", "amy@example.com")]).await;
+    // mia has an authenticator app as her MFA (optional in the pool); she will turn passkey
+    // MFA on in the browser.
+    pool_mfa(&c, &pool, UserPoolMfaType::Optional).await;
+    password_user(&c, &pool, "mia", PASSWORD, &[]).await;
+    let mia_access = access_token(&c, &client, "mia").await;
+    totp_mfa(&c, &mia_access).await;
     // And a pool with hosted pages, where hal signs in with a passkey from the login page.
     let (hosted, hosted_client) = hosted_pool(&c).await;
     let api_client = app_client(&c, &hosted).await;
@@ -130,6 +177,7 @@ async fn passkeys_register_and_sign_in_from_chromium_and_amplify() {
     let cfg = serde_json::json!({
         "endpoint": s.endpoint, "pool": pool, "client": client,
         "user": "pia", "amplifyUser": "amy", "password": PASSWORD,
+        "mfa": {"user": "mia", "access": mia_access},
         "hosted": {"client": hosted_client, "apiClient": api_client, "user": "hal", "newUser": "ivy"},
     });
     let r = node("passkey-browser.mjs", &[&cfg.to_string()]).await.unwrap();
@@ -143,6 +191,16 @@ async fn passkeys_register_and_sign_in_from_chromium_and_amplify() {
     // ivy added hers on the hosted pages' offer after signing in with her password.
     let ivy = c.admin_get_user_auth_factors().user_pool_id(&hosted).username("ivy").send().await.unwrap();
     assert_eq!(ivy.configured_user_auth_factors(), [AuthFactorType::Password, AuthFactorType::WebAuthn]);
+
+    // Where the pool requires MFA, a passkey is offered to mia only while her passkey MFA is on.
+    pool_mfa(&c, &pool, UserPoolMfaType::On).await;
+    use ChallengeNameType as N;
+    assert_eq!(offered(&c, &client, "mia").await, [N::Password, N::PasswordSrp, N::WebAuthn]);
+    let off = c.admin_set_user_mfa_preference().user_pool_id(&pool).username("mia");
+    off.web_authn_mfa_settings(passkey_mfa(false)).send().await.unwrap();
+    assert_eq!(offered(&c, &client, "mia").await, [N::Password, N::PasswordSrp]);
+    // pia has no MFA at all: no passkey where MFA is required.
+    assert_eq!(offered(&c, &client, "pia").await, [N::Password, N::PasswordSrp]);
 }
 
 /// A pool with a domain and an OAuth client whose users may sign in with a passkey or a code

@@ -11,6 +11,7 @@ mod concurrency;
 mod operations;
 mod sign_in;
 mod sync;
+mod threat;
 
 pub use concurrency::{concurrent_refresh_tokens, concurrent_unique_names};
 
@@ -47,6 +48,7 @@ pub async fn run_all(store: &dyn Store) {
     devices(store).await;
     sign_in::sessions(store).await;
     sign_in::webauthn(store).await;
+    threat::auth_events(store).await;
     hosted_ui(store).await;
     identity_providers(store).await;
     identity_pools(store).await;

@@ -5,6 +5,8 @@
 
 #[path = "../sql/auth.rs"]
 mod auth;
+#[path = "../sql/auth_events.rs"]
+mod auth_events;
 #[path = "../sql/clients.rs"]
 mod clients;
 #[path = "../sql/devices.rs"]
@@ -64,6 +66,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (16, "sync", include_str!("../../migrations/postgres/0016_sync.sql")),
     (17, "user_sessions", include_str!("../../migrations/postgres/0017_user_sessions.sql")),
     (18, "webauthn", include_str!("../../migrations/postgres/0018_webauthn.sql")),
+    (19, "auth_events", include_str!("../../migrations/postgres/0019_auth_events.sql")),
 ];
 
 /// Connection pool settings (`COGNATE_DATABASE_MAX_CONNECTIONS`, `..._ACQUIRE_TIMEOUT_SECS`).

@@ -5,6 +5,8 @@
 // The SQL shared with the PostgreSQL backend (`crate::sql`), compiled here against SQLite.
 #[path = "../sql/auth.rs"]
 mod auth;
+#[path = "../sql/auth_events.rs"]
+mod auth_events;
 mod batch;
 #[path = "../sql/clients.rs"]
 mod clients;
@@ -66,6 +68,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (16, "sync", include_str!("../../migrations/sqlite/0016_sync.sql")),
     (17, "user_sessions", include_str!("../../migrations/sqlite/0017_user_sessions.sql")),
     (18, "webauthn", include_str!("../../migrations/sqlite/0018_webauthn.sql")),
+    (19, "auth_events", include_str!("../../migrations/sqlite/0019_auth_events.sql")),
 ];
 
 /// Page size of new databases. A user row (attributes, password hash, sealed SRP verifier) is

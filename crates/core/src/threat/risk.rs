@@ -1,0 +1,237 @@
+//! The risk of a sign-in, from signals each of which can be named:
+//!
+//! | signal | fires when | weight |
+//! |---|---|---|
+//! | `blocked-ip-range` | the address is in the configuration's `BlockedIPRangeList` | blocks |
+//! | `marked-network` | the user called a sign-in from this network not theirs (feedback `Invalid`) | 3 |
+//! | `new-network` | the user has signed in before, never from this /24 (/48 for IPv6) | 1 |
+//! | `new-device` | the user has signed in before, never with this user agent or device key | 1 |
+//! | `user-failure-velocity` | 3 (10) failed sign-ins of the user in 15 minutes | 1 (2) |
+//! | `ip-failure-velocity` | 20 (100) failed events from the address in the pool in an hour | 1 (2) |
+//! | `credential-stuffing` | the address failed for 5 or more users of the pool in an hour | 2 |
+//!
+//! Networks and devices of sign-ins the user confirmed (feedback `Valid`) count as theirs.
+//! The level: weight 0 is Low, 1–2 Medium, 3 or more High; an address in the
+//! `SkippedIPRangeList` is not assessed (Low).
+
+use crate::{CoreResult, RequestContext};
+use cognate_model::net::IpNet;
+use cognate_model::risk::{AuthEvent, AuthEventKind, EventResponse, RiskConfig, RiskLevel, TakeoverAction};
+use cognate_model::User;
+use cognate_model::{AppClient, UserPool};
+
+const MINUTE: i64 = 60_000;
+/// How much of the user's history is read.
+const HISTORY: u32 = 50;
+
+/// What the signals said about one sign-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    /// The level.
+    pub level: RiskLevel,
+    /// The signals that fired.
+    pub reasons: Vec<String>,
+    /// The address is in the blocked ranges.
+    pub blocked_ip: bool,
+}
+
+impl Assessment {
+    fn skipped() -> Self {
+        Self { level: RiskLevel::Low, reasons: vec!["skipped-ip-range".into()], blocked_ip: false }
+    }
+}
+
+/// What the level's action makes of an assessment (ENFORCED mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Go on.
+    Allow,
+    /// Ask for MFA; `required`: refuse when the user has no factor.
+    Mfa {
+        /// MFA_REQUIRED rather than MFA_IF_CONFIGURED.
+        required: bool,
+    },
+    /// Refuse.
+    Block,
+}
+
+/// The action for an assessment under `config` (`notify`: the level's action tells the user).
+pub fn verdict(a: &Assessment, config: Option<&RiskConfig>) -> (Verdict, bool) {
+    if a.blocked_ip {
+        return (Verdict::Block, false);
+    }
+    let Some(action) = config.and_then(|c| c.takeover.as_ref()).and_then(|t| t.at(a.level)) else {
+        return (Verdict::Allow, false);
+    };
+    let v = match action.action {
+        TakeoverAction::Block => Verdict::Block,
+        TakeoverAction::MfaIfConfigured => Verdict::Mfa { required: false },
+        TakeoverAction::MfaRequired => Verdict::Mfa { required: true },
+        TakeoverAction::NoAction => Verdict::Allow,
+    };
+    (v, action.notify)
+}
+
+fn level_of(weight: u32) -> RiskLevel {
+    match weight {
+        0 => RiskLevel::Low,
+        1 | 2 => RiskLevel::Medium,
+        _ => RiskLevel::High,
+    }
+}
+
+fn network(ip: Option<&str>) -> Option<String> {
+    ip.and_then(|i| i.parse().ok()).map(IpNet::network_of)
+}
+
+/// The signals of the user's own history: `(weight, reasons)`.
+pub(crate) fn history_signals(
+    history: &[AuthEvent],
+    ip: Option<&str>,
+    agent: Option<&str>,
+    device_key: Option<&str>,
+    now: i64,
+) -> (u32, Vec<String>) {
+    let mut weight = 0;
+    let mut reasons = vec![];
+    let here = network(ip);
+    let sign_ins = || history.iter().filter(|e| e.kind == AuthEventKind::SignIn);
+    let theirs = |e: &&AuthEvent| match &e.feedback {
+        Some(f) => f.valid,
+        None => e.response == EventResponse::Pass,
+    };
+    if here.is_some()
+        && sign_ins().any(|e| e.feedback.as_ref().is_some_and(|f| !f.valid) && network(e.ip.as_deref()) == here)
+    {
+        weight += 3;
+        reasons.push("marked-network".into());
+    }
+    let known: Vec<&AuthEvent> = sign_ins().filter(theirs).collect();
+    if !known.is_empty() {
+        if here.is_some() && !known.iter().any(|e| network(e.ip.as_deref()) == here) {
+            weight += 1;
+            reasons.push("new-network".into());
+        }
+        let known_agent = agent.is_some_and(|a| known.iter().any(|e| e.device_name.as_deref() == Some(a)));
+        if device_key.is_none() && !known_agent {
+            weight += 1;
+            reasons.push("new-device".into());
+        }
+    }
+    let failures =
+        sign_ins().filter(|e| e.response == EventResponse::Fail && e.created_at >= now - 15 * MINUTE).count();
+    if failures >= 10 {
+        weight += 2;
+        reasons.push(format!("user-failure-velocity ({failures} failed in 15 min)"));
+    } else if failures >= 3 {
+        weight += 1;
+        reasons.push(format!("user-failure-velocity ({failures} failed in 15 min)"));
+    }
+    (weight, reasons)
+}
+
+impl crate::Cognate {
+    /// Assesses a sign-in of `user` from the request `req` (through `client`; `device_key`: a
+    /// remembered device the request names).
+    pub(crate) async fn assess(
+        &self,
+        pool: &UserPool,
+        client: Option<&AppClient>,
+        user: &User,
+        req: &RequestContext,
+        device_key: Option<&str>,
+        now: i64,
+    ) -> CoreResult<Assessment> {
+        let config = super::config::effective(pool, client);
+        let exceptions = config.and_then(|c| c.exceptions.as_ref());
+        if let (Some(ip), Some(x)) = (req.source_ip, exceptions) {
+            if x.skipped.iter().any(|n| n.contains(ip)) {
+                return Ok(Assessment::skipped());
+            }
+            if x.blocked.iter().any(|n| n.contains(ip)) {
+                return Ok(Assessment {
+                    level: RiskLevel::High,
+                    reasons: vec!["blocked-ip-range".into()],
+                    blocked_ip: true,
+                });
+            }
+        }
+        let ip = req.source_ip.map(|i| i.to_string());
+        let history = self.store.list_auth_events(&pool.id, &user.username_key, None, HISTORY).await?;
+        let (mut weight, mut reasons) =
+            history_signals(&history, ip.as_deref(), req.user_agent.as_deref(), device_key, now);
+        if let Some(ip) = &ip {
+            let seen = self.store.ip_activity(&pool.id, ip, now - 60 * MINUTE).await?;
+            if seen.failures >= 100 {
+                weight += 2;
+                reasons.push(format!("ip-failure-velocity ({} failed in 1 h)", seen.failures));
+            } else if seen.failures >= 20 {
+                weight += 1;
+                reasons.push(format!("ip-failure-velocity ({} failed in 1 h)", seen.failures));
+            }
+            if seen.failed_users >= 5 {
+                weight += 2;
+                reasons
+                    .push(format!("credential-stuffing ({} users failed from this address in 1 h)", seen.failed_users));
+            }
+        }
+        Ok(Assessment { level: level_of(weight), reasons, blocked_ip: false })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cognate_model::risk::{EventFeedback, EventRisk, RiskDecision};
+
+    fn ev(at: i64, ip: &str, agent: &str, response: EventResponse) -> AuthEvent {
+        AuthEvent {
+            event_id: format!("e{at}"),
+            username_key: "u".into(),
+            created_at: at,
+            kind: AuthEventKind::SignIn,
+            response,
+            risk: EventRisk { level: None, decision: RiskDecision::NoRisk, compromised: false, reasons: vec![] },
+            client_id: None,
+            ip: Some(ip.into()),
+            device_name: Some(agent.into()),
+            city: None,
+            country: None,
+            challenges: vec![],
+            feedback: None,
+        }
+    }
+
+    #[test]
+    fn each_history_signal_fires_on_its_own() {
+        let now = 100 * MINUTE;
+        let home = vec![ev(1, "192.0.2.10", "firefox", EventResponse::Pass)];
+        // First sign-in ever: nothing to compare with.
+        assert_eq!(history_signals(&[], Some("198.51.100.1"), Some("curl"), None, now), (0, vec![]));
+        // Same network, same agent.
+        assert_eq!(history_signals(&home, Some("192.0.2.99"), Some("firefox"), None, now).0, 0);
+        let (w, r) = history_signals(&home, Some("198.51.100.1"), Some("curl"), None, now);
+        assert_eq!((w, r), (2, vec!["new-network".to_string(), "new-device".to_string()]));
+        // A remembered device is not new.
+        assert_eq!(history_signals(&home, Some("192.0.2.5"), Some("curl"), Some("dk"), now).0, 0);
+        // Failures in the last 15 minutes.
+        let mut failing = home.clone();
+        failing.extend((0..3).map(|i| ev(now - i, "203.0.113.1", "x", EventResponse::Fail)));
+        let (w, r) = history_signals(&failing, Some("192.0.2.10"), Some("firefox"), None, now);
+        assert_eq!(w, 1, "{r:?}");
+        assert!(r[0].starts_with("user-failure-velocity"));
+        // Feedback: a network the user disowned is high risk; one they confirmed is theirs.
+        let mut marked = home.clone();
+        let mut bad = ev(2, "203.0.113.7", "x", EventResponse::Pass);
+        bad.feedback = Some(EventFeedback { valid: false, provider: "Admin".into(), date: 3 });
+        marked.push(bad);
+        let (w, r) = history_signals(&marked, Some("203.0.113.50"), Some("firefox"), None, now);
+        assert_eq!(level_of(w), RiskLevel::High, "{r:?}");
+        assert_eq!(r[0], "marked-network");
+        let mut trusted = home.clone();
+        let mut ok = ev(2, "203.0.113.7", "phone", EventResponse::Fail);
+        ok.feedback = Some(EventFeedback { valid: true, provider: "User".into(), date: 3 });
+        trusted.push(ok);
+        assert_eq!(history_signals(&trusted, Some("203.0.113.8"), Some("phone"), None, now).0, 0);
+    }
+}

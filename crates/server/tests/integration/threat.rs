@@ -1,0 +1,494 @@
+//! Threat protection through the SDK: the feature plan gate and the risk configuration,
+//! compromised passwords on every path (the built-in list and an operator's list of SHA-1
+//! hashes), and adaptive authentication: each risk signal provoked from an address given by
+//! `X-Forwarded-For` through a trusted proxy, the action of its level, notification emails and
+//! their feedback links, feedback changing the next decision, AUDIT against ENFORCED, and the
+//! events listed with their reasons.
+
+use crate::common::*;
+use cognate_testkit::SmtpSink;
+use idp::types::*;
+use sha1::{Digest, Sha1};
+
+const GOOD: &str = "Zebra-Quilt-Forge-81";
+/// Common: `password` with decorations.
+const COMMON: &str = "Password123!";
+/// On the operator's list only.
+const LISTED: &str = "Tr0ub4dor&3-listed!";
+
+fn mode(m: AdvancedSecurityModeType) -> UserPoolAddOnsType {
+    UserPoolAddOnsType::builder().advanced_security_mode(m).build().unwrap()
+}
+
+/// A Plus pool in `m` with email MFA offered (optional), and a password client.
+async fn plus_pool(c: &idp::Client, m: AdvancedSecurityModeType) -> (String, String) {
+    let pool = c
+        .create_user_pool()
+        .pool_name(unique("threat"))
+        .user_pool_tier(UserPoolTierType::Plus)
+        .user_pool_add_ons(mode(m))
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    let email = EmailMfaConfigType::builder().message("Code {####}").subject("Sign-in code").build();
+    c.set_user_pool_mfa_config()
+        .user_pool_id(&pool)
+        .mfa_configuration(UserPoolMfaType::Optional)
+        .email_mfa_configuration(email)
+        .send()
+        .await
+        .unwrap();
+    let client = app_client(c, &pool).await;
+    (pool, client)
+}
+
+fn block_compromised(filter: &[EventFilterType]) -> CompromisedCredentialsRiskConfigurationType {
+    let actions = CompromisedCredentialsActionsType::builder()
+        .event_action(CompromisedCredentialsEventActionType::Block)
+        .build()
+        .unwrap();
+    CompromisedCredentialsRiskConfigurationType::builder()
+        .actions(actions)
+        .set_event_filter((!filter.is_empty()).then(|| filter.to_vec()))
+        .build()
+}
+
+#[tokio::test]
+async fn the_feature_plan_gate_and_the_risk_configuration() {
+    let s = server().await;
+    let c = s.client();
+    // Threat protection needs the Plus plan, as in Cognito.
+    let e = c
+        .create_user_pool()
+        .pool_name(unique("essentials"))
+        .user_pool_add_ons(mode(AdvancedSecurityModeType::Enforced))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&e), "FeatureUnavailableInTierException", "{}", message(&e));
+    let off = pool(&c).await;
+    let e = c.describe_risk_configuration().user_pool_id(&off).send().await.unwrap_err();
+    assert_eq!(code(&e), "UserPoolAddOnNotEnabledException");
+    password_user(&c, &off, "olly", GOOD, &[]).await;
+    let e = c.admin_list_user_auth_events().user_pool_id(&off).username("olly").send().await.unwrap_err();
+    assert_eq!(code(&e), "UserPoolAddOnNotEnabledException");
+
+    let (pool, client) = plus_pool(&c, AdvancedSecurityModeType::Enforced).await;
+    let described = c.describe_risk_configuration().user_pool_id(&pool).send().await.unwrap();
+    let r = described.risk_configuration.unwrap();
+    assert_eq!(r.user_pool_id(), Some(pool.as_str()));
+    assert!(r.compromised_credentials_risk_configuration.is_none());
+    let bad = RiskExceptionConfigurationType::builder().blocked_ip_range_list("10.0.0.0/99").build();
+    let e = c.set_risk_configuration().user_pool_id(&pool).risk_exception_configuration(bad).send().await.unwrap_err();
+    assert_eq!(code(&e), "InvalidParameterException");
+    let notify_high = AccountTakeoverActionsType::builder()
+        .high_action(
+            AccountTakeoverActionType::builder()
+                .event_action(AccountTakeoverEventActionType::Block)
+                .notify(true)
+                .build()
+                .unwrap(),
+        )
+        .build();
+    let takeover = AccountTakeoverRiskConfigurationType::builder().actions(notify_high.clone()).build();
+    let e = c.set_risk_configuration().user_pool_id(&pool).account_takeover_risk_configuration(takeover).send().await;
+    assert_eq!(code(&e.unwrap_err()), "InvalidParameterException", "notifying needs a NotifyConfiguration");
+
+    let blocked = RiskExceptionConfigurationType::builder().blocked_ip_range_list("203.0.113.0/24").build();
+    let set = c
+        .set_risk_configuration()
+        .user_pool_id(&pool)
+        .compromised_credentials_risk_configuration(block_compromised(&[EventFilterType::SignUp]))
+        .risk_exception_configuration(blocked)
+        .send()
+        .await
+        .unwrap()
+        .risk_configuration
+        .unwrap();
+    assert!(set.last_modified_date.is_some());
+    // A client's own configuration replaces the pool's for it.
+    c.set_risk_configuration()
+        .user_pool_id(&pool)
+        .client_id(&client)
+        .compromised_credentials_risk_configuration(block_compromised(&[]))
+        .send()
+        .await
+        .unwrap();
+    let of_client =
+        c.describe_risk_configuration().user_pool_id(&pool).client_id(&client).send().await.unwrap().risk_configuration;
+    let of_client = of_client.unwrap();
+    assert_eq!(of_client.client_id(), Some(client.as_str()));
+    assert!(of_client.compromised_credentials_risk_configuration.unwrap().event_filter.is_none());
+    // UpdateUserPool keeps the pool's.
+    c.update_user_pool()
+        .user_pool_id(&pool)
+        .user_pool_tier(UserPoolTierType::Plus)
+        .user_pool_add_ons(mode(AdvancedSecurityModeType::Audit))
+        .send()
+        .await
+        .unwrap();
+    let kept = c.describe_risk_configuration().user_pool_id(&pool).send().await.unwrap().risk_configuration.unwrap();
+    assert_eq!(kept.risk_exception_configuration.unwrap().blocked_ip_range_list(), ["203.0.113.0/24"]);
+    let f = kept.compromised_credentials_risk_configuration.unwrap();
+    assert_eq!(f.event_filter(), [EventFilterType::SignUp]);
+}
+
+#[tokio::test]
+async fn compromised_passwords_are_refused_on_every_path_and_accepted_with_the_feature_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("pwned.txt");
+    let sha = hex::encode_upper(Sha1::digest(LISTED.as_bytes()));
+    std::fs::write(&list, format!("0000000000000000000000000000000000000001:3\n{sha}:42\n")).unwrap();
+    let smtp = SmtpSink::start().await;
+    let s = TestServer::start_with(
+        BIN,
+        &[
+            ("COGNATE_BREACHED_PASSWORDS_FILE", list.to_str().unwrap()),
+            ("COGNATE_SMTP_URL", &smtp.url),
+            ("COGNATE_EMAIL_FROM", "a@example.com"),
+        ],
+    )
+    .await;
+    let c = s.client();
+    let (pool, client) = plus_pool(&c, AdvancedSecurityModeType::Enforced).await;
+    // Before a configuration blocks them, compromised passwords are let through (and noted).
+    password_user(&c, &pool, "early", COMMON, &[("email", "early@example.com"), ("email_verified", "true")]).await;
+    c.set_risk_configuration()
+        .user_pool_id(&pool)
+        .compromised_credentials_risk_configuration(block_compromised(&[]))
+        .send()
+        .await
+        .unwrap();
+    let refused = |e: &str, m: &str, what: &str| {
+        assert_eq!(e, "InvalidPasswordException", "{what}: {m}");
+        assert!(m.contains("security reasons"), "{what}: {m}");
+    };
+    for p in [COMMON, LISTED] {
+        let e = c.sign_up().client_id(&client).username("sam").password(p).send().await.unwrap_err();
+        refused(&code(&e), &message(&e), "SignUp");
+        let e = c.admin_create_user().user_pool_id(&pool).username("tim").temporary_password(p).send().await;
+        let e = e.unwrap_err();
+        refused(&code(&e), &message(&e), "AdminCreateUser");
+        let e = c.admin_set_user_password().user_pool_id(&pool).username("early").password(p).permanent(true);
+        let e = e.send().await.unwrap_err();
+        refused(&code(&e), &message(&e), "AdminSetUserPassword");
+    }
+    c.sign_up().client_id(&client).username("sam").password(GOOD).send().await.unwrap();
+
+    // A sign-in with a compromised password: the user must reset it.
+    let e = c
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "early")
+        .auth_parameters("PASSWORD", COMMON)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&e), "PasswordResetRequiredException", "{}", message(&e));
+    let early = c.admin_get_user().user_pool_id(&pool).username("early").send().await.unwrap();
+    assert_eq!(early.user_status, Some(UserStatusType::ResetRequired));
+    // The reset refuses another compromised password, then takes a good one.
+    c.forgot_password().client_id(&client).username("early").send().await.unwrap();
+    let code_sent = smtp.wait_for("early@example.com", 1).await.code().unwrap();
+    let e = c
+        .confirm_forgot_password()
+        .client_id(&client)
+        .username("early")
+        .confirmation_code(&code_sent)
+        .password(LISTED)
+        .send()
+        .await
+        .unwrap_err();
+    refused(&code(&e), &message(&e), "ConfirmForgotPassword");
+    c.confirm_forgot_password()
+        .client_id(&client)
+        .username("early")
+        .confirmation_code(&code_sent)
+        .password(GOOD)
+        .send()
+        .await
+        .unwrap();
+    let access = c
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", "early")
+        .auth_parameters("PASSWORD", GOOD)
+        .send()
+        .await
+        .unwrap()
+        .authentication_result
+        .unwrap()
+        .access_token
+        .unwrap();
+    let e = c.change_password().access_token(&access).previous_password(GOOD).proposed_password(COMMON).send().await;
+    let e = e.unwrap_err();
+    refused(&code(&e), &message(&e), "ChangePassword");
+
+    // The events say what was found.
+    let events = c.admin_list_user_auth_events().user_pool_id(&pool).username("early").send().await.unwrap();
+    let events = events.auth_events();
+    let blocked = events.iter().find(|e| e.event_response == Some(EventResponseType::Fail)).unwrap();
+    let risk = blocked.event_risk.as_ref().unwrap();
+    assert_eq!(
+        (risk.compromised_credentials_detected, risk.risk_decision.as_ref()),
+        (Some(true), Some(&RiskDecisionType::Block))
+    );
+    assert!(events.iter().any(|e| e.event_type == Some(EventType::ForgotPassword)));
+
+    // With only SIGN_UP filtered, a change takes it (and the event notes it); in AUDIT, all do.
+    c.set_risk_configuration()
+        .user_pool_id(&pool)
+        .compromised_credentials_risk_configuration(block_compromised(&[EventFilterType::SignUp]))
+        .send()
+        .await
+        .unwrap();
+    c.change_password().access_token(&access).previous_password(GOOD).proposed_password(COMMON).send().await.unwrap();
+    let events = c.admin_list_user_auth_events().user_pool_id(&pool).username("early").max_results(1).send().await;
+    let newest = events.unwrap().auth_events()[0].clone();
+    assert_eq!(newest.event_type, Some(EventType::PasswordChange));
+    assert_eq!(newest.event_risk.unwrap().compromised_credentials_detected, Some(true));
+    let (audit, audit_client) = plus_pool(&c, AdvancedSecurityModeType::Audit).await;
+    c.set_risk_configuration()
+        .user_pool_id(&audit)
+        .compromised_credentials_risk_configuration(block_compromised(&[]))
+        .send()
+        .await
+        .unwrap();
+    c.sign_up().client_id(&audit_client).username("ann").password(LISTED).send().await.unwrap();
+    // And with the feature off, nothing is checked.
+    let plain = crate::common::pool(&c).await;
+    let plain_client = app_client(&c, &plain).await;
+    c.sign_up().client_id(&plain_client).username("pat").password(COMMON).send().await.unwrap();
+}
+
+/// A password sign-in of `user` from `ip` (the proxy's `X-Forwarded-For`).
+async fn sign_in_from(
+    c: &idp::Client,
+    client: &str,
+    user: &str,
+    password: &str,
+    ip: &str,
+) -> Result<idp::operation::initiate_auth::InitiateAuthOutput, String> {
+    let ip = ip.to_string();
+    c.initiate_auth()
+        .client_id(client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", user)
+        .auth_parameters("PASSWORD", password)
+        .customize()
+        .mutate_request(move |r| {
+            r.headers_mut().insert("x-forwarded-for", ip.clone());
+        })
+        .send()
+        .await
+        .map_err(|e| format!("{}: {}", code(&e), message(&e)))
+}
+
+fn act(a: AccountTakeoverEventActionType, notify: bool) -> AccountTakeoverActionType {
+    AccountTakeoverActionType::builder().event_action(a).notify(notify).build().unwrap()
+}
+
+/// Low: nothing; Medium: MFA if the user has a way to get a code; High: blocked. The user is
+/// told of Medium and High.
+fn takeover() -> AccountTakeoverRiskConfigurationType {
+    use AccountTakeoverEventActionType as A;
+    let actions = AccountTakeoverActionsType::builder()
+        .low_action(act(A::NoAction, false))
+        .medium_action(act(A::MfaIfConfigured, true))
+        .high_action(act(A::Block, true))
+        .build();
+    let notify = NotifyConfigurationType::builder()
+        .source_arn("arn:aws:ses:us-east-1:123456789012:identity/no-reply@example.com")
+        .build()
+        .unwrap();
+    AccountTakeoverRiskConfigurationType::builder().actions(actions).notify_configuration(notify).build()
+}
+
+/// The listed events of `user` as raw JSON (to see Cognate's reasons beside the model's members).
+async fn raw_events(s: &TestServer, pool: &str, user: &str) -> Vec<serde_json::Value> {
+    let body = serde_json::json!({"UserPoolId": pool, "Username": user});
+    let r = s.raw("AdminListUserAuthEvents", body.to_string().as_bytes(), cognate_testkit::Signing::Valid).await;
+    r.json["AuthEvents"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn risky_sign_ins_get_the_action_of_their_level_and_feedback_changes_the_next() {
+    let smtp = SmtpSink::start().await;
+    let s = TestServer::start_with(
+        BIN,
+        &[
+            ("COGNATE_TRUSTED_PROXIES", "127.0.0.1/32,::1/128"),
+            ("COGNATE_SMTP_URL", &smtp.url),
+            ("COGNATE_EMAIL_FROM", "a@example.com"),
+        ],
+    )
+    .await;
+    let c = s.client();
+    let (pool, client) = plus_pool(&c, AdvancedSecurityModeType::Enforced).await;
+    let exceptions = RiskExceptionConfigurationType::builder()
+        .blocked_ip_range_list("203.0.113.0/24")
+        .skipped_ip_range_list("10.9.0.0/16")
+        .build();
+    c.set_risk_configuration()
+        .user_pool_id(&pool)
+        .account_takeover_risk_configuration(takeover())
+        .risk_exception_configuration(exceptions)
+        .send()
+        .await
+        .unwrap();
+    let rita = "rita@example.com";
+    password_user(&c, &pool, "rita", GOOD, &[("email", rita), ("email_verified", "true")]).await;
+    for u in ["u1", "u2", "u3", "u4", "u5"] {
+        password_user(&c, &pool, u, GOOD, &[]).await;
+    }
+
+    // Her first sign-in, then one from the same network: low risk, tokens.
+    for ip in ["192.0.2.10", "192.0.2.20"] {
+        let r = sign_in_from(&c, &client, "rita", GOOD, ip).await.unwrap();
+        assert!(r.authentication_result.is_some(), "from {ip}");
+    }
+    // A new network: medium, so MFA (a code to her email), and she is told.
+    let r = sign_in_from(&c, &client, "rita", GOOD, "198.51.100.7").await.unwrap();
+    assert_eq!(r.challenge_name, Some(ChallengeNameType::EmailOtp));
+    let mails = || smtp.mails().into_iter().filter(|m| m.to.iter().any(|t| t == rita)).collect::<Vec<_>>();
+    let code_mail = mails().into_iter().find(|m| !m.data.contains("auth-event-feedback")).unwrap();
+    let notice = smtp.wait_for(rita, 2).await;
+    assert!(notice.data.contains("198.51.100.7") && notice.data.contains("auth-event-feedback"), "{}", notice.data);
+    let tokens = c
+        .respond_to_auth_challenge()
+        .client_id(&client)
+        .challenge_name(ChallengeNameType::EmailOtp)
+        .session(r.session.unwrap())
+        .challenge_responses("USERNAME", "rita")
+        .challenge_responses("EMAIL_OTP_CODE", code_mail.code().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(tokens.authentication_result.is_some());
+    let listed = raw_events(&s, &pool, "rita").await;
+    let medium = &listed[0];
+    assert_eq!(medium["EventResponse"], "Pass", "{medium}");
+    assert_eq!(medium["EventRisk"]["RiskLevel"], "Medium");
+    assert_eq!(medium["EventRisk"]["RiskDecision"], "AccountTakeover");
+    assert_eq!(medium["CognateRiskReasons"], serde_json::json!(["new-network"]));
+    assert_eq!(medium["EventContextData"]["IpAddress"], "198.51.100.7");
+    assert_eq!(medium["ChallengeResponses"][1]["ChallengeName"], "Mfa");
+
+    // She says it was her (with the link's token): that network is hers from now on.
+    let link = quoted_printable(&notice.data);
+    let token = link.split("token=").nth(1).unwrap().split(|ch: char| ch.is_whitespace()).next().unwrap();
+    let event_id = medium["EventId"].as_str().unwrap();
+    let bad = c
+        .update_auth_event_feedback()
+        .user_pool_id(&pool)
+        .username("rita")
+        .event_id(event_id)
+        .feedback_token("forged")
+        .feedback_value(FeedbackValueType::Valid)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(&bad), "NotAuthorizedException");
+    c.update_auth_event_feedback()
+        .user_pool_id(&pool)
+        .username("rita")
+        .event_id(event_id)
+        .feedback_token(token)
+        .feedback_value(FeedbackValueType::Valid)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{}: {} (token {token} from {link})", code(&e), message(&e)));
+    let r = sign_in_from(&c, &client, "rita", GOOD, "198.51.100.99").await.unwrap();
+    assert!(r.authentication_result.is_some(), "a network she confirmed is hers");
+
+    // A network an admin disowns for her: high, blocked.
+    let r = sign_in_from(&c, &client, "rita", GOOD, "100.64.1.1").await.unwrap();
+    assert_eq!(r.challenge_name, Some(ChallengeNameType::EmailOtp), "a new network again");
+    let odd = raw_events(&s, &pool, "rita").await[0]["EventId"].as_str().unwrap().to_string();
+    c.admin_update_auth_event_feedback()
+        .user_pool_id(&pool)
+        .username("rita")
+        .event_id(&odd)
+        .feedback_value(FeedbackValueType::Invalid)
+        .send()
+        .await
+        .unwrap();
+    let e = sign_in_from(&c, &client, "rita", GOOD, "100.64.1.2").await.unwrap_err();
+    assert!(e.starts_with("NotAuthorizedException") && e.contains("security reasons"), "{e}");
+    assert_eq!(raw_events(&s, &pool, "rita").await[0]["CognateRiskReasons"][0], "marked-network");
+
+    // The blocked ranges are blocked; the skipped ranges are not assessed.
+    let e = sign_in_from(&c, &client, "rita", GOOD, "203.0.113.5").await.unwrap_err();
+    assert!(e.contains("security reasons"), "{e}");
+    let r = sign_in_from(&c, &client, "rita", GOOD, "10.9.1.1").await.unwrap();
+    assert!(r.authentication_result.is_some());
+    assert_eq!(raw_events(&s, &pool, "rita").await[0]["CognateRiskReasons"][0], "skipped-ip-range");
+
+    // One address failing for many users (credential stuffing): high for anyone from there.
+    for u in ["u1", "u2", "u3", "u4", "u5"] {
+        assert!(sign_in_from(&c, &client, u, "wrong-Passw0rd!", "198.18.0.1").await.is_err());
+    }
+    let e = sign_in_from(&c, &client, "rita", GOOD, "198.18.0.1").await.unwrap_err();
+    assert!(e.contains("security reasons"), "{e}");
+    let newest = &raw_events(&s, &pool, "rita").await[0];
+    let reasons = newest["CognateRiskReasons"].as_array().unwrap();
+    assert!(reasons.iter().any(|r| r.as_str().unwrap().starts_with("credential-stuffing")), "{newest}");
+    assert_eq!(newest["EventRisk"]["RiskLevel"], "High");
+    assert_eq!(newest["EventResponse"], "Fail");
+
+    // The same in AUDIT: recorded, not acted on.
+    c.update_user_pool()
+        .user_pool_id(&pool)
+        .user_pool_tier(UserPoolTierType::Plus)
+        .user_pool_add_ons(mode(AdvancedSecurityModeType::Audit))
+        .send()
+        .await
+        .unwrap();
+    let r = sign_in_from(&c, &client, "rita", GOOD, "198.18.0.1").await.unwrap();
+    assert!(r.authentication_result.is_some());
+    assert_eq!(raw_events(&s, &pool, "rita").await[0]["EventRisk"]["RiskLevel"], "High");
+
+    // Listed newest first, in pages.
+    let first = c.admin_list_user_auth_events().user_pool_id(&pool).username("rita").max_results(3).send().await;
+    let first = first.unwrap();
+    assert_eq!(first.auth_events().len(), 3);
+    let next = c
+        .admin_list_user_auth_events()
+        .user_pool_id(&pool)
+        .username("rita")
+        .max_results(3)
+        .next_token(first.next_token.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let dates = |v: &[AuthEventType]| v.iter().map(|e| e.creation_date.unwrap().secs()).collect::<Vec<_>>();
+    assert!(dates(first.auth_events()).last() >= dates(next.auth_events()).first());
+    assert_ne!(first.auth_events()[0].event_id, next.auth_events()[0].event_id);
+}
+
+/// A quoted-printable body decoded (soft line breaks and `=XX`).
+fn quoted_printable(s: &str) -> String {
+    let s = s.replace("=\r\n", "").replace("=\n", "");
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match (b[i], b.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok())) {
+            (b'=', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

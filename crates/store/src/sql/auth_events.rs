@@ -1,0 +1,98 @@
+use super::DbStore;
+use crate::{AuthEventStore, IpActivity, StoreError, StoreResult};
+use async_trait::async_trait;
+use cognate_model::risk::{AuthEvent, EventResponse};
+use cognate_model::UserPoolId;
+use sqlx::Row;
+
+fn event_of(body: &str) -> StoreResult<AuthEvent> {
+    serde_json::from_str(body).map_err(|e| StoreError::Backend(format!("auth event: {e}")))
+}
+
+#[async_trait]
+impl AuthEventStore for DbStore {
+    async fn put_auth_event(&self, pool: &UserPoolId, e: &AuthEvent, network: Option<&str>) -> StoreResult<()> {
+        let body = serde_json::to_string(e).map_err(|e| StoreError::Backend(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO auth_events (pool_id, event_id, username_key, created_at, ip, network, failed, body) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (pool_id, event_id) DO UPDATE SET \
+             failed = excluded.failed, body = excluded.body",
+        )
+        .bind(pool.as_str())
+        .bind(&e.event_id)
+        .bind(&e.username_key)
+        .bind(e.created_at)
+        .bind(&e.ip)
+        .bind(network)
+        .bind(i64::from(e.response == EventResponse::Fail))
+        .bind(body)
+        .execute(&self.writer)
+        .await
+        .map_err(|err| match &err {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+            _ => err.into(),
+        })?;
+        Ok(())
+    }
+
+    async fn get_auth_event(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        event_id: &str,
+    ) -> StoreResult<Option<AuthEvent>> {
+        let row =
+            sqlx::query("SELECT body FROM auth_events WHERE pool_id = $1 AND event_id = $2 AND username_key = $3")
+                .bind(pool.as_str())
+                .bind(event_id)
+                .bind(username_key)
+                .fetch_optional(&self.writer)
+                .await?;
+        row.map(|r| event_of(&r.try_get::<String, _>("body")?)).transpose()
+    }
+
+    async fn list_auth_events(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        after: Option<(i64, &str)>,
+        limit: u32,
+    ) -> StoreResult<Vec<AuthEvent>> {
+        let (at, id) = after.unwrap_or((i64::MAX, ""));
+        let rows = sqlx::query(
+            "SELECT body FROM auth_events WHERE pool_id = $1 AND username_key = $2 \
+             AND (created_at < $3 OR (created_at = $3 AND event_id < $4) OR $5 = 0) \
+             ORDER BY created_at DESC, event_id DESC LIMIT $6",
+        )
+        .bind(pool.as_str())
+        .bind(username_key)
+        .bind(at)
+        .bind(id)
+        .bind(i64::from(after.is_some()))
+        .bind(i64::from(limit))
+        .fetch_all(&self.writer)
+        .await?;
+        rows.iter().map(|r| event_of(&r.try_get::<String, _>("body")?)).collect()
+    }
+
+    async fn ip_activity(&self, pool: &UserPoolId, ip: &str, since: i64) -> StoreResult<IpActivity> {
+        let r = sqlx::query(
+            "SELECT COUNT(CASE WHEN failed = 1 THEN 1 END) AS failures, COUNT(DISTINCT CASE WHEN failed = 1 THEN username_key END) AS users FROM auth_events \
+             WHERE pool_id = $1 AND ip = $2 AND created_at >= $3",
+        )
+        .bind(pool.as_str())
+        .bind(ip)
+        .bind(since)
+        .fetch_one(&self.writer)
+        .await?;
+        let failures: i64 = r.try_get("failures")?;
+        let users: i64 = r.try_get("users")?;
+        Ok(IpActivity { failures: failures.max(0) as u64, failed_users: users.max(0) as u64 })
+    }
+
+    async fn prune_auth_events(&self, before: i64) -> StoreResult<u64> {
+        let done =
+            sqlx::query("DELETE FROM auth_events WHERE created_at < $1").bind(before).execute(&self.writer).await?;
+        Ok(done.rows_affected())
+    }
+}

@@ -1,0 +1,45 @@
+//! Threat protection's records: each user's auth events, and what the risk assessment asks of
+//! them (the user's history, an address's recent activity across the pool).
+
+use crate::StoreResult;
+use async_trait::async_trait;
+use cognate_model::risk::AuthEvent;
+use cognate_model::UserPoolId;
+
+/// What one address did in a pool recently.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IpActivity {
+    /// Failed events from the address.
+    pub failures: u64,
+    /// Distinct users the address's failed events were for (one address trying many users).
+    pub failed_users: u64,
+}
+
+/// Auth events (while the pool's threat protection is on).
+#[async_trait]
+pub trait AuthEventStore: Send + Sync {
+    /// Records an event, or replaces the one with its id (a sign-in that went on through MFA).
+    /// `network` is the address's /24 or /48, for the history of the user. `NotFound` when the
+    /// user is gone.
+    async fn put_auth_event(&self, pool: &UserPoolId, event: &AuthEvent, network: Option<&str>) -> StoreResult<()>;
+    /// One event of a user.
+    async fn get_auth_event(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        event_id: &str,
+    ) -> StoreResult<Option<AuthEvent>>;
+    /// A user's events, newest first: `limit` of them after `after` (the `(created_at,
+    /// event_id)` of the last one of the previous page).
+    async fn list_auth_events(
+        &self,
+        pool: &UserPoolId,
+        username_key: &str,
+        after: Option<(i64, &str)>,
+        limit: u32,
+    ) -> StoreResult<Vec<AuthEvent>>;
+    /// What events from `ip` in the pool did since `since`.
+    async fn ip_activity(&self, pool: &UserPoolId, ip: &str, since: i64) -> StoreResult<IpActivity>;
+    /// Deletes every event older than `before`; returns how many.
+    async fn prune_auth_events(&self, before: i64) -> StoreResult<u64>;
+}
