@@ -69,6 +69,8 @@ struct FileConfig {
     code_encryption_key: Option<Secret>,
     breached_passwords_file: Option<PathBuf>,
     auth_event_retention_days: Option<u32>,
+    public_rate_per_ip: Option<f64>,
+    public_burst_per_ip: Option<f64>,
 }
 
 /// The effective configuration.
@@ -155,6 +157,11 @@ pub struct Config {
     pub breached_passwords_file: Option<PathBuf>,
     /// `COGNATE_AUTH_EVENT_RETENTION_DAYS`: how long threat protection's auth events are kept.
     pub auth_event_retention_days: u32,
+    /// `COGNATE_PUBLIC_RATE_PER_IP`: requests a second one address may make to the public
+    /// operations and the hosted UI's forms (0: no limit).
+    pub public_rate_per_ip: f64,
+    /// `COGNATE_PUBLIC_BURST_PER_IP`: how many of them at once.
+    pub public_burst_per_ip: f64,
 }
 
 fn env_number<T: std::str::FromStr>(name: &str, file: Option<T>, default: T) -> Result<T, String> {
@@ -330,6 +337,8 @@ impl Config {
                 90,
             )?
             .max(1),
+            public_rate_per_ip: env_number("COGNATE_PUBLIC_RATE_PER_IP", f.public_rate_per_ip, 50.0)?.max(0.0),
+            public_burst_per_ip: env_number("COGNATE_PUBLIC_BURST_PER_IP", f.public_burst_per_ip, 100.0)?.max(1.0),
         })
     }
 }

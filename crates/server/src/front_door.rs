@@ -99,6 +99,21 @@ pub struct FrontDoor {
     pub body_timeout: std::time::Duration,
     /// Proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpNet>,
+    /// The public operations' and the hosted forms' rate per address (`None`: unlimited).
+    pub rate: Option<crate::rate_limit::RateLimiter>,
+}
+
+impl FrontDoor {
+    /// Takes a token of the request's address for work anyone may ask for.
+    pub fn admit(&self, rc: &RequestContext) -> Result<(), WireError> {
+        match (&self.rate, rc.source_ip) {
+            (Some(l), Some(ip)) => l.check(ip).map_err(|wait| {
+                tracing::info!(%ip, "over the public rate");
+                crate::rate_limit::too_many(wait)
+            }),
+            _ => Ok(()),
+        }
+    }
 }
 
 fn reply(resp: http::Response<Bytes>) -> Response {
@@ -261,6 +276,8 @@ pub async fn handle(
         let rid = rc.request_id.clone();
         let caller = if op.auth.needs_signature() {
             verify(door, &reg.verifier, &parts, &body).await.map(Caller::Signed)
+        } else if op.auth == cognate_api::AuthKind::Public {
+            door.admit(&rc).map(|()| Caller::Anonymous)
         } else {
             Ok(Caller::Anonymous)
         };

@@ -43,6 +43,15 @@ pub async fn handle(
 ) -> Response {
     let (parts, body) = req.into_parts();
     let ctx = request_context(&h.door, peer, &parts.headers);
+    // The pages' forms (sign-in, sign-up, codes, resets) count against the address's public
+    // rate; the OAuth and SAML endpoints serve apps and IdPs, which authenticate themselves.
+    let path = parts.uri.path();
+    let form = parts.method == http::Method::POST && !path.starts_with("/oauth2/") && !path.starts_with("/saml2/");
+    if form {
+        if let Err(e) = h.door.admit(&ctx) {
+            return plain(429, &e.message, true);
+        }
+    }
     let declared = parts
         .headers
         .get(http::header::CONTENT_LENGTH)

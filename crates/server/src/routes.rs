@@ -30,6 +30,7 @@ pub fn app(
         .route("/.well-known/openid-configuration", get(identity_openid_configuration).options(preflight))
         .route("/{pool_id}/.well-known/jwks.json", get(jwks).options(preflight))
         .route("/{pool_id}/.well-known/openid-configuration", get(openid_configuration).options(preflight))
+        .route("/{pool_id}/auth-event-feedback", get(crate::feedback::ask).post(crate::feedback::answer))
         .with_state(svc.clone());
     // The hosted UI and the OAuth 2.0 endpoints of user-pool domains.
     let mut pages = Router::new();

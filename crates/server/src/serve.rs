@@ -33,6 +33,7 @@ pub fn front_door(svc: &Cognate, cfg: &Config) -> FrontDoor {
         max_body_bytes: cfg.max_body_bytes,
         body_timeout: std::time::Duration::from_secs(cfg.body_timeout_secs),
         trusted_proxies: cfg.trusted_proxies.clone(),
+        rate: crate::rate_limit::RateLimiter::new(cfg.public_rate_per_ip, cfg.public_burst_per_ip),
     }
 }
 

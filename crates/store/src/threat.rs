@@ -38,7 +38,7 @@ pub trait AuthEventStore: Send + Sync {
         after: Option<(i64, &str)>,
         limit: u32,
     ) -> StoreResult<Vec<AuthEvent>>;
-    /// What events from `ip` in the pool did since `since`.
+    /// What events from `ip` in the pool did since `since` (failures counted up to 200).
     async fn ip_activity(&self, pool: &UserPoolId, ip: &str, since: i64) -> StoreResult<IpActivity>;
     /// Deletes every event older than `before`; returns how many.
     async fn prune_auth_events(&self, before: i64) -> StoreResult<u64>;

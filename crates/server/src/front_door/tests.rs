@@ -38,6 +38,7 @@ async fn app() -> (axum::Router, Arc<FrontDoor>) {
         max_body_bytes: 64 * 1024,
         body_timeout: std::time::Duration::from_secs(5),
         trusted_proxies: vec![],
+        rate: None,
     });
     let ui = Arc::new(crate::hosted::Hosted::new(&svc, "http://127.0.0.1:9229", None, door.clone()));
     let app = crate::routes::app(svc, door.clone(), ui, None)

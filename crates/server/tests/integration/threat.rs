@@ -395,15 +395,24 @@ async fn risky_sign_ins_get_the_action_of_their_level_and_feedback_changes_the_n
         .await
         .unwrap_err();
     assert_eq!(code(&bad), "NotAuthorizedException");
-    c.update_auth_event_feedback()
-        .user_pool_id(&pool)
-        .username("rita")
-        .event_id(event_id)
-        .feedback_token(token)
-        .feedback_value(FeedbackValueType::Valid)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{}: {} (token {token} from {link})", code(&e), message(&e)));
+    let _ = token;
+    // The email's "yes" link: a page that asks (a GET records nothing), and its button.
+    let yes = link.split("Yes: ").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
+    let http = cognate_testkit::http_client();
+    let asked = http.get(&yes).send().await.unwrap();
+    assert_eq!(asked.status(), 200);
+    let page = asked.text().await.unwrap();
+    assert!(page.contains("Yes, it was me") && page.contains("method=\"post\""), "{page}");
+    let still = raw_events(&s, &pool, "rita").await;
+    assert!(still[0].get("EventFeedback").is_none(), "a GET answers nothing");
+    let answered = http.post(&yes).send().await.unwrap();
+    assert_eq!(answered.status(), 200);
+    assert!(answered.text().await.unwrap().contains("noted as yours"));
+    let marked = raw_events(&s, &pool, "rita").await;
+    assert_eq!(marked[0]["EventFeedback"]["FeedbackValue"], "Valid", "{}", marked[0]);
+    assert_eq!(marked[0]["EventFeedback"]["Provider"], "User");
+    let forged = http.post(yes.replace("token=", "token=x")).send().await.unwrap();
+    assert_eq!(forged.status(), 403);
     let r = sign_in_from(&c, &client, "rita", GOOD, "198.51.100.99").await.unwrap();
     assert!(r.authentication_result.is_some(), "a network she confirmed is hers");
 
@@ -491,4 +500,61 @@ fn quoted_printable(s: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test]
+async fn a_flood_from_one_address_leaves_the_others_served() {
+    let s = TestServer::start_with(
+        BIN,
+        &[
+            ("COGNATE_TRUSTED_PROXIES", "127.0.0.1/32,::1/128"),
+            ("COGNATE_PUBLIC_RATE_PER_IP", "5"),
+            ("COGNATE_PUBLIC_BURST_PER_IP", "10"),
+        ],
+    )
+    .await;
+    let c = s.client();
+    let pool = crate::common::pool(&c).await;
+    let client = app_client(&c, &pool).await;
+    password_user(&c, &pool, "target", GOOD, &[]).await;
+    password_user(&c, &pool, "calm", GOOD, &[]).await;
+    // One address hammers a user with wrong passwords from four connections for three seconds.
+    let stop = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    let mut flood = vec![];
+    for _ in 0..4 {
+        let (c, client) = (c.clone(), client.clone());
+        flood.push(tokio::spawn(async move {
+            let (mut throttled, mut other) = (0u32, 0u32);
+            while std::time::Instant::now() < stop {
+                match sign_in_from(&c, &client, "target", "Wrong-Passw0rd!", "198.51.100.1").await {
+                    Err(e) if e.starts_with("TooManyRequestsException") => throttled += 1,
+                    _ => other += 1,
+                }
+            }
+            (throttled, other)
+        }));
+    }
+    // Meanwhile twenty other addresses sign in once each.
+    let mut took = vec![];
+    for i in 1..=20 {
+        let started = std::time::Instant::now();
+        let r = sign_in_from(&c, &client, "calm", GOOD, &format!("192.0.2.{i}")).await;
+        took.push(started.elapsed());
+        assert!(r.unwrap().authentication_result.is_some());
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (mut throttled, mut served) = (0, 0);
+    for f in flood {
+        let (t, o) = f.await.unwrap();
+        throttled += t;
+        served += o;
+    }
+    took.sort();
+    let p99 = took[took.len() * 99 / 100 - 1];
+    println!(
+        "flood: {served} answered, {throttled} throttled; the other addresses' sign-ins: p50 {:?}, p99 {p99:?}",
+        took[took.len() / 2]
+    );
+    assert!(throttled > 0, "the flooding address is throttled");
+    assert!(served <= 10 + 5 * 4, "at most its burst and rate got through: {served}");
 }

@@ -14,5 +14,5 @@ CREATE TABLE auth_events (
     FOREIGN KEY (pool_id, username_key) REFERENCES users(pool_id, username_key) ON DELETE CASCADE
 ) WITHOUT ROWID;
 CREATE INDEX auth_events_user ON auth_events(pool_id, username_key, created_at);
-CREATE INDEX auth_events_ip ON auth_events(pool_id, ip, created_at);
+CREATE INDEX auth_events_ip ON auth_events(pool_id, ip, failed, created_at);
 CREATE INDEX auth_events_age ON auth_events(created_at);

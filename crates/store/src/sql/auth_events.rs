@@ -5,6 +5,9 @@ use cognate_model::risk::{AuthEvent, EventResponse};
 use cognate_model::UserPoolId;
 use sqlx::Row;
 
+/// The most failures [`AuthEventStore::ip_activity`] counts.
+const IP_ACTIVITY_CAP: i64 = 200;
+
 fn event_of(body: &str) -> StoreResult<AuthEvent> {
     serde_json::from_str(body).map_err(|e| StoreError::Backend(format!("auth event: {e}")))
 }
@@ -46,7 +49,7 @@ impl AuthEventStore for DbStore {
                 .bind(pool.as_str())
                 .bind(event_id)
                 .bind(username_key)
-                .fetch_optional(&self.writer)
+                .fetch_optional(&self.reader)
                 .await?;
         row.map(|r| event_of(&r.try_get::<String, _>("body")?)).transpose()
     }
@@ -70,20 +73,23 @@ impl AuthEventStore for DbStore {
         .bind(id)
         .bind(i64::from(after.is_some()))
         .bind(i64::from(limit))
-        .fetch_all(&self.writer)
+        .fetch_all(&self.reader)
         .await?;
         rows.iter().map(|r| event_of(&r.try_get::<String, _>("body")?)).collect()
     }
 
     async fn ip_activity(&self, pool: &UserPoolId, ip: &str, since: i64) -> StoreResult<IpActivity> {
+        // At most IP_ACTIVITY_CAP failures are looked at: the signals need thresholds, and an
+        // address under attack must not make each assessment slower.
         let r = sqlx::query(
-            "SELECT COUNT(CASE WHEN failed = 1 THEN 1 END) AS failures, COUNT(DISTINCT CASE WHEN failed = 1 THEN username_key END) AS users FROM auth_events \
-             WHERE pool_id = $1 AND ip = $2 AND created_at >= $3",
+            "SELECT COUNT(*) AS failures, COUNT(DISTINCT username_key) AS users FROM (SELECT username_key \
+             FROM auth_events WHERE pool_id = $1 AND ip = $2 AND failed = 1 AND created_at >= $3 LIMIT $4) AS recent",
         )
         .bind(pool.as_str())
         .bind(ip)
         .bind(since)
-        .fetch_one(&self.writer)
+        .bind(IP_ACTIVITY_CAP)
+        .fetch_one(&self.reader)
         .await?;
         let failures: i64 = r.try_get("failures")?;
         let users: i64 = r.try_get("users")?;
