@@ -121,6 +121,8 @@ pub struct Cognate {
     pub(crate) telemetry: Arc<telemetry::Telemetry>,
     /// The compromised-password lists (threat protection).
     pub(crate) breached: Arc<cognate_breach::Breached>,
+    /// Where addresses are (`COGNATE_GEOIP_DB`), for threat protection.
+    pub(crate) locator: Option<Arc<dyn threat::geo::Locator>>,
 }
 
 /// A copy of an IdP's metadata and when it was read (Unix ms).
@@ -159,6 +161,7 @@ impl Cognate {
             active_seen: Default::default(),
             telemetry: Default::default(),
             breached: Arc::new(cognate_breach::Breached::builtin()),
+            locator: None,
             config: Arc::new(config),
         };
         svc.sync(false, false).await?;
@@ -180,6 +183,12 @@ impl Cognate {
     /// Gives the service its compromised-password lists (the built-in one and the operator's).
     pub fn with_breached(mut self, breached: Arc<cognate_breach::Breached>) -> Self {
         self.breached = breached;
+        self
+    }
+
+    /// Gives the service a GeoIP database (threat protection's locations).
+    pub fn with_locator(mut self, locator: Arc<dyn threat::geo::Locator>) -> Self {
+        self.locator = Some(locator);
         self
     }
 

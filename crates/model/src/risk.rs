@@ -300,6 +300,13 @@ pub struct AuthEvent {
     /// `EventContextData.Country` (with a GeoIP database).
     #[serde(default)]
     pub country: Option<String>,
+    /// `EventContextData.Timezone` (with a GeoIP database).
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// Where the address was, in ten-thousandths of a degree (latitude, longitude), for the
+    /// impossible-travel signal (with a GeoIP database).
+    #[serde(default)]
+    pub coordinates: Option<(i32, i32)>,
     /// `ChallengeResponses`: each challenge and `Success` or `Failure`.
     #[serde(default)]
     pub challenges: Vec<(String, String)>,

@@ -71,6 +71,7 @@ struct FileConfig {
     auth_event_retention_days: Option<u32>,
     public_rate_per_ip: Option<f64>,
     public_burst_per_ip: Option<f64>,
+    geoip_db: Option<PathBuf>,
 }
 
 /// The effective configuration.
@@ -162,6 +163,8 @@ pub struct Config {
     pub public_rate_per_ip: f64,
     /// `COGNATE_PUBLIC_BURST_PER_IP`: how many of them at once.
     pub public_burst_per_ip: f64,
+    /// `COGNATE_GEOIP_DB`: a MaxMind DB (city level) for threat protection's locations.
+    pub geoip_db: Option<PathBuf>,
 }
 
 fn env_number<T: std::str::FromStr>(name: &str, file: Option<T>, default: T) -> Result<T, String> {
@@ -339,6 +342,7 @@ impl Config {
             .max(1),
             public_rate_per_ip: env_number("COGNATE_PUBLIC_RATE_PER_IP", f.public_rate_per_ip, 50.0)?.max(0.0),
             public_burst_per_ip: env_number("COGNATE_PUBLIC_BURST_PER_IP", f.public_burst_per_ip, 100.0)?.max(1.0),
+            geoip_db: env("COGNATE_GEOIP_DB").filter(|p| !p.is_empty()).map(PathBuf::from).or(f.geoip_db),
         })
     }
 }

@@ -6,6 +6,7 @@ mod config;
 mod delivery;
 mod feedback;
 mod front_door;
+mod geoip;
 mod hosted;
 mod issuer;
 mod lambda;

@@ -95,6 +95,10 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
     let push = cfg.sync_push_webhook.as_ref().map(|s| s.expose().to_string());
     let svc = svc.with_sync_sink(Arc::new(crate::sync_sink::Sink::new(&streams, push)?));
     let svc = svc.with_breached(Arc::new(breached_lists(&cfg)?));
+    let svc = match &cfg.geoip_db {
+        Some(path) => svc.with_locator(Arc::new(crate::geoip::GeoIp::open(path)?)),
+        None => svc,
+    };
     let sync = tokio::spawn(sync_loop(svc.clone(), cfg.key_reload_secs));
     let door = Arc::new(front_door(&svc, &cfg));
     let ui = Arc::new(crate::hosted::Hosted::new(&svc, &public_url, cfg.auth_domain.clone(), door.clone()));

@@ -166,7 +166,7 @@ fn event_out(e: &AuthEvent) -> AuthEventType {
             device_name: e.device_name.clone(),
             city: e.city.clone(),
             country: e.country.clone(),
-            timezone: None,
+            timezone: e.timezone.clone(),
         }),
         challenge_responses: (!e.challenges.is_empty()).then(|| {
             e.challenges

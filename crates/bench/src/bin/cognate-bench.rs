@@ -17,6 +17,7 @@
 use aws_sdk_cognitoidentityprovider as idp;
 use cognate_testkit::srp_client::{now_timestamp, proof, x_of, N};
 use idp::config::{BehaviorVersion, Credentials, Region};
+use idp::error::ProvideErrorMetadata;
 use idp::types::*;
 use num_bigint::BigUint;
 use std::collections::HashMap;
@@ -32,9 +33,11 @@ mod oauth;
 #[path = "cognate-bench/sync.rs"]
 mod sync;
 
-const SCENARIOS: [&str; 21] = [
+const SCENARIOS: [&str; 23] = [
     "signup",
     "password",
+    "password-threat",
+    "password-under-flood",
     "refresh",
     "refresh-trigger",
     "get-tokens",
@@ -250,6 +253,82 @@ fn err<E: std::fmt::Debug>(e: E) -> String {
     s.chars().take(300).collect()
 }
 
+/// Threat protection on for `pool` (Plus plan, ENFORCED): compromised credentials blocked on
+/// every event, account takeover actions at every level, no notifications.
+async fn threat_protection(c: &idp::Client, pool: &str) {
+    c.update_user_pool()
+        .user_pool_id(pool)
+        .user_pool_tier(UserPoolTierType::Plus)
+        .user_pool_add_ons(
+            UserPoolAddOnsType::builder().advanced_security_mode(AdvancedSecurityModeType::Enforced).build().unwrap(),
+        )
+        .send()
+        .await
+        .expect("UpdateUserPool");
+    let block = CompromisedCredentialsActionsType::builder()
+        .event_action(CompromisedCredentialsEventActionType::Block)
+        .build()
+        .unwrap();
+    let action = |a| AccountTakeoverActionType::builder().event_action(a).notify(false).build().unwrap();
+    let actions = AccountTakeoverActionsType::builder()
+        .low_action(action(AccountTakeoverEventActionType::NoAction))
+        .medium_action(action(AccountTakeoverEventActionType::MfaIfConfigured))
+        .high_action(action(AccountTakeoverEventActionType::Block))
+        .build();
+    c.set_risk_configuration()
+        .user_pool_id(pool)
+        .compromised_credentials_risk_configuration(
+            CompromisedCredentialsRiskConfigurationType::builder().actions(block).build(),
+        )
+        .account_takeover_risk_configuration(AccountTakeoverRiskConfigurationType::builder().actions(actions).build())
+        .send()
+        .await
+        .expect("SetRiskConfiguration");
+}
+
+/// Four tasks sending wrong passwords from one address (198.51.100.1) as fast as they can for
+/// `secs`: (answered, throttled).
+fn flood(pc: idp::Client, client: String, secs: u64) -> tokio::task::JoinHandle<(u64, u64)> {
+    tokio::spawn(async move {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        let mut tasks = vec![];
+        for _ in 0..4 {
+            let (pc, client) = (pc.clone(), client.clone());
+            tasks.push(tokio::spawn(async move {
+                let (mut answered, mut throttled) = (0, 0);
+                while Instant::now() < deadline {
+                    let r = pc
+                        .initiate_auth()
+                        .client_id(&client)
+                        .auth_flow(AuthFlowType::UserPasswordAuth)
+                        .auth_parameters("USERNAME", "victim@example.com")
+                        .auth_parameters("PASSWORD", "Wrong-Passw0rd!")
+                        .customize()
+                        .mutate_request(|r| {
+                            r.headers_mut().insert("x-forwarded-for", "198.51.100.1");
+                        })
+                        .send()
+                        .await;
+                    match r {
+                        Err(e) if e.as_service_error().and_then(|s| s.code()) == Some("TooManyRequestsException") => {
+                            throttled += 1
+                        }
+                        _ => answered += 1,
+                    }
+                }
+                (answered, throttled)
+            }));
+        }
+        let (mut a, mut t) = (0, 0);
+        for task in tasks {
+            let (x, y) = task.await.unwrap();
+            a += x;
+            t += y;
+        }
+        (a, t)
+    })
+}
+
 /// admin-get-user and list-users over a big existing pool: random users and prefixes.
 async fn run_existing(name: &str, a: &Args, admin: &idp::Client, pool: &str, count: u64) -> Option<Measured> {
     let (ac, pool) = (admin.clone(), pool.to_string());
@@ -324,23 +403,39 @@ async fn run(name: &str, a: &Args, admin: &idp::Client, public: &idp::Client) ->
             })
             .await
         }
-        "password" => {
+        "password" | "password-threat" | "password-under-flood" => {
+            if name == "password-threat" {
+                threat_protection(admin, &f.pool).await;
+            }
+            let flood = (name == "password-under-flood").then(|| flood(pc.clone(), f.client.clone(), secs));
             let f2 = f.clone();
-            drive(secs, conc, pid, move |t, _| {
+            let m = drive(secs, conc, pid, move |t, i| {
                 let (f, pc) = (f2.clone(), pc.clone());
+                // Under the flood, each sign-in comes from an address of its own (through the
+                // proxy header the server trusts from loopback in scripts/bench).
+                let from = format!("10.{}.{}.{}", t, (i >> 8) & 255, i & 255);
                 async move {
                     pc.initiate_auth()
                         .client_id(&f.client)
                         .auth_flow(AuthFlowType::UserPasswordAuth)
                         .auth_parameters("USERNAME", &f.users[t % f.users.len()])
                         .auth_parameters("PASSWORD", PASSWORD)
+                        .customize()
+                        .mutate_request(move |r| {
+                            r.headers_mut().insert("x-forwarded-for", from.clone());
+                        })
                         .send()
                         .await
                         .map(|_| ())
                         .map_err(err)
                 }
             })
-            .await
+            .await;
+            if let Some(flood) = flood {
+                let (answered, throttled) = flood.await.unwrap();
+                println!("  the flood from one address: {answered} answered, {throttled} throttled");
+            }
+            m
         }
         "refresh" | "get-tokens" | "refresh-trigger" => {
             if name == "refresh-trigger" {

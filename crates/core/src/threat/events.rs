@@ -23,12 +23,7 @@ const FEEDBACK_TOKEN_MS: i64 = 7 * 86_400_000;
 const FEEDBACK_AAD: &str = "auth-event-feedback";
 
 /// A new event of `user` from the request `req`.
-pub(crate) fn new_event(
-    kind: AuthEventKind,
-    user: &User,
-    client: Option<&AppClient>,
-    req: &RequestContext,
-) -> AuthEvent {
+fn new_event(kind: AuthEventKind, user: &User, client: Option<&AppClient>, req: &RequestContext) -> AuthEvent {
     AuthEvent {
         event_id: uuid::Uuid::new_v4().to_string(),
         username_key: user.username_key.clone(),
@@ -41,6 +36,8 @@ pub(crate) fn new_event(
         device_name: req.user_agent.clone(),
         city: None,
         country: None,
+        timezone: None,
+        coordinates: None,
         challenges: vec![],
         feedback: None,
     }
@@ -90,6 +87,30 @@ fn default_email(notice: Notice) -> NotifyEmail {
 }
 
 impl crate::Cognate {
+    /// A new event of `user` from the request `req`, placed by the GeoIP database if there is
+    /// one.
+    pub(crate) fn event(
+        &self,
+        kind: AuthEventKind,
+        user: &User,
+        client: Option<&AppClient>,
+        req: &RequestContext,
+    ) -> AuthEvent {
+        let mut e = new_event(kind, user, client, req);
+        if let Some(place) = self.locate(req) {
+            e.coordinates = Some(super::geo::to_fixed(&place));
+            e.city = place.city;
+            e.country = place.country;
+            e.timezone = place.time_zone;
+        }
+        e
+    }
+
+    /// The place of the request's address.
+    pub(crate) fn locate(&self, req: &RequestContext) -> Option<super::geo::Place> {
+        self.locator.as_ref()?.locate(req.source_ip?)
+    }
+
     /// Records `event` of a pool whose threat protection is on. A user deleted meanwhile has no
     /// events to keep.
     pub(crate) async fn record_event(&self, pool: &UserPool, event: &AuthEvent) -> CoreResult<()> {
@@ -113,7 +134,7 @@ impl crate::Cognate {
         if super::mode(pool) == ThreatMode::Off {
             return Ok(());
         }
-        let mut e = new_event(kind, user, client, req);
+        let mut e = self.event(kind, user, client, req);
         e.risk.compromised = compromised;
         self.record_event(pool, &e).await
     }

@@ -12,6 +12,7 @@
 
 pub mod config;
 pub mod events;
+pub mod geo;
 pub mod risk;
 mod sign_in;
 

@@ -90,6 +90,7 @@ pub(crate) fn history_signals(
     ip: Option<&str>,
     agent: Option<&str>,
     device_key: Option<&str>,
+    place: Option<(f64, f64)>,
     now: i64,
 ) -> (u32, Vec<String>) {
     let mut weight = 0;
@@ -116,6 +117,17 @@ pub(crate) fn history_signals(
         if device_key.is_none() && !known_agent {
             weight += 1;
             reasons.push("new-device".into());
+        }
+    }
+    if let Some(here) = place {
+        // The last sign-in of theirs that has a place (the history is newest first).
+        if let Some((e, there)) = known.iter().find_map(|e| e.coordinates.map(|c| (e, super::geo::from_fixed(c)))) {
+            let km = super::geo::distance_km(there, here);
+            let hours = ((now - e.created_at) as f64 / 3_600_000.0).max(1.0 / 60.0);
+            if km > 500.0 && km / hours > 900.0 {
+                weight += 2;
+                reasons.push(format!("impossible-travel ({km:.0} km in {hours:.1} h)"));
+            }
         }
     }
     let failures =
@@ -158,8 +170,9 @@ impl crate::Cognate {
         }
         let ip = req.source_ip.map(|i| i.to_string());
         let history = self.store.list_auth_events(&pool.id, &user.username_key, None, HISTORY).await?;
+        let place = self.locate(req).map(|p| (p.latitude, p.longitude));
         let (mut weight, mut reasons) =
-            history_signals(&history, ip.as_deref(), req.user_agent.as_deref(), device_key, now);
+            history_signals(&history, ip.as_deref(), req.user_agent.as_deref(), device_key, place, now);
         if let Some(ip) = &ip {
             let seen = self.store.ip_activity(&pool.id, ip, now - 60 * MINUTE).await?;
             if seen.failures >= 100 {
@@ -197,6 +210,8 @@ mod tests {
             device_name: Some(agent.into()),
             city: None,
             country: None,
+            timezone: None,
+            coordinates: None,
             challenges: vec![],
             feedback: None,
         }
@@ -207,17 +222,17 @@ mod tests {
         let now = 100 * MINUTE;
         let home = vec![ev(1, "192.0.2.10", "firefox", EventResponse::Pass)];
         // First sign-in ever: nothing to compare with.
-        assert_eq!(history_signals(&[], Some("198.51.100.1"), Some("curl"), None, now), (0, vec![]));
+        assert_eq!(history_signals(&[], Some("198.51.100.1"), Some("curl"), None, None, now), (0, vec![]));
         // Same network, same agent.
-        assert_eq!(history_signals(&home, Some("192.0.2.99"), Some("firefox"), None, now).0, 0);
-        let (w, r) = history_signals(&home, Some("198.51.100.1"), Some("curl"), None, now);
+        assert_eq!(history_signals(&home, Some("192.0.2.99"), Some("firefox"), None, None, now).0, 0);
+        let (w, r) = history_signals(&home, Some("198.51.100.1"), Some("curl"), None, None, now);
         assert_eq!((w, r), (2, vec!["new-network".to_string(), "new-device".to_string()]));
         // A remembered device is not new.
-        assert_eq!(history_signals(&home, Some("192.0.2.5"), Some("curl"), Some("dk"), now).0, 0);
+        assert_eq!(history_signals(&home, Some("192.0.2.5"), Some("curl"), Some("dk"), None, now).0, 0);
         // Failures in the last 15 minutes.
         let mut failing = home.clone();
         failing.extend((0..3).map(|i| ev(now - i, "203.0.113.1", "x", EventResponse::Fail)));
-        let (w, r) = history_signals(&failing, Some("192.0.2.10"), Some("firefox"), None, now);
+        let (w, r) = history_signals(&failing, Some("192.0.2.10"), Some("firefox"), None, None, now);
         assert_eq!(w, 1, "{r:?}");
         assert!(r[0].starts_with("user-failure-velocity"));
         // Feedback: a network the user disowned is high risk; one they confirmed is theirs.
@@ -225,13 +240,23 @@ mod tests {
         let mut bad = ev(2, "203.0.113.7", "x", EventResponse::Pass);
         bad.feedback = Some(EventFeedback { valid: false, provider: "Admin".into(), date: 3 });
         marked.push(bad);
-        let (w, r) = history_signals(&marked, Some("203.0.113.50"), Some("firefox"), None, now);
+        let (w, r) = history_signals(&marked, Some("203.0.113.50"), Some("firefox"), None, None, now);
         assert_eq!(level_of(w), RiskLevel::High, "{r:?}");
         assert_eq!(r[0], "marked-network");
         let mut trusted = home.clone();
         let mut ok = ev(2, "203.0.113.7", "phone", EventResponse::Fail);
         ok.feedback = Some(EventFeedback { valid: true, provider: "User".into(), date: 3 });
         trusted.push(ok);
-        assert_eq!(history_signals(&trusted, Some("203.0.113.8"), Some("phone"), None, now).0, 0);
+        assert_eq!(history_signals(&trusted, Some("203.0.113.8"), Some("phone"), None, None, now).0, 0);
+        // Paris an hour ago, New York now: too far, too fast.
+        let mut paris = ev(now - 60 * MINUTE, "192.0.2.10", "firefox", EventResponse::Pass);
+        paris.coordinates = Some((488_566, 23_522));
+        let ny = Some((40.71, -74.0));
+        let (w, r) = history_signals(&[paris.clone()], Some("192.0.2.11"), Some("firefox"), None, ny, now);
+        assert_eq!(w, 2, "{r:?}");
+        assert!(r[0].starts_with("impossible-travel"), "{r:?}");
+        // A day later it is a trip.
+        paris.created_at = now - 24 * 60 * MINUTE;
+        assert_eq!(history_signals(&[paris], Some("192.0.2.11"), Some("firefox"), None, ny, now).0, 0);
     }
 }

@@ -1,7 +1,7 @@
 //! Threat protection in a sign-in: a compromised password (SIGN_IN), the risk gate before the
 //! second factor, and the event each attempt leaves.
 
-use super::events::{assessed, new_event, Notice};
+use super::events::{assessed, Notice};
 use super::risk::{verdict, Verdict};
 use crate::auth::AuthOutcome;
 use crate::views::SignInView;
@@ -45,7 +45,7 @@ impl SignInView<'_> {
                     Ok(())
                 })
                 .await?;
-                let mut e = new_event(AuthEventKind::SignIn, user, Some(client), self.req);
+                let mut e = self.event(AuthEventKind::SignIn, user, Some(client), self.req);
                 e.response = EventResponse::Fail;
                 e.risk.decision = RiskDecision::Block;
                 e.risk.compromised = true;
@@ -69,7 +69,7 @@ impl SignInView<'_> {
         }
         let now = cognate_model::now_millis();
         let a = self.assess(pool, Some(client), user, self.req, None, now).await?;
-        let e = new_event(AuthEventKind::SignIn, user, Some(client), self.req);
+        let e = self.event(AuthEventKind::SignIn, user, Some(client), self.req);
         let mut e = assessed(e, &a, decision_of(a.level));
         e.response = EventResponse::Fail;
         e.challenges = vec![("Password".into(), "Failure".into())];
@@ -91,7 +91,7 @@ impl SignInView<'_> {
             return Ok(Gate::Go(None));
         }
         let a = self.assess(pool, Some(client), user, self.req, device_key, now).await?;
-        let event = new_event(AuthEventKind::SignIn, user, Some(client), self.req);
+        let event = self.event(AuthEventKind::SignIn, user, Some(client), self.req);
         let mut event = assessed(event, &a, decision_of(a.level));
         event.risk.compromised = self.compromised_password;
         event.challenges = vec![("Password".into(), "Success".into())];

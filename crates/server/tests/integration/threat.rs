@@ -558,3 +558,46 @@ async fn a_flood_from_one_address_leaves_the_others_served() {
     assert!(throttled > 0, "the flooding address is throttled");
     assert!(served <= 10 + 5 * 4, "at most its burst and rate got through: {served}");
 }
+
+#[tokio::test]
+async fn impossible_travel_with_a_geoip_database() {
+    let Ok(python) = std::env::var("COGNATE_PYTHON") else {
+        eprintln!("skipped: run ./scripts/test to install mmdb-writer");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("city.mmdb");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/py/geoip.py");
+    let out = std::process::Command::new(python).args([script, db.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let s = TestServer::start_with(
+        BIN,
+        &[("COGNATE_TRUSTED_PROXIES", "127.0.0.1/32,::1/128"), ("COGNATE_GEOIP_DB", db.to_str().unwrap())],
+    )
+    .await;
+    let c = s.client();
+    let (pool, client) = plus_pool(&c, AdvancedSecurityModeType::Enforced).await;
+    c.set_risk_configuration()
+        .user_pool_id(&pool)
+        .account_takeover_risk_configuration(takeover())
+        .send()
+        .await
+        .unwrap();
+    password_user(&c, &pool, "tess", GOOD, &[]).await;
+    // Paris, then Lyon (a new network, 390 km away: medium, and she has no MFA: let in).
+    sign_in_from(&c, &client, "tess", GOOD, "192.0.2.10").await.unwrap();
+    let paris = &raw_events(&s, &pool, "tess").await[0];
+    let place = &paris["EventContextData"];
+    assert_eq!((place["City"].as_str(), place["Country"].as_str()), (Some("Paris"), Some("FR")), "{paris}");
+    assert_eq!(place["Timezone"], "Europe/Paris");
+    let r = sign_in_from(&c, &client, "tess", GOOD, "203.0.113.9").await.unwrap();
+    assert!(r.authentication_result.is_some());
+    assert_eq!(raw_events(&s, &pool, "tess").await[0]["CognateRiskReasons"], serde_json::json!(["new-network"]));
+    // New York a minute later: high, blocked.
+    let e = sign_in_from(&c, &client, "tess", GOOD, "198.51.100.20").await.unwrap_err();
+    assert!(e.contains("security reasons"), "{e}");
+    let newest = &raw_events(&s, &pool, "tess").await[0];
+    let reasons = newest["CognateRiskReasons"].as_array().unwrap();
+    assert!(reasons.iter().any(|r| r.as_str().unwrap().starts_with("impossible-travel")), "{newest}");
+    assert_eq!(newest["EventContextData"]["City"], "New York");
+}

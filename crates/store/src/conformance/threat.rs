@@ -22,6 +22,8 @@ fn event(id: &str, user: &str, at: i64, ip: &str, response: EventResponse) -> Au
         device_name: Some("agent".into()),
         city: None,
         country: None,
+        timezone: None,
+        coordinates: None,
         challenges: vec![],
         feedback: None,
     }
