@@ -71,6 +71,20 @@ impl RequestContext {
         Self { request_id: "internal".into(), source_ip: None, user_agent: None, trigger_input: Default::default() }
     }
 
+    /// This request as made on behalf of the end user at `ip` with these headers (an admin
+    /// call's `ContextData`): an address that does not parse, and a missing user agent, keep
+    /// the request's own.
+    pub fn on_behalf_of(&self, ip: &str, headers: &[(String, String)]) -> Self {
+        let mut r = self.clone();
+        if let Ok(ip) = ip.trim().parse() {
+            r.source_ip = Some(ip);
+        }
+        if let Some((_, ua)) = headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("user-agent")) {
+            r.user_agent = Some(ua.chars().take(512).collect());
+        }
+        r
+    }
+
     /// The source address as text (empty when unknown).
     pub fn ip_string(&self) -> String {
         self.source_ip.map(|ip| ip.to_string()).unwrap_or_default()

@@ -123,6 +123,9 @@ pub struct Cognate {
     pub(crate) breached: Arc<cognate_breach::Breached>,
     /// Where addresses are (`COGNATE_GEOIP_DB`), for threat protection.
     pub(crate) locator: Option<Arc<dyn threat::geo::Locator>>,
+    /// Auth events being written after their sign-in's answer: each write holds a read guard,
+    /// and listing events takes the write side first (read-your-writes on this node).
+    pub(crate) events_in_flight: Arc<tokio::sync::RwLock<()>>,
 }
 
 /// A copy of an IdP's metadata and when it was read (Unix ms).
@@ -162,6 +165,7 @@ impl Cognate {
             telemetry: Default::default(),
             breached: Arc::new(cognate_breach::Breached::builtin()),
             locator: None,
+            events_in_flight: Default::default(),
             config: Arc::new(config),
         };
         svc.sync(false, false).await?;

@@ -140,6 +140,17 @@ macro_rules! deref_to_service {
 deref_to_service!(AdminView, UserView, SignInView, AccountView, OAuthView, IdentityView);
 
 impl<'a> AdminView<'a> {
+    /// The same view for a request on behalf of someone else: a server-side app's
+    /// AdminInitiateAuth names its user's address and headers (`ContextData`), and threat
+    /// protection and the events judge the user's, not the app's. Only an administrator (a
+    /// verified SigV4 signature) may say where a request comes from.
+    pub fn on_behalf<'b>(&self, req: &'b RequestContext) -> AdminView<'b>
+    where
+        'a: 'b,
+    {
+        AdminView { svc: self.svc, ctx: self.ctx, req }
+    }
+
     /// The administrator's context.
     pub fn ctx(&self) -> &'a AdminCtx {
         self.ctx

@@ -64,6 +64,8 @@ pub async fn initiate(sign_in: SignInView<'_>, req: InitiateAuthRequest) -> Out<
 
 /// AdminInitiateAuth. Same errors as InitiateAuth.
 pub async fn admin_initiate(admin: AdminView<'_>, req: AdminInitiateAuthRequest) -> Out<AdminInitiateAuthResponse> {
+    let on_behalf = req.context_data.as_ref().map(|c| behalf(&admin, c));
+    let admin = on_behalf.as_ref().map_or(admin, |rc| admin.on_behalf(rc));
     let pool = UserPoolId::new(req.user_pool_id);
     let p = AuthParams { session: req.session, ..params(req.auth_parameters) };
     let o = admin.initiate_auth(&pool, &req.client_id, flow(req.auth_flow), &p).await?;
@@ -75,6 +77,16 @@ pub async fn admin_initiate(admin: AdminView<'_>, req: AdminInitiateAuthRequest)
         session,
         available_challenges,
     })
+}
+
+/// The request as the end user's (`ContextData`: their address and headers).
+fn behalf(admin: &AdminView<'_>, c: &ContextDataType) -> cognate_core::RequestContext {
+    let headers: Vec<(String, String)> = c
+        .http_headers
+        .iter()
+        .map(|h| (h.header_name.clone().unwrap_or_default(), h.header_value.clone().unwrap_or_default()))
+        .collect();
+    admin.request().on_behalf_of(&c.ip_address, &headers)
 }
 
 /// RespondToAuthChallenge. Errors: NotAuthorized (expired session), InvalidPassword, InvalidParameter.
@@ -105,6 +117,8 @@ pub async fn admin_respond(
     admin: AdminView<'_>,
     req: AdminRespondToAuthChallengeRequest,
 ) -> Out<AdminRespondToAuthChallengeResponse> {
+    let on_behalf = req.context_data.as_ref().map(|c| behalf(&admin, c));
+    let admin = on_behalf.as_ref().map_or(admin, |rc| admin.on_behalf(rc));
     let pool = UserPoolId::new(req.user_pool_id);
     let o = admin
         .respond_to_auth_challenge(

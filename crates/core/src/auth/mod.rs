@@ -383,12 +383,15 @@ impl SignInView<'_> {
         device_key: Option<&str>,
         now: i64,
     ) -> CoreResult<AuthOutcome> {
+        let started = std::time::Instant::now();
         let event = match self.risk_gate(pool, client, user, device_key, now).await? {
             Gate::Challenge(c) => return Ok(c),
             Gate::Go(event) => event,
         };
+        let gate = started.elapsed();
         let outcome = self.device_or_mfa(pool, client, user, device_key, now).await;
         let Some(mut event) = event else { return outcome };
+        let recorded = std::time::Instant::now();
         event.response = match &outcome {
             Ok(AuthOutcome::Challenge { .. }) => {
                 // The sign-in goes on: closed by `complete_sign_in` (or left in progress).
@@ -397,7 +400,10 @@ impl SignInView<'_> {
             Ok(_) => EventResponse::Pass,
             Err(_) => EventResponse::Fail,
         };
-        self.record_event(pool, &event).await?;
+        self.record_event_after(pool, event).await;
+        // Threat protection's share of the sign-in (BENCHMARKS.md reads it at debug level).
+        let us = (gate + recorded.elapsed()).as_micros() as u64;
+        tracing::debug!(target: "cognate_core::threat", us, "threat protection time");
         outcome
     }
 

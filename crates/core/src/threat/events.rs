@@ -121,6 +121,21 @@ impl crate::Cognate {
         }
     }
 
+    /// Records the event of a sign-in that ended, after its answer: the sign-in does not wait
+    /// for the event's commit (one fsync on SQLite, more than the assessment itself). Listing a
+    /// user's events on this node waits for the writes under way; a crash in the millisecond
+    /// between the answer and the commit loses the event (never the sign-in's own writes).
+    pub(crate) async fn record_event_after(&self, pool: &UserPool, event: AuthEvent) {
+        let guard = self.events_in_flight.clone().read_owned().await;
+        let (svc, pool) = (self.clone(), pool.clone());
+        tokio::spawn(async move {
+            if let Err(e) = svc.record_event(&pool, &event).await {
+                tracing::warn!(pool = %pool.id, error = %e, "auth event not recorded");
+            }
+            drop(guard);
+        });
+    }
+
     /// Records an event of `kind` that needs no assessment (a sign-up, a password change).
     pub(crate) async fn record_plain_event(
         &self,
@@ -150,6 +165,7 @@ impl crate::Cognate {
             return Ok(());
         }
         let now = now_millis();
+        drop(self.events_in_flight.write().await);
         let recent = self.store.list_auth_events(&pool.id, &user.username_key, None, 5).await?;
         let pending = recent.into_iter().find(|e| {
             e.kind == AuthEventKind::SignIn
@@ -239,6 +255,7 @@ impl crate::Cognate {
         valid: bool,
         provider: &str,
     ) -> CoreResult<()> {
+        drop(self.events_in_flight.write().await);
         let mut e = self
             .store
             .get_auth_event(&pool.id, &user.username_key, event_id)
@@ -315,6 +332,7 @@ impl AdminView<'_> {
     ) -> CoreResult<(Vec<AuthEvent>, Option<String>)> {
         let pool = require_on(self.pool(pool_id).await?)?;
         let user = self.resolve_user(&pool, username).await?;
+        drop(self.events_in_flight.write().await);
         let limit = crate::paging::limit(max);
         let after = match next {
             Some(t) => {

@@ -22,7 +22,7 @@ use cognate_model::{AppClient, UserPool};
 
 const MINUTE: i64 = 60_000;
 /// How much of the user's history is read.
-const HISTORY: u32 = 50;
+const HISTORY: u32 = 30;
 
 /// What the signals said about one sign-in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -169,12 +169,23 @@ impl crate::Cognate {
             }
         }
         let ip = req.source_ip.map(|i| i.to_string());
-        let history = self.store.list_auth_events(&pool.id, &user.username_key, None, HISTORY).await?;
+        // The events of sign-ins answered a moment ago on this node are part of the history
+        // (`record_event_after`): wait for their commits, a few milliseconds at most.
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(100), self.events_in_flight.write()).await;
+        // The user's history and the address's activity: two reads, side by side.
+        let since = now - 60 * MINUTE;
+        let (history, seen) =
+            tokio::join!(self.store.list_auth_events(&pool.id, &user.username_key, None, HISTORY), async {
+                match &ip {
+                    Some(ip) => self.store.ip_activity(&pool.id, ip, since).await.map(Some),
+                    None => Ok(None),
+                }
+            });
+        let (history, seen) = (history?, seen?);
         let place = self.locate(req).map(|p| (p.latitude, p.longitude));
         let (mut weight, mut reasons) =
             history_signals(&history, ip.as_deref(), req.user_agent.as_deref(), device_key, place, now);
-        if let Some(ip) = &ip {
-            let seen = self.store.ip_activity(&pool.id, ip, now - 60 * MINUTE).await?;
+        if let Some(seen) = seen {
             if seen.failures >= 100 {
                 weight += 2;
                 reasons.push(format!("ip-failure-velocity ({} failed in 1 h)", seen.failures));

@@ -439,6 +439,35 @@ async fn risky_sign_ins_get_the_action_of_their_level_and_feedback_changes_the_n
     assert!(r.authentication_result.is_some());
     assert_eq!(raw_events(&s, &pool, "rita").await[0]["CognateRiskReasons"][0], "skipped-ip-range");
 
+    // A server-side app's AdminInitiateAuth is judged by its user's address (ContextData).
+    let server_app = client_with(&c, &pool, "server", &[ExplicitAuthFlowsType::AllowAdminUserPasswordAuth]).await;
+    let context = |ip: &str| {
+        ContextDataType::builder()
+            .ip_address(ip)
+            .server_name("app.example.com")
+            .server_path("/login")
+            .http_headers(HttpHeader::builder().header_name("User-Agent").header_value("Mozilla/5.0 (rita)").build())
+            .build()
+            .unwrap()
+    };
+    let admin_sign_in = |ip: &str| {
+        c.admin_initiate_auth()
+            .user_pool_id(&pool)
+            .client_id(&server_app)
+            .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+            .auth_parameters("USERNAME", "rita")
+            .auth_parameters("PASSWORD", GOOD)
+            .context_data(context(ip))
+            .send()
+    };
+    let e = admin_sign_in("203.0.113.77").await.unwrap_err();
+    assert!(message(&e).contains("security reasons"), "{}", message(&e));
+    let r = admin_sign_in("10.9.3.3").await.unwrap();
+    assert!(r.authentication_result.is_some());
+    let newest = &raw_events(&s, &pool, "rita").await[0];
+    assert_eq!(newest["EventContextData"]["IpAddress"], "10.9.3.3");
+    assert_eq!(newest["EventContextData"]["DeviceName"], "Mozilla/5.0 (rita)");
+
     // One address failing for many users (credential stuffing): high for anyone from there.
     for u in ["u1", "u2", "u3", "u4", "u5"] {
         assert!(sign_in_from(&c, &client, u, "wrong-Passw0rd!", "198.18.0.1").await.is_err());
