@@ -79,14 +79,7 @@ pub async fn ask(Path(_pool): Path<String>, Query(l): Query<Link>) -> Response {
 }
 
 fn form_query(l: &Link) -> String {
-    let enc = |s: &str| -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
+    let enc = cognate_core::threat::events::percent_encode;
     format!(
         "username={}&event_id={}&feedback_value={}&token={}",
         enc(&l.username),

@@ -206,7 +206,7 @@ impl crate::Cognate {
                 "{}/{}/auth-event-feedback?username={}&event_id={}&feedback_value={}&token={token}",
                 self.config.public_url.trim_end_matches('/'),
                 pool.id,
-                urlencoding(&user.username),
+                percent_encode(&user.username),
                 event.event_id,
                 if valid { "Valid" } else { "Invalid" },
             )
@@ -311,7 +311,8 @@ fn chrono_like(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
-fn urlencoding(s: &str) -> String {
+/// `s` percent-encoded for a query string (RFC 3986 unreserved characters kept).
+pub fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
