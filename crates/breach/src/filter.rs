@@ -227,18 +227,34 @@ impl HashFilter {
                 r.read_exact(&mut b)?;
                 *x = u32::from_le_bytes(b);
             }
-            let mut bytes = vec![0u8; n.checked_mul(2).ok_or_else(|| invalid("too long"))?];
-            r.read_exact(&mut bytes)?;
-            let fingerprints: Box<[u16]> = bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
             let descriptor =
                 Descriptor { seed, segment_length: v[0], segment_length_mask: v[1], segment_count_length: v[2] };
-            if (descriptor.segment_count_length as usize) > n {
+            if !fits(&descriptor, n) {
                 return Err(invalid("inconsistent filter"));
             }
+            // Read what is there rather than allocate what the file claims: a damaged file
+            // fails here instead of asking for any amount of memory.
+            let want = (n as u64).checked_mul(2).ok_or_else(|| invalid("too long"))?;
+            let mut bytes = Vec::new();
+            (&mut r).take(want).read_to_end(&mut bytes)?;
+            if bytes.len() as u64 != want {
+                return Err(invalid("truncated filter"));
+            }
+            let fingerprints: Box<[u16]> = bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
             shards.push(Some(BinaryFuse16 { descriptor, fingerprints }));
         }
         Ok(Self { shards, entries })
     }
+}
+
+/// Every probe of a filter with this descriptor stays within `n` fingerprints: a segment
+/// length that is a power of two with its mask, and the array as long as the segments plus the
+/// two further ones a probe can reach (the lookup indexes without checking).
+fn fits(d: &Descriptor, n: usize) -> bool {
+    let len = u64::from(d.segment_length);
+    len.is_power_of_two()
+        && u64::from(d.segment_length_mask) == len - 1
+        && u64::from(d.segment_count_length) + 2 * len <= (n as u64).min(u64::from(u32::MAX))
 }
 
 fn read_u64(r: &mut impl Read) -> io::Result<u64> {
@@ -278,6 +294,30 @@ mod tests {
         assert_eq!(again.bytes(), f.bytes());
         let e = HashFilter::from_reader("ZZZ\n".as_bytes()).unwrap_err();
         assert!(e.to_string().contains("line 1"), "{e}");
+    }
+
+    #[test]
+    fn a_damaged_compiled_file_is_refused_without_allocating_what_it_claims() {
+        let mut f = MAGIC.to_vec();
+        f.extend_from_slice(&1u64.to_le_bytes());
+        for n in [u64::MAX, 1 << 60] {
+            let mut file = f.clone();
+            file.extend_from_slice(&n.to_le_bytes());
+            file.extend_from_slice(&0u64.to_le_bytes());
+            for v in [4u32, 3, 4] {
+                file.extend_from_slice(&v.to_le_bytes());
+            }
+            assert!(HashFilter::read_from(&file[..]).is_err(), "n = {n}");
+        }
+        // A descriptor whose probes would reach past its fingerprints.
+        let mut file = f.clone();
+        file.extend_from_slice(&8u64.to_le_bytes());
+        file.extend_from_slice(&0u64.to_le_bytes());
+        for v in [4u32, 3, 8] {
+            file.extend_from_slice(&v.to_le_bytes());
+        }
+        file.extend_from_slice(&[0u8; 16]);
+        assert!(HashFilter::read_from(&file[..]).is_err());
     }
 
     #[test]

@@ -67,11 +67,6 @@ impl Breached {
         self
     }
 
-    /// The operator's list, if one is loaded.
-    pub fn listed(&self) -> Option<&HashFilter> {
-        self.listed.as_ref()
-    }
-
     /// How many common passwords are built in.
     pub fn common_len(&self) -> usize {
         self.common.len()

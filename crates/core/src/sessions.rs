@@ -337,8 +337,8 @@ impl AdminView<'_> {
 
 /// Session management needs the Essentials or Plus plan, as in Cognito.
 fn check_tier(pool: &UserPool) -> CoreResult<()> {
-    match pool.settings.extra.get("UserPoolTier").and_then(|v| v.as_str()) {
-        Some("LITE") => Err(CoreError::FeatureUnavailableInTier(
+    match pool.settings.tier() {
+        "LITE" => Err(CoreError::FeatureUnavailableInTier(
             "Session management is not available in the Lite feature plan; use Essentials or Plus.".into(),
         )),
         _ => Ok(()),

@@ -396,6 +396,12 @@ pub struct LambdaConfig {
 }
 
 impl PoolSettings {
+    /// The feature plan (`UserPoolTier`, kept in `extra`); a pool that never named one is on
+    /// Essentials, Cognito's default.
+    pub fn tier(&self) -> &str {
+        self.extra.get("UserPoolTier").and_then(|v| v.as_str()).unwrap_or("ESSENTIALS")
+    }
+
     /// Reads a stored settings document. Documents written before a member became a typed
     /// field kept it in `extra` under its wire name: it moves to its field here.
     pub fn from_stored(json: &str) -> Result<Self, serde_json::Error> {

@@ -183,17 +183,6 @@ pub enum RiskLevel {
     High,
 }
 
-impl RiskLevel {
-    /// The wire value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Low => "Low",
-            Self::Medium => "Medium",
-            Self::High => "High",
-        }
-    }
-}
-
 /// What an auth event records (`EventType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AuthEventKind {
@@ -207,19 +196,6 @@ pub enum AuthEventKind {
     PasswordChange,
     /// ResendConfirmationCode.
     ResendCode,
-}
-
-impl AuthEventKind {
-    /// The wire value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SignIn => "SignIn",
-            Self::SignUp => "SignUp",
-            Self::ForgotPassword => "ForgotPassword",
-            Self::PasswordChange => "PasswordChange",
-            Self::ResendCode => "ResendCode",
-        }
-    }
 }
 
 /// How the event ended (`EventResponseType`).

@@ -79,14 +79,12 @@ pub async fn ask(Path(_pool): Path<String>, Query(l): Query<Link>) -> Response {
 }
 
 fn form_query(l: &Link) -> String {
-    let enc = cognate_core::threat::events::percent_encode;
-    format!(
-        "username={}&event_id={}&feedback_value={}&token={}",
-        enc(&l.username),
-        enc(&l.event_id),
-        enc(&l.feedback_value),
-        enc(&l.token)
-    )
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("username", &l.username)
+        .append_pair("event_id", &l.event_id)
+        .append_pair("feedback_value", &l.feedback_value)
+        .append_pair("token", &l.token)
+        .finish()
 }
 
 /// Records the answer.

@@ -108,7 +108,7 @@ impl FrontDoor {
     pub fn admit(&self, rc: &RequestContext) -> Result<(), WireError> {
         match (&self.rate, rc.source_ip) {
             (Some(l), Some(ip)) => l.check(ip).map_err(|wait| {
-                tracing::info!(%ip, "over the public rate");
+                tracing::debug!(%ip, "over the public rate");
                 crate::rate_limit::too_many(wait)
             }),
             _ => Ok(()),

@@ -19,9 +19,8 @@ pub struct IpActivity {
 #[async_trait]
 pub trait AuthEventStore: Send + Sync {
     /// Records an event, or replaces the one with its id (a sign-in that went on through MFA).
-    /// `network` is the address's /24 or /48, for the history of the user. `NotFound` when the
-    /// user is gone.
-    async fn put_auth_event(&self, pool: &UserPoolId, event: &AuthEvent, network: Option<&str>) -> StoreResult<()>;
+    /// `NotFound` when the user is gone.
+    async fn put_auth_event(&self, pool: &UserPoolId, event: &AuthEvent) -> StoreResult<()>;
     /// One event of a user.
     async fn get_auth_event(
         &self,

@@ -154,12 +154,12 @@ fn event_out(e: &AuthEvent) -> AuthEventType {
     AuthEventType {
         event_id: Some(e.event_id.clone()),
         creation_date: Some(secs(e.created_at)),
-        event_type: wire_enum(e.kind.as_str()),
+        event_type: reshape(&e.kind).ok(),
         event_response: reshape(&e.response).ok(),
         event_risk: Some(EventRiskType {
             compromised_credentials_detected: Some(e.risk.compromised),
             risk_decision: reshape(&e.risk.decision).ok(),
-            risk_level: e.risk.level.and_then(|l| wire_enum(l.as_str())),
+            risk_level: e.risk.level.and_then(|l| reshape(&l).ok()),
         }),
         event_context_data: Some(EventContextDataType {
             ip_address: e.ip.clone(),

@@ -22,10 +22,9 @@ pub(crate) fn mode(pool: &UserPool) -> ThreatMode {
 }
 
 /// Threat protection needs the Plus plan, as in Cognito ("To activate this setting, your user
-/// pool must be on the Plus tier", UserPoolAddOnsType); a pool without `UserPoolTier` is on
-/// Essentials, Cognito's default.
+/// pool must be on the Plus tier", UserPoolAddOnsType).
 pub(crate) fn check_tier(s: &PoolSettings) -> CoreResult<()> {
-    let tier = s.extra.get("UserPoolTier").and_then(|t| t.as_str()).unwrap_or("ESSENTIALS");
+    let tier = s.tier();
     if mode_of(s) != ThreatMode::Off && tier != "PLUS" {
         return Err(CoreError::FeatureUnavailableInTier(format!(
             "Threat protection (AdvancedSecurityMode AUDIT or ENFORCED) requires the PLUS feature plan; \

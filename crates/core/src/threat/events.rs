@@ -8,7 +8,6 @@ use super::risk::Assessment;
 use crate::outbox::Message;
 use crate::views::AdminView;
 use crate::{CoreError, CoreResult, RequestContext};
-use cognate_model::net::IpNet;
 use cognate_model::risk::{
     AuthEvent, AuthEventKind, EventFeedback, EventResponse, EventRisk, NotifyEmail, RiskDecision, ThreatMode,
 };
@@ -41,6 +40,24 @@ fn new_event(kind: AuthEventKind, user: &User, client: Option<&AppClient>, req: 
         challenges: vec![],
         feedback: None,
     }
+}
+
+/// A new event of `user` from the request `req`, at `place` (its address's, when known).
+pub(crate) fn event_at(
+    kind: AuthEventKind,
+    user: &User,
+    client: Option<&AppClient>,
+    req: &RequestContext,
+    place: Option<super::geo::Place>,
+) -> AuthEvent {
+    let mut e = new_event(kind, user, client, req);
+    if let Some(place) = place {
+        e.coordinates = Some(super::geo::to_fixed(&place));
+        e.city = place.city;
+        e.country = place.country;
+        e.timezone = place.time_zone;
+    }
+    e
 }
 
 /// `e` with the assessment and what was decided.
@@ -96,14 +113,7 @@ impl crate::Cognate {
         client: Option<&AppClient>,
         req: &RequestContext,
     ) -> AuthEvent {
-        let mut e = new_event(kind, user, client, req);
-        if let Some(place) = self.locate(req) {
-            e.coordinates = Some(super::geo::to_fixed(&place));
-            e.city = place.city;
-            e.country = place.country;
-            e.timezone = place.time_zone;
-        }
-        e
+        event_at(kind, user, client, req, self.locate(req))
     }
 
     /// The place of the request's address.
@@ -114,8 +124,7 @@ impl crate::Cognate {
     /// Records `event` of a pool whose threat protection is on. A user deleted meanwhile has no
     /// events to keep.
     pub(crate) async fn record_event(&self, pool: &UserPool, event: &AuthEvent) -> CoreResult<()> {
-        let network = event.ip.as_deref().and_then(|i| i.parse().ok()).map(IpNet::network_of);
-        match self.store.put_auth_event(&pool.id, event, network.as_deref()).await {
+        match self.store.put_auth_event(&pool.id, event).await {
             Err(cognate_store::StoreError::NotFound) => Ok(()),
             r => Ok(r?),
         }
@@ -200,18 +209,19 @@ impl crate::Cognate {
                 Notice::NoAction => n.no_action_email.clone(),
             })
             .unwrap_or_else(|| default_email(notice));
-        let link = |valid: bool| {
-            let token = self.feedback_token(pool, user, &event.event_id);
-            format!(
-                "{}/{}/auth-event-feedback?username={}&event_id={}&feedback_value={}&token={token}",
-                self.config.public_url.trim_end_matches('/'),
-                pool.id,
-                percent_encode(&user.username),
-                event.event_id,
-                if valid { "Valid" } else { "Invalid" },
-            )
+        // One token for both links ("it was me", "it was not me").
+        let token = self.feedback_token(pool, user, &event.event_id);
+        let link = |value: &str| {
+            let query = form_urlencoded::Serializer::new(String::new())
+                .append_pair("username", &user.username)
+                .append_pair("event_id", &event.event_id)
+                .append_pair("feedback_value", value)
+                .append_pair("token", &token)
+                .finish();
+            format!("{}/{}/auth-event-feedback?{query}", self.config.public_url.trim_end_matches('/'), pool.id)
         };
-        let time = chrono_like(event.created_at);
+        let (valid, invalid) = (link("Valid"), link("Invalid"));
+        let time = crate::clock::format_datetime(event.created_at);
         let fill = |s: &str| {
             s.replace("{username}", &user.username)
                 .replace("{ip-address}", event.ip.as_deref().unwrap_or("an unknown address"))
@@ -219,8 +229,8 @@ impl crate::Cognate {
                 .replace("{country}", event.country.as_deref().unwrap_or(""))
                 .replace("{login-time}", &time)
                 .replace("{device-name}", event.device_name.as_deref().unwrap_or("an unknown device"))
-                .replace("{one-click-link-valid}", &link(true))
-                .replace("{one-click-link-invalid}", &link(false))
+                .replace("{one-click-link-valid}", &valid)
+                .replace("{one-click-link-invalid}", &invalid)
         };
         let body = template.text_body.as_deref().or(template.html_body.as_deref()).map(fill).unwrap_or_default();
         let msg = Message {
@@ -276,12 +286,16 @@ impl crate::Cognate {
         token: &str,
         valid: bool,
     ) -> CoreResult<()> {
-        let pool = require_on(self.pool(pool_id).await?)?;
-        let user = self.resolve_user(&pool, username).await?;
+        // The token first: without one, the answer tells nothing of the pool's users.
         let bad = || CoreError::NotAuthorized("Invalid feedback token.".into());
         let t: FeedbackToken = serde_json::from_slice(&self.master.open_url(token, FEEDBACK_AAD).map_err(|_| bad())?)
             .map_err(|_| bad())?;
-        if t.pool != pool.id.as_str() || t.user != user.username_key || t.event != event_id || t.exp < now_millis() {
+        if t.pool != pool_id.as_str() || t.event != event_id || t.exp < now_millis() {
+            return Err(bad());
+        }
+        let pool = require_on(self.pool(pool_id).await?)?;
+        let user = self.resolve_user(&pool, username).await?;
+        if t.user != user.username_key {
             return Err(bad());
         }
         self.set_feedback(&pool, &user, event_id, valid, "User").await
@@ -292,33 +306,6 @@ impl crate::Cognate {
         let days = i64::from(self.config.auth_event_retention_days.max(1));
         Ok(self.store.prune_auth_events(now_millis() - days * 86_400_000).await?)
     }
-}
-
-/// `YYYY-MM-DD HH:MM:SS UTC` of a Unix time in milliseconds.
-fn chrono_like(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", rem / 3600, rem % 3600 / 60, rem % 60)
-}
-
-/// `s` percent-encoded for a query string (RFC 3986 unreserved characters kept).
-pub fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 impl AdminView<'_> {

@@ -14,6 +14,7 @@
 //! The level: weight 0 is Low, 1–2 Medium, 3 or more High; an address in the
 //! `SkippedIPRangeList` is not assessed (Low).
 
+use super::geo::Place;
 use crate::{CoreResult, RequestContext};
 use cognate_model::net::IpNet;
 use cognate_model::risk::{AuthEvent, AuthEventKind, EventResponse, RiskConfig, RiskLevel, TakeoverAction};
@@ -25,7 +26,7 @@ const MINUTE: i64 = 60_000;
 const HISTORY: u32 = 30;
 
 /// What the signals said about one sign-in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
     /// The level.
     pub level: RiskLevel,
@@ -33,12 +34,8 @@ pub struct Assessment {
     pub reasons: Vec<String>,
     /// The address is in the blocked ranges.
     pub blocked_ip: bool,
-}
-
-impl Assessment {
-    fn skipped() -> Self {
-        Self { level: RiskLevel::Low, reasons: vec!["skipped-ip-range".into()], blocked_ip: false }
-    }
+    /// Where the address is (with a GeoIP database), for the event too.
+    pub place: Option<Place>,
 }
 
 /// What the level's action makes of an assessment (ENFORCED mode).
@@ -156,16 +153,17 @@ impl crate::Cognate {
     ) -> CoreResult<Assessment> {
         let config = super::config::effective(pool, client);
         let exceptions = config.and_then(|c| c.exceptions.as_ref());
+        let place = self.locate(req);
         if let (Some(ip), Some(x)) = (req.source_ip, exceptions) {
-            if x.skipped.iter().any(|n| n.contains(ip)) {
-                return Ok(Assessment::skipped());
-            }
-            if x.blocked.iter().any(|n| n.contains(ip)) {
-                return Ok(Assessment {
-                    level: RiskLevel::High,
-                    reasons: vec!["blocked-ip-range".into()],
-                    blocked_ip: true,
-                });
+            let (level, reason, blocked_ip) = if x.skipped.iter().any(|n| n.contains(ip)) {
+                (RiskLevel::Low, "skipped-ip-range", false)
+            } else if x.blocked.iter().any(|n| n.contains(ip)) {
+                (RiskLevel::High, "blocked-ip-range", true)
+            } else {
+                (RiskLevel::Low, "", false)
+            };
+            if !reason.is_empty() {
+                return Ok(Assessment { level, reasons: vec![reason.into()], blocked_ip, place });
             }
         }
         let ip = req.source_ip.map(|i| i.to_string());
@@ -182,9 +180,9 @@ impl crate::Cognate {
                 }
             });
         let (history, seen) = (history?, seen?);
-        let place = self.locate(req).map(|p| (p.latitude, p.longitude));
+        let here = place.as_ref().map(|p| (p.latitude, p.longitude));
         let (mut weight, mut reasons) =
-            history_signals(&history, ip.as_deref(), req.user_agent.as_deref(), device_key, place, now);
+            history_signals(&history, ip.as_deref(), req.user_agent.as_deref(), device_key, here, now);
         if let Some(seen) = seen {
             if seen.failures >= 100 {
                 weight += 2;
@@ -199,7 +197,7 @@ impl crate::Cognate {
                     .push(format!("credential-stuffing ({} users failed from this address in 1 h)", seen.failed_users));
             }
         }
-        Ok(Assessment { level: level_of(weight), reasons, blocked_ip: false })
+        Ok(Assessment { level: level_of(weight), reasons, blocked_ip: false, place })
     }
 }
 

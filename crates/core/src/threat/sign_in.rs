@@ -1,7 +1,7 @@
 //! Threat protection in a sign-in: a compromised password (SIGN_IN), the risk gate before the
 //! second factor, and the event each attempt leaves.
 
-use super::events::{assessed, Notice};
+use super::events::{assessed, event_at, Notice};
 use super::risk::{verdict, Verdict};
 use crate::auth::AuthOutcome;
 use crate::views::SignInView;
@@ -69,7 +69,7 @@ impl SignInView<'_> {
         }
         let now = cognate_model::now_millis();
         let a = self.assess(pool, Some(client), user, self.req, None, now).await?;
-        let e = self.event(AuthEventKind::SignIn, user, Some(client), self.req);
+        let e = event_at(AuthEventKind::SignIn, user, Some(client), self.req, a.place.clone());
         let mut e = assessed(e, &a, decision_of(a.level));
         e.response = EventResponse::Fail;
         e.challenges = vec![("Password".into(), "Failure".into())];
@@ -91,7 +91,7 @@ impl SignInView<'_> {
             return Ok(Gate::Go(None));
         }
         let a = self.assess(pool, Some(client), user, self.req, device_key, now).await?;
-        let event = self.event(AuthEventKind::SignIn, user, Some(client), self.req);
+        let event = event_at(AuthEventKind::SignIn, user, Some(client), self.req, a.place.clone());
         let mut event = assessed(event, &a, decision_of(a.level));
         event.risk.compromised = self.compromised_password;
         event.challenges = vec![("Password".into(), "Success".into())];

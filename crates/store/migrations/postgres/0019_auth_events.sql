@@ -7,7 +7,6 @@ CREATE TABLE auth_events (
     username_key  TEXT COLLATE "C" NOT NULL,
     created_at    BIGINT NOT NULL,
     ip            TEXT COLLATE "C",
-    network       TEXT COLLATE "C",
     failed        BIGINT NOT NULL,
     body          TEXT NOT NULL,
     PRIMARY KEY (pool_id, event_id),

@@ -7,7 +7,6 @@ CREATE TABLE auth_events (
     username_key  TEXT NOT NULL,
     created_at    INTEGER NOT NULL,
     ip            TEXT,
-    network       TEXT,
     failed        INTEGER NOT NULL,
     body          TEXT NOT NULL,
     PRIMARY KEY (pool_id, event_id),

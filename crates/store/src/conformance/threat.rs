@@ -37,15 +37,14 @@ pub async fn auth_events(store: &dyn Store) {
     for u in ["eve", "ed"] {
         store.create_user(&user(&p.id, u, &[]), &[]).await.unwrap();
     }
-    let net = Some("10.0.0.0/24");
-    store.put_auth_event(&p.id, &event("e1", "eve", 10, "10.0.0.1", EventResponse::Fail), net).await.unwrap();
-    store.put_auth_event(&p.id, &event("e2", "eve", 20, "10.0.0.1", EventResponse::InProgress), net).await.unwrap();
-    store.put_auth_event(&p.id, &event("e3", "eve", 20, "10.0.0.9", EventResponse::Pass), None).await.unwrap();
-    store.put_auth_event(&p.id, &event("d1", "ed", 30, "10.0.0.1", EventResponse::Fail), net).await.unwrap();
+    store.put_auth_event(&p.id, &event("e1", "eve", 10, "10.0.0.1", EventResponse::Fail)).await.unwrap();
+    store.put_auth_event(&p.id, &event("e2", "eve", 20, "10.0.0.1", EventResponse::InProgress)).await.unwrap();
+    store.put_auth_event(&p.id, &event("e3", "eve", 20, "10.0.0.9", EventResponse::Pass)).await.unwrap();
+    store.put_auth_event(&p.id, &event("d1", "ed", 30, "10.0.0.1", EventResponse::Fail)).await.unwrap();
     // The sign-in that was in progress passed its MFA: the same event, replaced.
     let mut done = event("e2", "eve", 20, "10.0.0.1", EventResponse::Pass);
     done.challenges = vec![("Password".into(), "Success".into()), ("Mfa".into(), "Success".into())];
-    store.put_auth_event(&p.id, &done, net).await.unwrap();
+    store.put_auth_event(&p.id, &done).await.unwrap();
 
     let all = store.list_auth_events(&p.id, "eve", None, 10).await.unwrap();
     assert_eq!(all.iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(), ["e3", "e2", "e1"]);
@@ -66,6 +65,6 @@ pub async fn auth_events(store: &dyn Store) {
     assert_eq!(store.list_auth_events(&p.id, "eve", None, 10).await.unwrap().len(), 2);
     store.delete_user(&p.id, "eve").await.unwrap();
     assert!(store.list_auth_events(&p.id, "eve", None, 10).await.unwrap().is_empty());
-    let gone = store.put_auth_event(&p.id, &event("e9", "eve", 40, "10.0.0.1", EventResponse::Pass), None).await;
+    let gone = store.put_auth_event(&p.id, &event("e9", "eve", 40, "10.0.0.1", EventResponse::Pass)).await;
     assert!(matches!(gone, Err(StoreError::NotFound)));
 }

@@ -14,11 +14,11 @@ fn event_of(body: &str) -> StoreResult<AuthEvent> {
 
 #[async_trait]
 impl AuthEventStore for DbStore {
-    async fn put_auth_event(&self, pool: &UserPoolId, e: &AuthEvent, network: Option<&str>) -> StoreResult<()> {
+    async fn put_auth_event(&self, pool: &UserPoolId, e: &AuthEvent) -> StoreResult<()> {
         let body = serde_json::to_string(e).map_err(|e| StoreError::Backend(e.to_string()))?;
         sqlx::query(
-            "INSERT INTO auth_events (pool_id, event_id, username_key, created_at, ip, network, failed, body) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (pool_id, event_id) DO UPDATE SET \
+            "INSERT INTO auth_events (pool_id, event_id, username_key, created_at, ip, failed, body) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (pool_id, event_id) DO UPDATE SET \
              failed = excluded.failed, body = excluded.body",
         )
         .bind(pool.as_str())
@@ -26,7 +26,6 @@ impl AuthEventStore for DbStore {
         .bind(&e.username_key)
         .bind(e.created_at)
         .bind(&e.ip)
-        .bind(network)
         .bind(i64::from(e.response == EventResponse::Fail))
         .bind(body)
         .execute(&self.writer)
