@@ -51,8 +51,9 @@ fn input<T: DeserializeOwned>(map: Map<String, Value>) -> Result<T, ApiError> {
     cognate_api::json_target::input(map).map_err(ops::ser)
 }
 
-fn output<T: Serialize>(out: T) -> Result<Value, ApiError> {
-    cognate_api::json_target::output(out).map_err(|e| ApiError::Core(cognate_core::CoreError::Internal(e.to_string())))
+/// The typed output serialized straight to the response body (no `serde_json::Value` between).
+fn output<T: Serialize>(out: T) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(&out).map_err(|e| ApiError::Core(cognate_core::CoreError::Internal(e.to_string())))
 }
 
 /// An admin handler: gets the admin view, which only an admin context opens.
@@ -93,7 +94,7 @@ pub async fn dispatch(
     auth: &Authorized,
     rc: &RequestContext,
     map: Map<String, Value>,
-) -> Result<Value, ApiError> {
+) -> Result<Vec<u8>, ApiError> {
     use Operation::*;
     let with_input;
     let rc = match trigger_input(&map) {

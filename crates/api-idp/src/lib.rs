@@ -74,7 +74,7 @@ impl IdpApi {
         Ok(self.svc.authenticate(token)?)
     }
 
-    async fn call(&self, call: Call) -> Result<Value, ApiError> {
+    async fn call(&self, call: Call) -> Result<Vec<u8>, ApiError> {
         let op = Operation::ALL[call.op];
         let mut input = cognate_aws_protocol::parse_json_body(&call.body).map_err(ApiError::Wire)?;
         let admin = match op.auth() {
@@ -121,7 +121,6 @@ impl Api for IdpApi {
     }
 
     async fn handle(&self, call: Call) -> Result<Reply, WireError> {
-        let out = self.call(call).await.map_err(|e| e.to_wire())?;
-        Ok(serde_json::to_vec(&out).unwrap_or_else(|_| b"{}".to_vec()))
+        self.call(call).await.map_err(|e| e.to_wire())
     }
 }

@@ -29,6 +29,36 @@ pub fn data_dir(cfg: &Config) -> Result<(), String> {
     b.create(&cfg.data_dir).map_err(|e| format!("cannot create the data dir {}: {e}", cfg.data_dir.display()))
 }
 
+/// With the embedded SQLite store, one server per data dir: `serve` holds an exclusive lock on
+/// `<data>/cognate.lock` while it runs (the kernel drops it when the process ends, even by
+/// kill -9). The read cache relies on it: every update goes through this process. The CLI's
+/// commands do not take it (`users import` only adds rows; `backup` only reads).
+pub fn lock_data_dir(cfg: &Config) -> Result<Option<std::fs::File>, String> {
+    if cfg.database_url.is_some() {
+        return Ok(None);
+    }
+    let path = cfg.data_dir.join("cognate.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    #[cfg(unix)]
+    match rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => {}
+        Err(rustix::io::Errno::WOULDBLOCK) => {
+            return Err(format!(
+                "another cognate server is serving the data dir {} (it holds {}); one server per SQLite data dir — for several nodes use PostgreSQL (COGNATE_DATABASE_URL)",
+                cfg.data_dir.display(),
+                path.display()
+            ))
+        }
+        Err(e) => return Err(format!("cannot lock {}: {e}", path.display())),
+    }
+    Ok(Some(file))
+}
+
 /// The master key: `COGNATE_MASTER_KEY`, else `COGNATE_MASTER_KEY_FILE`, else `<data>/master.key`,
 /// generated on the first start.
 pub fn master_key(cfg: &Config) -> Result<MasterKey, String> {

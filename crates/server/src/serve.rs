@@ -10,6 +10,7 @@ use cognate_core::outbox::FileOutbox;
 use cognate_core::password::PasswordHasher;
 use cognate_core::principal::AdminKeys;
 use cognate_core::{Cognate, ServiceConfig};
+use cognate_store::cache::CacheLimits;
 use cognate_store::postgres::{PgOptions, PgStore};
 use cognate_store::sqlite::SqliteStore;
 use cognate_store::Store;
@@ -42,9 +43,10 @@ pub fn front_door(svc: &Cognate, cfg: &Config) -> FrontDoor {
 pub async fn serve(cfg: Config) -> Result<(), String> {
     let started = std::time::Instant::now();
     bootstrap::data_dir(&cfg)?;
+    let _lock = bootstrap::lock_data_dir(&cfg)?;
     let master = bootstrap::master_key(&cfg)?;
     let keys = bootstrap::admin_keys(&cfg)?;
-    let store = open_store(&cfg).await?;
+    let store = open_store_cached(&cfg, cfg.cache).await?;
     check_master_key(store.as_ref(), &master).await?;
     let listener =
         tokio::net::TcpListener::bind(cfg.listen).await.map_err(|e| format!("cannot listen on {}: {e}", cfg.listen))?;
@@ -143,6 +145,11 @@ pub async fn rotate_keys(cfg: Config, activate_in_secs: u64) -> Result<String, S
 /// Opens the configured store and runs pending migrations: PostgreSQL when
 /// `COGNATE_DATABASE_URL` is set, else SQLite in the data dir.
 pub async fn open_store(cfg: &Config) -> Result<Arc<dyn Store>, String> {
+    open_store_cached(cfg, CacheLimits::OFF).await
+}
+
+/// [`open_store`] with the read cache (`serve` only: see `cognate_store::cache` for why).
+async fn open_store_cached(cfg: &Config, cache: CacheLimits) -> Result<Arc<dyn Store>, String> {
     match &cfg.database_url {
         Some(url) => {
             let opts = PgOptions {
@@ -153,13 +160,13 @@ pub async fn open_store(cfg: &Config) -> Result<Arc<dyn Store>, String> {
             let store = PgStore::connect(url.expose(), &opts)
                 .await
                 .map_err(|e| format!("cannot open the PostgreSQL database: {e}"))?;
-            Ok(Arc::new(store))
+            Ok(Arc::new(store.with_read_cache(cache)))
         }
         None => {
             let db = cfg.data_dir.join("cognate.db");
             let store =
                 SqliteStore::open(&db).await.map_err(|e| format!("cannot open the database {}: {e}", db.display()))?;
-            Ok(Arc::new(store))
+            Ok(Arc::new(store.with_read_cache(cache)))
         }
     }
 }

@@ -6,6 +6,7 @@
 // Each backend compiles the shared SQL files in `src/sql/` as its own modules, on purpose.
 #![allow(clippy::duplicate_mod)]
 
+pub mod cache;
 pub mod conformance;
 mod error;
 pub mod postgres;

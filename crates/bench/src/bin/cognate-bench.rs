@@ -4,13 +4,15 @@
 //!
 //! Usage: cognate-bench --endpoint URL [--scenario NAME|all] [--secs N] [--conc N] [--server-pid PID]
 //! Scenarios: signup, password, refresh, refresh-trigger (refresh with a PreTokenGeneration
-//! function this process serves on --lambda-port), get-tokens, get-user, admin-get-user, list-users, srp,
+//! function this process serves on --lambda-port), get-tokens, get-user, admin-get-user, list-users, describe-pool, describe-client, srp,
 //! get-user-under-hashing (GetUser from 2 tasks while `conc` tasks keep the password hashing
 //! saturated; the latencies reported are GetUser's), and the hosted UI's login-page, authorize,
 //! oauth-code and client-credentials (crates/bench/src/bin/cognate-bench/oauth.rs), and the
 //! identity pools' identity-guest, identity-credentials, identity-openid, sts-admin and
 //! sts-temporary (crates/bench/src/bin/cognate-bench/identity.rs); Cognito Sync's sync-update and
 //! sync-list (cognate-bench/sync.rs).
+//! With `--wrk FILE` it sets a read scenario up and writes a wrk script that replays its
+//! requests (cognate-bench/wrk.rs; scripts/bench-wrk runs it).
 //! Admin credentials (for the setup and admin-get-user) come from AWS_ACCESS_KEY_ID and
 //! AWS_SECRET_ACCESS_KEY.
 
@@ -32,8 +34,10 @@ mod identity;
 mod oauth;
 #[path = "cognate-bench/sync.rs"]
 mod sync;
+#[path = "cognate-bench/wrk.rs"]
+mod wrk;
 
-const SCENARIOS: [&str; 23] = [
+const SCENARIOS: [&str; 25] = [
     "signup",
     "password",
     "password-threat",
@@ -44,6 +48,8 @@ const SCENARIOS: [&str; 23] = [
     "get-user",
     "admin-get-user",
     "list-users",
+    "describe-pool",
+    "describe-client",
     "srp",
     "get-user-under-hashing",
     "login-page",
@@ -71,6 +77,8 @@ struct Args {
     /// `--lambda-port N`: refresh-trigger serves its PreTokenGeneration function on this port
     /// (the server was started with `COGNATE_LAMBDA_ENDPOINT=http://127.0.0.1:N`).
     lambda_port: Option<u16>,
+    /// `--wrk FILE`: set the scenario up, write a wrk script replaying its requests, and exit.
+    wrk: Option<String>,
 }
 
 fn args() -> Args {
@@ -82,6 +90,7 @@ fn args() -> Args {
         server_pid: None,
         existing: None,
         lambda_port: None,
+        wrk: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -93,6 +102,7 @@ fn args() -> Args {
             "--conc" => a.conc = v.parse().expect("--conc N"),
             "--server-pid" => a.server_pid = Some(v.parse().expect("--server-pid PID")),
             "--lambda-port" => a.lambda_port = Some(v.parse().expect("--lambda-port N")),
+            "--wrk" => a.wrk = Some(v),
             "--existing-pool" => {
                 let (p, n) = v.split_once(':').expect("--existing-pool POOL:COUNT");
                 a.existing = Some((p.to_string(), n.parse().expect("COUNT")));
@@ -377,6 +387,10 @@ async fn run(name: &str, a: &Args, admin: &idp::Client, public: &idp::Client) ->
     }
     let users = if matches!(name, "list-users") { 200 } else { conc.max(1) };
     let f = Arc::new(fixture(admin, users).await);
+    if let Some(path) = &a.wrk {
+        wrk::write(name, &a.endpoint, &f, path).await;
+        return Some((vec![], 0, Duration::from_secs(1), None));
+    }
     if let Some(m) = oauth::run(name, &a.endpoint, &f, secs, conc, pid).await {
         return Some(m);
     }
@@ -539,6 +553,26 @@ async fn run(name: &str, a: &Args, admin: &idp::Client, public: &idp::Client) ->
             })
             .await
         }
+        "describe-pool" | "describe-client" => {
+            let (f2, ac, pool) = (f.clone(), admin.clone(), name == "describe-pool");
+            drive(secs, conc, pid, move |_, _| {
+                let (f, ac) = (f2.clone(), ac.clone());
+                async move {
+                    if pool {
+                        ac.describe_user_pool().user_pool_id(&f.pool).send().await.map(|_| ()).map_err(err)
+                    } else {
+                        ac.describe_user_pool_client()
+                            .user_pool_id(&f.pool)
+                            .client_id(&f.client)
+                            .send()
+                            .await
+                            .map(|_| ())
+                            .map_err(err)
+                    }
+                }
+            })
+            .await
+        }
         "list-users" => {
             let (f2, ac) = (f.clone(), admin.clone());
             drive(secs, conc, pid, move |t, i| {
@@ -628,6 +662,10 @@ async fn main() {
     let a = args();
     let admin = client(&a.endpoint);
     let public = client(&a.endpoint);
+    if a.wrk.is_some() {
+        run(&a.scenario, &a, &admin, &public).await;
+        return;
+    }
     let names: Vec<&str> = if a.scenario == "all" { SCENARIOS.to_vec() } else { vec![a.scenario.as_str()] };
     let ticks_per_sec = 100.0; // Linux USER_HZ
     println!(

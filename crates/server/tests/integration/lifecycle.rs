@@ -163,3 +163,16 @@ async fn logs_to_a_pipe_carry_no_colour_codes() {
     assert_eq!(ready, Ok(true), "{seen}");
     assert!(!seen.contains('\u{1b}'), "ANSI escape codes in a piped log: {seen:?}");
 }
+
+/// One server per SQLite data dir (its read cache relies on being the only writer): a second
+/// `serve` on the same dir is refused with a message that says why, and the first keeps serving.
+#[tokio::test]
+async fn a_second_server_on_the_same_data_dir_is_refused() {
+    if cognate_testkit::on_postgres() {
+        return; // several nodes share a PostgreSQL database by design
+    }
+    let s = server().await;
+    let err = s.try_start_sibling(&[]).await.err().unwrap_or_default();
+    assert!(err.contains("another cognate server is serving the data dir"), "{err}");
+    pool(&s.client()).await;
+}

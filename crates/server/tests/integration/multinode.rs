@@ -317,3 +317,101 @@ async fn a_code_from_one_node_is_redeemed_on_the_other_and_logout_ends_the_sessi
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Each node caches pools, clients and users (confirmed by a version probe on PostgreSQL): an
+/// acknowledged write on one node is what the next read on either node returns, while writers on
+/// both nodes and readers on both run at once.
+#[tokio::test]
+async fn reads_through_the_caches_see_every_acknowledged_write_on_both_nodes() {
+    let Some((a, b, _)) = nodes().await else { return };
+    let (ca, cb) = (a.client(), b.client());
+    let (pool, client) = setup(&ca).await;
+    user(&ca, &pool, "cached").await;
+    let access = sign_in(&cb, &client, "cached", PASSWORD).await.unwrap().access_token.unwrap();
+    let get = |c: idp::Client, pool: String| async move {
+        c.admin_get_user().user_pool_id(&pool).username("cached").send().await
+    };
+    // Warm both nodes' caches.
+    for c in [&ca, &cb] {
+        get(c.clone(), pool.clone()).await.unwrap();
+        c.describe_user_pool().user_pool_id(&pool).send().await.unwrap();
+        c.describe_user_pool_client().user_pool_id(&pool).client_id(&client).send().await.unwrap();
+        c.get_user().access_token(&access).send().await.unwrap();
+    }
+    // Readers keep both caches busy while a writer on each node changes its own attribute and
+    // checks, after each acknowledgement, that both nodes (AdminGetUser, and GetUser by sub)
+    // return what it wrote.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut readers = vec![];
+    for c in [ca.clone(), cb.clone(), ca.clone(), cb.clone()] {
+        let (stop, pool) = (stop.clone(), pool.clone());
+        readers.push(tokio::spawn(async move {
+            let mut n = 0u32;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                c.admin_get_user().user_pool_id(&pool).username("cached").send().await.unwrap();
+                n += 1;
+            }
+            n
+        }));
+    }
+    let mut writers = vec![];
+    for (attr_name, writer) in [("nickname", ca.clone()), ("given_name", cb.clone())] {
+        let (ca, cb, pool, access) = (ca.clone(), cb.clone(), pool.clone(), access.clone());
+        writers.push(tokio::spawn(async move {
+            for i in 0..15 {
+                let value = format!("{attr_name}-{i}");
+                writer
+                    .admin_update_user_attributes()
+                    .user_pool_id(&pool)
+                    .username("cached")
+                    .user_attributes(attr(attr_name, &value))
+                    .send()
+                    .await
+                    .unwrap();
+                for (node, c) in [("a", &ca), ("b", &cb)] {
+                    let u = c.admin_get_user().user_pool_id(&pool).username("cached").send().await.unwrap();
+                    assert_eq!(
+                        value_of(u.user_attributes(), attr_name),
+                        Some(value.as_str()),
+                        "AdminGetUser on {node}"
+                    );
+                    let me = c.get_user().access_token(&access).send().await.unwrap();
+                    assert_eq!(value_of(me.user_attributes(), attr_name), Some(value.as_str()), "GetUser on {node}");
+                }
+            }
+        }));
+    }
+    for w in writers {
+        w.await.unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for r in readers {
+        assert!(r.await.unwrap() > 0);
+    }
+
+    // A pool and a client changed on one node are read changed on the other at once.
+    ca.update_user_pool().user_pool_id(&pool).user_pool_tags("cache", "changed-on-a").send().await.unwrap();
+    let p = cb.describe_user_pool().user_pool_id(&pool).send().await.unwrap().user_pool.unwrap();
+    assert_eq!(p.user_pool_tags.unwrap().get("cache").map(String::as_str), Some("changed-on-a"));
+    cb.update_user_pool_client()
+        .user_pool_id(&pool)
+        .client_id(&client)
+        .client_name("renamed-on-b")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .send()
+        .await
+        .unwrap();
+    let d = ca.describe_user_pool_client().user_pool_id(&pool).client_id(&client).send().await.unwrap();
+    assert_eq!(d.user_pool_client.unwrap().client_name.as_deref(), Some("renamed-on-b"));
+
+    // Deleted on one node, gone on the other; made again, the other node sees the new user.
+    let old_sub = value_of(get(cb.clone(), pool.clone()).await.unwrap().user_attributes(), "sub").unwrap().to_string();
+    ca.admin_delete_user().user_pool_id(&pool).username("cached").send().await.unwrap();
+    let gone = get(cb.clone(), pool.clone()).await.expect_err("deleted");
+    assert_eq!(code(&gone), "UserNotFoundException");
+    assert!(cb.get_user().access_token(&access).send().await.is_err(), "GetUser of a deleted user");
+    user(&cb, &pool, "cached").await;
+    let again = get(ca.clone(), pool.clone()).await.unwrap();
+    assert_ne!(value_of(again.user_attributes(), "sub"), Some(old_sub.as_str()), "the new user, not the cached one");
+}

@@ -7,12 +7,14 @@ use cognate_model::{
 };
 use std::sync::Arc;
 
+mod cache;
 mod concurrency;
 mod operations;
 mod sign_in;
 mod sync;
 mod threat;
 
+pub use cache::{inserts_beside_an_exclusive_cache, read_your_writes_across};
 pub use concurrency::{concurrent_refresh_tokens, concurrent_unique_names};
 
 fn pool(name: &str) -> UserPool {

@@ -67,6 +67,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (17, "user_sessions", include_str!("../../migrations/postgres/0017_user_sessions.sql")),
     (18, "webauthn", include_str!("../../migrations/postgres/0018_webauthn.sql")),
     (19, "auth_events", include_str!("../../migrations/postgres/0019_auth_events.sql")),
+    (20, "versions", include_str!("../../migrations/postgres/0020_versions.sql")),
 ];
 
 /// Connection pool settings (`COGNATE_DATABASE_MAX_CONNECTIONS`, `..._ACQUIRE_TIMEOUT_SECS`).
@@ -95,6 +96,16 @@ impl Default for PgOptions {
 pub struct PgStore {
     writer: PgPool,
     reader: PgPool,
+    cache: std::sync::Arc<crate::cache::ReadCache>,
+}
+
+impl PgStore {
+    /// Turns the read cache on. Other nodes write the same rows, so each hit is confirmed by a
+    /// version probe before it is used (`Coherence::Probe`, see `crate::cache`).
+    pub fn with_read_cache(mut self, limits: crate::cache::CacheLimits) -> Self {
+        self.cache = std::sync::Arc::new(crate::cache::ReadCache::new(limits, crate::cache::Coherence::Probe));
+        self
+    }
 }
 
 impl PgStore {
@@ -130,7 +141,7 @@ impl PgStore {
             .acquire_timeout(opts.acquire_timeout)
             .connect_with(connect)
             .await?;
-        Ok(Self { writer: pool.clone(), reader: pool })
+        Ok(Self { writer: pool.clone(), reader: pool, cache: std::sync::Arc::new(crate::cache::ReadCache::off()) })
     }
 
     /// Connects and runs pending migrations (safe when several nodes start together).
@@ -302,7 +313,11 @@ mod tests {
         let applied: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM cognate_migrations").fetch_one(&store.reader).await.unwrap();
         assert_eq!(applied, MIGRATIONS.len() as i64);
+        // Two nodes with their read caches: each reads the other's writes.
+        let cached = |s: &PgStore| std::sync::Arc::new(s.clone().with_read_cache(Default::default()));
+        crate::conformance::read_your_writes_across(cached(&store), cached(&other)).await;
         other.close().await;
+        let store = store.with_read_cache(Default::default());
         crate::conformance::run_all(&store).await;
         crate::conformance::concurrent_unique_names(std::sync::Arc::new(store.clone())).await;
         crate::conformance::concurrent_refresh_tokens(std::sync::Arc::new(store.clone())).await;

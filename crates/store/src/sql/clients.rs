@@ -1,5 +1,6 @@
 use super::DbRow;
 use super::{conflict_or, DbStore};
+use crate::cache::Coherence;
 use crate::{ClientStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use cognate_model::{AppClient, ClientId, UserPoolId};
@@ -16,6 +17,14 @@ fn client_from_row(row: &DbRow) -> StoreResult<AppClient> {
         updated_at: row.try_get("updated_at")?,
         settings: serde_json::from_str(&settings)?,
     })
+}
+
+/// The stored version of a client (the read cache's probe on a shared database).
+async fn probe(store: &DbStore, id: &ClientId) -> StoreResult<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT version FROM app_clients WHERE client_id = $1")
+        .bind(id.as_str())
+        .fetch_optional(&store.reader)
+        .await?)
 }
 
 #[async_trait]
@@ -42,18 +51,28 @@ impl ClientStore for DbStore {
     }
 
     async fn get_client(&self, id: &ClientId) -> StoreResult<Option<AppClient>> {
-        sqlx::query("SELECT * FROM app_clients WHERE client_id = $1")
+        if let Some((client, version)) = self.cache.client(id.as_str()) {
+            if self.cache.coherence() == Coherence::Exclusive || probe(self, id).await? == Some(version) {
+                return Ok(Some((*client).clone()));
+            }
+        }
+        let since = self.cache.generation();
+        let Some(row) = sqlx::query("SELECT * FROM app_clients WHERE client_id = $1")
             .bind(id.as_str())
             .fetch_optional(&self.reader)
             .await?
-            .map(|r| client_from_row(&r))
-            .transpose()
+        else {
+            return Ok(None);
+        };
+        let client = client_from_row(&row)?;
+        self.cache.put_client(since, &client, row.try_get("version")?);
+        Ok(Some(client))
     }
 
     async fn update_client(&self, c: &AppClient) -> StoreResult<()> {
         let r = sqlx::query(
-            "UPDATE app_clients SET name = $1, secret_sealed = $2, updated_at = $3, settings = $4 \
-             WHERE client_id = $5 AND pool_id = $6",
+            "UPDATE app_clients SET name = $1, secret_sealed = $2, updated_at = $3, settings = $4, \
+             version = version + 1 WHERE client_id = $5 AND pool_id = $6",
         )
         .bind(&c.name)
         .bind(&c.secret_sealed)
@@ -62,7 +81,9 @@ impl ClientStore for DbStore {
         .bind(c.client_id.as_str())
         .bind(c.pool_id.as_str())
         .execute(&self.writer)
-        .await?;
+        .await;
+        self.cache.forget_client(c.client_id.as_str());
+        let r = r?;
         if r.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -74,7 +95,9 @@ impl ClientStore for DbStore {
             .bind(id.as_str())
             .bind(pool.as_str())
             .execute(&self.writer)
-            .await?;
+            .await;
+        self.cache.forget_client(id.as_str());
+        let r = r?;
         if r.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }

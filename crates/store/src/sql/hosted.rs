@@ -75,14 +75,17 @@ fn client_key(client: Option<&ClientId>) -> &str {
 #[async_trait]
 impl HostedUiStore for DbStore {
     async fn create_domain(&self, d: &PoolDomain) -> StoreResult<()> {
-        sqlx::query("INSERT INTO user_pool_domains (domain, pool_id, custom, document) VALUES ($1, $2, $3, $4)")
-            .bind(&d.domain)
-            .bind(d.pool_id.as_str())
-            .bind(d.custom)
-            .bind(serde_json::to_string(d)?)
-            .execute(&self.writer)
-            .await
-            .map_err(|e| conflict_or(e, "domain"))?;
+        let r =
+            sqlx::query("INSERT INTO user_pool_domains (domain, pool_id, custom, document) VALUES ($1, $2, $3, $4)")
+                .bind(&d.domain)
+                .bind(d.pool_id.as_str())
+                .bind(d.custom)
+                .bind(serde_json::to_string(d)?)
+                .execute(&self.writer)
+                .await
+                .map_err(|e| conflict_or(e, "domain"));
+        self.cache.forget_domains();
+        r?;
         Ok(())
     }
 
@@ -96,13 +99,20 @@ impl HostedUiStore for DbStore {
     }
 
     async fn domains_of_pool(&self, pool: &UserPoolId) -> StoreResult<Vec<PoolDomain>> {
-        sqlx::query("SELECT document FROM user_pool_domains WHERE pool_id = $1 ORDER BY domain")
-            .bind(pool.as_str())
-            .fetch_all(&self.reader)
-            .await?
-            .iter()
-            .map(|r| doc(r, "document"))
-            .collect()
+        if let Some(d) = self.cache.domains(pool.as_str()) {
+            return Ok((*d).clone());
+        }
+        let since = self.cache.generation();
+        let domains: Vec<PoolDomain> =
+            sqlx::query("SELECT document FROM user_pool_domains WHERE pool_id = $1 ORDER BY domain")
+                .bind(pool.as_str())
+                .fetch_all(&self.reader)
+                .await?
+                .iter()
+                .map(|r| doc(r, "document"))
+                .collect::<StoreResult<_>>()?;
+        self.cache.put_domains(since, pool.as_str(), domains.clone());
+        Ok(domains)
     }
 
     async fn oauth_client(&self, client: &ClientId) -> StoreResult<Option<(AppClient, UserPool, bool)>> {
@@ -144,14 +154,15 @@ impl HostedUiStore for DbStore {
             .bind(&d.domain)
             .bind(d.pool_id.as_str())
             .execute(&self.writer)
-            .await?;
-        found(r.rows_affected())
+            .await;
+        self.cache.forget_domains();
+        found(r?.rows_affected())
     }
 
     async fn delete_domain(&self, domain: &str) -> StoreResult<()> {
-        let r =
-            sqlx::query("DELETE FROM user_pool_domains WHERE domain = $1").bind(domain).execute(&self.writer).await?;
-        found(r.rows_affected())
+        let r = sqlx::query("DELETE FROM user_pool_domains WHERE domain = $1").bind(domain).execute(&self.writer).await;
+        self.cache.forget_domains();
+        found(r?.rows_affected())
     }
 
     async fn put_resource_server(&self, rs: &ResourceServer, create: bool) -> StoreResult<()> {

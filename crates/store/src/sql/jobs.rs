@@ -117,36 +117,13 @@ impl JobStore for DbStore {
     }
 
     async fn create_users(&self, users: &[(User, Vec<String>)]) -> StoreResult<Vec<StoreResult<()>>> {
-        // The fast path: conflicts found with two reads, the rest in multi-row inserts. If the
-        // database still refuses (a writer raced it on PostgreSQL), the batch is redone one
-        // user at a time, each in a savepoint.
-        match bulk_insert(self, users).await {
-            Ok(Some(results)) => return Ok(results),
-            Ok(None) => {}
-            Err(e) => tracing::debug!(error = %e, "bulk insert refused; inserting one by one"),
+        let r = create_users_now(self, users).await;
+        let mut pools: Vec<&str> = users.iter().map(|(u, _)| u.pool_id.as_str()).collect();
+        pools.dedup();
+        for p in pools {
+            self.cache.forget_count(p);
         }
-        crate::retrying(|| async move {
-            let mut tx = self.writer.begin().await?;
-            let mut results = Vec::with_capacity(users.len());
-            for (user, keys) in users {
-                // Each user in a savepoint: a refused one is rolled back alone.
-                let mut one = tx.begin().await?;
-                let r = insert_user(&mut one, user, keys).await;
-                let r = match r {
-                    Ok(()) => log_change(&mut one, &user.pool_id, &user.username_key, None).await,
-                    e => e,
-                };
-                match r {
-                    Ok(()) => one.commit().await?,
-                    Err(StoreError::Retry) => return Err(StoreError::Retry),
-                    Err(_) => one.rollback().await?,
-                }
-                results.push(r);
-            }
-            tx.commit().await?;
-            Ok(results)
-        })
-        .await
+        r
     }
 
     async fn users_before(&self, pool: &UserPoolId, since: i64) -> StoreResult<Vec<(String, Option<User>)>> {
@@ -173,7 +150,7 @@ impl JobStore for DbStore {
         username_key: &str,
         user: Option<(&User, &[String])>,
     ) -> StoreResult<()> {
-        crate::retrying(|| async move {
+        let r = crate::retrying(|| async move {
             let mut tx = self.writer.begin().await?;
             let before = current_user(&mut tx, pool, username_key).await?;
             sqlx::query("DELETE FROM users WHERE pool_id = $1 AND username_key = $2")
@@ -188,13 +165,49 @@ impl JobStore for DbStore {
             tx.commit().await?;
             Ok(())
         })
-        .await
+        .await;
+        self.cache.forget_user(pool.as_str(), username_key);
+        r
     }
 
     async fn prune_changes(&self, before: i64) -> StoreResult<u64> {
         let r = sqlx::query("DELETE FROM user_changes WHERE at < $1").bind(before).execute(&self.writer).await?;
         Ok(r.rows_affected())
     }
+}
+
+/// Inserts users (each refused alone on a conflict); the results in order.
+async fn create_users_now(store: &DbStore, users: &[(User, Vec<String>)]) -> StoreResult<Vec<StoreResult<()>>> {
+    // The fast path: conflicts found with two reads, the rest in multi-row inserts. If the
+    // database still refuses (a writer raced it on PostgreSQL), the batch is redone one
+    // user at a time, each in a savepoint.
+    match bulk_insert(store, users).await {
+        Ok(Some(results)) => return Ok(results),
+        Ok(None) => {}
+        Err(e) => tracing::debug!(error = %e, "bulk insert refused; inserting one by one"),
+    }
+    crate::retrying(|| async move {
+        let mut tx = store.writer.begin().await?;
+        let mut results = Vec::with_capacity(users.len());
+        for (user, keys) in users {
+            // Each user in a savepoint: a refused one is rolled back alone.
+            let mut one = tx.begin().await?;
+            let r = insert_user(&mut one, user, keys).await;
+            let r = match r {
+                Ok(()) => log_change(&mut one, &user.pool_id, &user.username_key, None).await,
+                e => e,
+            };
+            match r {
+                Ok(()) => one.commit().await?,
+                Err(StoreError::Retry) => return Err(StoreError::Retry),
+                Err(_) => one.rollback().await?,
+            }
+            results.push(r);
+        }
+        tx.commit().await?;
+        Ok(results)
+    })
+    .await
 }
 
 /// Rows a multi-row statement carries (22 values a user: far below either database's limit).

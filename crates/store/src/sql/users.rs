@@ -101,6 +101,23 @@ pub(super) async fn current_user(
         .transpose()
 }
 
+/// True when the cached `user` is the stored row: always where this process makes every write;
+/// on a shared database when the row found by `column` = `value` has the same sub and version
+/// (a user deleted and made again has another sub; a restore puts back a version with the
+/// content it had).
+async fn confirmed(store: &DbStore, user: &User, column: &str, value: &str) -> StoreResult<bool> {
+    if store.cache.coherence() == crate::cache::Coherence::Exclusive {
+        return Ok(true);
+    }
+    let row: Option<(String, i64)> =
+        sqlx::query_as(&format!("SELECT sub, version FROM users WHERE pool_id = $1 AND {column} = $2"))
+            .bind(user.pool_id.as_str())
+            .bind(value)
+            .fetch_optional(&store.reader)
+            .await?;
+    Ok(row.is_some_and(|(sub, version)| sub == user.sub && version == user.version))
+}
+
 /// Appends one entry to the change log: the user as it was before this write.
 pub(super) async fn log_change(
     tx: &mut Transaction<'_, Db>,
@@ -123,34 +140,56 @@ pub(super) async fn log_change(
 impl UserStore for DbStore {
     async fn create_user(&self, user: &User, keys: &[String]) -> StoreResult<()> {
         // Run again if the database aborts it (serialization failure, deadlock).
-        crate::retrying(|| async move {
+        let r = crate::retrying(|| async move {
             let mut tx = self.writer.begin().await?;
             insert_user(&mut tx, user, keys).await?;
             log_change(&mut tx, &user.pool_id, &user.username_key, None).await?;
             tx.commit().await?;
             Ok(())
         })
-        .await
+        .await;
+        self.cache.forget_count(user.pool_id.as_str());
+        r
     }
 
     async fn get_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<User>> {
-        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND username_key = $2"))
+        if let Some(u) = self.cache.user(pool.as_str(), username_key) {
+            if confirmed(self, &u, "username_key", username_key).await? {
+                return Ok(Some((*u).clone()));
+            }
+        }
+        let since = self.cache.generation();
+        let u = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND username_key = $2"))
             .bind(pool.as_str())
             .bind(username_key)
             .fetch_optional(&self.reader)
             .await?
             .map(|r| user_from_row(&r))
-            .transpose()
+            .transpose()?;
+        if let Some(u) = &u {
+            self.cache.put_user(since, u);
+        }
+        Ok(u)
     }
 
     async fn get_user_by_sub(&self, pool: &UserPoolId, sub: &str) -> StoreResult<Option<User>> {
-        sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND sub = $2"))
+        if let Some(u) = self.cache.user_by_sub(pool.as_str(), sub) {
+            if confirmed(self, &u, "sub", sub).await? {
+                return Ok(Some((*u).clone()));
+            }
+        }
+        let since = self.cache.generation();
+        let u = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND sub = $2"))
             .bind(pool.as_str())
             .bind(sub)
             .fetch_optional(&self.reader)
             .await?
             .map(|r| user_from_row(&r))
-            .transpose()
+            .transpose()?;
+        if let Some(u) = &u {
+            self.cache.put_user(since, u);
+        }
+        Ok(u)
     }
 
     async fn find_key(&self, pool: &UserPoolId, key: &str) -> StoreResult<Option<String>> {
@@ -163,7 +202,7 @@ impl UserStore for DbStore {
 
     async fn update_user(&self, user: &User, keys: Option<&[String]>) -> StoreResult<()> {
         // Run again if the database aborts it (serialization failure, deadlock).
-        crate::retrying(|| async move {
+        let r = crate::retrying(|| async move {
             let mut tx = self.writer.begin().await?;
             let before = current_user(&mut tx, &user.pool_id, &user.username_key).await?;
             let idx = indexed_values(user);
@@ -209,11 +248,13 @@ impl UserStore for DbStore {
             tx.commit().await?;
             Ok(())
         })
-        .await
+        .await;
+        self.cache.forget_user(user.pool_id.as_str(), &user.username_key);
+        r
     }
 
     async fn delete_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<()> {
-        crate::retrying(|| async move {
+        let r = crate::retrying(|| async move {
             let mut tx = self.writer.begin().await?;
             let Some(before) = current_user(&mut tx, pool, username_key).await? else {
                 return Err(StoreError::NotFound);
@@ -227,7 +268,9 @@ impl UserStore for DbStore {
             tx.commit().await?;
             Ok(())
         })
-        .await
+        .await;
+        self.cache.forget_user(pool.as_str(), username_key);
+        r
     }
 
     async fn list_users(
@@ -237,7 +280,11 @@ impl UserStore for DbStore {
         after: Option<&UserCursor>,
         limit: usize,
     ) -> StoreResult<UserPage> {
-        let Some((sql, binds, sorted)) = list_query(pool, filter, after, limit) else {
+        // With an exclusive cache the query reads only the name keys (from the filter's index,
+        // never the table) and the users come from the cache; the rest in one more read.
+        let keys_only = self.cache.lists_from_cache();
+        let cols = if keys_only { "username_key" } else { USER_COLUMNS };
+        let Some((sql, binds, sorted)) = list_query(pool, filter, after, limit, cols) else {
             return Ok(UserPage { users: vec![], next: None });
         };
         let mut q = sqlx::query(&sql);
@@ -248,24 +295,85 @@ impl UserStore for DbStore {
                 Bind::Bool(b) => q.bind(*b),
             };
         }
+        let since = self.cache.generation();
         let rows = q.fetch_all(&self.reader).await?;
         let more = rows.len() > limit;
-        let mut users = Vec::with_capacity(rows.len().min(limit));
-        let mut last_sort = String::new();
+        let mut keys = Vec::with_capacity(rows.len().min(limit));
+        let mut users = Vec::with_capacity(keys.capacity());
         for row in rows.iter().take(limit) {
-            if sorted {
-                last_sort = sqlx::Row::try_get(row, "sort_value")?;
+            let sort = if sorted { sqlx::Row::try_get(row, "sort_value")? } else { String::new() };
+            keys.push((sqlx::Row::try_get::<String, _>(row, "username_key")?, sort));
+            if !keys_only {
+                users.push(user_from_row(row)?);
             }
-            users.push(user_from_row(row)?);
         }
-        let next = match (more, users.last()) {
-            (true, Some(last)) => Some(UserCursor {
-                value: if sorted { last_sort } else { last.username_key.clone() },
-                username_key: last.username_key.clone(),
-            }),
+        if keys_only {
+            users = cached_users(self, pool, &keys, since).await?;
+            // A user written between the two reads is shown as it is now, if it still matches.
+            users.retain(|u| admits(filter, u));
+        }
+        let next = match (more, keys.last()) {
+            (true, Some((key, sort))) => {
+                Some(UserCursor { value: if sorted { sort.clone() } else { key.clone() }, username_key: key.clone() })
+            }
             _ => None,
         };
         Ok(UserPage { users, next })
+    }
+}
+
+/// The users with `keys` (in that order): from the cache, the missing ones in one read (and
+/// cached). A user deleted meanwhile is left out.
+async fn cached_users(
+    store: &DbStore,
+    pool: &UserPoolId,
+    keys: &[(String, String)],
+    since: u64,
+) -> StoreResult<Vec<User>> {
+    let mut found: Vec<Option<User>> =
+        keys.iter().map(|(k, _)| store.cache.user(pool.as_str(), k).map(|u| (*u).clone())).collect();
+    let missing: Vec<&str> =
+        keys.iter().zip(&found).filter(|(_, f)| f.is_none()).map(|((k, _), _)| k.as_str()).collect();
+    if !missing.is_empty() {
+        let marks: Vec<String> = (0..missing.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql =
+            format!("SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND username_key IN ({})", marks.join(", "));
+        let mut q = sqlx::query(&sql).bind(pool.as_str());
+        for k in &missing {
+            q = q.bind(*k);
+        }
+        for row in q.fetch_all(&store.reader).await? {
+            let u = user_from_row(&row)?;
+            store.cache.put_user(since, &u);
+            if let Some(i) = keys.iter().position(|(k, _)| *k == u.username_key) {
+                found[i] = Some(u);
+            }
+        }
+    }
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// True when `user` is one `filter` selects (what the listing queries ask of the columns).
+fn admits(filter: &UserFilter, user: &User) -> bool {
+    let value = |c: FilterColumn| -> Option<&str> {
+        match c {
+            FilterColumn::Username => Some(&user.username_key),
+            FilterColumn::Sub => Some(&user.sub),
+            FilterColumn::Email => user.attribute("email"),
+            FilterColumn::PhoneNumber => user.attribute("phone_number"),
+            FilterColumn::Name => user.attribute("name"),
+            FilterColumn::GivenName => user.attribute("given_name"),
+            FilterColumn::FamilyName => user.attribute("family_name"),
+            FilterColumn::PreferredUsername => user.attribute("preferred_username"),
+        }
+    };
+    match filter {
+        UserFilter::All => true,
+        UserFilter::Nothing => false,
+        UserFilter::Equals(c, v) => value(*c) == Some(v.as_str()),
+        UserFilter::Prefix(c, p) => value(*c).is_some_and(|x| x.starts_with(p.as_str())),
+        UserFilter::StatusIn(s) => s.contains(&user.status),
+        UserFilter::Enabled(e) => user.enabled == *e,
     }
 }
 
@@ -279,11 +387,14 @@ pub(super) enum Bind {
 
 /// The SQL, binds, and whether rows are sorted by a filter column (then `sort_value` is
 /// selected for the cursor), for one page of ListUsers. `None` when nothing can match.
+/// The listing query of `filter` (the rows' `cols`), its binds, and whether it sorts by the
+/// filtered column (`sort_value`) rather than the name key.
 pub(super) fn list_query(
     pool: &UserPoolId,
     filter: &UserFilter,
     after: Option<&UserCursor>,
     limit: usize,
+    cols: &str,
 ) -> Option<(String, Vec<Bind>, bool)> {
     let after_key = after.map(|c| c.username_key.clone()).unwrap_or_default();
     let fetch = limit as i64 + 1;
@@ -291,13 +402,13 @@ pub(super) fn list_query(
     Some(match filter {
         UserFilter::Nothing => return None,
         UserFilter::All => (
-            format!("SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND username_key > $2 ORDER BY username_key LIMIT $3"),
+            format!("SELECT {cols} FROM users WHERE pool_id = $1 AND username_key > $2 ORDER BY username_key LIMIT $3"),
             vec![p, Bind::Text(after_key), Bind::Int(fetch)],
             false,
         ),
         UserFilter::Equals(col, value) => (
             format!(
-                "SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND {c} = $2 AND username_key > $3 \
+                "SELECT {cols} FROM users WHERE pool_id = $1 AND {c} = $2 AND username_key > $3 \
                  ORDER BY username_key LIMIT $4",
                 c = column(*col)
             ),
@@ -312,11 +423,12 @@ pub(super) fn list_query(
             };
             let upper = prefix_successor(prefix);
             let sql = format!(
-                "SELECT {USER_COLUMNS}, {c} AS sort_value FROM users WHERE pool_id = $1 AND {c} >= $2 \
+                "SELECT {cols}, {c} AS sort_value FROM users WHERE pool_id = $1 AND {c} >= $2 \
                  AND ({c}, username_key) > ($3, $4) {} ORDER BY {c}, username_key LIMIT $5",
                 if upper.is_some() { format!("AND {c} < $6") } else { String::new() }
             );
-            let mut binds = vec![p, Bind::Text(prefix.clone()), Bind::Text(from_value), Bind::Text(from_key), Bind::Int(fetch)];
+            let mut binds =
+                vec![p, Bind::Text(prefix.clone()), Bind::Text(from_value), Bind::Text(from_key), Bind::Int(fetch)];
             binds.extend(upper.map(Bind::Text));
             (sql, binds, true)
         }
@@ -326,7 +438,7 @@ pub(super) fn list_query(
             }
             let marks: Vec<String> = (0..statuses.len()).map(|i| format!("${}", i + 3)).collect();
             let sql = format!(
-                "SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND username_key > $2 AND status IN ({}) \
+                "SELECT {cols} FROM users WHERE pool_id = $1 AND username_key > $2 AND status IN ({}) \
                  ORDER BY username_key LIMIT {fetch}",
                 marks.join(", ")
             );
@@ -336,7 +448,7 @@ pub(super) fn list_query(
         }
         UserFilter::Enabled(enabled) => (
             format!(
-                "SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND enabled = $2 AND username_key > $3 \
+                "SELECT {cols} FROM users WHERE pool_id = $1 AND enabled = $2 AND username_key > $3 \
                  ORDER BY username_key LIMIT $4"
             ),
             vec![p, Bind::Bool(*enabled), Bind::Text(after_key), Bind::Int(fetch)],

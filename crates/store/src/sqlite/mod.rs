@@ -69,6 +69,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (17, "user_sessions", include_str!("../../migrations/sqlite/0017_user_sessions.sql")),
     (18, "webauthn", include_str!("../../migrations/sqlite/0018_webauthn.sql")),
     (19, "auth_events", include_str!("../../migrations/sqlite/0019_auth_events.sql")),
+    (20, "versions", include_str!("../../migrations/sqlite/0020_versions.sql")),
 ];
 
 /// Page size of new databases. A user row (attributes, password hash, sealed SRP verifier) is
@@ -81,6 +82,7 @@ pub struct SqliteStore {
     reader: SqlitePool,
     refresh_tokens: batch::RefreshBatcher,
     sync_patches: batch::SyncBatcher,
+    cache: std::sync::Arc<crate::cache::ReadCache>,
 }
 
 impl SqliteStore {
@@ -99,7 +101,8 @@ impl SqliteStore {
         let reader = SqlitePoolOptions::new().max_connections(4).connect_with(opts.read_only(true)).await?;
         let refresh_tokens = batch::RefreshBatcher::start(writer.clone());
         let sync_patches = batch::SyncBatcher::start(writer.clone());
-        Ok(Self { writer, reader, refresh_tokens, sync_patches })
+        let cache = std::sync::Arc::new(crate::cache::ReadCache::off());
+        Ok(Self { writer, reader, refresh_tokens, sync_patches, cache })
     }
 
     /// A private in-memory database (one connection), for unit tests.
@@ -114,7 +117,18 @@ impl SqliteStore {
         migrate(&pool).await?;
         let refresh_tokens = batch::RefreshBatcher::start(pool.clone());
         let sync_patches = batch::SyncBatcher::start(pool.clone());
-        Ok(Self { writer: pool.clone(), reader: pool, refresh_tokens, sync_patches })
+        let cache = std::sync::Arc::new(crate::cache::ReadCache::off());
+        Ok(Self { writer: pool.clone(), reader: pool, refresh_tokens, sync_patches, cache })
+    }
+}
+
+impl SqliteStore {
+    /// Turns the read cache on. Only for the one process that serves this file (the server
+    /// holds the data dir's lock): every update and delete then goes through this store, so hits
+    /// need no check (`Coherence::Exclusive`, see `crate::cache`).
+    pub fn with_read_cache(mut self, limits: crate::cache::CacheLimits) -> Self {
+        self.cache = std::sync::Arc::new(crate::cache::ReadCache::new(limits, crate::cache::Coherence::Exclusive));
+        self
     }
 }
 
@@ -254,10 +268,18 @@ mod tests {
     async fn conformance_on_disk_and_reopen() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cognate.db");
-        let store = SqliteStore::open(&path).await.unwrap();
+        // As the server opens it: with the read cache.
+        let store = SqliteStore::open(&path).await.unwrap().with_read_cache(Default::default());
         crate::conformance::run_all(&store).await;
         crate::conformance::concurrent_unique_names(std::sync::Arc::new(store.clone())).await;
         crate::conformance::concurrent_refresh_tokens(std::sync::Arc::new(store.clone())).await;
+        let cli = SqliteStore::open(&path).await.unwrap();
+        crate::conformance::inserts_beside_an_exclusive_cache(
+            std::sync::Arc::new(store.clone()),
+            std::sync::Arc::new(cli.clone()),
+        )
+        .await;
+        cli.close().await;
         assert!(store.put_meta_if_absent("k", "v").await.unwrap());
         store.close().await;
         let again = SqliteStore::open(&path).await.unwrap();
@@ -293,8 +315,9 @@ mod plan_tests {
             filters.push(UserFilter::Equals(c, "x".into()));
             filters.push(UserFilter::Prefix(c, "x".into()));
         }
-        for f in filters {
-            let (sql, binds, _) = list_query(&pool, &f, None, 60).unwrap();
+        // Full rows, and (with the read cache) name keys only: those read the index alone.
+        for (f, cols) in filters.iter().flat_map(|f| [(f, super::rows::USER_COLUMNS), (f, "username_key")]) {
+            let (sql, binds, _) = list_query(&pool, f, None, 60, cols).unwrap();
             let explain = format!("EXPLAIN QUERY PLAN {sql}");
             let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(&explain);
             for b in binds {
@@ -308,6 +331,9 @@ mod plan_tests {
             let text = plan.join(" | ");
             assert!(text.contains("SEARCH users USING"), "{f:?}: {text}");
             assert!(!text.contains("SCAN users"), "{f:?}: {text}");
+            if cols == "username_key" {
+                assert!(text.contains("COVERING INDEX") || text.contains("PRIMARY KEY"), "{f:?}: {text}");
+            }
         }
     }
 
