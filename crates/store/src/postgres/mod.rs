@@ -106,6 +106,11 @@ impl PgStore {
         self.cache = std::sync::Arc::new(crate::cache::ReadCache::new(limits, crate::cache::Coherence::Probe));
         self
     }
+
+    /// Listings always go through the pool here.
+    fn inline_keys(&self, _sql: &str, _binds: &[users::Bind], _sorted: bool) -> Option<Vec<(String, String)>> {
+        None
+    }
 }
 
 impl PgStore {

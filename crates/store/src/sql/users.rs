@@ -287,26 +287,37 @@ impl UserStore for DbStore {
         let Some((sql, binds, sorted)) = list_query(pool, filter, after, limit, cols) else {
             return Ok(UserPage { users: vec![], next: None });
         };
-        let mut q = sqlx::query(&sql);
-        for b in &binds {
-            q = match b {
-                Bind::Text(t) => q.bind(t.clone()),
-                Bind::Int(i) => q.bind(*i),
-                Bind::Bool(b) => q.bind(*b),
-            };
-        }
         let since = self.cache.generation();
-        let rows = q.fetch_all(&self.reader).await?;
-        let more = rows.len() > limit;
-        let mut keys = Vec::with_capacity(rows.len().min(limit));
-        let mut users = Vec::with_capacity(keys.capacity());
-        for row in rows.iter().take(limit) {
-            let sort = if sorted { sqlx::Row::try_get(row, "sort_value")? } else { String::new() };
-            keys.push((sqlx::Row::try_get::<String, _>(row, "username_key")?, sort));
-            if !keys_only {
-                users.push(user_from_row(row)?);
+        // Name keys read inline on this thread where the backend can (SQLite: no worker-thread
+        // hop); else through the pool.
+        let inline = if keys_only { self.inline_keys(&sql, &binds, sorted) } else { None };
+        let (keys, mut users, more) = match inline {
+            Some(mut keys) => {
+                let more = keys.len() > limit;
+                keys.truncate(limit);
+                (keys, vec![], more)
             }
-        }
+            None => {
+                let mut q = sqlx::query(&sql);
+                for b in &binds {
+                    q = match b {
+                        Bind::Text(t) => q.bind(t.clone()),
+                        Bind::Int(i) => q.bind(*i),
+                        Bind::Bool(b) => q.bind(*b),
+                    };
+                }
+                let rows = q.fetch_all(&self.reader).await?;
+                let (mut keys, mut users) = (Vec::with_capacity(limit), Vec::with_capacity(limit));
+                for row in rows.iter().take(limit) {
+                    let sort = if sorted { sqlx::Row::try_get(row, "sort_value")? } else { String::new() };
+                    keys.push((sqlx::Row::try_get::<String, _>(row, "username_key")?, sort));
+                    if !keys_only {
+                        users.push(user_from_row(row)?);
+                    }
+                }
+                (keys, users, rows.len() > limit)
+            }
+        };
         if keys_only {
             users = cached_users(self, pool, &keys, since).await?;
             // A user written between the two reads is shown as it is now, if it still matches.
@@ -385,10 +396,9 @@ pub(super) enum Bind {
     Bool(bool),
 }
 
-/// The SQL, binds, and whether rows are sorted by a filter column (then `sort_value` is
-/// selected for the cursor), for one page of ListUsers. `None` when nothing can match.
-/// The listing query of `filter` (the rows' `cols`), its binds, and whether it sorts by the
-/// filtered column (`sort_value`) rather than the name key.
+/// The SQL (selecting `cols`), binds, and whether rows are sorted by a filter column (then
+/// `sort_value` is selected for the cursor), for one page of ListUsers. `None` when nothing can
+/// match.
 pub(super) fn list_query(
     pool: &UserPoolId,
     filter: &UserFilter,

@@ -83,6 +83,61 @@ pub struct SqliteStore {
     refresh_tokens: batch::RefreshBatcher,
     sync_patches: batch::SyncBatcher,
     cache: std::sync::Arc<crate::cache::ReadCache>,
+    /// The database file (`None`: in memory).
+    path: Option<std::path::PathBuf>,
+    /// With the read cache: connections for short reads on the calling thread.
+    inline: Option<std::sync::Arc<InlineReaders>>,
+}
+
+/// Read-only connections (rusqlite, the same SQLite library as sqlx's) for the short index reads
+/// of a listing, run on the calling thread: sqlx runs every SQLite statement on a worker thread
+/// of its connection, and the two context switches a statement were a third of a ListUsers.
+/// A busy or failing connection is not waited for: the caller goes through the pool instead.
+struct InlineReaders {
+    conns: Vec<std::sync::Mutex<rusqlite::Connection>>,
+}
+
+impl InlineReaders {
+    fn open(path: &Path) -> rusqlite::Result<Self> {
+        use rusqlite::OpenFlags;
+        let conns = (0..2)
+            .map(|_| {
+                let c = rusqlite::Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                c.busy_timeout(Duration::from_millis(20))?;
+                c.set_prepared_statement_cache_capacity(64);
+                Ok(std::sync::Mutex::new(c))
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Self { conns })
+    }
+
+    /// `sql`'s rows as (name key, sort value) on a free connection; `None` when none is free or
+    /// the read fails (logged).
+    fn keys(&self, sql: &str, binds: &[users::Bind], sorted: bool) -> Option<Vec<(String, String)>> {
+        let conn = self.conns.iter().find_map(|c| c.try_lock().ok())?;
+        let read = || -> rusqlite::Result<Vec<(String, String)>> {
+            let mut stmt = conn.prepare_cached(sql)?;
+            // `$N` is bound by its number, as sqlx does (the text may name $6 before $5).
+            for (i, b) in binds.iter().enumerate() {
+                let Some(at) = stmt.parameter_index(&format!("${}", i + 1))? else { continue };
+                match b {
+                    users::Bind::Text(t) => stmt.raw_bind_parameter(at, t)?,
+                    users::Bind::Int(n) => stmt.raw_bind_parameter(at, n)?,
+                    users::Bind::Bool(v) => stmt.raw_bind_parameter(at, v)?,
+                }
+            }
+            let mut rows = stmt.raw_query();
+            let mut out = vec![];
+            while let Some(r) = rows.next()? {
+                out.push((r.get("username_key")?, if sorted { r.get("sort_value")? } else { String::new() }));
+            }
+            Ok(out)
+        };
+        read().map_err(|e| tracing::warn!(error = %e, "inline read failed; using the pool")).ok()
+    }
 }
 
 impl SqliteStore {
@@ -102,7 +157,7 @@ impl SqliteStore {
         let refresh_tokens = batch::RefreshBatcher::start(writer.clone());
         let sync_patches = batch::SyncBatcher::start(writer.clone());
         let cache = std::sync::Arc::new(crate::cache::ReadCache::off());
-        Ok(Self { writer, reader, refresh_tokens, sync_patches, cache })
+        Ok(Self { writer, reader, refresh_tokens, sync_patches, cache, path: Some(path.to_path_buf()), inline: None })
     }
 
     /// A private in-memory database (one connection), for unit tests.
@@ -118,7 +173,7 @@ impl SqliteStore {
         let refresh_tokens = batch::RefreshBatcher::start(pool.clone());
         let sync_patches = batch::SyncBatcher::start(pool.clone());
         let cache = std::sync::Arc::new(crate::cache::ReadCache::off());
-        Ok(Self { writer: pool.clone(), reader: pool, refresh_tokens, sync_patches, cache })
+        Ok(Self { writer: pool.clone(), reader: pool, refresh_tokens, sync_patches, cache, path: None, inline: None })
     }
 }
 
@@ -128,7 +183,18 @@ impl SqliteStore {
     /// need no check (`Coherence::Exclusive`, see `crate::cache`).
     pub fn with_read_cache(mut self, limits: crate::cache::CacheLimits) -> Self {
         self.cache = std::sync::Arc::new(crate::cache::ReadCache::new(limits, crate::cache::Coherence::Exclusive));
+        if let (Some(path), true) = (&self.path, self.cache.lists_from_cache()) {
+            match InlineReaders::open(path) {
+                Ok(r) => self.inline = Some(std::sync::Arc::new(r)),
+                Err(e) => tracing::warn!(error = %e, "inline readers not opened; listings go through the pool"),
+            }
+        }
         self
+    }
+
+    /// A listing's name keys read inline (see [`InlineReaders`]), when it can be.
+    fn inline_keys(&self, sql: &str, binds: &[users::Bind], sorted: bool) -> Option<Vec<(String, String)>> {
+        self.inline.as_ref()?.keys(sql, binds, sorted)
     }
 }
 
@@ -333,6 +399,60 @@ mod plan_tests {
             assert!(!text.contains("SCAN users"), "{f:?}: {text}");
             if cols == "username_key" {
                 assert!(text.contains("COVERING INDEX") || text.contains("PRIMARY KEY"), "{f:?}: {text}");
+            }
+        }
+    }
+
+    /// The inline reader (rusqlite) finds what the pool (sqlx) finds, for every kind of listing.
+    #[tokio::test]
+    async fn inline_reads_agree_with_the_pool() {
+        use crate::{PoolStore, UserStore};
+        let dir = tempfile::tempdir().unwrap();
+        let store =
+            SqliteStore::open(&dir.path().join("cognate.db")).await.unwrap().with_read_cache(Default::default());
+        let pool = cognate_model::UserPool {
+            id: UserPoolId::new("us-east-1_inline"),
+            name: "p".into(),
+            created_at: 1,
+            updated_at: 1,
+            settings: Default::default(),
+        };
+        store.create_pool(&pool).await.unwrap();
+        for (i, email) in ["a1@x", "a2@x", "b@x", "a3@x"].iter().enumerate() {
+            let attrs = vec![("email".to_string(), email.to_string())];
+            let u = cognate_model::User::new(
+                pool.id.clone(),
+                format!("u{i}"),
+                format!("u{i}"),
+                format!("sub-{i}"),
+                UserStatus::Confirmed,
+                attrs,
+                1,
+            );
+            store.create_user(&u, &[]).await.unwrap();
+        }
+        let filters = [
+            UserFilter::All,
+            UserFilter::Prefix(FilterColumn::Email, "a".into()),
+            UserFilter::Equals(FilterColumn::Email, "b@x".into()),
+            UserFilter::StatusIn(vec![UserStatus::Confirmed]),
+            UserFilter::Enabled(true),
+        ];
+        for f in filters {
+            for limit in [1, 2, 10] {
+                let (sql, binds, sorted) = list_query(&pool.id, &f, None, limit, "username_key").unwrap();
+                let inline = store.inline_keys(&sql, &binds, sorted).expect("read inline");
+                let mut q = sqlx::query_scalar::<_, String>(&sql);
+                for b in &binds {
+                    q = match b {
+                        Bind::Text(t) => q.bind(t.clone()),
+                        Bind::Int(i) => q.bind(*i),
+                        Bind::Bool(b) => q.bind(*b),
+                    };
+                }
+                let pooled = q.fetch_all(&store.reader).await.unwrap();
+                assert_eq!(inline.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>(), pooled, "{f:?} {limit}");
+                assert!(!inline.is_empty());
             }
         }
     }
