@@ -6,6 +6,7 @@
 use regex::Regex;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 #[derive(Debug)]
 enum Shape {
@@ -104,30 +105,48 @@ pub fn java_to_rust(p: &str) -> String {
 #[derive(Debug, Clone)]
 struct Pattern {
     text: String,
-    re: Option<Regex>,
-    ascii: Option<(Box<[bool; 128]>, bool)>,
+    /// Compiled on first use (the model has hundreds; a server uses a few, and idle memory counts).
+    re: Arc<OnceLock<Option<Regex>>>,
+    ascii: Arc<OnceLock<Option<AsciiClass>>>,
 }
+
+/// The bytes a one-class pattern admits (none from 0x80 up: a value with one goes to the regex),
+/// and whether the class may repeat zero times.
+type AsciiClass = (Box<[bool; 256]>, bool);
 
 impl Pattern {
     fn new(java: &str) -> Self {
-        let rust = java_to_rust(java);
-        let re = Regex::new(&format!("^(?:{rust})$")).ok();
-        let ascii = one_class(&rust).and_then(|(class, empty_ok)| {
-            let one = Regex::new(&format!("^(?:{class})$")).ok()?;
-            let mut admits = Box::new([false; 128]);
-            for (b, slot) in admits.iter_mut().enumerate() {
-                *slot = one.is_match(&char::from(b as u8).to_string());
-            }
-            Some((admits, empty_ok))
-        });
-        Self { text: java.to_string(), re, ascii }
+        Self { text: java.to_string(), re: Arc::default(), ascii: Arc::default() }
+    }
+
+    fn regex(&self) -> Option<&Regex> {
+        self.re.get_or_init(|| Regex::new(&format!("^(?:{})$", java_to_rust(&self.text))).ok()).as_ref()
+    }
+
+    fn table(&self) -> Option<&AsciiClass> {
+        self.ascii
+            .get_or_init(|| {
+                let rust = java_to_rust(&self.text);
+                let (class, empty_ok) = one_class(&rust)?;
+                let one = Regex::new(&format!("^(?:{class})$")).ok()?;
+                let mut admits = Box::new([false; 256]);
+                for (b, slot) in admits.iter_mut().enumerate().take(128) {
+                    *slot = one.is_match(&char::from(b as u8).to_string());
+                }
+                Some((admits, empty_ok))
+            })
+            .as_ref()
     }
 
     fn matches(&self, s: &str) -> bool {
-        if let (Some((admits, empty_ok)), true) = (&self.ascii, s.is_ascii()) {
-            return (*empty_ok || !s.is_empty()) && s.bytes().all(|b| admits[b as usize]);
+        if let Some((admits, empty_ok)) = self.table() {
+            match s.bytes().position(|b| !admits[b as usize]) {
+                None => return *empty_ok || !s.is_empty(),
+                Some(at) if s.as_bytes()[at] < 0x80 => return false,
+                Some(_) => {} // not ASCII: the regex decides
+            }
         }
-        self.re.as_ref().is_none_or(|re| re.is_match(s))
+        self.regex().is_none_or(|re| re.is_match(s))
     }
 }
 
@@ -400,8 +419,8 @@ mod pattern_tests {
                 let Some(p) = s.get("pattern").and_then(Value::as_str) else { continue };
                 let pat = Pattern::new(p);
                 all += 1;
-                let Some(re) = &pat.re else { continue };
-                if pat.ascii.is_some() {
+                let Some(re) = pat.regex() else { continue };
+                if pat.table().is_some() {
                     tabled += 1;
                 }
                 let mut samples: Vec<String> = (0u8..128).map(|b| char::from(b).to_string()).collect();

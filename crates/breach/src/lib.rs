@@ -32,14 +32,15 @@ pub enum Finding {
 
 /// The compromised-password checker: the built-in list and, when configured, the operator's.
 pub struct Breached {
-    common: HashSet<&'static str>,
+    /// Built on the first check (threat protection is off in most pools; idle memory counts).
+    common: std::sync::OnceLock<HashSet<&'static str>>,
     listed: Option<HashFilter>,
 }
 
 impl std::fmt::Debug for Breached {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Breached")
-            .field("common", &self.common.len())
+            .field("common", &self.common().len())
             .field("listed", &self.listed.as_ref().map(HashFilter::entries))
             .finish()
     }
@@ -56,9 +57,12 @@ const MIN_BASE: usize = 4;
 
 impl Breached {
     /// The built-in list only.
+    fn common(&self) -> &HashSet<&'static str> {
+        self.common.get_or_init(|| COMMON.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).collect())
+    }
+
     pub fn builtin() -> Self {
-        let common = COMMON.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
-        Self { common, listed: None }
+        Self { common: std::sync::OnceLock::new(), listed: None }
     }
 
     /// The built-in list and the operator's compiled list.
@@ -69,7 +73,7 @@ impl Breached {
 
     /// How many common passwords are built in.
     pub fn common_len(&self) -> usize {
-        self.common.len()
+        self.common().len()
     }
 
     /// Whether `password` is compromised, and why.
@@ -84,13 +88,13 @@ impl Breached {
 
     fn is_common(&self, password: &str) -> bool {
         let lower = password.to_lowercase();
-        if self.common.contains(lower.as_str()) {
+        if self.common().contains(lower.as_str()) {
             return true;
         }
         let base = lower.trim_end_matches(|c: char| !c.is_alphabetic());
         [base.to_string(), unleet(base, 'i'), unleet(base, 'l')]
             .iter()
-            .any(|b| b.chars().count() >= MIN_BASE && self.common.contains(b.as_str()))
+            .any(|b| b.chars().count() >= MIN_BASE && self.common().contains(b.as_str()))
     }
 }
 
