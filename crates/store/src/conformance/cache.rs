@@ -1,22 +1,10 @@
 //! The read cache seen from outside: two handles on one database (two nodes on PostgreSQL; the
 //! server and the CLI on SQLite) read each other's acknowledged writes.
 
-use super::{pool, user};
+use super::{app_client as client, pool, user};
 use crate::{Store, StoreError};
-use cognate_model::{AppClient, ClientId, ClientSettings, UserPoolId};
+use cognate_model::UserPoolId;
 use std::sync::Arc;
-
-fn client(pool: &UserPoolId) -> AppClient {
-    AppClient {
-        pool_id: pool.clone(),
-        client_id: ClientId::generate(),
-        name: "web".into(),
-        secret_sealed: None,
-        created_at: 1,
-        updated_at: 1,
-        settings: ClientSettings::default(),
-    }
-}
 
 /// Sets `attr` = `value` on `name` through `store`, reading the user first (through its cache)
 /// and trying again when another writer got in between.

@@ -32,6 +32,19 @@ fn user(pool: &UserPoolId, name: &str, attrs: &[(&str, &str)]) -> User {
     User::new(pool.clone(), name.into(), name.to_lowercase(), uuid_like(name), UserStatus::Confirmed, attrs, 1)
 }
 
+/// A client named "web" without a secret.
+fn app_client(pool: &UserPoolId) -> AppClient {
+    AppClient {
+        pool_id: pool.clone(),
+        client_id: ClientId::generate(),
+        name: "web".into(),
+        secret_sealed: None,
+        created_at: 1,
+        updated_at: 1,
+        settings: ClientSettings::default(),
+    }
+}
+
 fn uuid_like(seed: &str) -> String {
     format!("sub-{seed}-{}", cognate_model::ids::random_string(b"0123456789abcdef", 12))
 }
@@ -267,15 +280,7 @@ pub async fn hosted_ui(store: &dyn Store) {
     assert!(store.domains_of_pool(&q.id).await.unwrap().is_empty());
     // A client with its pool and whether the pool has a domain, in one read.
     for (pool, has) in [(&p, true), (&q, false)] {
-        let c = AppClient {
-            pool_id: pool.id.clone(),
-            client_id: ClientId::generate(),
-            name: "web".into(),
-            secret_sealed: None,
-            created_at: 1,
-            updated_at: 1,
-            settings: ClientSettings::default(),
-        };
+        let c = app_client(&pool.id);
         store.create_client(&c).await.unwrap();
         let (got, got_pool, got_has) = store.oauth_client(&c.client_id).await.unwrap().unwrap();
         assert_eq!((got, got_pool.id.clone(), got_has), (c.clone(), pool.id.clone(), has));
