@@ -111,6 +111,16 @@ impl PgStore {
     fn inline_keys(&self, _sql: &str, _binds: &[users::Bind], _sorted: bool) -> Option<Vec<(String, String)>> {
         None
     }
+
+    /// Every read goes through the pool here.
+    fn inline_rows<T>(
+        &self,
+        _sql: &str,
+        _binds: &[users::Bind],
+        _f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Option<Vec<T>> {
+        None
+    }
 }
 
 impl PgStore {

@@ -114,11 +114,16 @@ impl InlineReaders {
         Ok(Self { conns })
     }
 
-    /// `sql`'s rows as (name key, sort value) on a free connection; `None` when none is free or
-    /// the read fails (logged).
-    fn keys(&self, sql: &str, binds: &[users::Bind], sorted: bool) -> Option<Vec<(String, String)>> {
+    /// `sql`'s rows, each through `f`, on a free connection; `None` when none is free or the
+    /// read fails (logged).
+    fn rows<T>(
+        &self,
+        sql: &str,
+        binds: &[users::Bind],
+        mut f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Option<Vec<T>> {
         let conn = self.conns.iter().find_map(|c| c.try_lock().ok())?;
-        let read = || -> rusqlite::Result<Vec<(String, String)>> {
+        let mut read = || -> rusqlite::Result<Vec<T>> {
             let mut stmt = conn.prepare_cached(sql)?;
             // `$N` is bound by its number, as sqlx does (the text may name $6 before $5).
             for (i, b) in binds.iter().enumerate() {
@@ -132,7 +137,7 @@ impl InlineReaders {
             let mut rows = stmt.raw_query();
             let mut out = vec![];
             while let Some(r) = rows.next()? {
-                out.push((r.get("username_key")?, if sorted { r.get("sort_value")? } else { String::new() }));
+                out.push(f(r)?);
             }
             Ok(out)
         };
@@ -194,7 +199,19 @@ impl SqliteStore {
 
     /// A listing's name keys read inline (see [`InlineReaders`]), when it can be.
     fn inline_keys(&self, sql: &str, binds: &[users::Bind], sorted: bool) -> Option<Vec<(String, String)>> {
-        self.inline.as_ref()?.keys(sql, binds, sorted)
+        self.inline_rows(sql, binds, |r| {
+            Ok((r.get("username_key")?, if sorted { r.get("sort_value")? } else { String::new() }))
+        })
+    }
+
+    /// `sql`'s rows read inline (see [`InlineReaders`]), when they can be.
+    fn inline_rows<T>(
+        &self,
+        sql: &str,
+        binds: &[users::Bind],
+        f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Option<Vec<T>> {
+        self.inline.as_ref()?.rows(sql, binds, f)
     }
 }
 
