@@ -143,6 +143,7 @@ impl<K: Hash + Eq + Clone, V: Clone> Sharded<K, V> {
         }
     }
 
+    #[cfg(test)]
     fn len(&self) -> usize {
         self.shards.iter().map(|s| s.lock().map(|s| s.map.len()).unwrap_or(0)).sum()
     }
@@ -297,11 +298,6 @@ impl ReadCache {
 
     pub fn forget_client(&self, id: &str) {
         self.clients.forget(&id.to_string(), || self.bump());
-    }
-
-    /// Entries held: (users, pools, clients).
-    pub fn sizes(&self) -> (usize, usize, usize) {
-        (self.users.len(), self.pools.len(), self.clients.len())
     }
 }
 

@@ -107,11 +107,6 @@ impl PgStore {
         self
     }
 
-    /// Listings always go through the pool here.
-    fn inline_keys(&self, _sql: &str, _binds: &[users::Bind], _sorted: bool) -> Option<Vec<(String, String)>> {
-        None
-    }
-
     /// Every read goes through the pool here.
     fn inline_rows<T>(
         &self,

@@ -1,4 +1,4 @@
-use super::users::Bind;
+use super::users::{bind_all, Bind};
 use super::DbStore;
 use crate::{AuthEventStore, IpActivity, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -77,15 +77,7 @@ impl AuthEventStore for DbStore {
         if let Some(bodies) = self.inline_rows(SQL, &binds, |r| r.get::<_, String>("body")) {
             return bodies.iter().map(|b| event_of(b)).collect();
         }
-        let rows = sqlx::query(SQL)
-            .bind(pool.as_str())
-            .bind(username_key)
-            .bind(at)
-            .bind(id)
-            .bind(i64::from(after.is_some()))
-            .bind(i64::from(limit))
-            .fetch_all(&self.reader)
-            .await?;
+        let rows = bind_all(sqlx::query(SQL), &binds).fetch_all(&self.reader).await?;
         rows.iter().map(|r| event_of(&r.try_get::<String, _>("body")?)).collect()
     }
 
@@ -105,13 +97,7 @@ impl AuthEventStore for DbStore {
         if let Some(&(failures, users)) = inline.as_ref().and_then(|v| v.first()) {
             return Ok(IpActivity { failures: failures.max(0) as u64, failed_users: users.max(0) as u64 });
         }
-        let r = sqlx::query(SQL)
-            .bind(pool.as_str())
-            .bind(ip)
-            .bind(since)
-            .bind(IP_ACTIVITY_CAP)
-            .fetch_one(&self.reader)
-            .await?;
+        let r = bind_all(sqlx::query(SQL), &binds).fetch_one(&self.reader).await?;
         let failures: i64 = r.try_get("failures")?;
         let users: i64 = r.try_get("users")?;
         Ok(IpActivity { failures: failures.max(0) as u64, failed_users: users.max(0) as u64 })

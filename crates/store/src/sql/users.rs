@@ -290,7 +290,7 @@ impl UserStore for DbStore {
         let since = self.cache.generation();
         // Name keys read inline on this thread where the backend can (SQLite: no worker-thread
         // hop); else through the pool.
-        let inline = if keys_only { self.inline_keys(&sql, &binds, sorted) } else { None };
+        let inline = if keys_only { inline_keys(self, &sql, &binds, sorted) } else { None };
         let (keys, mut users, more) = match inline {
             Some(mut keys) => {
                 let more = keys.len() > limit;
@@ -298,15 +298,7 @@ impl UserStore for DbStore {
                 (keys, vec![], more)
             }
             None => {
-                let mut q = sqlx::query(&sql);
-                for b in &binds {
-                    q = match b {
-                        Bind::Text(t) => q.bind(t.clone()),
-                        Bind::Int(i) => q.bind(*i),
-                        Bind::Bool(b) => q.bind(*b),
-                    };
-                }
-                let rows = q.fetch_all(&self.reader).await?;
+                let rows = bind_all(sqlx::query(&sql), &binds).fetch_all(&self.reader).await?;
                 let (mut keys, mut users) = (Vec::with_capacity(limit), Vec::with_capacity(limit));
                 for row in rows.iter().take(limit) {
                     let sort = if sorted { sqlx::Row::try_get(row, "sort_value")? } else { String::new() };
@@ -394,6 +386,28 @@ pub(super) enum Bind {
     Text(String),
     Int(i64),
     Bool(bool),
+}
+
+/// `q` with `binds` bound in order (`$1`, `$2`, …).
+pub(super) fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>>,
+    binds: &'q [Bind],
+) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>> {
+    for b in binds {
+        q = match b {
+            Bind::Text(t) => q.bind(t.as_str()),
+            Bind::Int(i) => q.bind(*i),
+            Bind::Bool(b) => q.bind(*b),
+        };
+    }
+    q
+}
+
+/// A listing's (name key, sort value) rows read inline, where the backend can.
+pub(super) fn inline_keys(store: &DbStore, sql: &str, binds: &[Bind], sorted: bool) -> Option<Vec<(String, String)>> {
+    store.inline_rows(sql, binds, |r| {
+        Ok((r.get("username_key")?, if sorted { r.get("sort_value")? } else { String::new() }))
+    })
 }
 
 /// The SQL (selecting `cols`), binds, and whether rows are sorted by a filter column (then

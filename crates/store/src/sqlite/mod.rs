@@ -197,13 +197,6 @@ impl SqliteStore {
         self
     }
 
-    /// A listing's name keys read inline (see [`InlineReaders`]), when it can be.
-    fn inline_keys(&self, sql: &str, binds: &[users::Bind], sorted: bool) -> Option<Vec<(String, String)>> {
-        self.inline_rows(sql, binds, |r| {
-            Ok((r.get("username_key")?, if sorted { r.get("sort_value")? } else { String::new() }))
-        })
-    }
-
     /// `sql`'s rows read inline (see [`InlineReaders`]), when they can be.
     fn inline_rows<T>(
         &self,
@@ -458,7 +451,7 @@ mod plan_tests {
         for f in filters {
             for limit in [1, 2, 10] {
                 let (sql, binds, sorted) = list_query(&pool.id, &f, None, limit, "username_key").unwrap();
-                let inline = store.inline_keys(&sql, &binds, sorted).expect("read inline");
+                let inline = super::users::inline_keys(&store, &sql, &binds, sorted).expect("read inline");
                 let mut q = sqlx::query_scalar::<_, String>(&sql);
                 for b in &binds {
                     q = match b {
