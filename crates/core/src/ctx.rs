@@ -54,6 +54,10 @@ pub struct RequestContext {
     pub user_agent: Option<String>,
     /// What the request gives Lambda triggers: its `ClientMetadata` and `ValidationData`.
     pub trigger_input: TriggerInput,
+    /// The end user's address as a public sign-in's `UserContextData.IpAddress` names it: threat
+    /// protection believes it only for an app client with a secret that propagates additional
+    /// user context data ([`Cognate::judged`](crate::Cognate)).
+    pub claimed_ip: Option<IpAddr>,
 }
 
 /// The members of a request that Cognito passes to Lambda triggers as they were given.
@@ -68,7 +72,7 @@ pub struct TriggerInput {
 impl RequestContext {
     /// The context of work that no request started (the command line, tests).
     pub fn internal() -> Self {
-        Self { request_id: "internal".into(), source_ip: None, user_agent: None, trigger_input: Default::default() }
+        Self { request_id: "internal".into(), ..Default::default() }
     }
 
     /// This request as made on behalf of the end user at `ip` with these headers (an admin
@@ -83,6 +87,12 @@ impl RequestContext {
             r.user_agent = Some(ua.chars().take(512).collect());
         }
         r
+    }
+
+    /// This request with the end user's address its `UserContextData` names (an address that
+    /// does not parse is ignored).
+    pub fn claiming(&self, ip: &str) -> Self {
+        Self { claimed_ip: ip.trim().parse().ok(), ..self.clone() }
     }
 
     /// The source address as text (empty when unknown).

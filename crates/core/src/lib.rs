@@ -123,6 +123,9 @@ pub struct Cognate {
     pub(crate) breached: Arc<cognate_breach::Breached>,
     /// Where addresses are (`COGNATE_GEOIP_DB`), for threat protection.
     pub(crate) locator: Option<Arc<dyn threat::geo::Locator>>,
+    /// The operator's address-reputation list (`COGNATE_IP_REPUTATION_FILE`), replaced when the
+    /// server reloads it.
+    pub(crate) reputation: Arc<std::sync::RwLock<Arc<threat::reputation::Reputation>>>,
     /// Auth events being written after their sign-in's answer: each write holds a read guard,
     /// and listing events takes the write side first (read-your-writes on this node).
     pub(crate) events_in_flight: Arc<tokio::sync::RwLock<()>>,
@@ -165,6 +168,7 @@ impl Cognate {
             telemetry: Default::default(),
             breached: Arc::new(cognate_breach::Breached::builtin()),
             locator: None,
+            reputation: Default::default(),
             events_in_flight: Default::default(),
             config: Arc::new(config),
         };
@@ -194,6 +198,11 @@ impl Cognate {
     pub fn with_locator(mut self, locator: Arc<dyn threat::geo::Locator>) -> Self {
         self.locator = Some(locator);
         self
+    }
+
+    /// Gives the service (every clone of it) an address-reputation list, or a newer one.
+    pub fn set_reputation(&self, list: Arc<threat::reputation::Reputation>) {
+        *self.reputation.write().unwrap_or_else(|e| e.into_inner()) = list;
     }
 
     /// Gives the service its Cognito Streams and push sink.

@@ -168,6 +168,17 @@ impl<'a> AdminView<'a> {
     }
 }
 
+impl<'a> SignInView<'a> {
+    /// The same view for a request whose `UserContextData` names the end user's address
+    /// ([`RequestContext::claiming`]); threat protection decides whether to believe it.
+    pub fn with_user_context<'b>(&self, req: &'b RequestContext) -> SignInView<'b>
+    where
+        'a: 'b,
+    {
+        SignInView { svc: self.svc, req, ..*self }
+    }
+}
+
 macro_rules! secret_hash_unless_hosted {
     ($($view:ident),*) => {$(
         impl $view<'_> {

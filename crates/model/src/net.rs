@@ -47,6 +47,22 @@ impl<'de> Deserialize<'de> for IpNet {
 }
 
 impl IpNet {
+    /// The first and last address of the network, as numbers: `Ok` for IPv4, `Err` for IPv6.
+    pub fn bounds(&self) -> Result<(u32, u32), (u128, u128)> {
+        match self.addr {
+            IpAddr::V4(a) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let start = u32::from(a) & mask;
+                Ok((start, start | !mask))
+            }
+            IpAddr::V6(a) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                let start = u128::from(a) & mask;
+                Err((start, start | !mask))
+            }
+        }
+    }
+
     /// True when `ip` is inside the network.
     pub fn contains(&self, ip: IpAddr) -> bool {
         let ip = canonical(ip);
@@ -73,6 +89,20 @@ impl IpNet {
             IpAddr::V6(v6) => {
                 let s = v6.segments();
                 format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])
+            }
+        }
+    }
+
+    /// [`IpNet::network_of`] as a number: equal exactly when the networks are.
+    pub fn network_key(ip: IpAddr) -> u64 {
+        match canonical(ip) {
+            IpAddr::V4(v4) => {
+                let o = v4.octets();
+                1 << 63 | u64::from(o[0]) << 16 | u64::from(o[1]) << 8 | u64::from(o[2])
+            }
+            IpAddr::V6(v6) => {
+                let s = v6.segments();
+                u64::from(s[0]) << 32 | u64::from(s[1]) << 16 | u64::from(s[2])
             }
         }
     }

@@ -290,3 +290,62 @@ pub struct AuthEvent {
     #[serde(default)]
     pub feedback: Option<EventFeedback>,
 }
+
+/// How many of a user's newest events a sign-in's risk assessment reads.
+pub const TRACE_HISTORY: usize = 30;
+
+/// What a sign-in's risk assessment reads of one past event: a compact copy of its
+/// [`AuthEvent`] (the read cache keeps a user's newest [`TRACE_HISTORY`] of them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventTrace {
+    /// The event's id (an update of the event replaces its trace).
+    pub event_id: Box<str>,
+    /// When.
+    pub created_at: Millis,
+    /// A sign-in (else a sign-up, a password change…).
+    pub sign_in: bool,
+    /// How it ended.
+    pub response: EventResponse,
+    /// The feedback on it: `Some(true)` for `Valid`.
+    pub feedback: Option<bool>,
+    /// [`IpNet::network_key`] of its address.
+    pub network: Option<u64>,
+    /// [`EventTrace::device_key`] of its device name.
+    pub device: Option<u64>,
+    /// Where its address was.
+    pub coordinates: Option<(i32, i32)>,
+}
+
+impl EventTrace {
+    /// The trace of `e`.
+    pub fn of(e: &AuthEvent) -> Self {
+        Self {
+            event_id: e.event_id.as_str().into(),
+            created_at: e.created_at,
+            sign_in: e.kind == AuthEventKind::SignIn,
+            response: e.response,
+            feedback: e.feedback.as_ref().map(|f| f.valid),
+            network: e.ip.as_deref().and_then(Self::network_key),
+            device: e.device_name.as_deref().map(Self::device_key),
+            coordinates: e.coordinates,
+        }
+    }
+
+    /// The network of an address (text), when it is one.
+    pub fn network_key(ip: &str) -> Option<u64> {
+        ip.parse().ok().map(IpNet::network_key)
+    }
+
+    /// A device name, hashed (equal names, equal keys; another name matches with odds of 2^-64).
+    pub fn device_key(name: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        name.hash(&mut h);
+        h.finish()
+    }
+
+    /// The order of a user's events: newest first (`created_at`, then `event_id`, descending).
+    pub fn newer_first(a: &Self, b: &Self) -> std::cmp::Ordering {
+        (b.created_at, &b.event_id).cmp(&(a.created_at, &a.event_id))
+    }
+}

@@ -72,9 +72,11 @@ struct FileConfig {
     public_rate_per_ip: Option<f64>,
     public_burst_per_ip: Option<f64>,
     geoip_db: Option<PathBuf>,
+    ip_reputation_file: Option<PathBuf>,
     cache_users: Option<usize>,
     cache_pools: Option<usize>,
     cache_clients: Option<usize>,
+    cache_traces: Option<usize>,
 }
 
 /// The effective configuration.
@@ -168,8 +170,11 @@ pub struct Config {
     pub public_burst_per_ip: f64,
     /// `COGNATE_GEOIP_DB`: a MaxMind DB (city level) for threat protection's locations.
     pub geoip_db: Option<PathBuf>,
-    /// `COGNATE_CACHE_USERS`, `COGNATE_CACHE_POOLS`, `COGNATE_CACHE_CLIENTS`: entries the read
-    /// cache holds (0: that part off).
+    /// `COGNATE_IP_REPUTATION_FILE`: addresses and networks known for abuse, one a line with an
+    /// optional label (threat protection's `ip-reputation` signal); re-read when it changes.
+    pub ip_reputation_file: Option<PathBuf>,
+    /// `COGNATE_CACHE_USERS`, `COGNATE_CACHE_POOLS`, `COGNATE_CACHE_CLIENTS`,
+    /// `COGNATE_CACHE_TRACES`: entries the read cache holds (0: that part off).
     pub cache: cognate_store::cache::CacheLimits,
 }
 
@@ -349,12 +354,17 @@ impl Config {
             public_rate_per_ip: env_number("COGNATE_PUBLIC_RATE_PER_IP", f.public_rate_per_ip, 50.0)?.max(0.0),
             public_burst_per_ip: env_number("COGNATE_PUBLIC_BURST_PER_IP", f.public_burst_per_ip, 100.0)?.max(1.0),
             geoip_db: env("COGNATE_GEOIP_DB").filter(|p| !p.is_empty()).map(PathBuf::from).or(f.geoip_db),
+            ip_reputation_file: env("COGNATE_IP_REPUTATION_FILE")
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+                .or(f.ip_reputation_file),
             cache: {
                 let d = cognate_store::cache::CacheLimits::default();
                 cognate_store::cache::CacheLimits {
                     users: env_number("COGNATE_CACHE_USERS", f.cache_users, d.users)?,
                     pools: env_number("COGNATE_CACHE_POOLS", f.cache_pools, d.pools)?,
                     clients: env_number("COGNATE_CACHE_CLIENTS", f.cache_clients, d.clients)?,
+                    traces: env_number("COGNATE_CACHE_TRACES", f.cache_traces, d.traces)?,
                 }
             },
         })

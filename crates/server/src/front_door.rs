@@ -135,6 +135,7 @@ pub fn request_context(door: &FrontDoor, peer: SocketAddr, headers: &http::Heade
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(512).collect()),
         trigger_input: Default::default(),
+        claimed_ip: None,
     }
 }
 

@@ -15,6 +15,7 @@ mod metrics;
 mod outbound;
 mod prometheus;
 mod rate_limit;
+mod reputation;
 mod routes;
 mod serve;
 mod sync_sink;

@@ -13,9 +13,14 @@
 //!   transferring and decoding the row, not the round trip. Read-your-writes across nodes holds
 //!   because the probe reads the committed row.
 //!
+//! Exclusive only, users' auth-event traces (what a sign-in's risk assessment reads): every
+//! event is written by this process, which updates the cached traces in place after its commit.
+//!
 //! Memory is bounded by entry counts (`COGNATE_CACHE_USERS`, `COGNATE_CACHE_POOLS`,
-//! `COGNATE_CACHE_CLIENTS`); each shard evicts by second chance (CLOCK) when full.
+//! `COGNATE_CACHE_CLIENTS`, `COGNATE_CACHE_TRACES`); each shard evicts by second chance (CLOCK)
+//! when full.
 
+use cognate_model::risk::{EventTrace, TRACE_HISTORY};
 use cognate_model::{AppClient, PoolDomain, User, UserPool};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, VecDeque};
@@ -40,17 +45,19 @@ pub struct CacheLimits {
     pub users: usize,
     pub pools: usize,
     pub clients: usize,
+    /// Users whose auth-event traces are kept (about 3.3 KB each with a full history).
+    pub traces: usize,
 }
 
 impl Default for CacheLimits {
     fn default() -> Self {
-        Self { users: 10_000, pools: 256, clients: 1_024 }
+        Self { users: 10_000, pools: 256, clients: 1_024, traces: 4_096 }
     }
 }
 
 impl CacheLimits {
     /// Nothing cached.
-    pub const OFF: Self = Self { users: 0, pools: 0, clients: 0 };
+    pub const OFF: Self = Self { users: 0, pools: 0, clients: 0, traces: 0 };
 }
 
 struct Slot<V> {
@@ -126,6 +133,16 @@ impl<K: Hash + Eq + Clone, V: Clone> Sharded<K, V> {
         s.map.insert(key, Slot { value, referenced: false });
     }
 
+    /// Changes the entry of `key` if there is one, running `then` under the shard's lock.
+    fn update(&self, key: &K, change: impl FnOnce(&mut V), then: impl FnOnce()) {
+        if let Ok(mut s) = self.shard(key).lock() {
+            if let Some(slot) = s.map.get_mut(key) {
+                change(&mut slot.value);
+            }
+            then();
+        }
+    }
+
     /// Forgets `key`, running `then` under the shard's lock.
     fn forget(&self, key: &K, then: impl FnOnce()) {
         if let Ok(mut s) = self.shard(key).lock() {
@@ -167,6 +184,8 @@ pub struct ReadCache {
     counts: Sharded<String, (i64, std::time::Instant)>,
     /// Exclusive only: a pool's domains (only the server writes them).
     domains: Sharded<String, Arc<Vec<PoolDomain>>>,
+    /// Exclusive only: a user's newest [`TRACE_HISTORY`] auth events, as traces, newest first.
+    traces: Sharded<UserKey, Arc<Vec<EventTrace>>>,
 }
 
 /// How long a cached user count is used.
@@ -184,6 +203,7 @@ impl ReadCache {
             clients: Sharded::new(limits.clients),
             counts: Sharded::new(if coherence == Coherence::Exclusive { limits.pools } else { 0 }),
             domains: Sharded::new(if coherence == Coherence::Exclusive { limits.pools } else { 0 }),
+            traces: Sharded::new(if coherence == Coherence::Exclusive { limits.traces } else { 0 }),
         }
     }
 
@@ -280,6 +300,7 @@ impl ReadCache {
             self.forget_count(id);
             self.forget_domains();
             self.users.retain(|k, _| k.0 != id, || self.bump());
+            self.traces.retain(|k, _| k.0 != id, || self.bump());
             self.clients.retain(|_, (c, _)| c.pool_id.as_str() != id, || self.bump());
         }
     }
@@ -299,6 +320,42 @@ impl ReadCache {
     pub fn forget_client(&self, id: &str) {
         self.clients.forget(&id.to_string(), || self.bump());
     }
+
+    /// The user's traces, if cached.
+    pub fn traces(&self, pool: &str, username_key: &str) -> Option<Arc<Vec<EventTrace>>> {
+        self.traces.get(&(pool.to_string(), username_key.to_string()))
+    }
+
+    /// Keeps the user's newest [`TRACE_HISTORY`] traces (all of them when there are fewer).
+    pub fn put_traces(&self, since: u64, pool: &str, username_key: &str, traces: Arc<Vec<EventTrace>>) {
+        self.traces.put((pool.to_string(), username_key.to_string()), traces, self.unchanged(since));
+    }
+
+    /// After an event of the user was stored (a new one, or one replaced by id).
+    pub fn note_event(&self, pool: &str, username_key: &str, trace: EventTrace) {
+        let key = (pool.to_string(), username_key.to_string());
+        self.traces.update(&key, |list| with_event(Arc::make_mut(list), trace), || self.bump());
+    }
+
+    /// After the user's events were deleted (with the user).
+    pub fn forget_traces(&self, pool: &str, username_key: &str) {
+        self.traces.forget(&(pool.to_string(), username_key.to_string()), || self.bump());
+    }
+
+    /// After old events were pruned.
+    pub fn forget_all_traces(&self) {
+        self.traces.retain(|_, _| false, || self.bump());
+    }
+}
+
+/// `list` (a user's newest events, newest first) after `t` was stored: replaced by id (an
+/// update of an event keeps its time), or placed by its time, the oldest beyond
+/// [`TRACE_HISTORY`] dropped — what reading the newest events again would give.
+fn with_event(list: &mut Vec<EventTrace>, t: EventTrace) {
+    list.retain(|x| x.event_id != t.event_id);
+    let at = list.partition_point(|x| EventTrace::newer_first(x, &t) == std::cmp::Ordering::Less);
+    list.insert(at, t);
+    list.truncate(TRACE_HISTORY);
 }
 
 #[cfg(test)]
@@ -332,6 +389,48 @@ mod tests {
         assert_eq!(c.get(&7), Some(7), "a key read all along survives");
         for s in &c.shards {
             assert!(s.lock().unwrap().order.len() <= 2 * 4 + 8 + 1);
+        }
+    }
+
+    #[test]
+    fn traces_updated_in_place_are_what_reading_the_newest_again_gives() {
+        use cognate_model::risk::EventResponse;
+        let trace = |id: u32, at: i64, response| EventTrace {
+            event_id: format!("e{id:03}").into(),
+            created_at: at,
+            sign_in: true,
+            response,
+            feedback: None,
+            network: Some(u64::from(id % 7)),
+            device: None,
+            coordinates: None,
+        };
+        // Every event ever stored (the table), and the cached head kept up by `with_event`.
+        let mut all: Vec<EventTrace> = vec![];
+        let mut head: Vec<EventTrace> = vec![];
+        let mut seed = 7u64;
+        for n in 0..400u32 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let r = (seed >> 33) as u32;
+            let t = if n > 0 && r % 3 == 0 {
+                // An update of an earlier event (any of them, at its time): another response.
+                let old = &all[(r as usize / 3) % all.len()];
+                let mut t = trace(old.event_id[1..].parse().unwrap(), old.created_at, EventResponse::Pass);
+                t.feedback = Some(r % 2 == 0);
+                t
+            } else {
+                // A new event, at times that tie and arrive out of order.
+                trace(n, i64::from(n / 2) - i64::from(r % 5), EventResponse::Fail)
+            };
+            match all.iter_mut().find(|x| x.event_id == t.event_id) {
+                Some(x) => *x = t.clone(),
+                None => all.push(t.clone()),
+            }
+            with_event(&mut head, t);
+            let mut expected = all.clone();
+            expected.sort_by(EventTrace::newer_first);
+            expected.truncate(TRACE_HISTORY);
+            assert_eq!(head, expected, "after event {n}");
         }
     }
 

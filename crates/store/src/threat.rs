@@ -3,7 +3,7 @@
 
 use crate::StoreResult;
 use async_trait::async_trait;
-use cognate_model::risk::AuthEvent;
+use cognate_model::risk::{AuthEvent, EventTrace};
 use cognate_model::UserPoolId;
 
 /// What one address did in a pool recently.
@@ -37,6 +37,11 @@ pub trait AuthEventStore: Send + Sync {
         after: Option<(i64, &str)>,
         limit: u32,
     ) -> StoreResult<Vec<AuthEvent>>;
+    /// The user's newest [`TRACE_HISTORY`](cognate_model::risk::TRACE_HISTORY) events as traces,
+    /// newest first: what a sign-in's risk assessment reads (from memory where the store's
+    /// read cache keeps them).
+    async fn event_traces(&self, pool: &UserPoolId, username_key: &str)
+        -> StoreResult<std::sync::Arc<Vec<EventTrace>>>;
     /// What events from `ip` in the pool did since `since` (failures counted up to 200).
     async fn ip_activity(&self, pool: &UserPoolId, ip: &str, since: i64) -> StoreResult<IpActivity>;
     /// Deletes every event older than `before`; returns how many.

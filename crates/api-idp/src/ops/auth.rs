@@ -50,6 +50,8 @@ fn parts(o: AuthOutcome) -> Parts {
 /// InitiateAuth. Errors: NotAuthorized, UserNotFound, UserNotConfirmed, PasswordResetRequired,
 /// InvalidParameter, ResourceNotFound.
 pub async fn initiate(sign_in: SignInView<'_>, req: InitiateAuthRequest) -> Out<InitiateAuthResponse> {
+    let claimed = claimed(&sign_in, req.user_context_data.as_ref());
+    let sign_in = claimed.as_ref().map_or(sign_in, |rc| sign_in.with_user_context(rc));
     let p = AuthParams { session: req.session, ..params(req.auth_parameters) };
     let o = sign_in.initiate_auth(&req.client_id, flow(req.auth_flow), &p).await?;
     let (authentication_result, challenge_name, challenge_parameters, session, available_challenges) = parts(o);
@@ -89,11 +91,20 @@ fn behalf(admin: &AdminView<'_>, c: &ContextDataType) -> cognate_core::RequestCo
     admin.request().on_behalf_of(&c.ip_address, &headers)
 }
 
+/// The request with the end user's address a public sign-in's `UserContextData` names (threat
+/// protection believes it only from a confidential client that propagates it).
+fn claimed(sign_in: &SignInView<'_>, data: Option<&UserContextDataType>) -> Option<cognate_core::RequestContext> {
+    let ip = data?.ip_address.as_deref().filter(|ip| !ip.trim().is_empty())?;
+    Some(sign_in.request().claiming(ip))
+}
+
 /// RespondToAuthChallenge. Errors: NotAuthorized (expired session), InvalidPassword, InvalidParameter.
 pub async fn respond(
     sign_in: SignInView<'_>,
     req: RespondToAuthChallengeRequest,
 ) -> Out<RespondToAuthChallengeResponse> {
+    let claimed = claimed(&sign_in, req.user_context_data.as_ref());
+    let sign_in = claimed.as_ref().map_or(sign_in, |rc| sign_in.with_user_context(rc));
     let o = sign_in
         .respond_to_auth_challenge(
             &req.client_id,

@@ -113,6 +113,7 @@ impl crate::Cognate {
         client: Option<&AppClient>,
         req: &RequestContext,
     ) -> AuthEvent {
+        let req = &*self.judged(req, client);
         event_at(kind, user, client, req, self.locate(req))
     }
 

@@ -13,6 +13,7 @@
 pub mod config;
 pub mod events;
 pub mod geo;
+pub mod reputation;
 pub mod risk;
 mod sign_in;
 
@@ -20,9 +21,10 @@ pub use config::RiskConfigView;
 pub(crate) use config::{check_tier, mode};
 pub(crate) use sign_in::Gate;
 
-use crate::{CoreError, CoreResult};
+use crate::{CoreError, CoreResult, RequestContext};
 use cognate_model::risk::{CredentialEvent, ThreatMode};
 use cognate_model::{AppClient, UserPool};
+use std::borrow::Cow;
 
 /// Cognito's answer to a password it will not take for security reasons.
 pub(crate) fn compromised_password() -> CoreError {
@@ -30,6 +32,23 @@ pub(crate) fn compromised_password() -> CoreError {
 }
 
 impl crate::Cognate {
+    /// The request as threat protection judges it. A public sign-in's `UserContextData.IpAddress`
+    /// (`claimed_ip`) is the end user's address when the app client propagates additional user
+    /// context data (`EnablePropagateAdditionalUserContextData`) and has a secret: the caller is
+    /// the app's server, which proved it holds the secret (every public flow of such a client
+    /// checks `SECRET_HASH` first). Otherwise the request's own address counts, as on Cognito.
+    pub(crate) fn judged<'r>(&self, req: &'r RequestContext, client: Option<&AppClient>) -> Cow<'r, RequestContext> {
+        let propagates = |c: &AppClient| {
+            c.settings.extra.get("EnablePropagateAdditionalUserContextData").and_then(|v| v.as_bool()) == Some(true)
+        };
+        match (req.claimed_ip, client) {
+            (Some(ip), Some(c)) if propagates(c) && !self.sealed_secrets(c).is_empty() => {
+                Cow::Owned(RequestContext { source_ip: Some(ip), claimed_ip: None, ..req.clone() })
+            }
+            _ => Cow::Borrowed(req),
+        }
+    }
+
     /// A new password (sign-up, a set, change or reset): the pool's policy, then, where threat
     /// protection blocks compromised credentials on `event`, the compromised-password lists.
     /// Returns whether the password is compromised (for the event record).

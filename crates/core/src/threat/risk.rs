@@ -3,6 +3,7 @@
 //! | signal | fires when | weight |
 //! |---|---|---|
 //! | `blocked-ip-range` | the address is in the configuration's `BlockedIPRangeList` | blocks |
+//! | `ip-reputation` | the address is on the operator's reputation list (`COGNATE_IP_REPUTATION_FILE`) | 2 |
 //! | `marked-network` | the user called a sign-in from this network not theirs (feedback `Invalid`) | 3 |
 //! | `new-network` | the user has signed in before, never from this /24 (/48 for IPv6) | 1 |
 //! | `new-device` | the user has signed in before, never with this user agent or device key | 1 |
@@ -16,14 +17,11 @@
 
 use super::geo::Place;
 use crate::{CoreResult, RequestContext};
-use cognate_model::net::IpNet;
-use cognate_model::risk::{AuthEvent, AuthEventKind, EventResponse, RiskConfig, RiskLevel, TakeoverAction};
+use cognate_model::risk::{EventResponse, EventTrace, RiskConfig, RiskLevel, TakeoverAction};
 use cognate_model::User;
 use cognate_model::{AppClient, UserPool};
 
 const MINUTE: i64 = 60_000;
-/// How much of the user's history is read.
-const HISTORY: u32 = 30;
 
 /// What the signals said about one sign-in.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,13 +75,9 @@ fn level_of(weight: u32) -> RiskLevel {
     }
 }
 
-fn network(ip: Option<&str>) -> Option<String> {
-    ip.and_then(|i| i.parse().ok()).map(IpNet::network_of)
-}
-
-/// The signals of the user's own history: `(weight, reasons)`.
+/// The signals of the user's own history (its newest events' traces): `(weight, reasons)`.
 pub(crate) fn history_signals(
-    history: &[AuthEvent],
+    history: &[EventTrace],
     ip: Option<&str>,
     agent: Option<&str>,
     device_key: Option<&str>,
@@ -92,25 +86,21 @@ pub(crate) fn history_signals(
 ) -> (u32, Vec<String>) {
     let mut weight = 0;
     let mut reasons = vec![];
-    let here = network(ip);
-    let sign_ins = || history.iter().filter(|e| e.kind == AuthEventKind::SignIn);
-    let theirs = |e: &&AuthEvent| match &e.feedback {
-        Some(f) => f.valid,
-        None => e.response == EventResponse::Pass,
-    };
-    if here.is_some()
-        && sign_ins().any(|e| e.feedback.as_ref().is_some_and(|f| !f.valid) && network(e.ip.as_deref()) == here)
-    {
+    let here = ip.and_then(EventTrace::network_key);
+    let agent = agent.map(EventTrace::device_key);
+    let sign_ins = || history.iter().filter(|e| e.sign_in);
+    let theirs = |e: &&EventTrace| e.feedback.unwrap_or(e.response == EventResponse::Pass);
+    if here.is_some() && sign_ins().any(|e| e.feedback == Some(false) && e.network == here) {
         weight += 3;
         reasons.push("marked-network".into());
     }
-    let known: Vec<&AuthEvent> = sign_ins().filter(theirs).collect();
+    let known: Vec<&EventTrace> = sign_ins().filter(theirs).collect();
     if !known.is_empty() {
-        if here.is_some() && !known.iter().any(|e| network(e.ip.as_deref()) == here) {
+        if here.is_some() && !known.iter().any(|e| e.network == here) {
             weight += 1;
             reasons.push("new-network".into());
         }
-        let known_agent = agent.is_some_and(|a| known.iter().any(|e| e.device_name.as_deref() == Some(a)));
+        let known_agent = agent.is_some_and(|a| known.iter().any(|e| e.device == Some(a)));
         if device_key.is_none() && !known_agent {
             weight += 1;
             reasons.push("new-device".into());
@@ -151,6 +141,7 @@ impl crate::Cognate {
         device_key: Option<&str>,
         now: i64,
     ) -> CoreResult<Assessment> {
+        let req = &*self.judged(req, client);
         let config = super::config::effective(pool, client);
         let exceptions = config.and_then(|c| c.exceptions.as_ref());
         let place = self.locate(req);
@@ -172,17 +163,27 @@ impl crate::Cognate {
         let _ = tokio::time::timeout(std::time::Duration::from_millis(100), self.events_in_flight.write()).await;
         // The user's history and the address's activity: two reads, side by side.
         let since = now - 60 * MINUTE;
-        let (history, seen) =
-            tokio::join!(self.store.list_auth_events(&pool.id, &user.username_key, None, HISTORY), async {
-                match &ip {
-                    Some(ip) => self.store.ip_activity(&pool.id, ip, since).await.map(Some),
-                    None => Ok(None),
-                }
-            });
+        let (history, seen) = tokio::join!(self.store.event_traces(&pool.id, &user.username_key), async {
+            match &ip {
+                Some(ip) => self.store.ip_activity(&pool.id, ip, since).await.map(Some),
+                None => Ok(None),
+            }
+        });
         let (history, seen) = (history?, seen?);
         let here = place.as_ref().map(|p| (p.latitude, p.longitude));
         let (mut weight, mut reasons) =
             history_signals(&history, ip.as_deref(), req.user_agent.as_deref(), device_key, here, now);
+        if let Some(ip) = req.source_ip {
+            let list = self.reputation.read().unwrap_or_else(|e| e.into_inner()).clone();
+            if let Some(label) = list.lookup(ip) {
+                weight += 2;
+                reasons.push(if label.is_empty() {
+                    "ip-reputation".into()
+                } else {
+                    format!("ip-reputation ({label})")
+                });
+            }
+        }
         if let Some(seen) = seen {
             if seen.failures >= 100 {
                 weight += 2;
@@ -204,7 +205,20 @@ impl crate::Cognate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cognate_model::risk::{EventFeedback, EventRisk, RiskDecision};
+    use cognate_model::risk::{AuthEvent, AuthEventKind, EventFeedback, EventRisk, RiskDecision};
+
+    /// [`history_signals`] of these events.
+    fn signals(
+        events: &[AuthEvent],
+        ip: Option<&str>,
+        agent: Option<&str>,
+        device_key: Option<&str>,
+        place: Option<(f64, f64)>,
+        now: i64,
+    ) -> (u32, Vec<String>) {
+        let traces: Vec<EventTrace> = events.iter().map(EventTrace::of).collect();
+        history_signals(&traces, ip, agent, device_key, place, now)
+    }
 
     fn ev(at: i64, ip: &str, agent: &str, response: EventResponse) -> AuthEvent {
         AuthEvent {
@@ -231,17 +245,17 @@ mod tests {
         let now = 100 * MINUTE;
         let home = vec![ev(1, "192.0.2.10", "firefox", EventResponse::Pass)];
         // First sign-in ever: nothing to compare with.
-        assert_eq!(history_signals(&[], Some("198.51.100.1"), Some("curl"), None, None, now), (0, vec![]));
+        assert_eq!(signals(&[], Some("198.51.100.1"), Some("curl"), None, None, now), (0, vec![]));
         // Same network, same agent.
-        assert_eq!(history_signals(&home, Some("192.0.2.99"), Some("firefox"), None, None, now).0, 0);
-        let (w, r) = history_signals(&home, Some("198.51.100.1"), Some("curl"), None, None, now);
+        assert_eq!(signals(&home, Some("192.0.2.99"), Some("firefox"), None, None, now).0, 0);
+        let (w, r) = signals(&home, Some("198.51.100.1"), Some("curl"), None, None, now);
         assert_eq!((w, r), (2, vec!["new-network".to_string(), "new-device".to_string()]));
         // A remembered device is not new.
-        assert_eq!(history_signals(&home, Some("192.0.2.5"), Some("curl"), Some("dk"), None, now).0, 0);
+        assert_eq!(signals(&home, Some("192.0.2.5"), Some("curl"), Some("dk"), None, now).0, 0);
         // Failures in the last 15 minutes.
         let mut failing = home.clone();
         failing.extend((0..3).map(|i| ev(now - i, "203.0.113.1", "x", EventResponse::Fail)));
-        let (w, r) = history_signals(&failing, Some("192.0.2.10"), Some("firefox"), None, None, now);
+        let (w, r) = signals(&failing, Some("192.0.2.10"), Some("firefox"), None, None, now);
         assert_eq!(w, 1, "{r:?}");
         assert!(r[0].starts_with("user-failure-velocity"));
         // Feedback: a network the user disowned is high risk; one they confirmed is theirs.
@@ -249,23 +263,23 @@ mod tests {
         let mut bad = ev(2, "203.0.113.7", "x", EventResponse::Pass);
         bad.feedback = Some(EventFeedback { valid: false, provider: "Admin".into(), date: 3 });
         marked.push(bad);
-        let (w, r) = history_signals(&marked, Some("203.0.113.50"), Some("firefox"), None, None, now);
+        let (w, r) = signals(&marked, Some("203.0.113.50"), Some("firefox"), None, None, now);
         assert_eq!(level_of(w), RiskLevel::High, "{r:?}");
         assert_eq!(r[0], "marked-network");
         let mut trusted = home.clone();
         let mut ok = ev(2, "203.0.113.7", "phone", EventResponse::Fail);
         ok.feedback = Some(EventFeedback { valid: true, provider: "User".into(), date: 3 });
         trusted.push(ok);
-        assert_eq!(history_signals(&trusted, Some("203.0.113.8"), Some("phone"), None, None, now).0, 0);
+        assert_eq!(signals(&trusted, Some("203.0.113.8"), Some("phone"), None, None, now).0, 0);
         // Paris an hour ago, New York now: too far, too fast.
         let mut paris = ev(now - 60 * MINUTE, "192.0.2.10", "firefox", EventResponse::Pass);
         paris.coordinates = Some((488_566, 23_522));
         let ny = Some((40.71, -74.0));
-        let (w, r) = history_signals(&[paris.clone()], Some("192.0.2.11"), Some("firefox"), None, ny, now);
+        let (w, r) = signals(&[paris.clone()], Some("192.0.2.11"), Some("firefox"), None, ny, now);
         assert_eq!(w, 2, "{r:?}");
         assert!(r[0].starts_with("impossible-travel"), "{r:?}");
         // A day later it is a trip.
         paris.created_at = now - 24 * 60 * MINUTE;
-        assert_eq!(history_signals(&[paris], Some("192.0.2.11"), Some("firefox"), None, ny, now).0, 0);
+        assert_eq!(signals(&[paris], Some("192.0.2.11"), Some("firefox"), None, ny, now).0, 0);
     }
 }

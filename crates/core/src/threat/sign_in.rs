@@ -68,8 +68,9 @@ impl SignInView<'_> {
             return Ok(());
         }
         let now = cognate_model::now_millis();
-        let a = self.assess(pool, Some(client), user, self.req, None, now).await?;
-        let e = event_at(AuthEventKind::SignIn, user, Some(client), self.req, a.place.clone());
+        let req = self.judged(self.req, Some(client));
+        let a = self.assess(pool, Some(client), user, &req, None, now).await?;
+        let e = event_at(AuthEventKind::SignIn, user, Some(client), &req, a.place.clone());
         let mut e = assessed(e, &a, decision_of(a.level));
         e.response = EventResponse::Fail;
         e.challenges = vec![("Password".into(), "Failure".into())];
@@ -90,8 +91,9 @@ impl SignInView<'_> {
         if mode == ThreatMode::Off {
             return Ok(Gate::Go(None));
         }
-        let a = self.assess(pool, Some(client), user, self.req, device_key, now).await?;
-        let event = event_at(AuthEventKind::SignIn, user, Some(client), self.req, a.place.clone());
+        let req = self.judged(self.req, Some(client));
+        let a = self.assess(pool, Some(client), user, &req, device_key, now).await?;
+        let event = event_at(AuthEventKind::SignIn, user, Some(client), &req, a.place.clone());
         let mut event = assessed(event, &a, decision_of(a.level));
         event.risk.compromised = self.compromised_password;
         event.challenges = vec![("Password".into(), "Success".into())];

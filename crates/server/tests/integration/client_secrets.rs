@@ -7,7 +7,7 @@ use idp::types::*;
 
 const PASSWORD: &str = "Rotate-Passw0rd!";
 
-fn secret_hash(secret: &str, user: &str, client: &str) -> String {
+pub(crate) fn secret_hash(secret: &str, user: &str, client: &str) -> String {
     use base64::Engine;
     use hmac::Mac;
     let mut m = <hmac::Hmac<sha2::Sha256> as Mac>::new_from_slice(secret.as_bytes()).unwrap();

@@ -455,6 +455,55 @@ async fn risky_sign_ins_get_the_action_of_their_level_and_feedback_changes_the_n
     assert_eq!(newest["EventContextData"]["IpAddress"], "10.9.3.3");
     assert_eq!(newest["EventContextData"]["DeviceName"], "Mozilla/5.0 (rita)");
 
+    // A server-side app's InitiateAuth through a confidential client that propagates user
+    // context data: UserContextData names its user's address. From a public client it does not.
+    let confidential = c
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("propagating")
+        .generate_secret(true)
+        .enable_propagate_additional_user_context_data(true)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap();
+    let (cid, secret) = (confidential.client_id.unwrap(), confidential.client_secret.unwrap());
+    assert_eq!(confidential.enable_propagate_additional_user_context_data, Some(true));
+    let claimed_sign_in = |client: &str, hash: Option<String>, claimed: &str| {
+        let data = UserContextDataType::builder().ip_address(claimed).encoded_data("opaque").build();
+        c.initiate_auth()
+            .client_id(client)
+            .auth_flow(AuthFlowType::UserPasswordAuth)
+            .set_auth_parameters(Some(
+                [("USERNAME", "rita"), ("PASSWORD", GOOD)]
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .chain(hash.map(|h| ("SECRET_HASH".to_string(), h)))
+                    .collect(),
+            ))
+            .user_context_data(data)
+            .customize()
+            .mutate_request(|r| {
+                r.headers_mut().insert("x-forwarded-for", "10.9.4.4".to_string());
+            })
+            .send()
+    };
+    let hash = Some(crate::client_secrets::secret_hash(&secret, "rita", &cid));
+    let e = claimed_sign_in(&cid, hash.clone(), "203.0.113.78").await.unwrap_err();
+    assert!(message(&e).contains("security reasons"), "{}", message(&e));
+    assert_eq!(raw_events(&s, &pool, "rita").await[0]["EventContextData"]["IpAddress"], "203.0.113.78");
+    // Without the secret's proof nothing is believed (nor signed in).
+    let e = claimed_sign_in(&cid, None, "10.9.3.3").await.unwrap_err();
+    assert_eq!(code(&e), "NotAuthorizedException");
+    // The public client's claim is ignored: its request's own address (skipped range) counts.
+    let r = claimed_sign_in(&client, None, "203.0.113.78").await.unwrap();
+    assert!(r.authentication_result.is_some());
+    let newest = &raw_events(&s, &pool, "rita").await[0];
+    assert_eq!(newest["EventContextData"]["IpAddress"], "10.9.4.4");
+    assert_eq!(newest["CognateRiskReasons"][0], "skipped-ip-range");
+
     // One address failing for many users (credential stuffing): high for anyone from there.
     for u in ["u1", "u2", "u3", "u4", "u5"] {
         assert!(sign_in_from(&c, &client, u, "wrong-Passw0rd!", "198.18.0.1").await.is_err());
@@ -616,4 +665,52 @@ async fn impossible_travel_with_a_geoip_database() {
     let reasons = newest["CognateRiskReasons"].as_array().unwrap();
     assert!(reasons.iter().any(|r| r.as_str().unwrap().starts_with("impossible-travel")), "{newest}");
     assert_eq!(newest["EventContextData"]["City"], "New York");
+}
+
+#[tokio::test]
+async fn an_address_on_the_operators_reputation_list_is_a_risk() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("reputation.txt");
+    std::fs::write(&list, "# an operator's list\n198.51.100.0/24 test-botnet\n2001:db8:bad::/48\n").unwrap();
+    let s = TestServer::start_with(
+        BIN,
+        &[("COGNATE_TRUSTED_PROXIES", "127.0.0.1/32,::1/128"), ("COGNATE_IP_REPUTATION_FILE", list.to_str().unwrap())],
+    )
+    .await;
+    let c = s.client();
+    let (pool, client) = plus_pool(&c, AdvancedSecurityModeType::Enforced).await;
+    c.set_risk_configuration()
+        .user_pool_id(&pool)
+        .account_takeover_risk_configuration(takeover())
+        .send()
+        .await
+        .unwrap();
+    password_user(&c, &pool, "lena", GOOD, &[]).await;
+    // A first sign-in from a listed network: medium on that signal alone (she has no MFA: let in).
+    let r = sign_in_from(&c, &client, "lena", GOOD, "198.51.100.9").await.unwrap();
+    assert!(r.authentication_result.is_some());
+    let newest = &raw_events(&s, &pool, "lena").await[0];
+    assert_eq!(newest["CognateRiskReasons"], serde_json::json!(["ip-reputation (test-botnet)"]), "{newest}");
+    assert_eq!(newest["EventRisk"]["RiskLevel"], "Medium");
+    // With a new device from another listed network: high, blocked.
+    let e = sign_in_from(&c, &client, "lena", GOOD, "2001:db8:bad::1").await.unwrap_err();
+    assert!(e.contains("security reasons"), "{e}");
+    let newest = &raw_events(&s, &pool, "lena").await[0];
+    assert!(newest["CognateRiskReasons"].as_array().unwrap().contains(&"ip-reputation".into()), "{newest}");
+    // An address not on the list: no such signal.
+    sign_in_from(&c, &client, "lena", GOOD, "192.0.2.1").await.unwrap();
+    let newest = &raw_events(&s, &pool, "lena").await[0];
+    assert!(!newest.to_string().contains("ip-reputation"), "{newest}");
+
+    // A list that does not parse stops the start, naming the line.
+    std::fs::write(&list, "10.0.0.0/8\nnot-an-address\n").unwrap();
+    let start = tokio::process::Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", dir.path().join("data").to_str().unwrap()])
+        .env("COGNATE_IP_REPUTATION_FILE", &list)
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(std::time::Duration::from_secs(60), start).await.expect("refused at once").unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("COGNATE_IP_REPUTATION_FILE") && err.contains("line 2"), "{err}");
 }

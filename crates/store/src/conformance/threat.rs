@@ -2,7 +2,11 @@
 
 use super::{pool, user};
 use crate::{IpActivity, Store, StoreError};
-use cognate_model::risk::{AuthEvent, AuthEventKind, EventResponse, EventRisk, RiskDecision, RiskLevel};
+use cognate_model::risk::{
+    AuthEvent, AuthEventKind, EventFeedback, EventResponse, EventRisk, EventTrace, RiskDecision, RiskLevel,
+    TRACE_HISTORY,
+};
+use cognate_model::UserPoolId;
 
 fn event(id: &str, user: &str, at: i64, ip: &str, response: EventResponse) -> AuthEvent {
     AuthEvent {
@@ -29,6 +33,16 @@ fn event(id: &str, user: &str, at: i64, ip: &str, response: EventResponse) -> Au
     }
 }
 
+/// The user's traces are those of their newest events, as read now.
+async fn traces_match(store: &dyn Store, pool: &UserPoolId, user: &str) {
+    let events = store.list_auth_events(pool, user, None, TRACE_HISTORY as u32).await.unwrap();
+    let expected: Vec<EventTrace> = events.iter().map(EventTrace::of).collect();
+    // Twice: a read that fills a cache, then one that may come from it.
+    for _ in 0..2 {
+        assert_eq!(*store.event_traces(pool, user).await.unwrap(), expected, "traces of {user}");
+    }
+}
+
 /// Auth events: recorded and replaced by id, listed newest first in pages, an address's
 /// failures and users counted across the pool, pruned by age, gone with their user.
 pub async fn auth_events(store: &dyn Store) {
@@ -37,7 +51,9 @@ pub async fn auth_events(store: &dyn Store) {
     for u in ["eve", "ed"] {
         store.create_user(&user(&p.id, u, &[]), &[]).await.unwrap();
     }
+    traces_match(store, &p.id, "eve").await;
     store.put_auth_event(&p.id, &event("e1", "eve", 10, "10.0.0.1", EventResponse::Fail)).await.unwrap();
+    traces_match(store, &p.id, "eve").await;
     store.put_auth_event(&p.id, &event("e2", "eve", 20, "10.0.0.1", EventResponse::InProgress)).await.unwrap();
     store.put_auth_event(&p.id, &event("e3", "eve", 20, "10.0.0.9", EventResponse::Pass)).await.unwrap();
     store.put_auth_event(&p.id, &event("d1", "ed", 30, "10.0.0.1", EventResponse::Fail)).await.unwrap();
@@ -45,6 +61,7 @@ pub async fn auth_events(store: &dyn Store) {
     let mut done = event("e2", "eve", 20, "10.0.0.1", EventResponse::Pass);
     done.challenges = vec![("Password".into(), "Success".into()), ("Mfa".into(), "Success".into())];
     store.put_auth_event(&p.id, &done).await.unwrap();
+    traces_match(store, &p.id, "eve").await;
 
     let all = store.list_auth_events(&p.id, "eve", None, 10).await.unwrap();
     assert_eq!(all.iter().map(|e| e.event_id.as_str()).collect::<Vec<_>>(), ["e3", "e2", "e1"]);
@@ -63,8 +80,33 @@ pub async fn auth_events(store: &dyn Store) {
 
     assert_eq!(store.prune_auth_events(15).await.unwrap(), 1);
     assert_eq!(store.list_auth_events(&p.id, "eve", None, 10).await.unwrap().len(), 2);
+    traces_match(store, &p.id, "eve").await;
     store.delete_user(&p.id, "eve").await.unwrap();
     assert!(store.list_auth_events(&p.id, "eve", None, 10).await.unwrap().is_empty());
+    traces_match(store, &p.id, "eve").await;
+
+    // A long history: only the newest are traced, kept newest first as events come and change.
+    for i in 0..(TRACE_HISTORY as i64 + 5) {
+        let mut e = event(&format!("h{i:02}"), "ed", 100 + i / 2, "10.0.0.2", EventResponse::Pass);
+        e.device_name = Some(format!("agent {}", i % 3));
+        store.put_auth_event(&p.id, &e).await.unwrap();
+        if i % 10 == 0 {
+            traces_match(store, &p.id, "ed").await;
+        }
+    }
+    let mut newest = store.list_auth_events(&p.id, "ed", None, 1).await.unwrap().remove(0);
+    newest.feedback = Some(EventFeedback { valid: false, provider: "Admin".into(), date: 1 });
+    store.put_auth_event(&p.id, &newest).await.unwrap();
+    // An old event, beyond the traced ones, changes: the traces do not.
+    let mut old = store.get_auth_event(&p.id, "ed", "h00").await.unwrap().unwrap();
+    old.response = EventResponse::Fail;
+    store.put_auth_event(&p.id, &old).await.unwrap();
+    traces_match(store, &p.id, "ed").await;
+    assert_eq!(store.event_traces(&p.id, "ed").await.unwrap()[0].feedback, Some(false));
+    assert_eq!(store.event_traces(&p.id, "ed").await.unwrap().len(), TRACE_HISTORY);
     let gone = store.put_auth_event(&p.id, &event("e9", "eve", 40, "10.0.0.1", EventResponse::Pass)).await;
     assert!(matches!(gone, Err(StoreError::NotFound)));
+    // Re-created under the same name: a history of its own.
+    store.create_user(&user(&p.id, "eve", &[]), &[]).await.unwrap();
+    traces_match(store, &p.id, "eve").await;
 }

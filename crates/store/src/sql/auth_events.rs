@@ -2,9 +2,10 @@ use super::users::{bind_all, Bind};
 use super::DbStore;
 use crate::{AuthEventStore, IpActivity, StoreError, StoreResult};
 use async_trait::async_trait;
-use cognate_model::risk::{AuthEvent, EventResponse};
+use cognate_model::risk::{AuthEvent, EventResponse, EventTrace, TRACE_HISTORY};
 use cognate_model::UserPoolId;
 use sqlx::Row;
+use std::sync::Arc;
 
 /// The most failures [`AuthEventStore::ip_activity`] counts.
 const IP_ACTIVITY_CAP: i64 = 200;
@@ -17,7 +18,8 @@ fn event_of(body: &str) -> StoreResult<AuthEvent> {
 impl AuthEventStore for DbStore {
     async fn put_auth_event(&self, pool: &UserPoolId, e: &AuthEvent) -> StoreResult<()> {
         let body = serde_json::to_string(e).map_err(|e| StoreError::Backend(e.to_string()))?;
-        sqlx::query(
+        // An update (same id) keeps the event's user and time: the traces rely on it.
+        let r = sqlx::query(
             "INSERT INTO auth_events (pool_id, event_id, username_key, created_at, ip, failed, body) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (pool_id, event_id) DO UPDATE SET \
              failed = excluded.failed, body = excluded.body",
@@ -30,8 +32,14 @@ impl AuthEventStore for DbStore {
         .bind(i64::from(e.response == EventResponse::Fail))
         .bind(body)
         .execute(&self.writer)
-        .await
-        .map_err(|err| match &err {
+        .await;
+        // Committed or not (an error may follow a commit), the cached traces hold it now or
+        // are dropped.
+        match &r {
+            Ok(_) => self.cache.note_event(pool.as_str(), &e.username_key, EventTrace::of(e)),
+            Err(_) => self.cache.forget_traces(pool.as_str(), &e.username_key),
+        }
+        r.map_err(|err| match &err {
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
             _ => err.into(),
         })?;
@@ -81,6 +89,17 @@ impl AuthEventStore for DbStore {
         rows.iter().map(|r| event_of(&r.try_get::<String, _>("body")?)).collect()
     }
 
+    async fn event_traces(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Arc<Vec<EventTrace>>> {
+        if let Some(t) = self.cache.traces(pool.as_str(), username_key) {
+            return Ok(t);
+        }
+        let since = self.cache.generation();
+        let events = self.list_auth_events(pool, username_key, None, TRACE_HISTORY as u32).await?;
+        let traces = Arc::new(events.iter().map(EventTrace::of).collect::<Vec<_>>());
+        self.cache.put_traces(since, pool.as_str(), username_key, traces.clone());
+        Ok(traces)
+    }
+
     async fn ip_activity(&self, pool: &UserPoolId, ip: &str, since: i64) -> StoreResult<IpActivity> {
         // At most IP_ACTIVITY_CAP failures are looked at: the signals need thresholds, and an
         // address under attack must not make each assessment slower.
@@ -105,7 +124,8 @@ impl AuthEventStore for DbStore {
 
     async fn prune_auth_events(&self, before: i64) -> StoreResult<u64> {
         let done =
-            sqlx::query("DELETE FROM auth_events WHERE created_at < $1").bind(before).execute(&self.writer).await?;
-        Ok(done.rows_affected())
+            sqlx::query("DELETE FROM auth_events WHERE created_at < $1").bind(before).execute(&self.writer).await;
+        self.cache.forget_all_traces();
+        Ok(done?.rows_affected())
     }
 }

@@ -167,6 +167,7 @@ impl JobStore for DbStore {
         })
         .await;
         self.cache.forget_user(pool.as_str(), username_key);
+        self.cache.forget_traces(pool.as_str(), username_key);
         r
     }
 

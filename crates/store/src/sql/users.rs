@@ -270,6 +270,7 @@ impl UserStore for DbStore {
         })
         .await;
         self.cache.forget_user(pool.as_str(), username_key);
+        self.cache.forget_traces(pool.as_str(), username_key);
         r
     }
 
