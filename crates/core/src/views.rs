@@ -50,6 +50,8 @@ pub struct SignInView<'a> {
     /// The password of this sign-in is on a compromised-password list (threat protection let
     /// it through): its event says so.
     pub(crate) compromised_password: bool,
+    /// A custom authentication flow (its threat protection mode is `CustomAuthMode`).
+    pub(crate) custom_auth: bool,
 }
 
 /// The OAuth 2.0 / OpenID Connect endpoints: authorization requests, codes, the token endpoint,
@@ -91,12 +93,26 @@ impl Cognate {
 
     /// Sign-in flows.
     pub fn sign_in<'a>(&'a self, req: &'a RequestContext) -> SignInView<'a> {
-        SignInView { svc: self, req, hosted: false, source: TokenSource::Authentication, compromised_password: false }
+        SignInView {
+            svc: self,
+            req,
+            hosted: false,
+            source: TokenSource::Authentication,
+            compromised_password: false,
+            custom_auth: false,
+        }
     }
 
     /// Sign-in flows for the hosted pages.
     pub fn hosted_sign_in<'a>(&'a self, req: &'a RequestContext) -> SignInView<'a> {
-        SignInView { svc: self, req, hosted: true, source: TokenSource::HostedAuth, compromised_password: false }
+        SignInView {
+            svc: self,
+            req,
+            hosted: true,
+            source: TokenSource::HostedAuth,
+            compromised_password: false,
+            custom_auth: false,
+        }
     }
 
     /// The OAuth 2.0 endpoints.
@@ -164,6 +180,7 @@ impl<'a> AdminView<'a> {
             hosted: false,
             source: TokenSource::Authentication,
             compromised_password: false,
+            custom_auth: false,
         }
     }
 }

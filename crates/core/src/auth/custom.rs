@@ -196,7 +196,9 @@ impl SignInView<'_> {
             Decision::Tokens => match user {
                 Some(u) => {
                     self.after_proof(pool, u)?;
-                    self.after_first_factor(pool, client, u.clone(), now, device_key).await
+                    // Threat protection judges it by the pool's CustomAuthMode.
+                    let view = SignInView { custom_auth: true, ..*self };
+                    view.after_first_factor(pool, client, u.clone(), now, device_key).await
                 }
                 None => Err(incorrect()),
             },

@@ -21,6 +21,22 @@ pub(crate) fn mode(pool: &UserPool) -> ThreatMode {
     mode_of(&pool.settings)
 }
 
+/// The mode of custom authentication flows (`UserPoolAddOns.AdvancedSecurityAdditionalFlows.
+/// CustomAuthMode`): OFF when unset, and while the pool's own mode is OFF.
+pub(crate) fn custom_auth_mode(pool: &UserPool) -> ThreatMode {
+    if mode(pool) == ThreatMode::Off {
+        return ThreatMode::Off;
+    }
+    pool.settings
+        .extra
+        .get("UserPoolAddOns")
+        .and_then(|a| a.get("AdvancedSecurityAdditionalFlows"))
+        .and_then(|f| f.get("CustomAuthMode"))
+        .and_then(|m| m.as_str())
+        .and_then(ThreatMode::parse)
+        .unwrap_or_default()
+}
+
 /// Threat protection needs the Plus plan, as in Cognito ("To activate this setting, your user
 /// pool must be on the Plus tier", UserPoolAddOnsType).
 pub(crate) fn check_tier(s: &PoolSettings) -> CoreResult<()> {

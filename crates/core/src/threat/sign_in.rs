@@ -87,7 +87,7 @@ impl SignInView<'_> {
         device_key: Option<&str>,
         now: i64,
     ) -> CoreResult<Gate> {
-        let mode = super::mode(pool);
+        let mode = if self.custom_auth { super::config::custom_auth_mode(pool) } else { super::mode(pool) };
         if mode == ThreatMode::Off {
             return Ok(Gate::Go(None));
         }

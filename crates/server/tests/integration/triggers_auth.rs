@@ -334,3 +334,84 @@ async fn custom_auth_through_amazon_cognito_identity_js() {
         (Some("NotAuthorizedException"), Some("Incorrect username or password."))
     );
 }
+
+/// Threat protection covers custom authentication only with the pool's `CustomAuthMode`
+/// (`UserPoolAddOns.AdvancedSecurityAdditionalFlows`), as on Cognito.
+#[tokio::test]
+async fn custom_auth_is_assessed_with_custom_auth_mode() {
+    let f = fx(custom_config(), &[("COGNATE_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")]).await;
+    install_otp(&f);
+    password_user(&f.c, &f.pool, "kim", PASSWORD, &[]).await;
+    let add_ons = |custom: Option<AdvancedSecurityEnabledModeType>| {
+        UserPoolAddOnsType::builder()
+            .advanced_security_mode(AdvancedSecurityModeType::Enforced)
+            .set_advanced_security_additional_flows(
+                custom.map(|m| AdvancedSecurityAdditionalFlowsType::builder().custom_auth_mode(m).build()),
+            )
+            .build()
+            .unwrap()
+    };
+    let update = |custom| {
+        f.c.update_user_pool()
+            .user_pool_id(&f.pool)
+            .user_pool_tier(UserPoolTierType::Plus)
+            .lambda_config(custom_config())
+            .user_pool_add_ons(add_ons(custom))
+            .send()
+    };
+    update(Some(AdvancedSecurityEnabledModeType::Enforced)).await.unwrap();
+    let d = f.c.describe_user_pool().user_pool_id(&f.pool).send().await.unwrap().user_pool.unwrap();
+    let flows = d.user_pool_add_ons.unwrap().advanced_security_additional_flows.unwrap();
+    assert_eq!(flows.custom_auth_mode, Some(AdvancedSecurityEnabledModeType::Enforced));
+    f.c.set_risk_configuration()
+        .user_pool_id(&f.pool)
+        .risk_exception_configuration(
+            RiskExceptionConfigurationType::builder().blocked_ip_range_list("203.0.113.0/24").build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let f = &f;
+    let sign_in = |ip: &'static str| async move {
+        let start =
+            f.c.initiate_auth()
+                .client_id(&f.client)
+                .auth_flow(AuthFlowType::CustomAuth)
+                .auth_parameters("USERNAME", "kim")
+                .customize()
+                .mutate_request(move |r| {
+                    r.headers_mut().insert("x-forwarded-for", ip.to_string());
+                })
+                .send()
+                .await
+                .unwrap();
+        f.c.respond_to_auth_challenge()
+            .client_id(&f.client)
+            .challenge_name(ChallengeNameType::CustomChallenge)
+            .session(start.session.unwrap())
+            .challenge_responses("USERNAME", "kim")
+            .challenge_responses("ANSWER", "4242")
+            .customize()
+            .mutate_request(move |r| {
+                r.headers_mut().insert("x-forwarded-for", ip.to_string());
+            })
+            .send()
+            .await
+            .map_err(|e| message(&e))
+    };
+    // ENFORCED for custom flows: a right answer from a blocked range is refused.
+    let e = sign_in("203.0.113.5").await.unwrap_err();
+    assert!(e.contains("security reasons"), "{e}");
+    assert!(sign_in("192.0.2.5").await.unwrap().authentication_result.is_some());
+    let events = f.c.admin_list_user_auth_events().user_pool_id(&f.pool).username("kim").send().await.unwrap();
+    assert_eq!(events.auth_events().len(), 2, "both custom sign-ins recorded");
+    // Without CustomAuthMode, custom flows are not assessed (nor recorded).
+    update(None).await.unwrap();
+    let d = f.c.describe_user_pool().user_pool_id(&f.pool).send().await.unwrap().user_pool.unwrap();
+    assert!(d.user_pool_add_ons.unwrap().advanced_security_additional_flows.is_none());
+    let r = sign_in("203.0.113.5").await;
+    let events = f.c.admin_list_user_auth_events().user_pool_id(&f.pool).username("kim").send().await.unwrap();
+    assert!(r.is_ok(), "{r:?} {events:?}");
+    let events = f.c.admin_list_user_auth_events().user_pool_id(&f.pool).username("kim").send().await.unwrap();
+    assert_eq!(events.auth_events().len(), 2);
+}
