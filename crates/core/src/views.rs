@@ -52,6 +52,8 @@ pub struct SignInView<'a> {
     pub(crate) compromised_password: bool,
     /// A custom authentication flow (its threat protection mode is `CustomAuthMode`).
     pub(crate) custom_auth: bool,
+    /// A passwordless first factor (a one-time code, a passkey): the risk gate asks no MFA.
+    pub(crate) passwordless: bool,
 }
 
 /// The OAuth 2.0 / OpenID Connect endpoints: authorization requests, codes, the token endpoint,
@@ -100,6 +102,7 @@ impl Cognate {
             source: TokenSource::Authentication,
             compromised_password: false,
             custom_auth: false,
+            passwordless: false,
         }
     }
 
@@ -112,6 +115,7 @@ impl Cognate {
             source: TokenSource::HostedAuth,
             compromised_password: false,
             custom_auth: false,
+            passwordless: false,
         }
     }
 
@@ -181,6 +185,7 @@ impl<'a> AdminView<'a> {
             source: TokenSource::Authentication,
             compromised_password: false,
             custom_auth: false,
+            passwordless: false,
         }
     }
 }

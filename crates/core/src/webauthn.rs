@@ -367,13 +367,16 @@ impl SignInView<'_> {
             return Err(CoreError::NotAuthorized(STALE_COUNTER.into()));
         }
         self.after_proof(pool, &user)?;
-        // A passkey is one factor unless the pool or the user counts a verified one as two.
-        if !crate::mfa::passkey_is_mfa(pool, &user) {
-            if let Some(challenge) = self.mfa_gate(pool, client, &user, None, now).await? {
-                return Ok(challenge);
+        let rest = async {
+            // A passkey is one factor unless the pool or the user counts a verified one as two.
+            if !crate::mfa::passkey_is_mfa(pool, &user) {
+                if let Some(challenge) = self.mfa_gate(pool, client, &user, None, now).await? {
+                    return Ok(challenge);
+                }
             }
-        }
-        self.complete_sign_in(pool, client, &user, None).await
+            self.complete_sign_in(pool, client, &user, None).await
+        };
+        self.passwordless_sign_in(pool, client, &user, rest).await
     }
 }
 

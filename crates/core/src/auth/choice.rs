@@ -157,7 +157,7 @@ impl SignInView<'_> {
         if user.status != UserStatus::Confirmed {
             return Err(expired());
         }
-        self.complete_sign_in(pool, client, &user, None).await
+        self.passwordless_sign_in(pool, client, &user, self.complete_sign_in(pool, client, &user, None)).await
     }
 
     /// The user a USER_AUTH step names, after the checks every first factor shares (the secret
@@ -344,7 +344,7 @@ impl SignInView<'_> {
         match user.status {
             UserStatus::Unconfirmed => Err(CoreError::UserNotConfirmed("User is not confirmed.".into())),
             UserStatus::ForceChangePassword => Ok(self.new_password_challenge(pool, client, &user, now)),
-            _ => self.complete_sign_in(pool, client, &user, None).await,
+            _ => self.passwordless_sign_in(pool, client, &user, self.complete_sign_in(pool, client, &user, None)).await,
         }
     }
 }

@@ -20,7 +20,7 @@ use crate::views::{AdminView, SignInView};
 use crate::{Cognate, CoreError, CoreResult};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use cognate_model::risk::{CredentialEvent, EventResponse};
+use cognate_model::risk::{AuthEvent, CredentialEvent, EventResponse};
 use cognate_model::{
     now_millis, AppClient, AuthFlow, ChallengeName, ClientId, CodePurpose, ExistenceErrors, User, UserPool, UserPoolId,
     UserStatus,
@@ -390,21 +390,55 @@ impl SignInView<'_> {
         };
         let gate = started.elapsed();
         let outcome = self.device_or_mfa(pool, client, user, device_key, now).await;
-        let Some(mut event) = event else { return outcome };
         let recorded = std::time::Instant::now();
-        event.response = match &outcome {
-            Ok(AuthOutcome::Challenge { .. }) => {
-                // The sign-in goes on: closed by `complete_sign_in` (or left in progress).
-                EventResponse::InProgress
-            }
+        if self.record_outcome(pool, event, &outcome).await {
+            // Threat protection's share of the sign-in (BENCHMARKS.md reads it at debug level).
+            let us = (gate + recorded.elapsed()).as_micros() as u64;
+            tracing::debug!(target: "cognate_core::threat", us, "threat protection time");
+        }
+        outcome
+    }
+
+    /// A passwordless first factor passed (a one-time code, a passkey, the sign-up session):
+    /// the risk gate, whose MFA actions let it through (the factor is already the user's
+    /// possession; no second factor follows it), then `rest`, and the sign-in's event.
+    pub(crate) async fn passwordless_sign_in<F>(
+        &self,
+        pool: &UserPool,
+        client: &AppClient,
+        user: &User,
+        rest: F,
+    ) -> CoreResult<AuthOutcome>
+    where
+        F: std::future::Future<Output = CoreResult<AuthOutcome>>,
+    {
+        let view = SignInView { passwordless: true, ..*self };
+        let event = match view.risk_gate(pool, client, user, None, now_millis()).await? {
+            Gate::Go(event) => event,
+            Gate::Challenge(c) => return Ok(c),
+        };
+        let outcome = rest.await;
+        self.record_outcome(pool, event, &outcome).await;
+        outcome
+    }
+
+    /// Records the event of a sign-in (threat protection on) as its outcome says: passed,
+    /// failed, or in progress (a challenge follows; `complete_sign_in` closes it). Returns
+    /// whether there was one.
+    async fn record_outcome(
+        &self,
+        pool: &UserPool,
+        event: Option<AuthEvent>,
+        outcome: &CoreResult<AuthOutcome>,
+    ) -> bool {
+        let Some(mut event) = event else { return false };
+        event.response = match outcome {
+            Ok(AuthOutcome::Challenge { .. }) => EventResponse::InProgress,
             Ok(_) => EventResponse::Pass,
             Err(_) => EventResponse::Fail,
         };
         self.record_event_after(pool, event).await;
-        // Threat protection's share of the sign-in (BENCHMARKS.md reads it at debug level).
-        let us = (gate + recorded.elapsed()).as_micros() as u64;
-        tracing::debug!(target: "cognate_core::threat", us, "threat protection time");
-        outcome
+        true
     }
 
     /// A confirmed device proves itself (DEVICE_SRP_AUTH), else MFA, else tokens.

@@ -135,10 +135,13 @@ impl SignInView<'_> {
             return Ok(None);
         }
         let now = now_millis();
-        if let Some(challenge) = self.mfa_gate(&pool, &client, &user, None, now).await? {
-            return Ok(Some(challenge));
-        }
-        self.complete_sign_in(&pool, &client, &user, None).await.map(Some)
+        let rest = async {
+            if let Some(challenge) = self.mfa_gate(&pool, &client, &user, None, now).await? {
+                return Ok(challenge);
+            }
+            self.complete_sign_in(&pool, &client, &user, None).await
+        };
+        self.passwordless_sign_in(&pool, &client, &user, rest).await.map(Some)
     }
 }
 

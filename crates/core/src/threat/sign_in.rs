@@ -96,7 +96,9 @@ impl SignInView<'_> {
         let event = event_at(AuthEventKind::SignIn, user, Some(client), &req, a.place.clone());
         let mut event = assessed(event, &a, decision_of(a.level));
         event.risk.compromised = self.compromised_password;
-        event.challenges = vec![("Password".into(), "Success".into())];
+        if !self.passwordless {
+            event.challenges = vec![("Password".into(), "Success".into())];
+        }
         if a.blocked_ip {
             event.risk.decision = RiskDecision::Block;
         }
@@ -108,15 +110,19 @@ impl SignInView<'_> {
         let (v, notify) = verdict(&a, config);
         let mut v = v;
         if let Verdict::Mfa { required } = v {
-            if let Some(challenge) = self.mfa_forced(pool, client, user, device_key, now).await? {
+            if self.passwordless {
+                // The factor is already the user's possession (Cognito asks no MFA after it).
+                v = Verdict::Allow;
+            } else if let Some(challenge) = self.mfa_forced(pool, client, user, device_key, now).await? {
                 event.response = EventResponse::InProgress;
                 self.record_event(pool, &event).await?;
                 if notify {
                     self.notify_risk(pool, Some(client), user, &event, Notice::Mfa).await;
                 }
                 return Ok(Gate::Challenge(challenge));
+            } else {
+                v = if required { Verdict::Block } else { Verdict::Allow };
             }
-            v = if required { Verdict::Block } else { Verdict::Allow };
         }
         if v == Verdict::Block {
             event.response = EventResponse::Fail;

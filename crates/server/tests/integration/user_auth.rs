@@ -249,3 +249,56 @@ async fn a_passwordless_user_signs_up_confirms_and_is_signed_in() {
     let e = f.c.sign_up().client_id(&client).username("pat").send().await.unwrap_err();
     assert_eq!(code(&e), "InvalidParameterException");
 }
+
+/// Threat protection judges passwordless sign-ins too: a one-time code from a blocked range
+/// is refused after the code, and each sign-in is recorded with its risk.
+#[tokio::test]
+async fn passwordless_sign_ins_are_assessed_by_threat_protection() {
+    let f = fx(UserPoolMfaType::Off).await;
+    use ChallengeNameType as C;
+    let factors = [AuthFactorType::Password, AuthFactorType::EmailOtp, AuthFactorType::SmsOtp];
+    let policy = SignInPolicyType::builder().set_allowed_first_auth_factors(Some(factors.to_vec())).build();
+    f.c.update_user_pool()
+        .user_pool_id(&f.pool)
+        .policies(UserPoolPolicyType::builder().sign_in_policy(policy).build())
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .user_pool_tier(UserPoolTierType::Plus)
+        .user_pool_add_ons(
+            UserPoolAddOnsType::builder().advanced_security_mode(AdvancedSecurityModeType::Enforced).build().unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let block = |ranges: &[&str]| {
+        f.c.set_risk_configuration()
+            .user_pool_id(&f.pool)
+            .risk_exception_configuration(
+                RiskExceptionConfigurationType::builder()
+                    .set_blocked_ip_range_list(Some(ranges.iter().map(|r| r.to_string()).collect()))
+                    .build(),
+            )
+            .send()
+    };
+    // The test talks to the server from loopback: block it.
+    block(&["127.0.0.0/8", "::1/128"]).await.unwrap();
+    let f = &f;
+    let otp_sign_in = |n: usize| async move {
+        let ch = f.start("una", &[("PREFERRED_CHALLENGE", "EMAIL_OTP")]).await.unwrap();
+        assert_eq!(ch.challenge_name, Some(C::EmailOtp));
+        let code = f.smtp.wait_for("una@example.com", n).await.code().unwrap();
+        f.respond(C::EmailOtp, ch.session.as_deref(), &[("USERNAME", "una"), ("EMAIL_OTP_CODE", &code)]).await
+    };
+    let e = otp_sign_in(1).await.unwrap_err();
+    assert!(e.contains("security reasons"), "{e}");
+    let events = f.c.admin_list_user_auth_events().user_pool_id(&f.pool).username("una").send().await.unwrap();
+    let blocked = &events.auth_events()[0];
+    assert_eq!(blocked.event_response, Some(EventResponseType::Fail));
+    assert_eq!(blocked.event_risk.as_ref().unwrap().risk_decision, Some(RiskDecisionType::Block));
+    // Another range blocked: the same code flow signs in, and is recorded.
+    block(&["203.0.113.0/24"]).await.unwrap();
+    let r = otp_sign_in(2).await.unwrap();
+    assert!(signed_in(&r));
+    let events = f.c.admin_list_user_auth_events().user_pool_id(&f.pool).username("una").send().await.unwrap();
+    assert_eq!(events.auth_events().len(), 2);
+    assert_eq!(events.auth_events()[0].event_response, Some(EventResponseType::Pass));
+}
