@@ -624,6 +624,22 @@ async fn a_flood_from_one_address_leaves_the_others_served() {
     assert!(served <= 10 + 5 * 4, "at most its burst and rate got through: {served}");
 }
 
+/// A server trusting the loopback proxy with `env` set, an ENFORCED pool with the takeover
+/// actions, its client, and `user` with a password: (server, SDK client, pool, app client).
+async fn enforced_with(env: (&str, &str), user: &str) -> (TestServer, idp::Client, String, String) {
+    let s = TestServer::start_with(BIN, &[("COGNATE_TRUSTED_PROXIES", "127.0.0.1/32,::1/128"), env]).await;
+    let c = s.client();
+    let (pool, client) = plus_pool(&c, AdvancedSecurityModeType::Enforced).await;
+    c.set_risk_configuration()
+        .user_pool_id(&pool)
+        .account_takeover_risk_configuration(takeover())
+        .send()
+        .await
+        .unwrap();
+    password_user(&c, &pool, user, GOOD, &[]).await;
+    (s, c, pool, client)
+}
+
 #[tokio::test]
 async fn impossible_travel_with_a_geoip_database() {
     let Ok(python) = std::env::var("COGNATE_PYTHON") else {
@@ -635,20 +651,7 @@ async fn impossible_travel_with_a_geoip_database() {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/py/geoip.py");
     let out = std::process::Command::new(python).args([script, db.to_str().unwrap()]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let s = TestServer::start_with(
-        BIN,
-        &[("COGNATE_TRUSTED_PROXIES", "127.0.0.1/32,::1/128"), ("COGNATE_GEOIP_DB", db.to_str().unwrap())],
-    )
-    .await;
-    let c = s.client();
-    let (pool, client) = plus_pool(&c, AdvancedSecurityModeType::Enforced).await;
-    c.set_risk_configuration()
-        .user_pool_id(&pool)
-        .account_takeover_risk_configuration(takeover())
-        .send()
-        .await
-        .unwrap();
-    password_user(&c, &pool, "tess", GOOD, &[]).await;
+    let (s, c, pool, client) = enforced_with(("COGNATE_GEOIP_DB", db.to_str().unwrap()), "tess").await;
     // Paris, then Lyon (a new network, 390 km away: medium, and she has no MFA: let in).
     sign_in_from(&c, &client, "tess", GOOD, "192.0.2.10").await.unwrap();
     let paris = &raw_events(&s, &pool, "tess").await[0];
@@ -672,20 +675,7 @@ async fn an_address_on_the_operators_reputation_list_is_a_risk() {
     let dir = tempfile::tempdir().unwrap();
     let list = dir.path().join("reputation.txt");
     std::fs::write(&list, "# an operator's list\n198.51.100.0/24 test-botnet\n2001:db8:bad::/48\n").unwrap();
-    let s = TestServer::start_with(
-        BIN,
-        &[("COGNATE_TRUSTED_PROXIES", "127.0.0.1/32,::1/128"), ("COGNATE_IP_REPUTATION_FILE", list.to_str().unwrap())],
-    )
-    .await;
-    let c = s.client();
-    let (pool, client) = plus_pool(&c, AdvancedSecurityModeType::Enforced).await;
-    c.set_risk_configuration()
-        .user_pool_id(&pool)
-        .account_takeover_risk_configuration(takeover())
-        .send()
-        .await
-        .unwrap();
-    password_user(&c, &pool, "lena", GOOD, &[]).await;
+    let (s, c, pool, client) = enforced_with(("COGNATE_IP_REPUTATION_FILE", list.to_str().unwrap()), "lena").await;
     // A first sign-in from a listed network: medium on that signal alone (she has no MFA: let in).
     let r = sign_in_from(&c, &client, "lena", GOOD, "198.51.100.9").await.unwrap();
     assert!(r.authentication_result.is_some());
