@@ -30,6 +30,12 @@ impl Cognate {
         format!("{}-{}", client.client_id, &h[..16])
     }
 
+    /// True when the client has a secret (what [`Cognate::sealed_secrets`] would list, without
+    /// copying it).
+    pub(crate) fn has_secret(client: &AppClient) -> bool {
+        !client.settings.secrets.is_empty() || client.secret_sealed.is_some()
+    }
+
     /// The client's live secrets (sealed), oldest first; empty for a public client.
     pub(crate) fn sealed_secrets(&self, client: &AppClient) -> Vec<ClientSecretEntry> {
         if !client.settings.secrets.is_empty() {

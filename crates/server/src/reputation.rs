@@ -9,21 +9,35 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 /// How often the file is looked at.
-pub const POLL: Duration = Duration::from_secs(60);
+const POLL: Duration = Duration::from_secs(60);
+
+/// Reads the list at `path` into `svc` now (a bad list stops the start), then again whenever
+/// it changes.
+pub fn watch(path: PathBuf, svc: &Cognate) -> Result<(), String> {
+    let mut watch = Watch { path, seen: None };
+    watch.reload(svc)?;
+    let svc = svc.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(POLL);
+        loop {
+            every.tick().await;
+            if let Err(e) = watch.reload(&svc) {
+                tracing::warn!(error = %e, "the address-reputation list was not reloaded; the previous one stays");
+            }
+        }
+    });
+    Ok(())
+}
 
 /// The file, and the version of it last read.
-pub struct Watch {
+struct Watch {
     path: PathBuf,
     seen: Option<(SystemTime, u64)>,
 }
 
 impl Watch {
-    pub fn new(path: PathBuf) -> Self {
-        Self { path, seen: None }
-    }
-
     /// Reads the file into `svc` when it changed since the last read (its time or size).
-    pub fn reload(&mut self, svc: &Cognate) -> Result<(), String> {
+    fn reload(&mut self, svc: &Cognate) -> Result<(), String> {
         let name = || format!("COGNATE_IP_REPUTATION_FILE {}", self.path.display());
         let meta = std::fs::metadata(&self.path).map_err(|e| format!("{}: {e}", name()))?;
         let version = (meta.modified().map_err(|e| format!("{}: {e}", name()))?, meta.len());

@@ -102,19 +102,7 @@ pub async fn serve(cfg: Config) -> Result<(), String> {
         None => svc,
     };
     if let Some(path) = &cfg.ip_reputation_file {
-        // Read now (a bad list stops the start), then again whenever it changes.
-        let mut watch = crate::reputation::Watch::new(path.clone());
-        watch.reload(&svc)?;
-        let svc = svc.clone();
-        tokio::spawn(async move {
-            let mut every = tokio::time::interval(crate::reputation::POLL);
-            loop {
-                every.tick().await;
-                if let Err(e) = watch.reload(&svc) {
-                    tracing::warn!(error = %e, "the address-reputation list was not reloaded; the previous one stays");
-                }
-            }
-        });
+        crate::reputation::watch(path.clone(), &svc)?;
     }
     let sync = tokio::spawn(sync_loop(svc.clone(), cfg.key_reload_secs));
     let door = Arc::new(front_door(&svc, &cfg));

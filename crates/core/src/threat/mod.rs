@@ -42,7 +42,7 @@ impl crate::Cognate {
             c.settings.extra.get("EnablePropagateAdditionalUserContextData").and_then(|v| v.as_bool()) == Some(true)
         };
         match (req.claimed_ip, client) {
-            (Some(ip), Some(c)) if propagates(c) && !self.sealed_secrets(c).is_empty() => {
+            (Some(ip), Some(c)) if propagates(c) && Self::has_secret(c) => {
                 Cow::Owned(RequestContext { source_ip: Some(ip), claimed_ip: None, ..req.clone() })
             }
             _ => Cow::Borrowed(req),

@@ -23,6 +23,7 @@ impl Reputation {
     /// they come). A line that is not an address or network is an error naming it.
     pub fn parse(text: &str) -> Result<Self, String> {
         let mut labels: Vec<String> = vec![String::new()];
+        let mut index: std::collections::HashMap<String, u32> = Default::default();
         let mut v4 = vec![];
         let mut v6 = vec![];
         let mut entries = 0;
@@ -32,13 +33,11 @@ impl Reputation {
             let Some(net) = fields.next() else { continue };
             let net: IpNet = net.parse().map_err(|e| format!("line {}: {e}", n + 1))?;
             let label = match fields.next() {
-                Some(l) => match labels.iter().position(|x| x == l) {
-                    Some(i) => i as u32,
-                    None => {
-                        labels.push(l.to_string());
-                        (labels.len() - 1) as u32
-                    }
-                },
+                // Each label kept once, found by a map (a list may give every line its own).
+                Some(l) => *index.entry(l.to_string()).or_insert_with(|| {
+                    labels.push(l.to_string());
+                    (labels.len() - 1) as u32
+                }),
                 None => 0,
             };
             match net.bounds() {

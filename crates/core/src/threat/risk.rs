@@ -130,8 +130,8 @@ pub(crate) fn history_signals(
 }
 
 impl crate::Cognate {
-    /// Assesses a sign-in of `user` from the request `req` (through `client`; `device_key`: a
-    /// remembered device the request names).
+    /// Assesses a sign-in of `user` from the request `req` as [`judged`](crate::Cognate::judged)
+    /// for `client` (`device_key`: a remembered device the request names).
     pub(crate) async fn assess(
         &self,
         pool: &UserPool,
@@ -141,7 +141,6 @@ impl crate::Cognate {
         device_key: Option<&str>,
         now: i64,
     ) -> CoreResult<Assessment> {
-        let req = &*self.judged(req, client);
         let config = super::config::effective(pool, client);
         let exceptions = config.and_then(|c| c.exceptions.as_ref());
         let place = self.locate(req);

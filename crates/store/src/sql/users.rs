@@ -118,6 +118,34 @@ async fn confirmed(store: &DbStore, user: &User, column: &str, value: &str) -> S
     Ok(row.is_some_and(|(sub, version)| sub == user.sub && version == user.version))
 }
 
+/// The user whose `column` is `value`: the cache's `hit` when it is confirmed current, else the
+/// stored row (then cached).
+async fn read_user(
+    store: &DbStore,
+    pool: &UserPoolId,
+    column: &str,
+    value: &str,
+    hit: Option<std::sync::Arc<User>>,
+) -> StoreResult<Option<User>> {
+    if let Some(u) = hit {
+        if confirmed(store, &u, column, value).await? {
+            return Ok(Some((*u).clone()));
+        }
+    }
+    let since = store.cache.generation();
+    let u = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND {column} = $2"))
+        .bind(pool.as_str())
+        .bind(value)
+        .fetch_optional(&store.reader)
+        .await?
+        .map(|r| user_from_row(&r))
+        .transpose()?;
+    if let Some(u) = &u {
+        store.cache.put_user(since, u);
+    }
+    Ok(u)
+}
+
 /// Appends one entry to the change log: the user as it was before this write.
 pub(super) async fn log_change(
     tx: &mut Transaction<'_, Db>,
@@ -153,43 +181,11 @@ impl UserStore for DbStore {
     }
 
     async fn get_user(&self, pool: &UserPoolId, username_key: &str) -> StoreResult<Option<User>> {
-        if let Some(u) = self.cache.user(pool.as_str(), username_key) {
-            if confirmed(self, &u, "username_key", username_key).await? {
-                return Ok(Some((*u).clone()));
-            }
-        }
-        let since = self.cache.generation();
-        let u = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND username_key = $2"))
-            .bind(pool.as_str())
-            .bind(username_key)
-            .fetch_optional(&self.reader)
-            .await?
-            .map(|r| user_from_row(&r))
-            .transpose()?;
-        if let Some(u) = &u {
-            self.cache.put_user(since, u);
-        }
-        Ok(u)
+        read_user(self, pool, "username_key", username_key, self.cache.user(pool.as_str(), username_key)).await
     }
 
     async fn get_user_by_sub(&self, pool: &UserPoolId, sub: &str) -> StoreResult<Option<User>> {
-        if let Some(u) = self.cache.user_by_sub(pool.as_str(), sub) {
-            if confirmed(self, &u, "sub", sub).await? {
-                return Ok(Some((*u).clone()));
-            }
-        }
-        let since = self.cache.generation();
-        let u = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE pool_id = $1 AND sub = $2"))
-            .bind(pool.as_str())
-            .bind(sub)
-            .fetch_optional(&self.reader)
-            .await?
-            .map(|r| user_from_row(&r))
-            .transpose()?;
-        if let Some(u) = &u {
-            self.cache.put_user(since, u);
-        }
-        Ok(u)
+        read_user(self, pool, "sub", sub, self.cache.user_by_sub(pool.as_str(), sub)).await
     }
 
     async fn find_key(&self, pool: &UserPoolId, key: &str) -> StoreResult<Option<String>> {
